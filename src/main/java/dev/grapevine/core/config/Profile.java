@@ -1,0 +1,53 @@
+package dev.grapevine.core.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Named starting points, after memberlist's {@code DefaultLANConfig}, {@code DefaultWANConfig} and
+ * {@code DefaultLocalConfig}. Differences from memberlist: retransmits scale with log2 (see
+ * {@link Settings#retransmitLimit}), reconnects to dead members never stop, and the gossip budget is
+ * larger because Artery frames are not UDP datagrams.
+ */
+public enum Profile {
+    /** One data centre: sub-millisecond to few-millisecond round trips. */
+    LAN(Duration.ofSeconds(1), Duration.ofMillis(500), 3, Duration.ofMillis(200), 3, Duration.ofSeconds(30),
+            4, 3, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+    /** Across regions: round trips of tens to hundreds of milliseconds, more loss. */
+    WAN(Duration.ofSeconds(5), Duration.ofSeconds(3), 3, Duration.ofMillis(500), 4, Duration.ofSeconds(60),
+            6, 3, Duration.ofSeconds(60), Duration.ofSeconds(30)),
+    /** One host or a fast test network: quicker detection, less tolerance of pauses. */
+    LOCAL(Duration.ofSeconds(1), Duration.ofMillis(200), 1, Duration.ofMillis(100), 3, Duration.ofSeconds(15),
+            3, 2, Duration.ofSeconds(15), Duration.ofSeconds(5));
+
+    private final Settings settings;
+
+    Profile(Duration probeInterval, Duration probeTimeout, int indirectChecks, Duration gossipInterval, int fanout,
+            Duration gossipToTheDead, int suspicionMult, int retransmitMult, Duration pushPullInterval,
+            Duration reconnectInterval) {
+        this.settings = new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, fanout,
+                gossipToTheDead, suspicionMult, 6, retransmitMult, pushPullInterval, 512, reconnectInterval,
+                8, 16 * 1024, 1024, 4096, 8 * 1024, 512, 1024);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code lan}, {@code wan} or {@code local}, with an error that lists the choices. */
+    public static Profile parse(String id) {
+        for (Profile p : values()) {
+            if (p.id().equalsIgnoreCase(id.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown profile '" + id + "'; choose one of "
+                + Arrays.stream(values()).map(Profile::id).collect(Collectors.joining(", ")));
+    }
+}

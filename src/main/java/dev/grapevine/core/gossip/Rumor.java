@@ -1,0 +1,47 @@
+package dev.grapevine.core.gossip;
+
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.member.Member;
+
+import java.util.Objects;
+
+/**
+ * One item of piggybacked gossip. Rumor type ids on the wire: ONLY APPEND, never renumber.
+ */
+public sealed interface Rumor {
+
+    /** What the broadcast queue keys on: a newer rumor with the same subject replaces an older one. */
+    Object subject();
+
+    /**
+     * A member's state, whole. {@code source} is who asserted it: the accuser of a suspicion or death
+     * (Lifeguard counts distinct accusers as confirmations), the member itself for alive and left.
+     */
+    record MemberRumor(Member member, String source) implements Rumor {
+        public MemberRumor {
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(source, "source");
+        }
+
+        @Override
+        public Object subject() {
+            return member.name();
+        }
+    }
+
+    /** A user event; never replaced, it leaves the queue when sent often enough. */
+    record EventRumor(UserEvent event) implements Rumor {
+        public EventRumor {
+            Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public Object subject() {
+            return new EventId(event.origin(), event.ltime());
+        }
+    }
+
+    /** Identity of a user event: its origin's name and Lamport time. */
+    record EventId(String origin, long ltime) {
+    }
+}

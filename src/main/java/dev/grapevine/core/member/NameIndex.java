@@ -1,0 +1,45 @@
+package dev.grapevine.core.member;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Interns member names as dense ints so a member table is an array, not a hash map per node.
+ *
+ * <p>A node owns one index. The simulator may share one index between all its nodes (it runs them on
+ * one thread): the index only says which names exist somewhere, never what any node believes about
+ * them, and it turns N hash maps of N entries into one, which is what lets 10,000 nodes fit in memory.
+ * Ids are assigned in first-seen order and never reused, so iteration by id is deterministic.
+ */
+public final class NameIndex {
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final List<String> names = new ArrayList<>();
+
+    /** The id of {@code name}, assigning the next one if it is new. */
+    public int idOf(String name) {
+        Integer id = ids.get(name);
+        if (id != null) {
+            return id;
+        }
+        int next = names.size();
+        ids.put(name, next);
+        names.add(name);
+        return next;
+    }
+
+    /** The id of {@code name}, or -1 if it was never seen. */
+    public int find(String name) {
+        Integer id = ids.get(name);
+        return id == null ? -1 : id;
+    }
+
+    public String nameOf(int id) {
+        return names.get(id);
+    }
+
+    public int size() {
+        return names.size();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.grapevine.core.node;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one node counted: every bound that was hit and every input it ignored, so nothing is dropped
+ * silently. Read by metrics and {@code grapevine info}; written only by the node's own thread.
+ */
+public final class Counters {
+    long probes;
+    long probesFailed;
+    long indirectProbes;
+    long suspicionsRaised;
+    long refutations;
+    long deathsDeclared;
+    long relaysRefused;
+    long misdirectedPings;
+    long staleAcks;
+    long identityConflicts;
+    long gossipMessages;
+    long pushPulls;
+    long reconnectAttempts;
+
+    public long probes() {
+        return probes;
+    }
+
+    public long probesFailed() {
+        return probesFailed;
+    }
+
+    public long refutations() {
+        return refutations;
+    }
+
+    public long deathsDeclared() {
+        return deathsDeclared;
+    }
+
+    public long suspicionsRaised() {
+        return suspicionsRaised;
+    }
+
+    public long relaysRefused() {
+        return relaysRefused;
+    }
+
+    public long identityConflicts() {
+        return identityConflicts;
+    }
+
+    public Map<String, Long> asMap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("probes", probes);
+        m.put("probes_failed", probesFailed);
+        m.put("indirect_probes", indirectProbes);
+        m.put("suspicions_raised", suspicionsRaised);
+        m.put("refutations", refutations);
+        m.put("deaths_declared", deathsDeclared);
+        m.put("relays_refused", relaysRefused);
+        m.put("misdirected_pings", misdirectedPings);
+        m.put("stale_acks", staleAcks);
+        m.put("identity_conflicts", identityConflicts);
+        m.put("gossip_messages", gossipMessages);
+        m.put("push_pulls", pushPulls);
+        m.put("reconnect_attempts", reconnectAttempts);
+        return m;
+    }
+}

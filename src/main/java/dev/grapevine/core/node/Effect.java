@@ -1,0 +1,29 @@
+package dev.grapevine.core.node;
+
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.wire.Message;
+
+/**
+ * What a node decided to do, as data. The shell (an actor, or the simulator) performs effects; the
+ * core never does I/O, reads a clock or starts a thread.
+ */
+public sealed interface Effect {
+
+    /** Send {@code message} to the node listening at {@code to}. Best effort, like a datagram. */
+    record Send(Address to, Message message) implements Effect {
+    }
+
+    /** Call {@link SwimNode#onTimer} with {@code timer} at {@code atMillis} (node-local monotonic time). */
+    record Schedule(Timer timer, long atMillis) implements Effect {
+    }
+
+    /** Tell subscribers that this node's view of a member changed. */
+    record Publish(MemberEvent event) implements Effect {
+    }
+
+    /** Hand a user event to subscribers; it is new to this node (deduplicated). */
+    record Deliver(UserEvent event) implements Effect {
+    }
+}

@@ -1,0 +1,64 @@
+package dev.grapevine.core.wire;
+
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The protocol messages between nodes. The transport supplies the sender's address, so messages do
+ * not carry it. Message type ids on the wire are listed in {@link WireCodec}: ONLY APPEND.
+ */
+public sealed interface Message {
+
+    /** Direct probe (SWIM). {@code target} lets a node that now owns the address ignore a stale ping. */
+    record Ping(long seq, String target, List<Rumor> piggyback) implements Message {
+        public Ping {
+            Objects.requireNonNull(target, "target");
+            piggyback = List.copyOf(piggyback);
+        }
+    }
+
+    /** Answer to a {@link Ping}, or relayed to the requester of a {@link PingReq}. */
+    record Ack(long seq, List<Rumor> piggyback) implements Message {
+        public Ack {
+            piggyback = List.copyOf(piggyback);
+        }
+    }
+
+    /**
+     * Lifeguard: a relay says it got no ack from the target in time. A missing nack tells the requester
+     * that its own messages are not getting through, so it trusts its own verdicts less.
+     */
+    record Nack(long seq) implements Message {
+    }
+
+    /** Indirect probe: "please ping {@code target} at {@code targetAddress} for me". */
+    record PingReq(long seq, String target, Address targetAddress) implements Message {
+        public PingReq {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(targetAddress, "targetAddress");
+        }
+    }
+
+    /** Periodic gossip: broadcasts packed into a byte budget. */
+    record Gossip(List<Rumor> rumors) implements Message {
+        public Gossip {
+            rumors = List.copyOf(rumors);
+        }
+    }
+
+    /**
+     * Anti-entropy: the sender's view (or a window of it), answered by the receiver's when
+     * {@code reply} is false. {@code join} marks a node asking to be let in.
+     *
+     * @param eventClock the sender's user-event Lamport time, so a (re)joining node's clock catches up
+     */
+    record PushPull(boolean join, boolean reply, long eventClock, List<Member> members) implements Message {
+        public PushPull {
+            members = List.copyOf(members);
+        }
+    }
+}

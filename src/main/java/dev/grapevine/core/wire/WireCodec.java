@@ -1,0 +1,348 @@
+package dev.grapevine.core.wire;
+
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.member.Utf8;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The binary wire format of {@link Message}s: compact, because gossip piggybacks on small datagrams
+ * and every byte saved is room for another rumor; versioned, so a rolling upgrade can tell an
+ * incompatible peer from a corrupt packet; and strict, because its input comes from the network.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ *   message  = version:u8 type:u8 body            (no trailing bytes)
+ *   Ping     = seq:varint target:string rumors
+ *   Ack      = seq:varint rumors
+ *   Nack     = seq:varint
+ *   PingReq  = seq:varint target:string host:string port:varint
+ *   Gossip   = rumors
+ *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
+ *   rumors   = count:varint rumor*
+ *   rumor    = 1:u8 member source:string                                    (MemberRumor)
+ *            | 2:u8 origin:string ltime:varint name:string payload:bytes   (EventRumor)
+ *   member   = name:string host:string port:varint epoch:varint incarnation:varint
+ *              status:u8 (MemberStatus.wireId) tagCount:varint (key:string value:string)*
+ *   string   = length:varint UTF-8 bytes;   bytes = length:varint raw bytes
+ *   varint   = unsigned LEB128, shortest form, values 0..Long.MAX_VALUE (at most 9 bytes)
+ * </pre>
+ * Tags are written in ascending key order. Sizes are computed without encoding by {@link WireSize}.
+ *
+ * <h2>Decoding untrusted input</h2>
+ * {@link #decode} throws only {@link WireFormatException} for bad input, and checks every declared
+ * length and count against the bytes that remain before allocating anything. It accepts only the
+ * canonical encoding (shortest varints, well-formed UTF-8, sorted unique tag keys, no unknown flag
+ * bits), so whatever decodes re-encodes to the very same bytes. New flags, fields or message kinds
+ * that old nodes must not misread need a new {@link #VERSION}.
+ *
+ * <p>Stateless and allocation-lean: encoding sizes the output exactly and writes into it directly.
+ */
+public final class WireCodec {
+
+    /** The format this node writes and the only one it reads. */
+    public static final int VERSION = 1;
+
+    // ---------------------------------------------------------------------------------------------
+    // Type ids are a wire-compatibility point: nodes of different builds must agree on them.
+    // ONLY APPEND to these lists; never renumber, never reuse a retired id.
+    // ---------------------------------------------------------------------------------------------
+    /** Message type ids (byte 1 of every message). ONLY APPEND; never renumber. */
+    public static final int TYPE_PING = 1;
+    public static final int TYPE_ACK = 2;
+    public static final int TYPE_NACK = 3;
+    public static final int TYPE_PING_REQ = 4;
+    public static final int TYPE_GOSSIP = 5;
+    public static final int TYPE_PUSH_PULL = 6;
+
+    /** Rumor type ids (first byte of every rumor). ONLY APPEND; never renumber. */
+    public static final int RUMOR_MEMBER = 1;
+    public static final int RUMOR_EVENT = 2;
+
+    /** PushPull flag bits. ONLY APPEND; never renumber. */
+    static final int FLAG_JOIN = 1;
+    static final int FLAG_REPLY = 1 << 1;
+    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY;
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Largest message accepted (and produced), 2 MiB: far above any datagram, enough for a push-pull
+     * of thousands of members over a stream, and a cap on what a forged message can make us allocate.
+     */
+    public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+    /** Largest string, in UTF-8 bytes (64 KiB). Names and tags have tighter limits of their own. */
+    public static final int MAX_STRING_BYTES = 64 * 1024;
+
+    private WireCodec() {
+    }
+
+    /**
+     * Encodes {@code m}.
+     *
+     * @throws IllegalArgumentException if a number is negative, a string is longer than
+     *                                  {@link #MAX_STRING_BYTES} or the message is longer than
+     *                                  {@link #MAX_MESSAGE_BYTES}: the peer could not decode it
+     */
+    public static byte[] encode(Message m) {
+        Objects.requireNonNull(m, "message");
+        int size = WireSize.of(m);
+        if (size > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException(m.getClass().getSimpleName() + " of " + size
+                    + " bytes exceeds the limit of " + MAX_MESSAGE_BYTES + " bytes");
+        }
+        WireWriter w = new WireWriter(size);
+        w.writeByte(VERSION);
+        if (m instanceof Message.Ping p) {
+            w.writeByte(TYPE_PING);
+            w.writeVarint(p.seq(), "ping seq");
+            w.writeString(p.target(), "ping target");
+            writeRumors(w, p.piggyback());
+        } else if (m instanceof Message.Ack a) {
+            w.writeByte(TYPE_ACK);
+            w.writeVarint(a.seq(), "ack seq");
+            writeRumors(w, a.piggyback());
+        } else if (m instanceof Message.Nack n) {
+            w.writeByte(TYPE_NACK);
+            w.writeVarint(n.seq(), "nack seq");
+        } else if (m instanceof Message.PingReq r) {
+            w.writeByte(TYPE_PING_REQ);
+            w.writeVarint(r.seq(), "ping-req seq");
+            w.writeString(r.target(), "ping-req target");
+            w.writeString(r.targetAddress().host(), "ping-req host");
+            w.writeVarint(r.targetAddress().port(), "ping-req port");
+        } else if (m instanceof Message.Gossip g) {
+            w.writeByte(TYPE_GOSSIP);
+            writeRumors(w, g.rumors());
+        } else if (m instanceof Message.PushPull pp) {
+            w.writeByte(TYPE_PUSH_PULL);
+            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0));
+            w.writeVarint(pp.eventClock(), "push-pull event clock");
+            List<Member> members = pp.members();
+            w.writeVarint(members.size(), "member count");
+            for (int i = 0, n = members.size(); i < n; i++) {
+                writeMember(w, members.get(i));
+            }
+        } else {
+            throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
+        }
+        return w.finish(size);
+    }
+
+    /** Decodes a whole array; see {@link #decode(byte[], int, int)}. */
+    public static Message decode(byte[] bytes) {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Decodes the message in {@code bytes[offset, offset + length)}; the range must hold exactly one
+     * message.
+     *
+     * @throws WireFormatException       if the bytes are not a valid message of {@link #VERSION}
+     * @throws IndexOutOfBoundsException if the range lies outside the array (a caller's bug, not bad input)
+     */
+    public static Message decode(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (length == 0) {
+            throw new WireFormatException("empty message: expected at least a version byte and a type byte");
+        }
+        if (length > MAX_MESSAGE_BYTES) {
+            throw new WireFormatException("message of " + length + " bytes exceeds the limit of "
+                    + MAX_MESSAGE_BYTES + " bytes");
+        }
+        WireReader r = new WireReader(bytes, offset, length);
+        int version = r.readUnsignedByte("version");
+        if (version != VERSION) {
+            throw new WireFormatException("unsupported wire version " + version + " (this node speaks " + VERSION + ")");
+        }
+        int type = r.readUnsignedByte("message type");
+        // Java evaluates constructor arguments left to right, which is the order of the fields on the wire.
+        Message m = switch (type) {
+            case TYPE_PING -> new Message.Ping(r.readVarint("ping seq"), r.readString("ping target"),
+                    readRumors(r, "piggyback rumor count"));
+            case TYPE_ACK -> new Message.Ack(r.readVarint("ack seq"), readRumors(r, "piggyback rumor count"));
+            case TYPE_NACK -> new Message.Nack(r.readVarint("nack seq"));
+            case TYPE_PING_REQ -> new Message.PingReq(r.readVarint("ping-req seq"), r.readString("ping-req target"),
+                    readAddress(r, "ping-req host", "ping-req port"));
+            case TYPE_GOSSIP -> new Message.Gossip(readRumors(r, "gossip rumor count"));
+            case TYPE_PUSH_PULL -> readPushPull(r);
+            default -> throw new WireFormatException("unknown message type " + type);
+        };
+        if (r.remaining() != 0) {
+            throw new WireFormatException("trailing garbage: " + r.remaining() + " bytes after a complete "
+                    + m.getClass().getSimpleName() + " at offset " + r.offset());
+        }
+        return m;
+    }
+
+    // ----- encoding ---------------------------------------------------------------------------------
+
+    private static void writeRumors(WireWriter w, List<Rumor> rumors) {
+        int n = rumors.size();
+        w.writeVarint(n, "rumor count");
+        for (int i = 0; i < n; i++) {
+            Rumor rumor = rumors.get(i);
+            if (rumor instanceof Rumor.MemberRumor mr) {
+                w.writeByte(RUMOR_MEMBER);
+                writeMember(w, mr.member());
+                w.writeString(mr.source(), "rumor source");
+            } else if (rumor instanceof Rumor.EventRumor er) {
+                UserEvent e = er.event();
+                w.writeByte(RUMOR_EVENT);
+                w.writeString(e.origin(), "event origin");
+                w.writeVarint(e.ltime(), "event ltime");
+                w.writeString(e.name(), "event name");
+                w.writeBytes(e.payload(), "event payload");
+            } else {
+                throw new IllegalArgumentException("no wire format for " + rumor.getClass().getName());
+            }
+        }
+    }
+
+    private static void writeMember(WireWriter w, Member m) {
+        w.writeString(m.name(), "member name");
+        w.writeString(m.address().host(), "member host");
+        w.writeVarint(m.address().port(), "member port");
+        w.writeVarint(m.epoch(), "member epoch");
+        w.writeVarint(m.incarnation(), "member incarnation");
+        w.writeByte(m.status().wireId());
+        SortedMap<String, String> tags = m.tags();
+        w.writeVarint(tags.size(), "tag count");
+        // The decoder insists on ascending natural key order; a map sorted otherwise is re-sorted here
+        // (putAll, not the copy constructor: TreeMap(SortedMap) would keep the foreign comparator).
+        Map<String, String> ordered = tags;
+        if (tags.comparator() != null) {
+            TreeMap<String, String> natural = new TreeMap<>();
+            natural.putAll(tags);
+            ordered = natural;
+        }
+        for (Map.Entry<String, String> tag : ordered.entrySet()) {
+            w.writeString(tag.getKey(), "tag key");
+            w.writeString(tag.getValue(), "tag value");
+        }
+    }
+
+    // ----- decoding ---------------------------------------------------------------------------------
+
+    private static List<Rumor> readRumors(WireReader r, String what) {
+        int n = r.readCount(what);
+        if (n == 0) {
+            return List.of();
+        }
+        Rumor[] rumors = new Rumor[n];
+        for (int i = 0; i < n; i++) {
+            rumors[i] = readRumor(r);
+        }
+        return List.of(rumors); // immutable already, so the record's List.copyOf keeps it as is
+    }
+
+    private static Rumor readRumor(WireReader r) {
+        int at = r.offset();
+        int type = r.readUnsignedByte("rumor type");
+        switch (type) {
+            case RUMOR_MEMBER: {
+                Member member = readMember(r);
+                return new Rumor.MemberRumor(member, r.readString("rumor source"));
+            }
+            case RUMOR_EVENT: {
+                String origin = r.readString("event origin");
+                long ltime = r.readVarint("event ltime");
+                String name = r.readString("event name");
+                byte[] payload = r.readBytes("event payload");
+                try {
+                    return new Rumor.EventRumor(new UserEvent(origin, ltime, name, payload));
+                } catch (IllegalArgumentException e) {
+                    throw new WireFormatException("invalid user event at offset " + at + ": " + e.getMessage(), e);
+                }
+            }
+            default:
+                throw new WireFormatException("unknown rumor type " + type + " at offset " + at);
+        }
+    }
+
+    private static Message.PushPull readPushPull(WireReader r) {
+        int flags = r.readUnsignedByte("push-pull flags");
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw new WireFormatException("unknown push-pull flag bits 0x" + Integer.toHexString(flags & ~KNOWN_FLAGS)
+                    + " at offset " + (r.offset() - 1));
+        }
+        long eventClock = r.readVarint("push-pull event clock");
+        int n = r.readCount("push-pull member count");
+        Member[] members = new Member[n];
+        for (int i = 0; i < n; i++) {
+            members[i] = readMember(r);
+        }
+        return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members));
+    }
+
+    private static Member readMember(WireReader r) {
+        int at = r.offset();
+        String name = r.readString("member name");
+        Address address = readAddress(r, "member host", "member port");
+        long epoch = r.readVarint("member epoch");
+        long incarnation = r.readVarint("member incarnation");
+        int statusId = r.readUnsignedByte("member status");
+        SortedMap<String, String> tags = readTags(r, name);
+        try {
+            return new Member(name, address, epoch, incarnation, MemberStatus.fromWireId(statusId), tags);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid member at offset " + at + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tags in strictly ascending key order (what the encoder writes; it also rules out duplicates),
+     * and no more bytes than a member may carry: checked as they arrive, so a forged count cannot
+     * fill a large map before {@link Member}'s own check would reject it.
+     */
+    private static SortedMap<String, String> readTags(WireReader r, String member) {
+        int n = r.readCount("tag count");
+        if (n == 0) {
+            return Collections.emptySortedMap();
+        }
+        TreeMap<String, String> tags = new TreeMap<>();
+        String previous = null;
+        int tagBytes = 0;
+        for (int i = 0; i < n; i++) {
+            int at = r.offset();
+            String key = r.readString("tag key");
+            String value = r.readString("tag value");
+            if (previous != null && key.compareTo(previous) <= 0) {
+                throw new WireFormatException("tag key '" + key + "' of member " + member + " at offset " + at
+                        + (key.equals(previous) ? " is a duplicate" : " is out of order (keys must ascend)"));
+            }
+            tagBytes += Utf8.length(key) + Utf8.length(value); // Member's measure of tags
+            if (tagBytes > Member.TAGS_BYTES_MAX) {
+                throw new WireFormatException("tags of member " + member + " exceed the limit of "
+                        + Member.TAGS_BYTES_MAX + " bytes at offset " + at);
+            }
+            tags.put(key, value);
+            previous = key;
+        }
+        return tags;
+    }
+
+    /** {@code hostWhat} and {@code portWhat} name the fields in errors; constants, so nothing is built here. */
+    private static Address readAddress(WireReader r, String hostWhat, String portWhat) {
+        int at = r.offset();
+        String host = r.readString(hostWhat);
+        long port = r.readVarint(portWhat);
+        if (port > 65_535) {
+            throw new WireFormatException(portWhat + " " + port + " at offset " + at + " is out of range 1..65535");
+        }
+        try {
+            return new Address(host, (int) port);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid address at offset " + at + ": " + e.getMessage(), e);
+        }
+    }
+}

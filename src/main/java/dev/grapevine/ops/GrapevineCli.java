@@ -1,0 +1,34 @@
+package dev.grapevine.ops;
+
+import dev.grapevine.sim.SimulateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code grapevine} command line. */
+@Command(name = "grapevine", mixinStandardHelpOptions = true, version = "grapevine 0.1.0",
+        description = "Gossip-based membership, failure detection and recovery.",
+        subcommands = {SimulateCommand.class})
+public final class GrapevineCli implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; bad input gives one clear line on stderr and exit code 2. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new GrapevineCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("grapevine: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

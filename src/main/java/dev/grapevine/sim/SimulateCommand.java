@@ -1,0 +1,140 @@
+package dev.grapevine.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.grapevine.core.config.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code grapevine simulate}: runs the production protocol code for many nodes in simulated time. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Runs the real protocol code for N nodes on a simulated network, deterministically from a seed.",
+                "Scenarios: broadcast, crash, partition, loss, restart-all. Exit code 1 if the run did not converge",
+                "or broke a safety rule; the line 'reproduce with: ...' replays it."})
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--scenario", required = true, description = "broadcast | crash | partition | loss | restart-all")
+    String scenario;
+
+    @Option(names = "--nodes", defaultValue = "50", description = "cluster size (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of every random choice (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--profile", defaultValue = "lan", description = "lan | wan | local (default ${DEFAULT-VALUE})")
+    String profile;
+
+    @Option(names = "--loss", description = "percent of messages lost, 0-99 (loss scenario: default 10)")
+    Double lossPercent;
+
+    @Option(names = "--duration", description = "steady phase (loss), or cap on waiting for the result; e.g. 10m, 90s")
+    String duration;
+
+    @Option(names = "--crash", defaultValue = "1", description = "nodes crashed at once (crash scenario)")
+    int crash;
+
+    @Option(names = "--partition-duration", description = "how long the halves are cut off (partition; default 60s)")
+    String partitionDuration;
+
+    @Option(names = "--asymmetric", description = "cut only one direction between the halves (partition)")
+    boolean asymmetric;
+
+    @Option(names = "--restart-window", description = "window within which every node restarts (restart-all; default 10s)")
+    String restartWindow;
+
+    @Option(names = "--latency-ms", defaultValue = "1", description = "minimum one-way latency (default ${DEFAULT-VALUE})")
+    long latencyMs;
+
+    @Option(names = "--jitter-ms", defaultValue = "1", description = "mean exponential jitter on top (default ${DEFAULT-VALUE})")
+    double jitterMs;
+
+    @Option(names = "--duplicate", defaultValue = "0", description = "percent of messages delivered twice")
+    double duplicatePercent;
+
+    @Option(names = "--json", description = "print exactly one JSON object on stdout")
+    boolean json;
+
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    public SimulateCommand() {
+        this(System.out, System.err);
+    }
+
+    SimulateCommand(PrintStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Profile p = Profile.parse(profile);
+        ScenarioSpec spec = new ScenarioSpec(scenario, nodes, seed, p, p.settings(), lossPercent,
+                parseDuration("--duration", duration), crash, parseDuration("--partition-duration", partitionDuration),
+                asymmetric, parseDuration("--restart-window", restartWindow), latencyMs, jitterMs, duplicatePercent);
+        Scenario.named(scenario); // fail on a bad name before any work
+        long startNanos = System.nanoTime();
+        long[] lastProgressNanos = {startNanos};
+        SimulationReport report = ScenarioRunner.run(spec, simulatedMillis -> {
+            long now = System.nanoTime();
+            if (!json && now - lastProgressNanos[0] > 5_000_000_000L) {
+                lastProgressNanos[0] = now;
+                stderr.printf("  ... %d s simulated, %d s wall%n", simulatedMillis / 1000, (now - startNanos) / 1_000_000_000L);
+            }
+        });
+        long wallMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        report.figures().put("wall_ms", wallMillis);
+        if (json) {
+            stdout.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.figures()));
+        } else {
+            printSummary(report);
+        }
+        if (!report.passed()) {
+            stderr.println("FAILED: the run did not converge or broke a safety rule");
+            stderr.println("reproduce with: " + spec.reproduceCommand());
+            return 1;
+        }
+        return 0;
+    }
+
+    private void printSummary(SimulationReport report) {
+        stdout.printf("%s: %d nodes, profile %s, seed %d%n", scenario, nodes, profile, seed);
+        for (Map.Entry<String, Object> e : report.figures().entrySet()) {
+            if (!e.getKey().equals("scenario") && !e.getKey().equals("nodes") && !e.getKey().equals("seed")) {
+                stdout.printf("  %-32s %s%n", e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Accepts {@code 90s}, {@code 10m}, {@code 1h}, {@code 250ms}, or ISO-8601 ({@code PT10M}). */
+    static Duration parseDuration(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().toLowerCase();
+        try {
+            if (t.startsWith("pt")) {
+                return Duration.parse(t.toUpperCase());
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's': return Duration.ofSeconds(amount);
+                case 'm': return Duration.ofMinutes(amount);
+                case 'h': return Duration.ofHours(amount);
+                default: break;
+            }
+        } catch (RuntimeException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException(option + ": expected a duration such as 250ms, 90s, 10m or 1h, but got '" + text + "'");
+    }
+}

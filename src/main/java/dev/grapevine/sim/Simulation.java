@@ -1,0 +1,396 @@
+package dev.grapevine.sim;
+
+import dev.grapevine.core.config.Settings;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.member.MemberTable;
+import dev.grapevine.core.member.NameIndex;
+import dev.grapevine.core.node.Effect;
+import dev.grapevine.core.node.Outbox;
+import dev.grapevine.core.node.SwimNode;
+import dev.grapevine.core.node.Timer;
+import dev.grapevine.core.wire.Message;
+import dev.grapevine.core.wire.WireSize;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/**
+ * A deterministic discrete-event simulation of N Grapevine nodes on one thread: the production
+ * {@link SwimNode} class for each node, a simulated clock, and a {@link NetworkModel}. Everything
+ * random derives from one seed, and events at the same millisecond run in the order they were
+ * scheduled, so a seed replays a run exactly.
+ *
+ * <p>It checks one safety rule as it runs (no node ever believes an incarnation the member itself
+ * has not issued) and offers the liveness check {@link #viewsConverged()} for after faults heal.
+ */
+public final class Simulation {
+    private static final int MESSAGE = 0;
+    private static final int TIMER = 1;
+    private static final int ACTION = 2;
+    private static final int VIOLATIONS_MAX = 20;
+
+    private static final class SimEvent implements Comparable<SimEvent> {
+        final long timeMillis;
+        final long seq;
+        final int kind;
+        final int node;
+        final int life;
+        final Object payload;
+        final Address from;
+
+        SimEvent(long timeMillis, long seq, int kind, int node, int life, Object payload, Address from) {
+            this.timeMillis = timeMillis;
+            this.seq = seq;
+            this.kind = kind;
+            this.node = node;
+            this.life = life;
+            this.payload = payload;
+            this.from = from;
+        }
+
+        @Override
+        public int compareTo(SimEvent o) {
+            int c = Long.compare(timeMillis, o.timeMillis);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final Settings settings;
+    private final long seed;
+    private final SplittableRandom random;
+    private final NameIndex names = new NameIndex();
+    private final SimNode[] nodes;
+    private final Map<Address, Integer> byAddress = new HashMap<>();
+    private final Map<String, Integer> byName = new HashMap<>();
+    private final NetworkModel network;
+    private final PriorityQueue<SimEvent> events = new PriorityQueue<>();
+    private final Outbox outbox = new Outbox();
+    private final List<SimObserver> observers = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private long nowMillis;
+    private long nextSeq;
+    private long messagesSent;
+    private long bytesSent;
+    private long eventsProcessed;
+    private long[] incarnationIssued;
+
+    public Simulation(int nodeCount, Settings settings, long seed) {
+        if (nodeCount < 1 || nodeCount > 1_000_000) {
+            throw new IllegalArgumentException("nodes must be in 1..1000000, but was " + nodeCount);
+        }
+        this.settings = settings;
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.network = new NetworkModel(nodeCount, random.split());
+        this.nodes = new SimNode[nodeCount];
+        this.incarnationIssued = new long[nodeCount];
+        for (int i = 0; i < nodeCount; i++) {
+            String name = "node-" + i;
+            // Addresses are routing keys only: nothing is ever sent on a real network.
+            Address address = new Address("sim" + (i >> 15), 1 + (i & 0x7FFF));
+            nodes[i] = new SimNode(i, name, address);
+            byAddress.put(address, i);
+            byName.put(name, i);
+            names.idOf(name);
+        }
+    }
+
+    // ---------------------------------------------------------------- set-up and faults
+
+    /** Starts every node with every other in its view, as a cluster that has already formed. */
+    public void startConverged() {
+        List<Member> all = new ArrayList<>(nodes.length);
+        MemberTable view = new MemberTable(names);
+        for (SimNode n : nodes) {
+            n.epoch = 1;
+            Member m = Member.alive(n.name, n.address, n.epoch, 0, Map.of());
+            all.add(m);
+            view.merge(m);
+        }
+        for (SimNode n : nodes) {
+            n.core = new SwimNode(all.get(n.index), settings, random.split(), names);
+            n.core.restoreView(view);
+            n.core.start(nowMillis, outbox);
+            perform(n);
+        }
+    }
+
+    /** Starts (or restarts) node {@code i} with a new epoch, joining via {@code seeds}. */
+    public void startNode(int i, Collection<Address> seeds) {
+        SimNode n = nodes[i];
+        if (n.isUp()) {
+            throw new IllegalStateException(n.name + " is already up");
+        }
+        n.life++;
+        n.epoch++;
+        incarnationIssued[i] = 0;
+        n.core = new SwimNode(Member.alive(n.name, n.address, n.epoch, 0, Map.of()), settings, random.split(), names);
+        n.core.start(nowMillis, outbox);
+        n.core.join(seeds, nowMillis, outbox);
+        perform(n);
+    }
+
+    /** Stops node {@code i} without a word (kill -9): its timers and in-flight deliveries die with it. */
+    public void crash(int i) {
+        SimNode n = nodes[i];
+        n.core = null;
+        n.life++;
+        n.everCrashed = true;
+    }
+
+    /** Freezes node {@code i} (SIGSTOP): messages and timers wait until it resumes, then run late. */
+    public void pause(int i, long durationMillis) {
+        nodes[i].pausedUntilMillis = Math.max(nodes[i].pausedUntilMillis, nowMillis + durationMillis);
+        nodes[i].everPaused = true;
+    }
+
+    /** Node {@code i} leaves gracefully. */
+    public void leave(int i) {
+        SimNode n = nodes[i];
+        n.core.leave(nowMillis, outbox);
+        perform(n);
+    }
+
+    public void emit(int i, String eventName, byte[] payload) {
+        SimNode n = nodes[i];
+        n.core.emit(eventName, payload, nowMillis, outbox);
+        perform(n);
+    }
+
+    /** Runs {@code action} at simulated time {@code atMillis}. */
+    public void at(long atMillis, Runnable action) {
+        events.add(new SimEvent(Math.max(atMillis, nowMillis), nextSeq++, ACTION, -1, 0, action, null));
+    }
+
+    public void addObserver(SimObserver observer) {
+        observers.add(observer);
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    /** Runs until {@code endMillis}. */
+    public void runUntil(long endMillis) {
+        runUntil(endMillis, () -> false, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * Runs until {@code endMillis} or until {@code done} holds, checked every {@code checkEveryMillis}
+     * of simulated time (checks may be costly).
+     *
+     * @param progress called about every 10 simulated seconds, or null
+     * @return true if {@code done} held
+     */
+    public boolean runUntil(long endMillis, BooleanSupplier done, long checkEveryMillis, LongConsumer progress) {
+        long nextCheck = checkEveryMillis == Long.MAX_VALUE ? Long.MAX_VALUE : nowMillis;
+        long nextProgress = nowMillis + 10_000;
+        while (!events.isEmpty() && events.peek().timeMillis <= endMillis) {
+            SimEvent e = events.poll();
+            nowMillis = e.timeMillis;
+            if (nowMillis >= nextCheck) {
+                if (done.getAsBoolean()) {
+                    return true;
+                }
+                nextCheck = nowMillis + checkEveryMillis;
+            }
+            if (progress != null && nowMillis >= nextProgress) {
+                progress.accept(nowMillis);
+                nextProgress = nowMillis + 10_000;
+            }
+            dispatch(e);
+        }
+        nowMillis = Math.max(nowMillis, endMillis);
+        return done.getAsBoolean();
+    }
+
+    private void dispatch(SimEvent e) {
+        eventsProcessed++;
+        if (e.kind == ACTION) {
+            ((Runnable) e.payload).run();
+            return;
+        }
+        SimNode n = nodes[e.node];
+        if (!n.isUp() || (e.kind == TIMER && e.life != n.life)) {
+            return; // sent to a dead process, or a timer of an earlier life
+        }
+        if (n.pausedUntilMillis > nowMillis) {
+            events.add(new SimEvent(n.pausedUntilMillis, nextSeq++, e.kind, e.node, e.life, e.payload, e.from));
+            return;
+        }
+        if (e.kind == TIMER) {
+            n.core.onTimer((Timer) e.payload, nowMillis, outbox);
+        } else {
+            n.core.onMessage(e.from, (Message) e.payload, nowMillis, outbox);
+        }
+        perform(n);
+    }
+
+    private void perform(SimNode n) {
+        List<Effect> effects = outbox.effects();
+        for (int k = 0; k < effects.size(); k++) {
+            Effect effect = effects.get(k);
+            if (effect instanceof Effect.Send s) {
+                send(n, s.to(), s.message());
+            } else if (effect instanceof Effect.Schedule s) {
+                events.add(new SimEvent(Math.max(s.atMillis(), nowMillis), nextSeq++, TIMER, n.index, n.life, s.timer(), null));
+            } else if (effect instanceof Effect.Publish p) {
+                checkIncarnation(n, p.event());
+                for (SimObserver o : observers) {
+                    o.onMemberEvent(n.index, p.event(), nowMillis);
+                }
+            } else if (effect instanceof Effect.Deliver d) {
+                for (SimObserver o : observers) {
+                    o.onUserEvent(n.index, d.event(), nowMillis);
+                }
+            }
+        }
+        outbox.clear();
+        if (n.core != null) {
+            incarnationIssued[n.index] = n.core.self().incarnation();
+        }
+    }
+
+    private void send(SimNode from, Address to, Message message) {
+        messagesSent++;
+        bytesSent += WireSize.of(message);
+        Integer target = byAddress.get(to);
+        if (target == null) {
+            return;
+        }
+        int copies = network.copies(from.index, target);
+        for (int c = 0; c < copies; c++) {
+            events.add(new SimEvent(nowMillis + network.latencyMillis(), nextSeq++, MESSAGE, target, 0, message, from.address));
+        }
+    }
+
+    /** Safety: only a member raises its own incarnation, so no view may be ahead of the member. */
+    private void checkIncarnation(SimNode observer, MemberEvent event) {
+        Member m = event.member();
+        Integer owner = byName.get(m.name());
+        if (owner == null) {
+            return;
+        }
+        SimNode o = nodes[owner];
+        boolean ahead = m.epoch() > o.epoch || (m.epoch() == o.epoch && m.incarnation() > incarnationIssued[owner]);
+        if (ahead && violations.size() < VIOLATIONS_MAX) {
+            violations.add("at " + nowMillis + " ms " + observer.name + " believes " + m
+                    + " but the member is at epoch " + o.epoch + " incarnation " + incarnationIssued[owner]);
+        }
+    }
+
+    // ---------------------------------------------------------------- checks and figures
+
+    /**
+     * Liveness: every running node lists every running node exactly as that node lists itself (same
+     * epoch, incarnation, status alive), and every node that is down as dead or left.
+     */
+    public boolean viewsConverged() {
+        for (SimNode viewer : nodes) {
+            if (!viewer.isUp()) {
+                continue;
+            }
+            for (SimNode subject : nodes) {
+                Member seen = viewer.core.member(subject.name);
+                if (subject.isUp()) {
+                    Member truth = subject.core.self();
+                    if (seen != truth && !truth.equals(seen)) {
+                        return false;
+                    }
+                } else if (seen != null && seen.status().isLive()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** How many running nodes list {@code subject} with this status. */
+    public int countViewing(int subject, MemberStatus status) {
+        int count = 0;
+        for (SimNode viewer : nodes) {
+            if (viewer.isUp() && viewer.index != subject) {
+                Member seen = viewer.core.member(nodes[subject].name);
+                if (seen != null && seen.status() == status) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    public long nowMillis() {
+        return nowMillis;
+    }
+
+    public int size() {
+        return nodes.length;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public NetworkModel network() {
+        return network;
+    }
+
+    /** The generator scenarios use for their own choices (which node crashes, when), split from the seed. */
+    public SplittableRandom scenarioRandom() {
+        return random.split();
+    }
+
+    public String name(int i) {
+        return nodes[i].name;
+    }
+
+    public int indexOf(String name) {
+        Integer i = byName.get(name);
+        return i == null ? -1 : i;
+    }
+
+    public Address address(int i) {
+        return nodes[i].address;
+    }
+
+    public boolean isUp(int i) {
+        return nodes[i].isUp();
+    }
+
+    public boolean isHealthy(int i) {
+        return nodes[i].isHealthy();
+    }
+
+    /** The protocol instance of node {@code i}, or null while it is down: for inspection only. */
+    public SwimNode core(int i) {
+        return nodes[i].core;
+    }
+
+    public long messagesSent() {
+        return messagesSent;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public long eventsProcessed() {
+        return eventsProcessed;
+    }
+
+    public List<String> violations() {
+        return List.copyOf(violations);
+    }
+}
