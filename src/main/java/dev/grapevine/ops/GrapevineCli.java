@@ -16,6 +16,11 @@ public final class GrapevineCli implements Runnable {
 
     /** Runs the command line; bad input gives one clear line on stderr and exit code 2. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for callers (and tests) that set its output streams. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GrapevineCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
@@ -24,7 +29,7 @@ public final class GrapevineCli implements Runnable {
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     @Override

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.grapevine.core.config.Profile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,20 +62,13 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print exactly one JSON object on stdout")
     boolean json;
 
-    private final PrintStream stdout;
-    private final PrintStream stderr;
-
-    public SimulateCommand() {
-        this(System.out, System.err);
-    }
-
-    SimulateCommand(PrintStream stdout, PrintStream stderr) {
-        this.stdout = stdout;
-        this.stderr = stderr;
-    }
+    @Spec
+    CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter stdout = command.commandLine().getOut();
+        PrintWriter stderr = command.commandLine().getErr();
         Profile p = Profile.parse(profile);
         ScenarioSpec spec = new ScenarioSpec(scenario, nodes, seed, p, p.settings(), lossPercent,
                 parseDuration("--duration", duration), crash, parseDuration("--partition-duration", partitionDuration),
@@ -93,17 +88,19 @@ public final class SimulateCommand implements Callable<Integer> {
         if (json) {
             stdout.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.figures()));
         } else {
-            printSummary(report);
+            printSummary(stdout, report);
         }
+        stdout.flush();
         if (!report.passed()) {
             stderr.println("FAILED: the run did not converge or broke a safety rule");
             stderr.println("reproduce with: " + spec.reproduceCommand());
+            stderr.flush();
             return 1;
         }
         return 0;
     }
 
-    private void printSummary(SimulationReport report) {
+    private void printSummary(PrintWriter stdout, SimulationReport report) {
         stdout.printf("%s: %d nodes, profile %s, seed %d%n", scenario, nodes, profile, seed);
         for (Map.Entry<String, Object> e : report.figures().entrySet()) {
             if (!e.getKey().equals("scenario") && !e.getKey().equals("nodes") && !e.getKey().equals("seed")) {

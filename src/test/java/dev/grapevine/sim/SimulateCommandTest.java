@@ -1,0 +1,109 @@
+package dev.grapevine.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grapevine.ops.GrapevineCli;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SimulateCommandTest {
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = GrapevineCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonOutputIsExactlyOneObjectWithTheDocumentedFields() throws Exception {
+        Run run = cli("simulate", "--scenario", "crash", "--nodes", "20", "--seed", "5", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(1, lines.length, run.out());
+        JsonNode json = new ObjectMapper().readTree(lines[0]);
+        for (String key : List.of("scenario", "nodes", "seed", "profile", "fanout", "settings", "converged",
+                "false_positives", "messages_per_node_per_second", "bytes_per_node_per_second", "wall_ms",
+                "first_suspect_ms", "all_dead_ms")) {
+            assertTrue(json.has(key), "missing " + key + " in " + lines[0]);
+        }
+        for (String key : List.of("probe_interval_ms", "probe_timeout_ms", "gossip_interval_ms", "suspicion_mult",
+                "retransmit_mult", "push_pull_interval_ms")) {
+            assertTrue(json.get("settings").has(key), "missing settings." + key);
+        }
+        assertEquals("crash", json.get("scenario").asText());
+        assertEquals(20, json.get("nodes").asInt());
+        assertEquals("lan", json.get("profile").asText());
+        assertTrue(json.get("converged").asBoolean());
+    }
+
+    @Test
+    void eachScenarioPrintsItsOwnFigures() throws Exception {
+        String[][] cases = {
+                {"broadcast", "all_informed_ms", "all_informed_rounds", "informed_fraction"},
+                {"partition", "heal_converged_ms"},
+                {"loss", "false_positives"},
+                {"restart-all", "reformed_ms"},
+        };
+        for (String[] c : cases) {
+            Run run = cli("simulate", "--scenario", c[0], "--nodes", "12", "--duration", "20s",
+                    "--partition-duration", "10s", "--json");
+            assertEquals(0, run.exitCode(), c[0] + ": " + run.err());
+            JsonNode json = new ObjectMapper().readTree(run.out());
+            for (int i = 1; i < c.length; i++) {
+                assertTrue(json.has(c[i]), c[0] + " lacks " + c[i] + ": " + run.out());
+            }
+        }
+    }
+
+    @Test
+    void theReadableSummaryNamesTheFigures() {
+        Run run = cli("simulate", "--scenario", "broadcast", "--nodes", "10");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("all_informed_ms"), run.out());
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndExitCodeTwo() {
+        Run unknown = cli("simulate", "--scenario", "meteor", "--nodes", "10");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown scenario 'meteor'") && unknown.err().contains("restart-all"), unknown.err());
+
+        Run badProfile = cli("simulate", "--scenario", "crash", "--profile", "lab");
+        assertEquals(2, badProfile.exitCode());
+        assertTrue(badProfile.err().contains("unknown profile 'lab'"), badProfile.err());
+
+        Run badDuration = cli("simulate", "--scenario", "loss", "--duration", "ten minutes");
+        assertEquals(2, badDuration.exitCode());
+        assertTrue(badDuration.err().contains("--duration"), badDuration.err());
+
+        Run badLoss = cli("simulate", "--scenario", "loss", "--loss", "150");
+        assertEquals(2, badLoss.exitCode());
+        assertTrue(badLoss.err().contains("--loss must be in [0, 100)"), badLoss.err());
+
+        Run missing = cli("simulate", "--nodes", "10");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("--scenario"), missing.err());
+    }
+
+    @Test
+    void durationsAcceptCommonForms() {
+        assertEquals(java.time.Duration.ofMinutes(10), SimulateCommand.parseDuration("--duration", "10m"));
+        assertEquals(java.time.Duration.ofMillis(250), SimulateCommand.parseDuration("--duration", "250ms"));
+        assertEquals(java.time.Duration.ofSeconds(90), SimulateCommand.parseDuration("--duration", "PT90S"));
+        assertEquals(java.time.Duration.ofHours(1), SimulateCommand.parseDuration("--duration", "1h"));
+    }
+}
