@@ -110,6 +110,25 @@ public record ScenarioSpec(
         if (duplicatePercent > 0) {
             b.append(" --duplicate ").append(duplicatePercent);
         }
+        if (latencyMinMillis != 1 || latencyJitterMillis != 1.0) {
+            b.append(" --latency-ms ").append(latencyMinMillis).append(" --jitter-ms ").append(latencyJitterMillis);
+        }
+        Settings base = profile.settings();
+        if (settings.gossipFanout() != base.gossipFanout()) {
+            b.append(" --fanout ").append(settings.gossipFanout());
+        }
+        if (settings.retransmitMult() != base.retransmitMult()) {
+            b.append(" --retransmit-mult ").append(settings.retransmitMult());
+        }
+        if (settings.suspicionMult() != base.suspicionMult()) {
+            b.append(" --suspicion-mult ").append(settings.suspicionMult());
+        }
+        if (!settings.probeInterval().equals(base.probeInterval())) {
+            b.append(" --probe-interval ").append(settings.probeIntervalMillis()).append("ms");
+        }
+        if (!settings.gossipInterval().equals(base.gossipInterval())) {
+            b.append(" --gossip-interval ").append(settings.gossipIntervalMillis()).append("ms");
+        }
         return b.toString();
     }
 }

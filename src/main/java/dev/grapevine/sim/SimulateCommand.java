@@ -3,6 +3,7 @@ package dev.grapevine.sim;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.grapevine.core.config.Profile;
+import dev.grapevine.core.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +60,21 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--duplicate", defaultValue = "0", description = "percent of messages delivered twice")
     double duplicatePercent;
 
+    @Option(names = "--fanout", description = "override the profile's gossip fanout")
+    Integer fanout;
+
+    @Option(names = "--retransmit-mult", description = "override: a broadcast goes out in mult·⌈log2(N+1)⌉ messages per node")
+    Integer retransmitMult;
+
+    @Option(names = "--suspicion-mult", description = "override: suspicion min = mult·max(1, log10 N)·probe interval")
+    Integer suspicionMult;
+
+    @Option(names = "--probe-interval", description = "override the profile's probe interval, e.g. 500ms")
+    String probeInterval;
+
+    @Option(names = "--gossip-interval", description = "override the profile's gossip interval, e.g. 100ms")
+    String gossipInterval;
+
     @Option(names = "--json", description = "print exactly one JSON object on stdout")
     boolean json;
 
@@ -70,7 +86,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter stdout = command.commandLine().getOut();
         PrintWriter stderr = command.commandLine().getErr();
         Profile p = Profile.parse(profile);
-        ScenarioSpec spec = new ScenarioSpec(scenario, nodes, seed, p, p.settings(), lossPercent,
+        ScenarioSpec spec = new ScenarioSpec(scenario, nodes, seed, p, settings(p), lossPercent,
                 parseDuration("--duration", duration), crash, parseDuration("--partition-duration", partitionDuration),
                 asymmetric, parseDuration("--restart-window", restartWindow), latencyMs, jitterMs, duplicatePercent);
         Scenario.named(scenario); // fail on a bad name before any work
@@ -98,6 +114,26 @@ public final class SimulateCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private Settings settings(Profile p) {
+        Settings.Builder b = p.settings().toBuilder();
+        if (fanout != null) {
+            b.gossipFanout(fanout);
+        }
+        if (retransmitMult != null) {
+            b.retransmitMult(retransmitMult);
+        }
+        if (suspicionMult != null) {
+            b.suspicionMult(suspicionMult);
+        }
+        if (probeInterval != null) {
+            b.probeInterval(parseDuration("--probe-interval", probeInterval));
+        }
+        if (gossipInterval != null) {
+            b.gossipInterval(parseDuration("--gossip-interval", gossipInterval));
+        }
+        return b.build();
     }
 
     private void printSummary(PrintWriter stdout, SimulationReport report) {

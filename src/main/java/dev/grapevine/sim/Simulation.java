@@ -140,6 +140,21 @@ public final class Simulation {
         perform(n);
     }
 
+    /**
+     * Starts node {@code i} again at a new address (a rescheduled pod): its old address goes dead, and
+     * its new epoch must supersede its old entry everywhere, whatever state that entry was in.
+     */
+    public void startNodeAt(int i, Address newAddress, Collection<Address> seeds) {
+        SimNode n = nodes[i];
+        if (byAddress.containsKey(newAddress)) {
+            throw new IllegalArgumentException(newAddress + " is taken by " + nodes[byAddress.get(newAddress)].name);
+        }
+        byAddress.remove(n.address);
+        n.address = newAddress;
+        byAddress.put(newAddress, i);
+        startNode(i, seeds);
+    }
+
     /** Stops node {@code i} without a word (kill -9): its timers and in-flight deliveries die with it. */
     public void crash(int i) {
         SimNode n = nodes[i];

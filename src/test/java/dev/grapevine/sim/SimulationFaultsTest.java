@@ -103,4 +103,18 @@ class SimulationFaultsTest {
         assertEquals(2, sim.core(0).member("node-3").epoch());
         assertEquals(List.of(), sim.violations());
     }
+
+    @Test
+    void aNodeBackUnderANewAddressIsAliveThereEverywhere() {
+        Simulation sim = new Simulation(20, Profile.LAN.settings(), 61);
+        sim.startConverged();
+        sim.at(2_000, () -> sim.crash(4));
+        sim.at(3_000, () -> sim.startNodeAt(4, new dev.grapevine.core.member.Address("moved", 7946), List.of(sim.address(1))));
+        sim.runUntil(3_000);
+        assertTrue(sim.runUntil(30_000, sim::viewsConverged, 50, null), "seed 61");
+        for (int i = 0; i < 20; i++) {
+            assertEquals("moved:7946", sim.core(i).member("node-4").address().toString(), "view of node-" + i);
+        }
+        assertEquals(List.of(), sim.violations());
+    }
 }

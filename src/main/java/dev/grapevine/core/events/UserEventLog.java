@@ -1,10 +1,14 @@
 package dev.grapevine.core.events;
 
-import dev.grapevine.core.gossip.Rumor.EventId;
-
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * This node's user-event clock and deduplication, after Serf: an event is delivered once, events
@@ -18,9 +22,11 @@ public final class UserEventLog {
     /** Seen event ids by Lamport time, trimmed to the last {@code bufferSize} ticks. */
     private final TreeMap<Long, Set<String>> seen = new TreeMap<>();
     private int seenCount;
+    private final ArrayDeque<UserEvent> recent = new ArrayDeque<>();
     private long ignoreBefore;
     private long tooOld;
     private long duplicates;
+    private long evicted;
 
     public UserEventLog(int bufferSize, int payloadBytesMax) {
         this.bufferSize = bufferSize;
@@ -41,6 +47,7 @@ public final class UserEventLog {
         }
         clock.tick();
         record(event.origin(), event.ltime());
+        remember(event);
         return event;
     }
 
@@ -65,8 +72,37 @@ public final class UserEventLog {
             duplicates++;
             return Verdict.DROP;
         }
+        remember(event);
         return event.ltime() < ignoreBefore ? Verdict.PASS_ON : Verdict.DELIVER;
     }
+
+    /** The latest events this node saw, as many as fit in {@code budgetBytes} (per {@code sizer}), oldest first. */
+    public List<UserEvent> recent(int budgetBytes, ToIntFunction<UserEvent> sizer) {
+        List<UserEvent> newestFirst = new ArrayList<>();
+        int used = 0;
+        for (Iterator<UserEvent> it = recent.descendingIterator(); it.hasNext(); ) {
+            UserEvent e = it.next();
+            int size = sizer.applyAsInt(e);
+            if (used + size > budgetBytes) {
+                break;
+            }
+            used += size;
+            newestFirst.add(e);
+        }
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    /** Keeps the last {@link #RECENT_MAX} events for push-pull. */
+    private void remember(UserEvent event) {
+        recent.addLast(event);
+        if (recent.size() > RECENT_MAX) {
+            recent.removeFirst();
+        }
+    }
+
+    /** Events kept for push-pull: enough to cover a burst between two exchanges. */
+    public static final int RECENT_MAX = 64;
 
     /** A join reply told us the cluster's clock: events older than that happened before we joined. */
     public void joined(long clusterClock) {
@@ -98,16 +134,31 @@ public final class UserEventLog {
             while (!seen.isEmpty() && seen.firstKey() < floor) {
                 seenCount -= seen.pollFirstEntry().getValue().size();
             }
+            while (seenCount > rememberedMax()) {
+                int forgotten = seen.pollFirstEntry().getValue().size();
+                seenCount -= forgotten;
+                evicted += forgotten;
+            }
         }
         return added;
+    }
+
+    /**
+     * Hard bound on remembered ids: many origins emitting at once can put many ids on one Lamport
+     * time. Past it the oldest times are forgotten early (counted in {@link #evicted()}); an old event
+     * arriving again after that may be delivered twice.
+     */
+    public int rememberedMax() {
+        return bufferSize * 16;
+    }
+
+    /** Ids forgotten before their time because of {@link #rememberedMax()}. */
+    public long evicted() {
+        return evicted;
     }
 
     /** Ids remembered for dedup, for tests and metrics. */
     public int rememberedCount() {
         return seenCount;
-    }
-
-    static EventId id(UserEvent e) {
-        return new EventId(e.origin(), e.ltime());
     }
 }

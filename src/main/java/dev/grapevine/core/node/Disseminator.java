@@ -4,7 +4,9 @@ import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.wire.Message;
+import dev.grapevine.core.wire.WireSize;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +22,11 @@ import java.util.List;
 final class Disseminator {
     /** Bytes of a gossip message's own framing, kept free of rumors (version, type, count). */
     private static final int GOSSIP_FRAMING_BYTES = 8;
+    /**
+     * Bytes of recent user events a push-pull carries. With 512 members of about 30 bytes beside it, a
+     * push-pull stays well under Artery's 256 KiB frame.
+     */
+    static final int PUSH_PULL_EVENT_BYTES_MAX = 32 * 1024;
 
     private final SwimNode node;
     private List<Address> seeds = List.of();
@@ -133,6 +140,9 @@ final class Disseminator {
             Member belief = m.status() == MemberStatus.DEAD ? m.withStatus(MemberStatus.SUSPECT) : m;
             node.apply(belief, source, nowMillis, out);
         }
+        for (UserEvent event : message.recentEvents()) {
+            node.receiveEvent(event, nowMillis, out);
+        }
     }
 
     /** This node first, then all others, or a random window of them when the view is too large. */
@@ -149,6 +159,7 @@ final class Disseminator {
                 members.add(m);
             }
         }
-        return new Message.PushPull(join, reply, node.events().time(), members);
+        return new Message.PushPull(join, reply, node.events().time(), members,
+                node.events().recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
     }
 }

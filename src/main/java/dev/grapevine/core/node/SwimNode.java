@@ -190,15 +190,20 @@ public final class SwimNode {
             if (r instanceof Rumor.MemberRumor m) {
                 apply(m.member(), m.source(), nowMillis, out);
             } else if (r instanceof Rumor.EventRumor e) {
-                switch (events.receive(e.event())) {
-                    case DELIVER -> {
-                        out.deliver(e.event());
-                        broadcast(e, nowMillis, out);
-                    }
-                    case PASS_ON -> broadcast(e, nowMillis, out);
-                    case DROP -> { }
-                }
+                receiveEvent(e.event(), nowMillis, out);
             }
+        }
+    }
+
+    /** A user event heard from another node: delivered and passed on once, whichever way it came. */
+    void receiveEvent(UserEvent event, long nowMillis, Outbox out) {
+        switch (events.receive(event)) {
+            case DELIVER -> {
+                out.deliver(event);
+                broadcast(new Rumor.EventRumor(event), nowMillis, out);
+            }
+            case PASS_ON -> broadcast(new Rumor.EventRumor(event), nowMillis, out);
+            case DROP -> { }
         }
     }
 
@@ -425,6 +430,25 @@ public final class SwimNode {
 
     public Counters counters() {
         return counters;
+    }
+
+    /**
+     * Every counter of this node by name (snake_case), including the bounds that were hit: broadcasts
+     * dropped from a full queue, user events too old or forgotten early. For metrics and diagnostics.
+     */
+    public Map<String, Long> metrics() {
+        Map<String, Long> m = new LinkedHashMap<>(counters.asMap());
+        m.put("members_known", (long) table.knownCount());
+        m.put("members_live", (long) table.liveCount());
+        m.put("suspicions_open", (long) suspicions.size());
+        m.put("local_health_score", (long) health.score());
+        m.put("broadcasts_queued", (long) queue.size());
+        m.put("broadcasts_dropped", queue.dropped());
+        m.put("user_events_duplicate", events.duplicates());
+        m.put("user_events_too_old", events.tooOld());
+        m.put("user_events_forgotten_early", events.evicted());
+        m.put("event_clock", events.time());
+        return m;
     }
 
     public int localHealthScore() {

@@ -1,5 +1,6 @@
 package dev.grapevine.core.wire;
 
+import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
@@ -54,11 +55,19 @@ public sealed interface Message {
      * Anti-entropy: the sender's view (or a window of it), answered by the receiver's when
      * {@code reply} is false. {@code join} marks a node asking to be let in.
      *
-     * @param eventClock the sender's user-event Lamport time, so a (re)joining node's clock catches up
+     * @param eventClock   the sender's user-event Lamport time, so a (re)joining node's clock catches up
+     * @param recentEvents the sender's latest user events, oldest first: anti-entropy for events, so
+     *                     one that every piggyback missed still arrives (Serf's push-pull does this too)
      */
-    record PushPull(boolean join, boolean reply, long eventClock, List<Member> members) implements Message {
+    record PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents)
+            implements Message {
         public PushPull {
             members = List.copyOf(members);
+            recentEvents = List.copyOf(recentEvents);
+        }
+
+        public PushPull(boolean join, boolean reply, long eventClock, List<Member> members) {
+            this(join, reply, eventClock, members, List.of());
         }
     }
 }

@@ -28,9 +28,11 @@ import java.util.TreeMap;
  *   PingReq  = seq:varint target:string host:string port:varint
  *   Gossip   = rumors
  *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
+ *              count:varint event*
  *   rumors   = count:varint rumor*
  *   rumor    = 1:u8 member source:string                                    (MemberRumor)
- *            | 2:u8 origin:string ltime:varint name:string payload:bytes   (EventRumor)
+ *            | 2:u8 event                                                   (EventRumor)
+ *   event    = origin:string ltime:varint name:string payload:bytes
  *   member   = name:string host:string port:varint epoch:varint incarnation:varint
  *              status:u8 (MemberStatus.wireId) tagCount:varint (key:string value:string)*
  *   string   = length:varint UTF-8 bytes;   bytes = length:varint raw bytes
@@ -132,6 +134,11 @@ public final class WireCodec {
             for (int i = 0, n = members.size(); i < n; i++) {
                 writeMember(w, members.get(i));
             }
+            List<UserEvent> events = pp.recentEvents();
+            w.writeVarint(events.size(), "event count");
+            for (int i = 0, n = events.size(); i < n; i++) {
+                writeEvent(w, events.get(i));
+            }
         } else {
             throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
         }
@@ -196,16 +203,19 @@ public final class WireCodec {
                 writeMember(w, mr.member());
                 w.writeString(mr.source(), "rumor source");
             } else if (rumor instanceof Rumor.EventRumor er) {
-                UserEvent e = er.event();
                 w.writeByte(RUMOR_EVENT);
-                w.writeString(e.origin(), "event origin");
-                w.writeVarint(e.ltime(), "event ltime");
-                w.writeString(e.name(), "event name");
-                w.writeBytes(e.payload(), "event payload");
+                writeEvent(w, er.event());
             } else {
                 throw new IllegalArgumentException("no wire format for " + rumor.getClass().getName());
             }
         }
+    }
+
+    private static void writeEvent(WireWriter w, UserEvent e) {
+        w.writeString(e.origin(), "event origin");
+        w.writeVarint(e.ltime(), "event ltime");
+        w.writeString(e.name(), "event name");
+        w.writeBytes(e.payload(), "event payload");
     }
 
     private static void writeMember(WireWriter w, Member m) {
@@ -253,19 +263,23 @@ public final class WireCodec {
                 Member member = readMember(r);
                 return new Rumor.MemberRumor(member, r.readString("rumor source"));
             }
-            case RUMOR_EVENT: {
-                String origin = r.readString("event origin");
-                long ltime = r.readVarint("event ltime");
-                String name = r.readString("event name");
-                byte[] payload = r.readBytes("event payload");
-                try {
-                    return new Rumor.EventRumor(new UserEvent(origin, ltime, name, payload));
-                } catch (IllegalArgumentException e) {
-                    throw new WireFormatException("invalid user event at offset " + at + ": " + e.getMessage(), e);
-                }
-            }
+            case RUMOR_EVENT:
+                return new Rumor.EventRumor(readEvent(r));
             default:
                 throw new WireFormatException("unknown rumor type " + type + " at offset " + at);
+        }
+    }
+
+    private static UserEvent readEvent(WireReader r) {
+        int at = r.offset();
+        String origin = r.readString("event origin");
+        long ltime = r.readVarint("event ltime");
+        String name = r.readString("event name");
+        byte[] payload = r.readBytes("event payload");
+        try {
+            return new UserEvent(origin, ltime, name, payload);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid user event at offset " + at + ": " + e.getMessage(), e);
         }
     }
 
@@ -281,7 +295,13 @@ public final class WireCodec {
         for (int i = 0; i < n; i++) {
             members[i] = readMember(r);
         }
-        return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members));
+        int eventCount = r.readCount("push-pull event count");
+        UserEvent[] events = new UserEvent[eventCount];
+        for (int i = 0; i < eventCount; i++) {
+            events[i] = readEvent(r);
+        }
+        return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members),
+                List.of(events));
     }
 
     private static Member readMember(WireReader r) {

@@ -56,7 +56,11 @@ public final class WireSize {
             for (Member member : pp.members()) {
                 memberBytes += of(member);
             }
-            return pushPullSize(pp.eventClock(), pp.members().size(), memberBytes);
+            int eventBytes = 0;
+            for (UserEvent event : pp.recentEvents()) {
+                eventBytes += of(event);
+            }
+            return pushPullSize(pp.eventClock(), pp.members().size(), memberBytes, pp.recentEvents().size(), eventBytes);
         }
         throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
     }
@@ -66,11 +70,15 @@ public final class WireSize {
         if (r instanceof Rumor.MemberRumor mr) {
             return RUMOR_TYPE_BYTES + of(mr.member()) + stringSize(mr.source());
         } else if (r instanceof Rumor.EventRumor er) {
-            UserEvent e = er.event();
-            return RUMOR_TYPE_BYTES + stringSize(e.origin()) + varintSize(e.ltime()) + stringSize(e.name())
-                    + varintSize(e.payload().length) + e.payload().length;
+            return RUMOR_TYPE_BYTES + of(er.event());
         }
         throw new IllegalArgumentException("no wire format for " + r.getClass().getName());
+    }
+
+    /** Bytes of one user event: origin, Lamport time, name, payload. */
+    public static int of(UserEvent e) {
+        return stringSize(e.origin()) + varintSize(e.ltime()) + stringSize(e.name())
+                + varintSize(e.payload().length) + e.payload().length;
     }
 
     /** Bytes of one member record: name, host, port, epoch, incarnation, status, tags. */
@@ -103,9 +111,10 @@ public final class WireSize {
         return HEADER_BYTES + varintSize(seq) + listOverhead(rumorCount) + rumorBytes;
     }
 
-    /** A PushPull carrying {@code memberCount} members that take {@code memberBytes} in total. */
-    public static int pushPullSize(long eventClock, int memberCount, int memberBytes) {
-        return HEADER_BYTES + 1 /* flags */ + varintSize(eventClock) + listOverhead(memberCount) + memberBytes;
+    /** A PushPull carrying members and recent events that take {@code memberBytes} and {@code eventBytes}. */
+    public static int pushPullSize(long eventClock, int memberCount, int memberBytes, int eventCount, int eventBytes) {
+        return HEADER_BYTES + 1 /* flags */ + varintSize(eventClock) + listOverhead(memberCount) + memberBytes
+                + listOverhead(eventCount) + eventBytes;
     }
 
     /** Bytes a list of {@code count} items adds besides its items: the count varint. */

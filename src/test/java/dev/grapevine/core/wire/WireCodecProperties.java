@@ -135,11 +135,13 @@ class WireCodecProperties {
 
     private static Arbitrary<Rumor> rumors() {
         Arbitrary<Rumor> memberRumors = Combinators.combine(members(), text(0, 10)).as(Rumor.MemberRumor::new);
-        Arbitrary<byte[]> payloads = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
-        // names up to 60 chars: past 42 the encoder measures strings before writing them
-        Arbitrary<Rumor> eventRumors = Combinators.combine(text(0, 10), nonNegative(), text(1, 60), payloads)
-                .as((origin, ltime, name, payload) -> new Rumor.EventRumor(new UserEvent(origin, ltime, name, payload)));
-        return Arbitraries.oneOf(memberRumors, eventRumors);
+        return Arbitraries.oneOf(memberRumors, events().map(Rumor.EventRumor::new));
+    }
+
+    /** Names up to 60 chars: past 42 the encoder measures strings before writing them. */
+    private static Arbitrary<UserEvent> events() {
+        return Combinators.combine(text(0, 10), nonNegative(), text(1, 60), Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
+                .as(UserEvent::new);
     }
 
     @Provide
@@ -164,6 +166,7 @@ class WireCodecProperties {
                 Combinators.combine(nonNegative(), text(0, 12), addresses).as(Message.PingReq::new),
                 rumorLists.map(Message.Gossip::new),
                 Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), nonNegative(),
-                        members().list().ofMaxSize(4)).as(Message.PushPull::new));
+                        members().list().ofMaxSize(4), events().list().ofMaxSize(3))
+                        .as((join, reply, clock, members, events) -> new Message.PushPull(join, reply, clock, members, events)));
     }
 }

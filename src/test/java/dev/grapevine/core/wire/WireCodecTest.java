@@ -205,8 +205,8 @@ class WireCodecTest {
                 {new Message.Nack(1), 3},
                 // header 2 + count 1
                 {new Message.Gossip(List.of()), 3},
-                // header 2 + flags 1 + clock 1 + count 1 + member 29
-                {new Message.PushPull(true, false, 0, List.of(typicalMember())), 34},
+                // header 2 + flags 1 + clock 1 + count 1 + member 29 + event count 1
+                {new Message.PushPull(true, false, 0, List.of(typicalMember())), 35},
                 // event rumor: type 1 + origin 1+2 + ltime 1 + name 1+6 + payload 1+3 = 16, in a gossip of 3 + 16
                 {new Message.Gossip(List.of(event("n1", 5, "deploy", new byte[]{1, 2, 3}))), 19},
         };
@@ -384,7 +384,7 @@ class WireCodecTest {
     void invalidUserEventIsAWireFormatError() {
         WireFormatException e = rejects(new Raw().u8(1).u8(5).u8(1).u8(2).str("o").u8(1).str("").u8(0).toBytes());
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
-        assertMentions(e, "invalid user event at offset 3");
+        assertMentions(e, "invalid user event at offset 4"); // the event's fields start after the rumor type byte
     }
 
     @Test
