@@ -119,7 +119,7 @@ public final class Simulation {
         }
         for (SimNode n : nodes) {
             n.core = new SwimNode(all.get(n.index), settings, random.split(), names);
-            n.core.restoreView(view);
+            n.core.restoreView(view, nowMillis, outbox);
             n.core.start(nowMillis, outbox);
             perform(n);
         }

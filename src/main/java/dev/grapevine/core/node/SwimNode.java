@@ -87,25 +87,40 @@ public final class SwimNode {
 
     /**
      * Takes in members known from before (a restart snapshot, or a simulator's converged start)
-     * without announcing them: no events, no broadcasts.
+     * without announcing them: no events, no broadcasts. Dead members become reconnect targets and
+     * suspects get a suspicion timer, as if just heard of.
      */
-    public void restoreView(Collection<Member> members) {
+    public void restoreView(Collection<Member> members, long nowMillis, Outbox out) {
         for (Member m : members) {
-            if (!m.name().equals(self.name())) {
-                table.merge(m);
+            if (!m.name().equals(self.name()) && table.merge(m)) {
+                adoptRestored(m, nowMillis, out);
             }
         }
     }
 
     /**
-     * {@link #restoreView(Collection)} from a table over the same {@link NameIndex} that holds this
-     * node's own entry unchanged: one array copy. The simulator starts large converged clusters so.
+     * {@link #restoreView(Collection, long, Outbox)} from a table over the same {@link NameIndex} that
+     * holds this node's own entry unchanged: one array copy. The simulator starts large clusters so.
      */
-    public void restoreView(MemberTable view) {
+    public void restoreView(MemberTable view, long nowMillis, Outbox out) {
         if (view.get(self.name()) != self) {
             throw new IllegalArgumentException("the view must hold this node's own entry " + self);
         }
         table.copyFrom(view);
+        for (int id = 0, n = table.idBound(); id < n; id++) {
+            Member m = table.get(id);
+            if (m != null && m.status() != MemberStatus.ALIVE && id != selfId) {
+                adoptRestored(m, nowMillis, out);
+            }
+        }
+    }
+
+    private void adoptRestored(Member m, long nowMillis, Outbox out) {
+        if (m.status() == MemberStatus.SUSPECT) {
+            startSuspicion(m, self.name(), nowMillis, out);
+        } else if (m.status() == MemberStatus.DEAD) {
+            deadSinceMillis.put(m.name(), nowMillis);
+        }
     }
 
     /** Announces this node and asks each seed for its view; retried by the reconnect timer while alone. */

@@ -1,0 +1,185 @@
+package dev.grapevine.core.gossip;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class BroadcastQueueTest {
+    private static final int BIG_BUDGET = 1 << 20;
+    private static final int NO_LIMIT = 1_000;
+
+    private static Rumor.MemberRumor rumor(String name) {
+        return rumor(name, 0);
+    }
+
+    private static Rumor.MemberRumor rumor(String name, long incarnation) {
+        return new Rumor.MemberRumor(Member.alive(name, new Address("h.test", 1), 1, incarnation, Map.of()), name);
+    }
+
+    private static List<String> subjects(List<Rumor> rumors) {
+        return rumors.stream().map(r -> (String) r.subject()).toList();
+    }
+
+    private static List<Rumor> take(BroadcastQueue q, int budget, int limit) {
+        List<Rumor> sink = new ArrayList<>();
+        q.take(budget, limit, sink);
+        return sink;
+    }
+
+    @Test
+    void newestFirstAmongEqualTransmits() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10);
+        q.enqueue(rumor("b"), 10);
+        q.enqueue(rumor("c"), 10);
+
+        assertEquals(List.of("c", "b", "a"), subjects(take(q, BIG_BUDGET, NO_LIMIT)));
+    }
+
+    @Test
+    void fewestTransmitsFirst() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10);
+        q.enqueue(rumor("b"), 10);
+        q.enqueue(rumor("c"), 10);
+
+        assertEquals(List.of("c"), subjects(take(q, 10, NO_LIMIT)), "budget for one: the newest");
+        assertEquals(List.of("b"), subjects(take(q, 10, NO_LIMIT)), "c was sent once, b not yet");
+        q.enqueue(rumor("d"), 10);
+
+        assertEquals(List.of("d", "a", "c", "b"), subjects(take(q, BIG_BUDGET, NO_LIMIT)),
+                "unsent (newest first), then sent once (newest first)");
+        assertEquals(1, q.transmits("d"));
+        assertEquals(2, q.transmits("c"));
+    }
+
+    @Test
+    void sameSubjectReplacesTheQueuedRumor() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("x", 0), 10);
+        q.enqueue(rumor("y", 0), 10);
+        take(q, BIG_BUDGET, NO_LIMIT);
+        assertEquals(1, q.transmits("x"));
+
+        q.enqueue(rumor("x", 1), 10);
+
+        assertEquals(2, q.size());
+        assertEquals(0, q.transmits("x"), "the replacement starts unsent");
+        List<Rumor> sent = take(q, BIG_BUDGET, NO_LIMIT);
+        assertEquals(List.of(rumor("x", 1), rumor("y", 0)), sent);
+    }
+
+    @Test
+    void rumorLeavesAfterTransmitLimitTakes() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10);
+
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(List.of("a"), subjects(take(q, BIG_BUDGET, 3)), "take " + i);
+        }
+
+        assertTrue(q.isEmpty());
+        assertEquals(0, q.size());
+        assertEquals(-1, q.transmits("a"));
+        assertTrue(take(q, BIG_BUDGET, 3).isEmpty());
+    }
+
+    @Test
+    void takeReturnsTheBytesItTook() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 30);
+        q.enqueue(rumor("b"), 20);
+        List<Rumor> sink = new ArrayList<>();
+
+        assertEquals(50, q.take(60, NO_LIMIT, sink));
+        assertEquals(2, sink.size());
+        assertEquals(0, q.take(19, NO_LIMIT, new ArrayList<>()), "nothing fits");
+    }
+
+    @Test
+    void bigRumorThatDoesNotFitDoesNotBlockSmallerOnes() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("small1"), 10);
+        q.enqueue(rumor("small2"), 10);
+        q.enqueue(rumor("big"), 100); // newest: first in line
+
+        List<Rumor> sink = new ArrayList<>();
+        int used = q.take(50, NO_LIMIT, sink);
+
+        assertEquals(List.of("small2", "small1"), subjects(sink));
+        assertEquals(20, used);
+        assertEquals(0, q.transmits("big"), "still waiting for a larger budget");
+        assertEquals(List.of("big"), subjects(take(q, 100, NO_LIMIT)));
+    }
+
+    @Test
+    void byteBudgetIsNeverExceeded() {
+        SplittableRandom rng = new SplittableRandom(99);
+        BroadcastQueue q = new BroadcastQueue(64);
+        Map<Object, Integer> sizes = new HashMap<>();
+        for (int round = 0; round < 2_000; round++) {
+            if (rng.nextInt(3) > 0) {
+                String name = "m" + rng.nextInt(100);
+                int size = 1 + rng.nextInt(300);
+                q.enqueue(rumor(name, round), size);
+                sizes.put(name, size);
+            }
+            int budget = rng.nextInt(600);
+            List<Rumor> sink = new ArrayList<>();
+            int used = q.take(budget, 1 + rng.nextInt(6), sink);
+            int sum = sink.stream().mapToInt(r -> sizes.get(r.subject())).sum();
+            assertEquals(sum, used, "round " + round);
+            assertTrue(used <= budget, "round " + round + ": used " + used + " of " + budget);
+            assertEquals(sink.size(), sink.stream().map(Rumor::subject).distinct().count(), "no rumor twice in one take");
+        }
+    }
+
+    @Test
+    void overflowDropsTheMostSentAndCountsIt() {
+        BroadcastQueue q = new BroadcastQueue(3);
+        q.enqueue(rumor("a"), 100);
+        q.enqueue(rumor("b"), 100);
+        q.enqueue(rumor("c"), 10);
+        take(q, 10, NO_LIMIT); // only c fits
+        take(q, 10, NO_LIMIT);
+        assertEquals(2, q.transmits("c"));
+
+        q.enqueue(rumor("d"), 10);
+
+        assertAll(
+                () -> assertEquals(3, q.size()),
+                () -> assertEquals(1, q.dropped()),
+                () -> assertEquals(-1, q.transmits("c"), "the most-sent rumor was dropped"),
+                () -> assertEquals(0, q.transmits("a")),
+                () -> assertEquals(0, q.transmits("b")),
+                () -> assertEquals(0, q.transmits("d")));
+    }
+
+    @Test
+    void overflowAmongEqualsDropsTheOldest() {
+        BroadcastQueue q = new BroadcastQueue(2);
+        q.enqueue(rumor("a"), 10);
+        q.enqueue(rumor("b"), 10);
+        q.enqueue(rumor("c"), 10);
+
+        assertEquals(1, q.dropped());
+        assertEquals(-1, q.transmits("a"));
+        assertEquals(List.of("c", "b"), subjects(take(q, BIG_BUDGET, NO_LIMIT)));
+    }
+
+    @Test
+    void capacityMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new BroadcastQueue(0));
+    }
+}

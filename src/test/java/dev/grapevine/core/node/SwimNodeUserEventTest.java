@@ -1,0 +1,143 @@
+package dev.grapevine.core.node;
+
+import static dev.grapevine.core.node.NodeHarness.addressOf;
+import static dev.grapevine.core.node.NodeHarness.alive;
+import static dev.grapevine.core.node.NodeHarness.delivered;
+import static dev.grapevine.core.node.NodeHarness.fire;
+import static dev.grapevine.core.node.NodeHarness.gossip;
+import static dev.grapevine.core.node.NodeHarness.onlySchedule;
+import static dev.grapevine.core.node.NodeHarness.receive;
+import static dev.grapevine.core.node.NodeHarness.rumorsSent;
+import static dev.grapevine.core.node.NodeHarness.step;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.wire.Message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** User events: local delivery, deduplication, the size limit, the dedup window and the join cut-off. */
+class SwimNodeUserEventTest {
+    private final NodeHarness h = new NodeHarness();
+    private final SwimNode a = h.node("A", 51, "B", "C");
+
+    private static UserEvent event(String origin, long ltime) {
+        return new UserEvent(origin, ltime, "deploy", ("v" + ltime).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<Effect> hear(SwimNode node, UserEvent e, long now) {
+        return receive(node, "B", gossip(new Rumor.EventRumor(e)), now);
+    }
+
+    @Test
+    void emitDeliversLocallyAndQueuesTheEvent() {
+        List<UserEvent> returned = new ArrayList<>();
+        List<Effect> fx = step(out -> returned.add(a.emit("deploy", new byte[] {1, 2, 3}, 1_000, out)));
+
+        UserEvent e = returned.get(0);
+        assertAll(
+                () -> assertEquals(List.of(e), delivered(fx)),
+                () -> assertEquals("A", e.origin()),
+                () -> assertEquals(1, e.ltime()),
+                () -> assertEquals(1, a.eventClock()),
+                () -> assertEquals(1, a.broadcastsQueued()));
+
+        Effect.Schedule tick = onlySchedule(fx, Timer.Kind.GOSSIP_TICK);
+        List<Effect> gossiped = fire(a, tick.timer(), tick.atMillis());
+        assertTrue(rumorsSent(gossiped).contains(new Rumor.EventRumor(e)), "the event goes out in gossip");
+    }
+
+    @Test
+    void sameEventReceivedTwiceIsDeliveredOnce() {
+        UserEvent e = event("B", 7);
+
+        List<Effect> first = hear(a, e, 1_000);
+        List<Effect> second = hear(a, e, 1_100);
+
+        assertEquals(List.of(e), delivered(first));
+        assertTrue(delivered(second).isEmpty());
+        assertEquals(1, a.events().duplicates());
+        assertEquals(8, a.eventClock(), "the clock moved past the event");
+    }
+
+    @Test
+    void ownEventEchoedBackIsNotDeliveredAgain() {
+        List<UserEvent> returned = new ArrayList<>();
+        step(out -> returned.add(a.emit("deploy", new byte[0], 1_000, out)));
+
+        assertTrue(delivered(hear(a, returned.get(0), 1_200)).isEmpty());
+    }
+
+    @Test
+    void eventOverTheLimitIsRejectedWithSizeLimitAndKey() {
+        int limit = h.settings.userEventBytesMax();
+        byte[] payload = new byte[limit - "big".length() + 1];
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> step(out -> a.emit("big", payload, 1_000, out)));
+
+        assertAll(
+                () -> assertTrue(e.getMessage().contains(String.valueOf(limit + 1)), e.getMessage()),
+                () -> assertTrue(e.getMessage().contains(String.valueOf(limit)), e.getMessage()),
+                () -> assertTrue(e.getMessage().contains("user-event-max-bytes"), e.getMessage()),
+                () -> assertEquals(0, a.eventClock(), "a rejected event does not tick the clock"),
+                () -> assertEquals(0, a.broadcastsQueued()));
+    }
+
+    @Test
+    void eventExactlyAtTheLimitIsAccepted() {
+        int limit = h.settings.userEventBytesMax();
+        byte[] payload = new byte[limit - "big".length()];
+
+        List<Effect> fx = step(out -> a.emit("big", payload, 1_000, out));
+
+        assertEquals(1, delivered(fx).size());
+    }
+
+    @Test
+    void eventsOlderThanTheDedupBufferAreDropped() {
+        int buffer = h.settings.eventBufferSize(); // 512
+        hear(a, event("C", 1_000), 1_000);
+        assertEquals(1_001, a.eventClock());
+
+        List<Effect> tooOld = hear(a, event("D", 1_001 - buffer - 1), 1_100);
+        List<Effect> oldest = hear(a, event("D", 1_001 - buffer), 1_200);
+
+        assertTrue(delivered(tooOld).isEmpty(), "older than the window: cannot tell whether it was seen");
+        assertEquals(1, a.events().tooOld());
+        assertEquals(1, delivered(oldest).size(), "the oldest time still in the window is delivered");
+    }
+
+    @Test
+    void eventsBeforeTheClusterClockOfTheJoinReplyArePassedOnNotDelivered() {
+        SwimNode j = h.node("J", 52);
+        step(out -> j.join(List.of(addressOf("S")), 0, out));
+        receive(j, "S", new Message.PushPull(false, true, 50, List.of(alive("S"))), 10);
+        assertTrue(j.eventClock() >= 50);
+
+        UserEvent before = event("S", 49);
+        List<Effect> fx = receive(j, "S", gossip(new Rumor.EventRumor(before)), 20);
+
+        assertTrue(delivered(fx).isEmpty(), "happened before J joined");
+        assertTrue(rumorsSent(fire(j, Timer.GOSSIP_TICK, 1_000)).contains(new Rumor.EventRumor(before)),
+                "but passed on to others");
+
+        assertEquals(1, delivered(receive(j, "S", gossip(new Rumor.EventRumor(event("S", 50))), 1_030)).size());
+        assertEquals(1, delivered(receive(j, "S", gossip(new Rumor.EventRumor(event("S", 60))), 1_040)).size());
+    }
+
+    @Test
+    void clockFromAPushPullThatIsNotAJoinReplyDoesNotSuppressDelivery() {
+        receive(a, "B", new Message.PushPull(false, false, 50, List.of(alive("B"))), 10);
+        assertTrue(a.eventClock() >= 50);
+
+        assertEquals(1, delivered(hear(a, event("B", 40), 20)).size());
+    }
+}
