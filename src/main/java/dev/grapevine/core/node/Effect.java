@@ -11,7 +11,10 @@ import dev.grapevine.core.wire.Message;
  */
 public sealed interface Effect {
 
-    /** Send {@code message} to the node listening at {@code to}. Best effort, like a datagram. */
+    /**
+     * Send {@code message} to the node listening at {@code to}, to its component of role
+     * {@link Role#of(Message)}. Best effort, like a datagram.
+     */
     record Send(Address to, Message message) implements Effect {
     }
 
@@ -25,5 +28,12 @@ public sealed interface Effect {
 
     /** Hand a user event to subscribers; it is new to this node (deduplicated). */
     record Deliver(UserEvent event) implements Effect {
+    }
+
+    /**
+     * Pass {@code signal} to this node's {@code to} component. {@link SwimNode} handles these itself;
+     * a shell running components apart (one actor each) delivers them as messages.
+     */
+    record Tell(Role to, Signal signal) implements Effect {
     }
 }

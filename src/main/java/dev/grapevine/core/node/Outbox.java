@@ -31,6 +31,15 @@ public final class Outbox {
         effects.add(new Effect.Deliver(event));
     }
 
+    /** Adds an effect another step decided (a composition passing its parts' effects on). */
+    public void add(Effect effect) {
+        effects.add(effect);
+    }
+
+    public void tell(Role to, Signal signal) {
+        effects.add(new Effect.Tell(to, signal));
+    }
+
     /** The effects collected so far, in the order they were decided. */
     public List<Effect> effects() {
         return effects;

@@ -1,0 +1,282 @@
+package dev.grapevine.core.node;
+
+import dev.grapevine.core.config.Settings;
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.member.MemberTable;
+import dev.grapevine.core.member.NameIndex;
+import dev.grapevine.core.swim.LocalHealth;
+import dev.grapevine.core.swim.ProbeOrder;
+import dev.grapevine.core.wire.Message;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * SWIM's probe cycle for one node (Das et al. 2002, §3.1; Lifeguard §IV): each period, ping the next
+ * member of a shuffled round-robin order; without an ack within the probe timeout, ask
+ * {@code indirectChecks} others to ping it; without any ack by the end of the period, report the
+ * failed probe to membership, which suspects. Also relays other nodes' ping-reqs, answering with a
+ * nack when the target stays silent, and keeps Lifeguard's local health score, which stretches its
+ * own timeouts when this node seems to be the slow one.
+ *
+ * <p>It decides nothing about membership: it works on a replica of the view, kept current by
+ * {@link Signal.ViewChanged}, and only ever reports {@link Signal.ProbeFailed}.
+ */
+public final class FailureDetector {
+
+    private static final class Probe {
+        final long seq;
+        final Member target;
+        int expectedNacks;
+        int nacks;
+
+        Probe(long seq, Member target) {
+            this.seq = seq;
+            this.target = target;
+        }
+    }
+
+    private record Relay(Address requester, long requesterSeq) {
+    }
+
+    private final Settings settings;
+    private final RandomGenerator rng;
+    private final String selfName;
+    private final int selfId;
+    private final MemberTable view;
+    private final Counters counters;
+    private final LocalHealth health;
+    private final ProbeOrder order = new ProbeOrder();
+    private final Map<Long, Relay> relays = new HashMap<>();
+    /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
+    private final Map<String, String> accusers = new HashMap<>();
+    private long lastSeq;
+    private Probe active;
+    private boolean leaving;
+
+    public FailureDetector(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
+        this.settings = settings;
+        this.rng = rng;
+        this.selfName = self.name();
+        this.selfId = names.idOf(self.name());
+        this.view = new MemberTable(names);
+        this.counters = counters;
+        this.health = new LocalHealth(settings.awarenessMax());
+        view.merge(self);
+    }
+
+    /** Takes the view membership restored (a snapshot, or a simulator's converged start). */
+    public void restoreView(MemberTable restored) {
+        view.copyFrom(restored);
+    }
+
+    public void start(long nowMillis, Outbox out) {
+        out.schedule(Timer.PROBE_TICK, nowMillis + rng.nextLong(settings.probeIntervalMillis()) + 1);
+    }
+
+    // ---------------------------------------------------------------- signals from membership
+
+    public void onSignal(Signal signal) {
+        if (signal instanceof Signal.ViewChanged changed) {
+            onViewChanged(changed.member(), changed.source());
+        } else if (signal instanceof Signal.Refuted) {
+            health.apply(1);
+        } else {
+            throw new IllegalArgumentException("the failure detector does not take " + signal);
+        }
+    }
+
+    private void onViewChanged(Member m, String source) {
+        if (m.name().equals(selfName)) {
+            leaving |= m.status() == MemberStatus.LEFT;
+            view.merge(m);
+            return;
+        }
+        Member before = view.get(m.name());
+        boolean changed = view.merge(m);
+        Member current = view.get(m.name());
+        if (current.status() == MemberStatus.SUSPECT) {
+            accusers.putIfAbsent(m.name(), source);
+        } else {
+            accusers.remove(m.name());
+        }
+        if (changed && current.status().isLive() && (before == null || !before.status().isLive())) {
+            order.insert(view.names().idOf(m.name()));
+        }
+    }
+
+    // ---------------------------------------------------------------- probing
+
+    public void onTimer(Timer timer, long nowMillis, Outbox out) {
+        switch (timer.kind()) {
+            case PROBE_TICK -> onProbeTick(nowMillis, out);
+            case PROBE_TIMEOUT -> onProbeTimeout(timer.seq(), out);
+            case PROBE_DEADLINE -> onProbeDeadline(timer.seq(), out);
+            case RELAY_TIMEOUT -> onRelayTimeout(timer.seq(), out);
+            default -> throw new IllegalArgumentException("the failure detector has no timer " + timer);
+        }
+    }
+
+    private void onProbeTick(long nowMillis, Outbox out) {
+        long periodMillis = health.scale(settings.probeIntervalMillis());
+        out.schedule(Timer.PROBE_TICK, nowMillis + periodMillis);
+        if (active != null) {
+            conclude(out); // its deadline and this tick fell together; decide it first
+        }
+        if (leaving) {
+            return;
+        }
+        int id = order.next(this::probeable, this::refill, rng);
+        if (id < 0) {
+            return;
+        }
+        Member target = view.get(id);
+        active = new Probe(++lastSeq, target);
+        counters.probes++;
+        out.tell(Role.GOSSIPER, new Signal.Outbound(target.address(), new Message.Ping(active.seq, target.name(), buddy(target))));
+        out.schedule(Timer.forProbe(Timer.Kind.PROBE_TIMEOUT, active.seq), nowMillis + health.scale(settings.probeTimeoutMillis()));
+        out.schedule(Timer.forProbe(Timer.Kind.PROBE_DEADLINE, active.seq), nowMillis + periodMillis);
+    }
+
+    /**
+     * Lifeguard's buddy system: a ping to a member we hold as suspect carries the suspicion first, so
+     * the member learns of it from us directly and can refute at once.
+     */
+    private List<Rumor> buddy(Member target) {
+        String accuser = target.status() == MemberStatus.SUSPECT ? accusers.get(target.name()) : null;
+        return accuser == null ? List.of() : List.of(new Rumor.MemberRumor(target, accuser));
+    }
+
+    private void onProbeTimeout(long seq, Outbox out) {
+        if (active == null || active.seq != seq) {
+            return;
+        }
+        Member target = active.target;
+        List<Member> relaysChosen = MemberSampler.pick(view, settings.indirectChecks(),
+                m -> m.status().isLive() && !m.name().equals(selfName) && !m.name().equals(target.name()), rng);
+        Message.PingReq request = new Message.PingReq(seq, target.name(), target.address());
+        for (Member relay : relaysChosen) {
+            out.send(relay.address(), request);
+        }
+        active.expectedNacks = relaysChosen.size();
+        counters.indirectProbes++;
+    }
+
+    private void onProbeDeadline(long seq, Outbox out) {
+        if (active != null && active.seq == seq) {
+            conclude(out);
+        }
+    }
+
+    /** No ack came: Lifeguard blames ourselves for each missing nack; membership decides the rest. */
+    private void conclude(Outbox out) {
+        Probe failed = active;
+        active = null;
+        int missingNacks = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
+        health.apply(missingNacks);
+        counters.probesFailed++;
+        out.tell(Role.MEMBERSHIP, new Signal.ProbeFailed(failed.target));
+    }
+
+    // ---------------------------------------------------------------- messages from peers
+
+    public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
+        if (message instanceof Message.Ping ping) {
+            onPing(from, ping, out);
+        } else if (message instanceof Message.Ack ack) {
+            onAck(ack, out);
+        } else if (message instanceof Message.Nack nack) {
+            if (active != null && active.seq == nack.seq()) {
+                active.nacks++;
+            }
+        } else if (message instanceof Message.PingReq request) {
+            onPingReq(from, request, nowMillis, out);
+        } else {
+            throw new IllegalArgumentException("the failure detector does not take " + message.getClass().getSimpleName());
+        }
+    }
+
+    private void onPing(Address from, Message.Ping ping, Outbox out) {
+        if (!ping.target().equals(selfName)) {
+            counters.misdirectedPings++; // the address now belongs to someone else: let the prober time out
+            return;
+        }
+        Signal.Outbound ack = new Signal.Outbound(from, new Message.Ack(ping.seq(), List.of()));
+        if (ping.piggyback().isEmpty()) {
+            out.tell(Role.GOSSIPER, ack);
+        } else {
+            out.tell(Role.MEMBERSHIP, new Signal.Heard(ping.piggyback(), ack)); // see Heard: refutations ride on the ack
+        }
+    }
+
+    private void onAck(Message.Ack ack, Outbox out) {
+        heard(ack.piggyback(), out);
+        if (active != null && active.seq == ack.seq()) {
+            active = null;
+            health.apply(-1);
+            return;
+        }
+        Relay relay = relays.remove(ack.seq());
+        if (relay != null) {
+            out.tell(Role.GOSSIPER, new Signal.Outbound(relay.requester(), new Message.Ack(relay.requesterSeq(), List.of())));
+        } else {
+            counters.staleAcks++; // late: the probe already concluded
+        }
+    }
+
+    private void onPingReq(Address from, Message.PingReq request, long nowMillis, Outbox out) {
+        if (relays.size() >= settings.relaysMax()) {
+            counters.relaysRefused++;
+            return;
+        }
+        long seq = ++lastSeq;
+        relays.put(seq, new Relay(from, request.seq()));
+        out.tell(Role.GOSSIPER, new Signal.Outbound(request.targetAddress(), new Message.Ping(seq, request.target(), List.of())));
+        out.schedule(Timer.forProbe(Timer.Kind.RELAY_TIMEOUT, seq), nowMillis + settings.probeTimeoutMillis());
+    }
+
+    private void onRelayTimeout(long seq, Outbox out) {
+        Relay relay = relays.remove(seq);
+        if (relay != null) {
+            out.send(relay.requester(), new Message.Nack(relay.requesterSeq()));
+        }
+    }
+
+    private void heard(List<Rumor> rumors, Outbox out) {
+        if (!rumors.isEmpty()) {
+            out.tell(Role.MEMBERSHIP, new Signal.Heard(rumors));
+        }
+    }
+
+    // ---------------------------------------------------------------- order
+
+    private boolean probeable(int id) {
+        if (id == selfId) {
+            return false;
+        }
+        Member m = view.get(id);
+        return m != null && m.status().isLive();
+    }
+
+    private void refill(ProbeOrder next) {
+        for (int id = 0, n = view.idBound(); id < n; id++) {
+            if (probeable(id)) {
+                next.add(id);
+            }
+        }
+    }
+
+    public int localHealthScore() {
+        return health.score();
+    }
+
+    /** The buddy suspicion for {@code member}'s accuser as this replica knows it, for tests. */
+    String accuserOf(String member) {
+        return accusers.get(member);
+    }
+}

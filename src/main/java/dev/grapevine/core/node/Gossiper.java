@@ -1,0 +1,188 @@
+package dev.grapevine.core.node;
+
+import dev.grapevine.core.config.Settings;
+import dev.grapevine.core.gossip.BroadcastQueue;
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.member.MemberTable;
+import dev.grapevine.core.member.NameIndex;
+import dev.grapevine.core.wire.Message;
+import dev.grapevine.core.wire.WireSize;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * How news leaves a node: a transmit-limited queue of rumors (Demers et al. 1987, rumor mongering
+ * with a counter), sent to {@code fanout} random members each gossip period while there is something
+ * to tell, and piggybacked on every ping and ack the failure detector sends (as memberlist does on
+ * every UDP packet). Members dead for less than {@code gossip-to-the-dead} still get gossip, so they
+ * can learn of their death and refute it.
+ *
+ * <p>It works on a replica of the view, kept current by {@link Signal.ViewChanged}; rumors it
+ * receives go to membership unread.
+ */
+public final class Gossiper {
+    /** Bytes of a gossip message's own framing, kept free of rumors (version, type, count). */
+    private static final int GOSSIP_FRAMING_BYTES = 8;
+
+    private final Settings settings;
+    private final RandomGenerator rng;
+    private final String selfName;
+    private final MemberTable view;
+    private final Counters counters;
+    private final BroadcastQueue queue;
+    /** Members the view holds as dead (not left), and since when: gossip-to-the-dead targets. */
+    private final Map<String, Long> deadSinceMillis = new HashMap<>();
+    private long phaseMillis;
+    private boolean tickPending;
+
+    public Gossiper(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
+        this.settings = settings;
+        this.rng = rng;
+        this.selfName = self.name();
+        this.view = new MemberTable(names);
+        this.counters = counters;
+        this.queue = new BroadcastQueue(settings.broadcastQueueMax());
+        view.merge(self);
+    }
+
+    /** Takes the view membership restored (a snapshot, or a simulator's converged start). */
+    public void restoreView(MemberTable restored, long nowMillis) {
+        view.copyFrom(restored);
+        for (int id = 0, n = view.idBound(); id < n; id++) {
+            Member m = view.get(id);
+            if (m != null && m.status() == MemberStatus.DEAD) {
+                deadSinceMillis.put(m.name(), nowMillis);
+            }
+        }
+    }
+
+    public void start(long nowMillis) {
+        phaseMillis = nowMillis + rng.nextLong(settings.gossipIntervalMillis());
+    }
+
+    public void onSignal(Signal signal, long nowMillis, Outbox out) {
+        if (signal instanceof Signal.Broadcast b) {
+            queue.enqueue(b.rumor(), WireSize.of(b.rumor()));
+            ensureTick(nowMillis, out);
+        } else if (signal instanceof Signal.ViewChanged changed) {
+            Member m = changed.member();
+            if (view.merge(m)) {
+                if (m.status() == MemberStatus.DEAD) {
+                    deadSinceMillis.put(m.name(), nowMillis);
+                } else {
+                    deadSinceMillis.remove(m.name());
+                }
+            }
+        } else if (signal instanceof Signal.Outbound outbound) {
+            out.send(outbound.to(), withPiggyback(outbound.message()));
+        } else {
+            throw new IllegalArgumentException("the gossiper does not take " + signal);
+        }
+    }
+
+    public void onMessage(Message message, Outbox out) {
+        if (!(message instanceof Message.Gossip gossip)) {
+            throw new IllegalArgumentException("the gossiper does not take " + message.getClass().getSimpleName());
+        }
+        if (!gossip.rumors().isEmpty()) {
+            out.tell(Role.MEMBERSHIP, new Signal.Heard(gossip.rumors()));
+        }
+    }
+
+    /**
+     * Gossip ticks run only while broadcasts wait: an idle node sends nothing and wakes for nothing.
+     * Ticks stay on this node's phase, so this is the same schedule as a ticker that skips idle periods.
+     */
+    private void ensureTick(long nowMillis, Outbox out) {
+        if (tickPending) {
+            return;
+        }
+        long interval = settings.gossipIntervalMillis();
+        long periods = Math.floorDiv(nowMillis - phaseMillis, interval) + 1;
+        out.schedule(Timer.GOSSIP_TICK, phaseMillis + periods * interval);
+        tickPending = true;
+    }
+
+    public void onTimer(Timer timer, long nowMillis, Outbox out) {
+        if (timer.kind() != Timer.Kind.GOSSIP_TICK) {
+            throw new IllegalArgumentException("the gossiper has no timer " + timer);
+        }
+        tickPending = false;
+        if (queue.isEmpty()) {
+            return;
+        }
+        List<Member> targets = MemberSampler.pick(view, settings.gossipFanout(), m -> isTarget(m, nowMillis), rng);
+        int budget = settings.gossipBytesMax() - GOSSIP_FRAMING_BYTES;
+        int limit = settings.retransmitLimit(view.liveCount());
+        for (Member target : targets) {
+            List<Rumor> rumors = new ArrayList<>();
+            queue.take(budget, limit, rumors);
+            if (rumors.isEmpty()) {
+                break;
+            }
+            out.send(target.address(), new Message.Gossip(rumors));
+            counters.gossipMessages++;
+        }
+        if (!targets.isEmpty() && !queue.isEmpty()) {
+            ensureTick(nowMillis, out); // with no one to tell, wait until news of someone arrives
+        }
+    }
+
+    private boolean isTarget(Member m, long nowMillis) {
+        if (m.name().equals(selfName)) {
+            return false;
+        }
+        if (m.status().isLive()) {
+            return true;
+        }
+        Long since = m.status() == MemberStatus.DEAD ? deadSinceMillis.get(m.name()) : null;
+        return since != null && nowMillis - since < settings.gossipToTheDead().toMillis();
+    }
+
+    /** Fills a ping or ack up to the piggyback budget with the least-sent rumors. */
+    private Message withPiggyback(Message message) {
+        if (queue.isEmpty()) {
+            return message;
+        }
+        int limit = settings.retransmitLimit(view.liveCount());
+        if (message instanceof Message.Ping ping) {
+            List<Rumor> rumors = new ArrayList<>(ping.piggyback());
+            queue.take(settings.piggybackBytesMax() - rumorBytes(rumors), limit, rumors);
+            return new Message.Ping(ping.seq(), ping.target(), rumors);
+        }
+        if (message instanceof Message.Ack ack) {
+            List<Rumor> rumors = new ArrayList<>(ack.piggyback());
+            queue.take(settings.piggybackBytesMax() - rumorBytes(rumors), limit, rumors);
+            return new Message.Ack(ack.seq(), rumors);
+        }
+        return message;
+    }
+
+    private static int rumorBytes(List<Rumor> rumors) {
+        int bytes = 0;
+        for (Rumor r : rumors) {
+            bytes += WireSize.of(r);
+        }
+        return bytes;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    public long dropped() {
+        return queue.dropped();
+    }
+
+    /** Times the queued rumor about {@code subject} went out, -1 if none is queued (sent out fully, or never). */
+    public int transmits(Object subject) {
+        return queue.transmits(subject);
+    }
+}

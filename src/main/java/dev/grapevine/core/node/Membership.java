@@ -1,0 +1,429 @@
+package dev.grapevine.core.node;
+
+import dev.grapevine.core.config.Settings;
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.events.UserEventLog;
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.member.MemberTable;
+import dev.grapevine.core.member.NameIndex;
+import dev.grapevine.core.member.Precedence;
+import dev.grapevine.core.swim.Suspicion;
+import dev.grapevine.core.wire.Message;
+import dev.grapevine.core.wire.WireSize;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The single writer of a node's member view, and of its user events. Every change of belief goes
+ * through {@link #apply}: merge by {@link Precedence}; refute accusations of this node (SWIM §4.2);
+ * start, confirm or clear suspicions (Lifeguard §IV-B); publish the event; tell the replicas; pass
+ * the news on. Also runs push-pull anti-entropy and the reconnect attempts that heal partitions.
+ */
+public final class Membership {
+    /**
+     * Bytes of recent user events a push-pull carries. With 512 members of about 30 bytes beside it, a
+     * push-pull stays well under Artery's 256 KiB frame.
+     */
+    static final int PUSH_PULL_EVENT_BYTES_MAX = 32 * 1024;
+
+    private final Settings settings;
+    private final RandomGenerator rng;
+    private final MemberTable table;
+    private final int selfId;
+    private final Counters counters;
+    private final UserEventLog events;
+    private final Map<String, Suspicion> suspicions = new HashMap<>();
+    /** Dead (not left) members and when this node learned it: the reconnect targets. */
+    private final LinkedHashMap<String, Long> deadSinceMillis = new LinkedHashMap<>();
+    private Member self;
+    private boolean leaving;
+    private List<Address> seeds = List.of();
+    private boolean joining;
+
+    public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
+        if (self.status() != MemberStatus.ALIVE) {
+            throw new IllegalArgumentException("a node starts alive, but got " + self);
+        }
+        this.settings = settings;
+        this.rng = rng;
+        this.self = self;
+        this.table = new MemberTable(names);
+        this.selfId = names.idOf(self.name());
+        this.counters = counters;
+        this.events = new UserEventLog(settings.eventBufferSize(), settings.userEventBytesMax());
+        table.merge(self);
+    }
+
+    public void start(long nowMillis, Outbox out) {
+        out.schedule(Timer.PUSH_PULL_TICK, nowMillis + rng.nextLong(settings.pushPullIntervalMillis(table.liveCount())) + 1);
+        out.schedule(Timer.RECONNECT_TICK, nowMillis + rng.nextLong(settings.reconnectInterval().toMillis()) + 1);
+    }
+
+    // ---------------------------------------------------------------- restoring a view
+
+    /**
+     * Takes in members known from before without announcing them: no events, no broadcasts. Dead
+     * members become reconnect targets and suspects get a suspicion timer, as if just heard of. The
+     * replicas are told of every restored member.
+     */
+    public void restoreView(Collection<Member> members, long nowMillis, Outbox out) {
+        for (Member m : members) {
+            if (!m.name().equals(self.name()) && table.merge(m)) {
+                adoptRestored(m, nowMillis, out);
+                tellReplicas(m, self.name(), out);
+            }
+        }
+    }
+
+    /**
+     * Like {@link #restoreView(Collection, long, Outbox)} from a table over the same {@link NameIndex}
+     * that holds this node's own entry unchanged: one array copy, and no signals (the caller copies
+     * the same table into the replicas). The simulator starts large clusters so.
+     */
+    public void restoreView(MemberTable view, long nowMillis, Outbox out) {
+        if (view.get(self.name()) != self) {
+            throw new IllegalArgumentException("the view must hold this node's own entry " + self);
+        }
+        table.copyFrom(view);
+        for (int id = 0, n = table.idBound(); id < n; id++) {
+            Member m = table.get(id);
+            if (m != null && m.status() != MemberStatus.ALIVE && id != selfId) {
+                adoptRestored(m, nowMillis, out);
+            }
+        }
+    }
+
+    private void adoptRestored(Member m, long nowMillis, Outbox out) {
+        if (m.status() == MemberStatus.SUSPECT) {
+            startSuspicion(m, self.name(), nowMillis, out);
+        } else if (m.status() == MemberStatus.DEAD) {
+            deadSinceMillis.put(m.name(), nowMillis);
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** Announces this node and asks each seed for its view; retried by the reconnect timer while alone. */
+    public void join(Collection<Address> seedAddresses, long nowMillis, Outbox out) {
+        seeds = List.copyOf(seedAddresses);
+        joining = !seeds.isEmpty();
+        for (Address seed : seeds) {
+            out.send(seed, pushPull(true, false));
+        }
+        broadcast(new Rumor.MemberRumor(self, self.name()), out);
+    }
+
+    /** Leaves gracefully: the cluster records {@code left}, not {@code failed}. Probing stops. */
+    public void leave(Outbox out) {
+        if (leaving) {
+            return;
+        }
+        leaving = true;
+        changeSelf(self.withStatus(MemberStatus.LEFT), out);
+    }
+
+    /** Publishes new tags under a new incarnation. */
+    public void updateTags(Map<String, String> tags, Outbox out) {
+        changeSelf(self.withTags(tags).withIncarnation(self.incarnation() + 1), out);
+    }
+
+    /**
+     * Sends a user event to every member, and delivers it here too.
+     *
+     * @throws IllegalArgumentException if name plus payload exceed {@code user-event-max-bytes}
+     */
+    public UserEvent emit(String name, byte[] payload, Outbox out) {
+        UserEvent event = events.emit(self.name(), name, payload);
+        out.deliver(event);
+        broadcast(new Rumor.EventRumor(event), out);
+        return event;
+    }
+
+    private void changeSelf(Member next, Outbox out) {
+        self = next;
+        table.merge(self);
+        tellReplicas(self, self.name(), out);
+        broadcast(new Rumor.MemberRumor(self, self.name()), out);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    public void onSignal(Signal signal, long nowMillis, Outbox out) {
+        if (signal instanceof Signal.Heard heard) {
+            receive(heard.rumors(), nowMillis, out);
+            if (heard.then() != null) {
+                out.tell(Role.GOSSIPER, heard.then());
+            }
+        } else if (signal instanceof Signal.ProbeFailed failed) {
+            onProbeFailed(failed.target(), nowMillis, out);
+        } else {
+            throw new IllegalArgumentException("membership does not take " + signal);
+        }
+    }
+
+    public void onTimer(Timer timer, long nowMillis, Outbox out) {
+        switch (timer.kind()) {
+            case SUSPICION -> onSuspicionTimer(timer.subject(), nowMillis, out);
+            case PUSH_PULL_TICK -> onPushPullTick(nowMillis, out);
+            case RECONNECT_TICK -> onReconnectTick(nowMillis, out);
+            default -> throw new IllegalArgumentException("membership has no timer " + timer);
+        }
+    }
+
+    private void receive(List<Rumor> rumors, long nowMillis, Outbox out) {
+        for (Rumor r : rumors) {
+            if (r instanceof Rumor.MemberRumor m) {
+                apply(m.member(), m.source(), nowMillis, out);
+            } else if (r instanceof Rumor.EventRumor e) {
+                receiveEvent(e.event(), out);
+            }
+        }
+    }
+
+    /** A user event heard from another node: delivered and passed on once, whichever way it came. */
+    private void receiveEvent(UserEvent event, Outbox out) {
+        switch (events.receive(event)) {
+            case DELIVER -> {
+                out.deliver(event);
+                broadcast(new Rumor.EventRumor(event), out);
+            }
+            case PASS_ON -> broadcast(new Rumor.EventRumor(event), out);
+            case DROP -> { }
+        }
+    }
+
+    // ---------------------------------------------------------------- the merge path
+
+    /** Merges a belief about a member asserted by {@code source}, and acts on what changed. */
+    private void apply(Member incoming, String source, long nowMillis, Outbox out) {
+        if (incoming.name().equals(self.name())) {
+            applyAboutSelf(incoming, out);
+            return;
+        }
+        Member current = table.get(incoming.name());
+        if (!Precedence.overrides(incoming, current)) {
+            confirmSuspicion(incoming, current, source, out);
+            return;
+        }
+        table.merge(incoming);
+        MemberEvent event = MemberEvent.between(current, incoming, source);
+        if (event != null) {
+            out.publish(event);
+        }
+        if (incoming.status() == MemberStatus.SUSPECT) {
+            startSuspicion(incoming, source, nowMillis, out);
+        } else {
+            suspicions.remove(incoming.name());
+        }
+        if (incoming.status() == MemberStatus.DEAD) {
+            deadSinceMillis.put(incoming.name(), nowMillis);
+        } else {
+            deadSinceMillis.remove(incoming.name());
+        }
+        tellReplicas(incoming, source, out);
+        broadcast(new Rumor.MemberRumor(incoming, source), out);
+    }
+
+    /** Lifeguard: another accuser of the same suspicion shortens it, and the news travels on. */
+    private void confirmSuspicion(Member incoming, Member current, String source, Outbox out) {
+        if (incoming.status() != MemberStatus.SUSPECT || current.status() != MemberStatus.SUSPECT
+                || Precedence.compare(incoming, current) != 0) {
+            return;
+        }
+        Suspicion s = suspicions.get(current.name());
+        if (s != null && s.confirm(source)) {
+            out.schedule(Timer.suspicion(current.name()), s.deadlineMillis());
+            broadcast(new Rumor.MemberRumor(incoming, source), out);
+        }
+    }
+
+    private void applyAboutSelf(Member incoming, Outbox out) {
+        if (incoming.epoch() > self.epoch()) {
+            counters.identityConflicts++; // another process claims a later life of our name
+            return;
+        }
+        boolean accusation = incoming.status() != MemberStatus.ALIVE;
+        if (incoming.epoch() < self.epoch() || incoming.incarnation() < self.incarnation()) {
+            if (accusation && !leaving) {
+                broadcast(new Rumor.MemberRumor(self, self.name()), out); // old news: repeat ours
+            }
+            return;
+        }
+        if (leaving) {
+            return; // we are on our way out; a left/dead record of us is the truth now
+        }
+        if (accusation || incoming.incarnation() > self.incarnation()) {
+            // Refute (SWIM §4.2): only we may raise our incarnation. Being accused is also a hint that
+            // we are the slow one, so Lifeguard makes our own probing more patient.
+            if (accusation) {
+                counters.refutations++;
+                out.tell(Role.FAILURE_DETECTOR, new Signal.Refuted());
+            }
+            changeSelf(self.withIncarnation(incoming.incarnation() + 1), out);
+        }
+    }
+
+    private void startSuspicion(Member suspect, String accuser, long nowMillis, Outbox out) {
+        int n = table.liveCount();
+        Suspicion s = new Suspicion(suspect.epoch(), suspect.incarnation(), accuser, nowMillis,
+                settings.suspicionMinMillis(n), settings.suspicionMaxMillis(n),
+                Suspicion.expectedConfirmations(settings.suspicionMult(), n));
+        suspicions.put(suspect.name(), s);
+        out.schedule(Timer.suspicion(suspect.name()), s.deadlineMillis());
+    }
+
+    private void onSuspicionTimer(String name, long nowMillis, Outbox out) {
+        Suspicion s = suspicions.get(name);
+        if (s == null || s.deadlineMillis() > nowMillis) {
+            return; // refuted, or a confirmation moved the deadline and scheduled its own timer
+        }
+        suspicions.remove(name);
+        Member current = table.get(name);
+        if (current != null && current.status() == MemberStatus.SUSPECT && s.isAbout(current.epoch(), current.incarnation())) {
+            counters.deathsDeclared++;
+            apply(current.withStatus(MemberStatus.DEAD), self.name(), nowMillis, out);
+        }
+    }
+
+    /** A probe of {@code target} got no ack: suspect it, or confirm the suspicion we already hold. */
+    private void onProbeFailed(Member target, long nowMillis, Outbox out) {
+        Member current = table.get(target.name());
+        if (current == null || !current.status().isLive() || current.epoch() != target.epoch()
+                || current.incarnation() != target.incarnation()) {
+            return; // it refuted or changed while we probed
+        }
+        if (current.status() == MemberStatus.ALIVE) {
+            counters.suspicionsRaised++;
+        }
+        apply(current.withStatus(MemberStatus.SUSPECT), self.name(), nowMillis, out);
+    }
+
+    private void broadcast(Rumor rumor, Outbox out) {
+        out.tell(Role.GOSSIPER, new Signal.Broadcast(rumor));
+    }
+
+    private static void tellReplicas(Member m, String source, Outbox out) {
+        Signal.ViewChanged changed = new Signal.ViewChanged(m, source);
+        out.tell(Role.FAILURE_DETECTOR, changed);
+        out.tell(Role.GOSSIPER, changed);
+    }
+
+    // ---------------------------------------------------------------- anti-entropy and reconnects
+
+    private void onPushPullTick(long nowMillis, Outbox out) {
+        out.schedule(Timer.PUSH_PULL_TICK, nowMillis + settings.pushPullIntervalMillis(table.liveCount()));
+        if (leaving) {
+            return;
+        }
+        List<Member> peer = MemberSampler.pick(table, 1, m -> m.status().isLive() && !m.name().equals(self.name()), rng);
+        if (!peer.isEmpty()) {
+            out.send(peer.get(0).address(), pushPull(false, false));
+            counters.pushPulls++;
+        }
+    }
+
+    /**
+     * Tries to reach one dead member (or, when alone, a seed) with a push-pull. Serf gives up after
+     * 24 h and memberlist never tries, leaving permanent splits; this never stops, at one message per
+     * interval.
+     */
+    private void onReconnectTick(long nowMillis, Outbox out) {
+        out.schedule(Timer.RECONNECT_TICK, nowMillis + settings.reconnectInterval().toMillis());
+        if (leaving) {
+            return;
+        }
+        if (table.liveCount() <= 1 && !seeds.isEmpty()) {
+            joining = true;
+            out.send(seeds.get(rng.nextInt(seeds.size())), pushPull(true, false));
+            counters.reconnectAttempts++;
+        } else if (!deadSinceMillis.isEmpty()) {
+            int pick = rng.nextInt(deadSinceMillis.size());
+            String name = deadSinceMillis.keySet().stream().skip(pick).findFirst().orElseThrow();
+            out.send(table.get(name).address(), pushPull(false, false));
+            counters.reconnectAttempts++;
+        }
+    }
+
+    /**
+     * Merges a peer's view. A peer's "dead" is taken as a suspicion (as memberlist does): the member
+     * may be alive and merely cut off from that peer, and a suspicion can still be refuted.
+     */
+    public void onPushPull(Address from, Message.PushPull message, long nowMillis, Outbox out) {
+        if (message.reply() && joining) {
+            joining = false;
+            events.joined(message.eventClock());
+        } else {
+            events.witness(message.eventClock());
+        }
+        if (!message.reply()) {
+            out.send(from, pushPull(false, true));
+        }
+        // By convention the sender lists itself first; it is the accuser of what it reports dead.
+        String source = message.members().isEmpty() ? from.toString() : message.members().get(0).name();
+        for (Member m : message.members()) {
+            Member belief = m.status() == MemberStatus.DEAD ? m.withStatus(MemberStatus.SUSPECT) : m;
+            apply(belief, source, nowMillis, out);
+        }
+        for (UserEvent event : message.recentEvents()) {
+            receiveEvent(event, out);
+        }
+    }
+
+    /** This node first, then all others, or a random window of them when the view is too large. */
+    private Message.PushPull pushPull(boolean join, boolean reply) {
+        int max = settings.pushPullMembersMax();
+        List<Member> members = new ArrayList<>(Math.min(max, table.knownCount()));
+        members.add(self);
+        int bound = table.idBound();
+        int start = table.knownCount() <= max ? 0 : rng.nextInt(bound);
+        for (int i = 0; i < bound && members.size() < max; i++) {
+            int id = (start + i) % bound;
+            Member m = table.get(id);
+            if (m != null && id != selfId) {
+                members.add(m);
+            }
+        }
+        return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Member self() {
+        return self;
+    }
+
+    public Member member(String name) {
+        return table.get(name);
+    }
+
+    /** This node's view, tombstones included, in a deterministic order. */
+    public List<Member> members() {
+        return table.snapshot();
+    }
+
+    MemberTable view() {
+        return table;
+    }
+
+    public boolean isLeaving() {
+        return leaving;
+    }
+
+    public int suspicionsOpen() {
+        return suspicions.size();
+    }
+
+    public UserEventLog events() {
+        return events;
+    }
+}
