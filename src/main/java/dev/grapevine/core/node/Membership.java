@@ -396,6 +396,14 @@ public final class Membership {
         return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
     }
 
+    /**
+     * Tells the replica of role {@code to} the whole view, one {@link Signal.ViewChanged} per member:
+     * how a failure detector or gossiper that restarted with nothing catches up.
+     */
+    public void sendView(Role to, Outbox out) {
+        table.forEach(m -> out.tell(to, new Signal.ViewChanged(m, self.name())));
+    }
+
     // ---------------------------------------------------------------- queries
 
     public Member self() {
@@ -421,6 +429,10 @@ public final class Membership {
 
     public int suspicionsOpen() {
         return suspicions.size();
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     public UserEventLog events() {

@@ -1,0 +1,80 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.node.Counters;
+import dev.grapevine.core.node.FailureDetector;
+import dev.grapevine.core.node.Role;
+import dev.grapevine.core.node.Signal;
+import dev.grapevine.core.node.Timer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+import java.util.SplittableRandom;
+
+/**
+ * Runs this node's {@link FailureDetector}. Its state (probe order, relays, local health) can be
+ * rebuilt: after a restart it asks membership for the view again and carries on probing.
+ */
+public final class FailureDetectorActor extends AbstractBehavior<FailureDetectorActor.Command> {
+
+    public interface Command {
+    }
+
+    record FromSibling(Signal signal) implements Command {
+    }
+
+    private record Tick(Timer timer) implements Command {
+    }
+
+    private final FailureDetector core;
+    private final RoleActorSupport<Command> support;
+
+    static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FailureDetectorActor(ctx, node, guardian,
+                new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem()))));
+    }
+
+    private FailureDetectorActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian,
+                                 RoleActorSupport<Command> support) {
+        super(ctx);
+        this.support = support;
+        this.core = new FailureDetector(node.self(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
+                new Counters());
+        guardian.tell(new NodeGuardian.ReplicaWanted(Role.FAILURE_DETECTOR));
+        core.start(support.nowMillis(), support.outbox);
+        support.perform(this::unexpected);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(PeerMessage.class, this::onPeer)
+                .onMessage(FromSibling.class, this::onSibling)
+                .onMessage(Tick.class, this::onTick)
+                .build();
+    }
+
+    private Behavior<Command> onPeer(PeerMessage m) {
+        core.onMessage(m.from(), m.message(), support.nowMillis(), support.outbox);
+        support.perform(this::unexpected);
+        return this;
+    }
+
+    private Behavior<Command> onSibling(FromSibling m) {
+        core.onSignal(m.signal());
+        return this;
+    }
+
+    private Behavior<Command> onTick(Tick t) {
+        core.onTimer(t.timer(), support.nowMillis(), support.outbox);
+        support.perform(this::unexpected);
+        return this;
+    }
+
+    private void unexpected(Object effect) {
+        throw new IllegalStateException("the failure detector produced " + effect);
+    }
+}

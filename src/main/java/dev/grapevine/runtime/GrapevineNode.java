@@ -1,0 +1,34 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.member.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+
+/**
+ * Starts the Grapevine node of an actor system: reads and validates {@code grapevine.*} from the
+ * system's config and spawns the {@link NodeGuardian} at {@code /system/grapevine}, where peers find
+ * its role actors. The system must run {@code pekko.actor.provider = remote}.
+ */
+public final class GrapevineNode {
+    private GrapevineNode() {
+    }
+
+    public static ActorRef<NodeGuardian.Command> start(ActorSystem<?> system) {
+        NodeSettings settings = NodeSettings.from(system.settings().config(), endpoint(system));
+        // Without a data dir the start time is the epoch: larger than any earlier life of this name on
+        // a clock that does not run backwards across restarts.
+        long epoch = System.currentTimeMillis();
+        return system.systemActorOf(NodeGuardian.create(settings, epoch), "grapevine", Props.empty());
+    }
+
+    /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */
+    public static Address endpoint(ActorSystem<?> system) {
+        org.apache.pekko.actor.Address a = system.address();
+        if (a.getHost().isEmpty() || a.getPort().isEmpty()) {
+            throw new IllegalStateException("Grapevine needs pekko.actor.provider = remote; " + system.name()
+                    + " has no remote address (" + a + ")");
+        }
+        return new Address(a.getHost().get(), a.getPort().get());
+    }
+}

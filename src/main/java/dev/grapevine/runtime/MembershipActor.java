@@ -1,0 +1,182 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.node.Counters;
+import dev.grapevine.core.node.Effect;
+import dev.grapevine.core.node.Membership;
+import dev.grapevine.core.node.Role;
+import dev.grapevine.core.node.Signal;
+import dev.grapevine.core.node.Timer;
+import dev.grapevine.core.wire.Message;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Runs this node's {@link Membership}, the single writer of its view, and serves the local API:
+ * members, subscriptions, user events, tags, leave. Its state cannot be rebuilt from its siblings, so
+ * it is not restarted in place: if it fails, the guardian starts the node again under a new epoch.
+ */
+public final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
+
+    public interface Command {
+    }
+
+    record FromSibling(Signal signal) implements Command {
+    }
+
+    record ReplicaWanted(Role role) implements Command {
+    }
+
+    private record Tick(Timer timer) implements Command {
+    }
+
+    /** Replies with this node's view, tombstones included. */
+    public record GetMembers(ActorRef<List<Member>> replyTo) implements Command {
+    }
+
+    /** Sends {@code subscriber} the current view as JOINED events first, then every change. */
+    public record SubscribeMembers(ActorRef<MemberEvent> subscriber) implements Command {
+    }
+
+    /** Sends {@code subscriber} every user event delivered here from now on. */
+    public record SubscribeUserEvents(ActorRef<UserEvent> subscriber) implements Command {
+    }
+
+    /** Emits a user event; replies with it, or with the error that refused it. */
+    public record Emit(String name, byte[] payload, ActorRef<EmitResult> replyTo) implements Command {
+    }
+
+    public record EmitResult(UserEvent event, String error) {
+    }
+
+    public record Join(List<Address> seeds) implements Command {
+    }
+
+    public record SetTags(Map<String, String> tags) implements Command {
+    }
+
+    /** Leaves gracefully; replies once the leave has gone out (or at once if nobody is there to tell). */
+    public record Leave(ActorRef<Done> replyTo) implements Command {
+    }
+
+    private final Membership core;
+    private final RoleActorSupport<Command> support;
+    private final Set<ActorRef<MemberEvent>> memberSubscribers = new LinkedHashSet<>();
+    private final Set<ActorRef<UserEvent>> eventSubscribers = new LinkedHashSet<>();
+
+    static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node,
+                new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem()))));
+    }
+
+    private MembershipActor(ActorContext<Command> ctx, NodeContext node, RoleActorSupport<Command> support) {
+        super(ctx);
+        this.support = support;
+        this.core = new Membership(node.self(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
+                new Counters());
+        core.start(support.nowMillis(), support.outbox);
+        core.join(node.settings().seeds(), support.nowMillis(), support.outbox);
+        support.perform(this::publish);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(PeerMessage.class, this::onPeer)
+                .onMessage(FromSibling.class, m -> step(() -> core.onSignal(m.signal(), support.nowMillis(), support.outbox)))
+                .onMessage(Tick.class, t -> step(() -> core.onTimer(t.timer(), support.nowMillis(), support.outbox)))
+                .onMessage(ReplicaWanted.class, r -> step(() -> core.sendView(r.role(), support.outbox)))
+                .onMessage(GetMembers.class, this::onGetMembers)
+                .onMessage(SubscribeMembers.class, this::onSubscribeMembers)
+                .onMessage(SubscribeUserEvents.class, s -> {
+                    eventSubscribers.add(s.subscriber());
+                    return this;
+                })
+                .onMessage(Emit.class, this::onEmit)
+                .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
+                .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
+                .onMessage(Leave.class, this::onLeave)
+                .build();
+    }
+
+    private Behavior<Command> onPeer(PeerMessage m) {
+        if (!(m.message() instanceof Message.PushPull pushPull)) {
+            getContext().getLog().warn("dropped {} from {}: membership only takes push-pull",
+                    m.message().getClass().getSimpleName(), m.from());
+            return this;
+        }
+        return step(() -> core.onPushPull(m.from(), pushPull, support.nowMillis(), support.outbox));
+    }
+
+    private Behavior<Command> step(Runnable action) {
+        action.run();
+        support.perform(this::publish);
+        return this;
+    }
+
+    private void publish(Effect effect) {
+        if (effect instanceof Effect.Publish p) {
+            memberSubscribers.forEach(s -> s.tell(p.event()));
+        } else if (effect instanceof Effect.Deliver d) {
+            eventSubscribers.forEach(s -> s.tell(d.event()));
+        }
+    }
+
+    private Behavior<Command> onGetMembers(GetMembers request) {
+        request.replyTo().tell(core.members());
+        return this;
+    }
+
+    private Behavior<Command> onSubscribeMembers(SubscribeMembers request) {
+        for (Member m : core.members()) {
+            MemberEvent.Kind kind = switch (m.status()) {
+                case ALIVE, SUSPECT -> MemberEvent.Kind.JOINED;
+                case DEAD -> MemberEvent.Kind.FAILED;
+                case LEFT -> MemberEvent.Kind.LEFT;
+            };
+            request.subscriber().tell(new MemberEvent(kind, m, null, m.name()));
+        }
+        memberSubscribers.add(request.subscriber());
+        return this;
+    }
+
+    private Behavior<Command> onEmit(Emit request) {
+        try {
+            UserEvent event = core.emit(request.name(), request.payload(), support.outbox);
+            support.perform(this::publish);
+            request.replyTo().tell(new EmitResult(event, null));
+        } catch (IllegalArgumentException e) {
+            request.replyTo().tell(new EmitResult(null, e.getMessage()));
+        }
+        return this;
+    }
+
+    /**
+     * The gossiper owns the queue, so membership cannot see the leave go out; it answers after
+     * {@link #LEAVE_GOSSIP_PERIODS} gossip periods, by which time the leave went to
+     * {@code fanout} members that many times (or there was nobody to tell).
+     */
+    private Behavior<Command> onLeave(Leave request) {
+        core.leave(support.outbox);
+        support.perform(this::publish);
+        long waitMillis = LEAVE_GOSSIP_PERIODS * core.settings().gossipIntervalMillis();
+        getContext().scheduleOnce(java.time.Duration.ofMillis(waitMillis), request.replyTo(), Done.getInstance());
+        return this;
+    }
+
+    static final int LEAVE_GOSSIP_PERIODS = 3;
+}

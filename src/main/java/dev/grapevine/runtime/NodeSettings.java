@@ -1,0 +1,159 @@
+package dev.grapevine.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import dev.grapevine.core.config.Profile;
+import dev.grapevine.core.config.Settings;
+import dev.grapevine.core.member.Address;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The {@code grapevine} section of the config, read once and validated. A bad value fails at start
+ * with one message that names every bad key and what it accepts.
+ *
+ * @param name    this node's identity; {@code host:port} of its Artery endpoint when not configured
+ * @param seeds   nodes to join at start
+ * @param dataDir where the epoch and known peers are kept, if anywhere
+ */
+public record NodeSettings(String name, Address address, Profile profile, Settings protocol, List<Address> seeds,
+                           Optional<Path> dataDir, Map<String, String> tags) {
+
+    public NodeSettings {
+        seeds = List.copyOf(seeds);
+        tags = Map.copyOf(tags);
+    }
+
+    /**
+     * Reads {@code grapevine.*} from a resolved config, for the node listening at {@code endpoint}
+     * (the Artery address the system actually bound, which differs from the config with port 0).
+     */
+    public static NodeSettings from(Config config, Address endpoint) {
+        List<String> errors = new ArrayList<>();
+        Config g = config.getConfig("grapevine");
+
+        Profile profile = Profile.LAN;
+        try {
+            profile = Profile.parse(g.getString("profile"));
+        } catch (IllegalArgumentException | ConfigException e) {
+            errors.add("grapevine.profile: " + e.getMessage());
+        }
+
+        Address address = endpoint;
+
+        String name = g.getString("node.name").trim();
+        if (name.isEmpty() && address != null) {
+            name = address.toString();
+        }
+
+        List<Address> seeds = new ArrayList<>();
+        try {
+            for (String seed : g.getStringList("seeds")) {
+                try {
+                    seeds.add(Address.parse(seed.trim()));
+                } catch (IllegalArgumentException e) {
+                    errors.add("grapevine.seeds: " + e.getMessage());
+                }
+            }
+        } catch (ConfigException e) {
+            errors.add("grapevine.seeds must be a list of \"host:port\" strings: " + e.getMessage());
+        }
+
+        String dir = g.getString("node.data-dir").trim();
+        Optional<Path> dataDir = dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
+
+        Map<String, String> tags = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : g.getConfig("node.tags").entrySet()) {
+            tags.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        }
+
+        Settings protocol = readProtocol(g.getConfig("protocol"), profile, errors);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid Grapevine configuration: " + String.join("; ", errors));
+        }
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags);
+    }
+
+    /** Each non-null key overrides the profile's value; the whole is validated by {@link Settings}. */
+    private static Settings readProtocol(Config p, Profile profile, List<String> errors) {
+        Settings.Builder b = profile.settings().toBuilder();
+        duration(p, "probe-interval", b::probeInterval, errors);
+        duration(p, "probe-timeout", b::probeTimeout, errors);
+        count(p, "indirect-checks", b::indirectChecks, errors);
+        duration(p, "gossip-interval", b::gossipInterval, errors);
+        count(p, "gossip-fanout", b::gossipFanout, errors);
+        duration(p, "gossip-to-the-dead", b::gossipToTheDead, errors);
+        count(p, "suspicion-mult", b::suspicionMult, errors);
+        count(p, "suspicion-max-timeout-mult", b::suspicionMaxMult, errors);
+        count(p, "retransmit-mult", b::retransmitMult, errors);
+        duration(p, "push-pull-interval", b::pushPullInterval, errors);
+        count(p, "push-pull-members-max", b::pushPullMembersMax, errors);
+        duration(p, "reconnect-interval", b::reconnectInterval, errors);
+        count(p, "awareness-max", b::awarenessMax, errors);
+        bytes(p, "gossip-max-bytes", b::gossipBytesMax, errors);
+        bytes(p, "piggyback-max-bytes", b::piggybackBytesMax, errors);
+        count(p, "broadcast-queue-max", b::broadcastQueueMax, errors);
+        bytes(p, "user-event-max-bytes", b::userEventBytesMax, errors);
+        count(p, "event-buffer-size", b::eventBufferSize, errors);
+        count(p, "relays-max", b::relaysMax, errors);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage().replace("invalid grapevine settings: ", "grapevine.protocol: "));
+            return profile.settings();
+        }
+    }
+
+    /** The protocol keys this reader knows, in reference.conf order. */
+    static final List<String> PROTOCOL_KEYS = List.of("probe-interval", "probe-timeout", "indirect-checks",
+            "gossip-interval", "gossip-fanout", "gossip-to-the-dead", "suspicion-mult", "suspicion-max-timeout-mult",
+            "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "awareness-max",
+            "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
+            "event-buffer-size", "relays-max");
+
+    private static void duration(Config p, String key, Consumer<Duration> set, List<String> errors) {
+        if (p.getIsNull(key)) {
+            return;
+        }
+        try {
+            set.accept(p.getDuration(key));
+        } catch (ConfigException e) {
+            errors.add("grapevine.protocol." + key + " must be a duration such as 500ms or 1s: " + e.getMessage());
+        }
+    }
+
+    private static void count(Config p, String key, java.util.function.IntConsumer set, List<String> errors) {
+        if (p.getIsNull(key)) {
+            return;
+        }
+        try {
+            set.accept(p.getInt(key));
+        } catch (ConfigException e) {
+            errors.add("grapevine.protocol." + key + " must be a whole number: " + e.getMessage());
+        }
+    }
+
+    private static void bytes(Config p, String key, java.util.function.IntConsumer set, List<String> errors) {
+        if (p.getIsNull(key)) {
+            return;
+        }
+        try {
+            long value = p.getBytes(key);
+            if (value > Integer.MAX_VALUE) {
+                errors.add("grapevine.protocol." + key + " is too large: " + value + " bytes");
+            } else {
+                set.accept((int) value);
+            }
+        } catch (ConfigException e) {
+            errors.add("grapevine.protocol." + key + " must be a size such as 16384 or 16KiB: " + e.getMessage());
+        }
+    }
+}

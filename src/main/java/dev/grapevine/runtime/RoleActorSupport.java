@@ -1,0 +1,59 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.node.Effect;
+import dev.grapevine.core.node.Outbox;
+import dev.grapevine.core.node.Timer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What the three role actors share: the node's monotonic clock, and performing a step's effects.
+ * Sends go to peers through the {@link PeerRouter}, signals to siblings through the guardian, timers
+ * to the actor's own {@link TimerScheduler} (keyed by the timer, so re-arming one replaces it).
+ */
+final class RoleActorSupport<C> {
+    private final long originNanos;
+    private final PeerRouter router;
+    private final ActorRef<NodeGuardian.Command> guardian;
+    private final TimerScheduler<C> timers;
+    private final Function<Timer, C> tick;
+    final Outbox outbox = new Outbox();
+
+    RoleActorSupport(NodeContext node, ActorRef<NodeGuardian.Command> guardian, TimerScheduler<C> timers,
+                     Function<Timer, C> tick, org.apache.pekko.actor.typed.ActorSystem<?> system) {
+        this.originNanos = node.originNanos();
+        this.router = new PeerRouter(system, node.settings().address());
+        this.guardian = guardian;
+        this.timers = timers;
+        this.tick = tick;
+    }
+
+    /** Milliseconds on this node's monotonic clock; the core only ever compares them. */
+    long nowMillis() {
+        return (System.nanoTime() - originNanos) / 1_000_000;
+    }
+
+    /** Performs and clears the outbox; {@code other} takes publish and deliver effects. */
+    void perform(Consumer<Effect> other) {
+        List<Effect> effects = outbox.effects();
+        long now = nowMillis();
+        for (int i = 0, n = effects.size(); i < n; i++) {
+            Effect e = effects.get(i);
+            if (e instanceof Effect.Send s) {
+                router.send(s.to(), s.message());
+            } else if (e instanceof Effect.Schedule s) {
+                timers.startSingleTimer(s.timer(), tick.apply(s.timer()), Duration.ofMillis(Math.max(0, s.atMillis() - now)));
+            } else if (e instanceof Effect.Tell t) {
+                guardian.tell(new NodeGuardian.Route(t.to(), t.signal()));
+            } else {
+                other.accept(e);
+            }
+        }
+        outbox.clear();
+    }
+}

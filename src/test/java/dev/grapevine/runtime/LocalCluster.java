@@ -1,0 +1,96 @@
+package dev.grapevine.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberEvent;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Several Grapevine nodes in one JVM, each its own ActorSystem on 127.0.0.1 with a port of its own,
+ * talking over real Artery TCP. All share one system name, as the nodes of one cluster do.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final String SYSTEM_NAME = "grapevine";
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+    record Node(ActorSystem<Void> system, ActorRef<NodeGuardian.Command> guardian, Address address) {
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+
+    /** Starts a node named {@code name} that joins {@code seeds}; {@code extra} HOCON overrides the rest. */
+    Node start(String name, List<Address> seeds, String extra) {
+        StringBuilder seedList = new StringBuilder();
+        for (Address s : seeds) {
+            seedList.append(seedList.length() == 0 ? "" : ", ").append('"').append(s).append('"');
+        }
+        Config config = ConfigFactory.parseString(extra + "\n"
+                        + "grapevine.node.name = \"" + name + "\"\n"
+                        + "grapevine.seeds = [" + seedList + "]\n"
+                        + "grapevine.profile = local\n"
+                        + "pekko.actor.provider = remote\n"
+                        + "pekko.remote.warn-about-direct-use = off\n"
+                        + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
+                        + "pekko.remote.artery.canonical.port = 0\n"
+                        + "pekko.loglevel = WARNING\n"
+                        + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
+                        + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
+                        + "pekko.coordinated-shutdown.exit-jvm = off\n")
+                .withFallback(ConfigFactory.load());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        Node node = new Node(system, GrapevineNode.start(system), GrapevineNode.endpoint(system));
+        nodes.add(node);
+        return node;
+    }
+
+    static List<Member> members(Node node) {
+        try {
+            return AskPattern.<NodeGuardian.Command, List<Member>>ask(node.guardian(),
+                            replyTo -> new NodeGuardian.ToMembership(new MembershipActor.GetMembers(replyTo)),
+                            ASK_TIMEOUT, node.system().scheduler())
+                    .toCompletableFuture().get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no member list from " + node.address(), e);
+        }
+    }
+
+    static Member member(Node node, String name) {
+        return members(node).stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+    }
+
+    static void subscribe(Node node, ActorRef<MemberEvent> members, ActorRef<UserEvent> events) {
+        if (members != null) {
+            node.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(members)));
+        }
+        if (events != null) {
+            node.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeUserEvents(events)));
+        }
+    }
+
+    /** Stops a node's system without leaving: to its peers, a crash. */
+    static void crash(Node node) {
+        node.system().terminate();
+        node.system().getWhenTerminated().toCompletableFuture().join();
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            n.system().terminate();
+        }
+        for (Node n : nodes) {
+            n.system().getWhenTerminated().toCompletableFuture().join();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.grapevine.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.grapevine.core.config.Profile;
+import dev.grapevine.core.member.Address;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NodeSettingsTest {
+    private static final Address ENDPOINT = new Address("10.1.2.3", 7946);
+
+    private static NodeSettings read(String hocon) {
+        Config config = ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve();
+        return NodeSettings.from(config, ENDPOINT);
+    }
+
+    @Test
+    void defaultsAreTheLanProfileAndTheEndpointNamesTheNode() {
+        NodeSettings s = read("");
+        assertAll(
+                () -> assertEquals(Profile.LAN, s.profile()),
+                () -> assertEquals(Profile.LAN.settings(), s.protocol()),
+                () -> assertEquals("10.1.2.3:7946", s.name()),
+                () -> assertEquals(List.of(), s.seeds()),
+                () -> assertTrue(s.dataDir().isEmpty()));
+    }
+
+    @Test
+    void aProfileSetsEveryKeyLeftNullAndExplicitKeysWin() {
+        NodeSettings s = read("grapevine.profile = wan\ngrapevine.protocol.probe-timeout = 2s\n"
+                + "grapevine.protocol.gossip-max-bytes = 32KiB");
+        assertEquals(Duration.ofSeconds(5), s.protocol().probeInterval(), "from the wan profile");
+        assertEquals(Duration.ofSeconds(2), s.protocol().probeTimeout(), "explicit");
+        assertEquals(32 * 1024, s.protocol().gossipBytesMax());
+    }
+
+    @Test
+    void nodeIdentitySeedsAndTagsAreRead() {
+        NodeSettings s = read("grapevine.node { name = db-1, data-dir = /var/lib/grapevine, tags { role = db, zone = a } }\n"
+                + "grapevine.seeds = [\"10.0.0.1:7946\", \"[::1]:7947\"]");
+        assertEquals("db-1", s.name());
+        assertEquals(List.of(new Address("10.0.0.1", 7946), new Address("::1", 7947)), s.seeds());
+        assertEquals(Map.of("role", "db", "zone", "a"), s.tags());
+        assertEquals("/var/lib/grapevine", s.dataDir().orElseThrow().toString().replace('\\', '/'));
+    }
+
+    @Test
+    void everyBadValueIsNamedInOneMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(
+                "grapevine.profile = lab\n"
+                        + "grapevine.seeds = [\"nohost\"]\n"
+                        + "grapevine.protocol.probe-interval = banana\n"
+                        + "grapevine.protocol.gossip-fanout = 0\n"));
+        String m = e.getMessage();
+        assertAll(
+                () -> assertTrue(m.contains("grapevine.profile") && m.contains("lan, wan, local"), m),
+                () -> assertTrue(m.contains("grapevine.seeds") && m.contains("HOST:PORT"), m),
+                () -> assertTrue(m.contains("grapevine.protocol.probe-interval"), m),
+                () -> assertTrue(m.contains("gossip-fanout must be in 1..16, but was 0"), m));
+    }
+
+    @Test
+    void inconsistentTimingsAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.protocol { probe-interval = 500ms, probe-timeout = 800ms }"));
+        assertTrue(e.getMessage().contains("probe-timeout (800 ms) must be shorter than probe-interval (500 ms)"), e.getMessage());
+    }
+
+    @Test
+    void referenceConfDocumentsExactlyTheKeysTheReaderKnows() throws IOException {
+        Config protocol = ConfigFactory.defaultReference().getConfig("grapevine.protocol");
+        Set<String> inConf = new TreeSet<>(protocol.root().keySet());
+        assertEquals(new TreeSet<>(NodeSettings.PROTOCOL_KEYS), inConf);
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("/reference.conf")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String key : NodeSettings.PROTOCOL_KEYS) {
+            int at = text.indexOf("    " + key + " = null");
+            assertTrue(at > 0, key + " is not in reference.conf");
+            String before = text.substring(text.lastIndexOf("\n\n", at) + 1, at);
+            assertTrue(before.contains("#") && (before.contains("Duration") || before.contains("Count") || before.contains("Bytes")),
+                    key + " lacks a comment stating its unit: " + before);
+        }
+    }
+}
