@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.util.SplittableRandom;
 
@@ -29,19 +30,34 @@ public final class FailureDetectorActor extends AbstractBehavior<FailureDetector
     private record Tick(Timer timer) implements Command {
     }
 
-    private final FailureDetector core;
+    /**
+     * Membership restarted under a new epoch: start over with an empty replica and ask for the view.
+     * The actor itself stays (peers' cached references to its path stay valid).
+     */
+    enum Reset implements Command { INSTANCE }
+
+    private FailureDetector core;
     private final RoleActorSupport<Command> support;
+    private final NodeContext node;
+    private final ActorRef<NodeGuardian.Command> guardian;
+    private final TimerScheduler<Command> timers;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FailureDetectorActor(ctx, node, guardian,
-                new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem()))));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FailureDetectorActor(ctx, node, guardian, timers)));
     }
 
     private FailureDetectorActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian,
-                                 RoleActorSupport<Command> support) {
+                                 TimerScheduler<Command> timers) {
         super(ctx);
-        this.support = support;
-        this.core = new FailureDetector(node.self(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
+        this.node = node;
+        this.guardian = guardian;
+        this.timers = timers;
+        this.support = new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem());
+        begin();
+    }
+
+    private void begin() {
+        core = new FailureDetector(node.placeholder(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
                 new Counters());
         guardian.tell(new NodeGuardian.ReplicaWanted(Role.FAILURE_DETECTOR));
         core.start(support.nowMillis(), support.outbox);
@@ -54,6 +70,11 @@ public final class FailureDetectorActor extends AbstractBehavior<FailureDetector
                 .onMessage(PeerMessage.class, this::onPeer)
                 .onMessage(FromSibling.class, this::onSibling)
                 .onMessage(Tick.class, this::onTick)
+                .onMessageEquals(Reset.INSTANCE, () -> {
+                    timers.cancelAll();
+                    begin();
+                    return this;
+                })
                 .build();
     }
 

@@ -14,12 +14,12 @@ import dev.grapevine.core.wire.Message;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,18 +75,23 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private final Membership core;
     private final RoleActorSupport<Command> support;
-    private final Set<ActorRef<MemberEvent>> memberSubscribers = new LinkedHashSet<>();
-    private final Set<ActorRef<UserEvent>> eventSubscribers = new LinkedHashSet<>();
+    private final Set<ActorRef<MemberEvent>> memberSubscribers;
+    private final Set<ActorRef<UserEvent>> eventSubscribers;
+    private final ActorRef<NodeGuardian.Command> guardian;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node,
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian,
                 new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem()))));
     }
 
-    private MembershipActor(ActorContext<Command> ctx, NodeContext node, RoleActorSupport<Command> support) {
+    private MembershipActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian,
+                            RoleActorSupport<Command> support) {
         super(ctx);
         this.support = support;
-        this.core = new Membership(node.self(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
+        this.guardian = guardian;
+        this.memberSubscribers = node.subscribers().members;
+        this.eventSubscribers = node.subscribers().userEvents;
+        this.core = new Membership(node.newLife(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
                 new Counters());
         core.start(support.nowMillis(), support.outbox);
         core.join(node.settings().seeds(), support.nowMillis(), support.outbox);
@@ -110,6 +115,12 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
                 .onMessage(Leave.class, this::onLeave)
+                .onSignal(PreRestart.class, s -> {
+                    // The new life starts from an empty view; so must the replicas.
+                    getContext().getLog().error("membership of {} failed; it restarts under a new epoch", core.self().name());
+                    guardian.tell(NodeGuardian.ResetReplicas.INSTANCE);
+                    return this;
+                })
                 .build();
     }
 

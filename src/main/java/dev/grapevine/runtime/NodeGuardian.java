@@ -1,6 +1,5 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.core.member.Member;
 import dev.grapevine.core.node.Role;
 import dev.grapevine.core.node.Signal;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -15,15 +14,19 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import java.time.Duration;
 
 /**
- * The root of one node: owns its identity, starts the three role actors, routes the signals between
- * them, and supervises them by what their state can survive.
+ * The root of one node: starts the three role actors, routes the signals between them, and
+ * supervises them by what their state can survive.
  *
  * <ul>
  *   <li>The failure detector and the gossiper hold replicas: they restart with backoff and ask
  *       membership for the view again.</li>
- *   <li>Membership is the view. If it fails, the node's word about the cluster is gone, so the
- *       guardian starts all three again under a new epoch, which supersedes the old entry everywhere.</li>
+ *   <li>Membership is the view. If it fails, the node's word about the cluster is gone: it restarts
+ *       as a new life of the node (a new epoch, which supersedes the old entry everywhere) and the
+ *       replicas start over with it. Past {@link #MEMBERSHIP_RESTARTS_MAX} failures a minute the
+ *       node stops rather than flap.</li>
  * </ul>
+ * Role actors are restarted in place, never stopped and spawned again: peers reach them by path,
+ * and Artery caches what a path resolves to.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
@@ -38,50 +41,41 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     record ReplicaWanted(Role role) implements Command {
     }
 
+    /** Membership restarted under a new epoch: the replicas must start over too. */
+    enum ResetReplicas implements Command { INSTANCE }
+
     /** A request for the membership actor (the local API). */
     public record ToMembership(MembershipActor.Command command) implements Command {
     }
 
-    /** Replies with the membership actor, for callers that talk to it directly. */
-    public record GetMembership(ActorRef<ActorRef<MembershipActor.Command>> replyTo) implements Command {
-    }
+    static final int MEMBERSHIP_RESTARTS_MAX = 10;
 
     private static final SupervisorStrategy REPLICA_RESTARTS =
             SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2);
+    private static final SupervisorStrategy MEMBERSHIP_RESTARTS =
+            SupervisorStrategy.restart().withLimit(MEMBERSHIP_RESTARTS_MAX, Duration.ofMinutes(1));
 
-    private NodeContext node;
-    private ActorRef<MembershipActor.Command> membership;
-    private ActorRef<FailureDetectorActor.Command> failureDetector;
-    private ActorRef<GossiperActor.Command> gossiper;
+    private final NodeContext node;
+    private final ActorRef<MembershipActor.Command> membership;
+    private final ActorRef<FailureDetectorActor.Command> failureDetector;
+    private final ActorRef<GossiperActor.Command> gossiper;
 
-    public static Behavior<Command> create(NodeSettings settings, long epoch) {
-        return Behaviors.setup(ctx -> new NodeGuardian(ctx, settings, epoch));
+    /** @param firstEpoch this process's epoch: above any earlier process of the same name */
+    public static Behavior<Command> create(NodeSettings settings, long firstEpoch) {
+        return Behaviors.setup(ctx -> new NodeGuardian(ctx, new NodeContext(settings, firstEpoch, System.nanoTime())));
     }
 
-    private NodeGuardian(ActorContext<Command> ctx, NodeSettings settings, long epoch) {
+    private NodeGuardian(ActorContext<Command> ctx, NodeContext node) {
         super(ctx);
-        Member self = Member.alive(settings.name(), settings.address(), epoch, 0, settings.tags());
-        this.node = new NodeContext(settings, self, System.nanoTime());
-        spawnChildren();
-    }
-
-    private void spawnChildren() {
-        ActorContext<Command> ctx = getContext();
-        membership = ctx.spawn(MembershipActor.create(node, ctx.getSelf()), name(Role.MEMBERSHIP));
+        this.node = node;
+        membership = ctx.spawn(Behaviors.supervise(MembershipActor.create(node, ctx.getSelf()))
+                .onFailure(MEMBERSHIP_RESTARTS), PeerRouter.actorName(Role.MEMBERSHIP));
         failureDetector = ctx.spawn(Behaviors.supervise(FailureDetectorActor.create(node, ctx.getSelf()))
-                .onFailure(REPLICA_RESTARTS), name(Role.FAILURE_DETECTOR));
+                .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.FAILURE_DETECTOR));
         gossiper = ctx.spawn(Behaviors.supervise(GossiperActor.create(node, ctx.getSelf()))
-                .onFailure(REPLICA_RESTARTS), name(Role.GOSSIPER));
+                .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.GOSSIPER));
         ctx.watch(membership);
-        ctx.watch(failureDetector);
-        ctx.watch(gossiper);
-        ctx.getLog().info("Grapevine node {} started as epoch {} at {}", node.self().name(), node.self().epoch(),
-                node.self().address());
-    }
-
-    /** Role actors keep fixed names (peers address them by path); a new generation waits for the old to stop. */
-    private String name(Role role) {
-        return PeerRouter.actorName(role);
+        ctx.getLog().info("Grapevine node {} started at {}", node.settings().name(), node.settings().address());
     }
 
     @Override
@@ -92,15 +86,20 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     membership.tell(new MembershipActor.ReplicaWanted(r.role()));
                     return this;
                 })
+                .onMessageEquals(ResetReplicas.INSTANCE, () -> {
+                    failureDetector.tell(FailureDetectorActor.Reset.INSTANCE);
+                    gossiper.tell(GossiperActor.Reset.INSTANCE);
+                    return this;
+                })
                 .onMessage(ToMembership.class, m -> {
                     membership.tell(m.command());
                     return this;
                 })
-                .onMessage(GetMembership.class, m -> {
-                    m.replyTo().tell(membership);
-                    return this;
+                .onSignal(Terminated.class, t -> {
+                    getContext().getLog().error("membership of {} failed more than {} times in a minute; the node stops",
+                            node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                    return Behaviors.stopped();
                 })
-                .onSignal(Terminated.class, this::onTerminated)
                 .build();
     }
 
@@ -110,33 +109,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
             case FAILURE_DETECTOR -> failureDetector.tell(new FailureDetectorActor.FromSibling(r.signal()));
             case GOSSIPER -> gossiper.tell(new GossiperActor.FromSibling(r.signal()));
         }
-        return this;
-    }
-
-    private Behavior<Command> onTerminated(Terminated t) {
-        if (!t.getRef().equals(membership)) {
-            return this;
-        }
-        getContext().getLog().error("membership of {} failed; starting the node again under a new epoch",
-                node.self().name());
-        getContext().stop(failureDetector);
-        getContext().stop(gossiper);
-        // Children's names free up only once they have stopped: start the new tree when all are gone.
-        // Meanwhile signals and requests are dropped; the node is between two lives.
-        return Behaviors.receive(Command.class)
-                .onSignal(Terminated.class, s -> restartWhenChildrenGone())
-                .onMessage(Command.class, m -> Behaviors.same())
-                .build();
-    }
-
-    private Behavior<Command> restartWhenChildrenGone() {
-        if (getContext().getChildren().iterator().hasNext()) {
-            return Behaviors.same();
-        }
-        Member old = node.self();
-        node = new NodeContext(node.settings(), Member.alive(old.name(), old.address(), old.epoch() + 1, 0,
-                node.settings().tags()), node.originNanos());
-        spawnChildren();
         return this;
     }
 }

@@ -1,0 +1,102 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.node.Role;
+import dev.grapevine.core.node.Signal;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static dev.grapevine.runtime.LocalCluster.member;
+import static dev.grapevine.runtime.LocalCluster.members;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each role actor is made to fail on purpose (a signal it does not take throws), and the node must
+ * stay a healthy member that loses nothing: replicas restart and refill from membership; a failed
+ * membership restarts the node under a new epoch that supersedes the old entry everywhere.
+ */
+class SupervisionTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private static void awaitAlive(LocalCluster.Node viewer, String name) {
+        TestProbe.create(viewer.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+            Member m = member(viewer, name);
+            assertNotNull(m, viewer.address() + " does not know " + name);
+            assertEquals(MemberStatus.ALIVE, m.status(), viewer.address() + " sees " + m);
+            return null;
+        });
+    }
+
+    /** A signal the receiving role does not take: its core throws, so the actor fails. */
+    private static void breakRole(LocalCluster.Node node, Role role) {
+        Signal poison = role == Role.MEMBERSHIP ? new Signal.Refuted()
+                : new Signal.ProbeFailed(member(node, node.address().toString()));
+        node.guardian().tell(new NodeGuardian.Route(role, poison));
+    }
+
+    @Test
+    void aFailedFailureDetectorRestartsAndStillDetectsCrashes() {
+        try (LocalCluster cluster = new LocalCluster()) {
+            LocalCluster.Node a = cluster.start("a", List.of(), "");
+            LocalCluster.Node b = cluster.start("b", List.of(a.address()), "");
+            LocalCluster.Node c = cluster.start("c", List.of(a.address()), "");
+            for (String n : List.of("a", "b", "c")) {
+                awaitAlive(a, n);
+            }
+            List<Member> before = members(a);
+            a.guardian().tell(new NodeGuardian.Route(Role.FAILURE_DETECTOR, new Signal.ProbeFailed(before.get(0))));
+            assertEquals(before, members(a), "membership lost nothing");
+            LocalCluster.crash(c);
+            TestProbe.create(a.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+                assertEquals(MemberStatus.DEAD, member(a, "c").status(), "a still probes after its restart");
+                return null;
+            });
+            awaitAlive(b, "a");
+        }
+    }
+
+    @Test
+    void aFailedGossiperRestartsAndStillSpreadsEvents() {
+        try (LocalCluster cluster = new LocalCluster()) {
+            LocalCluster.Node a = cluster.start("a", List.of(), "");
+            LocalCluster.Node b = cluster.start("b", List.of(a.address()), "");
+            awaitAlive(a, "b");
+            awaitAlive(b, "a");
+            a.guardian().tell(new NodeGuardian.Route(Role.GOSSIPER, new Signal.Refuted()));
+            TestProbe<UserEvent> events = TestProbe.create(b.system());
+            LocalCluster.subscribe(b, null, events.getRef());
+            TestProbe<MembershipActor.EmitResult> emitted = TestProbe.create(a.system());
+            a.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.Emit("after-restart",
+                    "x".getBytes(StandardCharsets.UTF_8), emitted.getRef())));
+            assertNotNull(emitted.receiveMessage().event());
+            assertEquals("after-restart", events.receiveMessage(DEADLINE).name());
+            awaitAlive(b, "a");
+        }
+    }
+
+    @Test
+    void aFailedMembershipRestartsTheNodeUnderANewEpoch() {
+        try (LocalCluster cluster = new LocalCluster()) {
+            LocalCluster.Node a = cluster.start("a", List.of(), "");
+            LocalCluster.Node b = cluster.start("b", List.of(a.address()), "");
+            awaitAlive(a, "b");
+            long epochBefore = member(a, "b").epoch();
+            b.guardian().tell(new NodeGuardian.Route(Role.MEMBERSHIP, new Signal.Refuted()));
+            TestProbe.create(a.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+                Member seen = member(a, "b");
+                assertEquals(MemberStatus.ALIVE, seen.status());
+                assertTrue(seen.epoch() > epochBefore, "a sees b's new life: " + seen);
+                return null;
+            });
+            awaitAlive(b, "a");
+        }
+    }
+}
