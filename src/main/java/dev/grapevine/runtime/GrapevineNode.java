@@ -16,10 +16,15 @@ public final class GrapevineNode {
 
     public static ActorRef<NodeGuardian.Command> start(ActorSystem<?> system) {
         NodeSettings settings = NodeSettings.from(system.settings().config(), endpoint(system));
-        // Without a data dir the start time is the epoch: larger than any earlier life of this name on
-        // a clock that does not run backwards across restarts.
-        long epoch = System.currentTimeMillis();
-        return system.systemActorOf(NodeGuardian.create(settings, epoch), "grapevine", Props.empty());
+        long now = System.currentTimeMillis();
+        if (settings.dataDir().isEmpty()) {
+            // The start time is the epoch: larger than any earlier life of this name as long as the
+            // clock does not run backwards across restarts. A data dir removes that assumption.
+            return system.systemActorOf(NodeGuardian.create(settings, now, null), "grapevine", Props.empty());
+        }
+        DataDir dataDir = new DataDir(settings.dataDir().get());
+        long epoch = dataDir.nextEpoch(now);
+        return system.systemActorOf(NodeGuardian.create(settings, epoch, dataDir), "grapevine", Props.empty());
     }
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */

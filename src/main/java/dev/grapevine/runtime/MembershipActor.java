@@ -19,7 +19,10 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +46,12 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private record Tick(Timer timer) implements Command {
     }
+
+    /** Time to write the live peers to the data dir, if they changed. */
+    private enum SavePeers implements Command { INSTANCE }
+
+    /** How often the peers file may be rewritten: often enough for a crash, rarely enough to be free. */
+    static final Duration SAVE_PEERS_EVERY = Duration.ofSeconds(5);
 
     /** Replies with this node's view, tombstones included. */
     public record GetMembers(ActorRef<List<Member>> replyTo) implements Command {
@@ -78,14 +87,16 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final Set<ActorRef<MemberEvent>> memberSubscribers;
     private final Set<ActorRef<UserEvent>> eventSubscribers;
     private final ActorRef<NodeGuardian.Command> guardian;
+    private final NodeContext node;
+    private boolean peersChanged;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian,
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
                 new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem()))));
     }
 
     private MembershipActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian,
-                            RoleActorSupport<Command> support) {
+                            TimerScheduler<Command> timers, RoleActorSupport<Command> support) {
         super(ctx);
         this.support = support;
         this.guardian = guardian;
@@ -94,8 +105,10 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         this.core = new Membership(node.newLife(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
                 new Counters());
         core.start(support.nowMillis(), support.outbox);
-        core.join(node.settings().seeds(), support.nowMillis(), support.outbox);
+        this.node = node;
+        core.join(node.joinTargets(), support.nowMillis(), support.outbox);
         support.perform(this::publish);
+        node.dataDir().ifPresent(d -> timers.startTimerWithFixedDelay(SavePeers.INSTANCE, SAVE_PEERS_EVERY));
     }
 
     @Override
@@ -115,6 +128,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
                 .onMessage(Leave.class, this::onLeave)
+                .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onSignal(PreRestart.class, s -> {
                     // The new life starts from an empty view; so must the replicas.
                     getContext().getLog().error("membership of {} failed; it restarts under a new epoch", core.self().name());
@@ -141,10 +155,30 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
+            peersChanged = true;
             memberSubscribers.forEach(s -> s.tell(p.event()));
         } else if (effect instanceof Effect.Deliver d) {
             eventSubscribers.forEach(s -> s.tell(d.event()));
         }
+    }
+
+    private Behavior<Command> onSavePeers() {
+        if (!peersChanged) {
+            return this;
+        }
+        peersChanged = false;
+        List<Address> live = new ArrayList<>();
+        for (Member m : core.members()) {
+            if (m.status().isLive() && !m.name().equals(core.self().name())) {
+                live.add(m.address());
+            }
+        }
+        try {
+            node.dataDir().orElseThrow().savePeers(live);
+        } catch (java.io.UncheckedIOException e) {
+            getContext().getLog().error("could not record peers for the next start: {}", e.getMessage());
+        }
+        return this;
     }
 
     private Behavior<Command> onGetMembers(GetMembers request) {
@@ -185,7 +219,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         core.leave(support.outbox);
         support.perform(this::publish);
         long waitMillis = LEAVE_GOSSIP_PERIODS * core.settings().gossipIntervalMillis();
-        getContext().scheduleOnce(java.time.Duration.ofMillis(waitMillis), request.replyTo(), Done.getInstance());
+        getContext().scheduleOnce(Duration.ofMillis(waitMillis), request.replyTo(), Done.getInstance());
         return this;
     }
 

@@ -1,8 +1,12 @@
 package dev.grapevine.runtime;
 
+import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.NameIndex;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,9 +18,12 @@ final class NodeContext {
     private final AtomicLong lastEpoch;
     private final long originNanos;
     private final Subscribers subscribers = new Subscribers();
+    private final DataDir dataDir;
 
-    NodeContext(NodeSettings settings, long firstEpoch, long originNanos) {
+    /** @param dataDir where peers are remembered, or null */
+    NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir) {
         this.settings = settings;
+        this.dataDir = dataDir;
         this.lastEpoch = new AtomicLong(firstEpoch - 1);
         this.originNanos = originNanos;
     }
@@ -48,6 +55,22 @@ final class NodeContext {
      */
     Member placeholder() {
         return Member.alive(settings.name(), settings.address(), 0, 0, settings.tags());
+    }
+
+    /** The data dir, if the node has one. */
+    Optional<DataDir> dataDir() {
+        return Optional.ofNullable(dataDir);
+    }
+
+    /**
+     * Whom to join: the configured seeds, then the peers this node last knew (a restart rejoins them
+     * unprompted), without repeats and without itself.
+     */
+    List<Address> joinTargets() {
+        LinkedHashSet<Address> targets = new LinkedHashSet<>(settings.seeds());
+        dataDir().ifPresent(d -> targets.addAll(d.peers()));
+        targets.remove(settings.address());
+        return List.copyOf(targets);
     }
 
     /** Each component gets its own index: actors share no mutable state. */

@@ -1,0 +1,108 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.member.Address;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a node keeps across restarts, in {@code grapevine.node.data-dir}: its last epoch, so the next
+ * process takes a higher one, and the peers it last knew alive, so that it rejoins them unprompted
+ * after a crash (as Serf's snapshot does). Files are replaced atomically; an unreadable file is
+ * reported, never silently ignored.
+ */
+final class DataDir {
+    /** Peers remembered; a restarted node asks each of them to let it back in. */
+    static final int PEERS_MAX = 64;
+    private static final String EPOCH_FILE = "epoch";
+    private static final String PEERS_FILE = "peers";
+
+    private final Path dir;
+
+    DataDir(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data dir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes this process's epoch: above the last one recorded here and not below the wall clock, then
+     * records it before the node says a word, so a crash right after cannot reuse it.
+     */
+    long nextEpoch(long nowEpochMillis) {
+        Path file = dir.resolve(EPOCH_FILE);
+        long last = 0;
+        if (Files.exists(file)) {
+            String text = read(file).trim();
+            try {
+                last = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("the epoch file " + file + " holds '" + text
+                        + "', not a number; remove it to start with the clock's epoch", e);
+            }
+        }
+        long next = Math.max(last + 1, nowEpochMillis);
+        write(file, Long.toString(next));
+        return next;
+    }
+
+    /** The peers recorded last, or none. Lines that are not {@code host:port} are reported. */
+    List<Address> peers() {
+        Path file = dir.resolve(PEERS_FILE);
+        List<Address> peers = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return peers;
+        }
+        for (String line : read(file).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                peers.add(Address.parse(line.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the peers file " + file + " has a bad line: " + e.getMessage(), e);
+            }
+        }
+        return peers;
+    }
+
+    void savePeers(List<Address> peers) {
+        StringBuilder text = new StringBuilder();
+        for (Address a : peers.subList(0, Math.min(PEERS_MAX, peers.size()))) {
+            text.append(a).append('\n');
+        }
+        write(dir.resolve(PEERS_FILE), text.toString());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
