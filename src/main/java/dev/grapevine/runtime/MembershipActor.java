@@ -25,7 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.SplittableRandom;
 
 /**
@@ -57,12 +57,25 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record GetMembers(ActorRef<List<Member>> replyTo) implements Command {
     }
 
-    /** Sends {@code subscriber} the current view as JOINED events first, then every change. */
-    public record SubscribeMembers(ActorRef<MemberEvent> subscriber) implements Command {
+    /**
+     * Hands {@code subscriber} (through {@code deliver}) the current view first, as JOINED, FAILED or
+     * LEFT events with no previous state, then every change.
+     */
+    public record SubscribeMembers(ActorRef<?> subscriber, Consumer<MemberEvent> deliver) implements Command {
+        public static SubscribeMembers of(ActorRef<MemberEvent> subscriber) {
+            return new SubscribeMembers(subscriber, subscriber::tell);
+        }
     }
 
-    /** Sends {@code subscriber} every user event delivered here from now on. */
-    public record SubscribeUserEvents(ActorRef<UserEvent> subscriber) implements Command {
+    /** Hands {@code subscriber} (through {@code deliver}) every user event delivered here from now on. */
+    public record SubscribeUserEvents(ActorRef<?> subscriber, Consumer<UserEvent> deliver) implements Command {
+        public static SubscribeUserEvents of(ActorRef<UserEvent> subscriber) {
+            return new SubscribeUserEvents(subscriber, subscriber::tell);
+        }
+    }
+
+    /** Stops sending {@code subscriber} anything. */
+    public record Unsubscribe(ActorRef<?> subscriber) implements Command {
     }
 
     /** Emits a user event; replies with it, or with the error that refused it. */
@@ -84,8 +97,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private final Membership core;
     private final RoleActorSupport<Command> support;
-    private final Set<ActorRef<MemberEvent>> memberSubscribers;
-    private final Set<ActorRef<UserEvent>> eventSubscribers;
+    private final Map<ActorRef<?>, Consumer<MemberEvent>> memberSubscribers;
+    private final Map<ActorRef<?>, Consumer<UserEvent>> eventSubscribers;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final NodeContext node;
     private boolean peersChanged;
@@ -121,7 +134,12 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(GetMembers.class, this::onGetMembers)
                 .onMessage(SubscribeMembers.class, this::onSubscribeMembers)
                 .onMessage(SubscribeUserEvents.class, s -> {
-                    eventSubscribers.add(s.subscriber());
+                    eventSubscribers.put(s.subscriber(), s.deliver());
+                    return this;
+                })
+                .onMessage(Unsubscribe.class, u -> {
+                    memberSubscribers.remove(u.subscriber());
+                    eventSubscribers.remove(u.subscriber());
                     return this;
                 })
                 .onMessage(Emit.class, this::onEmit)
@@ -156,9 +174,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
             peersChanged = true;
-            memberSubscribers.forEach(s -> s.tell(p.event()));
+            memberSubscribers.values().forEach(s -> s.accept(p.event()));
         } else if (effect instanceof Effect.Deliver d) {
-            eventSubscribers.forEach(s -> s.tell(d.event()));
+            eventSubscribers.values().forEach(s -> s.accept(d.event()));
         }
     }
 
@@ -193,9 +211,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 case DEAD -> MemberEvent.Kind.FAILED;
                 case LEFT -> MemberEvent.Kind.LEFT;
             };
-            request.subscriber().tell(new MemberEvent(kind, m, null, m.name()));
+            request.deliver().accept(new MemberEvent(kind, m, null, m.name()));
         }
-        memberSubscribers.add(request.subscriber());
+        memberSubscribers.put(request.subscriber(), request.deliver());
         return this;
     }
 

@@ -4,15 +4,17 @@ import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.MemberEvent;
 import org.apache.pekko.actor.typed.ActorRef;
 
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The node's event subscribers. Only the membership actor reads and writes them, one message at a
- * time; they live outside it so that a restart of membership does not forget them. (Copy-on-write
- * sets: a restarted actor may run on another thread, and subscriptions change rarely.)
+ * time; they live outside it so that a restart of membership does not forget them. (Concurrent
+ * maps: a restarted actor may run on another thread.)
  */
 final class Subscribers {
-    final Set<ActorRef<MemberEvent>> members = new CopyOnWriteArraySet<>();
-    final Set<ActorRef<UserEvent>> userEvents = new CopyOnWriteArraySet<>();
+    /** By subscriber: how to hand it an event (the API maps core events to its own types). */
+    final Map<ActorRef<?>, Consumer<MemberEvent>> members = new ConcurrentHashMap<>();
+    final Map<ActorRef<?>, Consumer<UserEvent>> userEvents = new ConcurrentHashMap<>();
 }

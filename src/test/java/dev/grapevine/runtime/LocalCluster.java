@@ -71,10 +71,10 @@ final class LocalCluster implements AutoCloseable {
 
     static void subscribe(Node node, ActorRef<MemberEvent> members, ActorRef<UserEvent> events) {
         if (members != null) {
-            node.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(members)));
+            node.guardian().tell(new NodeGuardian.ToMembership(MembershipActor.SubscribeMembers.of(members)));
         }
         if (events != null) {
-            node.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeUserEvents(events)));
+            node.guardian().tell(new NodeGuardian.ToMembership(MembershipActor.SubscribeUserEvents.of(events)));
         }
     }
 

@@ -1,0 +1,98 @@
+package dev.grapevine.api;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public API, used as domain code uses it: two nodes, each started by {@code Grapevine.get}. */
+class GrapevineApiTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private final List<ActorSystem<Void>> systems = new ArrayList<>();
+
+    private ActorSystem<Void> node(String name, String seed) {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", ConfigFactory.parseString(
+                "pekko.actor.provider = remote\n"
+                        + "pekko.remote.warn-about-direct-use = off\n"
+                        + "pekko.remote.artery.canonical { hostname = 127.0.0.1, port = 0 }\n"
+                        + "pekko.loglevel = WARNING\n"
+                        + "grapevine { profile = local, node.name = " + name
+                        + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
+                .withFallback(ConfigFactory.load()));
+        systems.add(system);
+        return system;
+    }
+
+    @AfterEach
+    void stop() {
+        systems.forEach(ActorSystem::terminate);
+        systems.forEach(s -> s.getWhenTerminated().toCompletableFuture().join());
+    }
+
+    @Test
+    void domainCodeSeesMembersEventsAndTags() throws Exception {
+        ActorSystem<Void> a = node("a", null);
+        Grapevine ga = Grapevine.get(a);
+        assertTrue(ga == Grapevine.get(a), "one node per system");
+        TestProbe<MembershipEvent> changes = TestProbe.create(a);
+        ga.subscribe(changes.getRef());
+        assertEquals(MembershipEvent.Kind.JOINED, changes.receiveMessage().kind(), "the current view comes first");
+
+        ActorSystem<Void> b = node("b", ga.address());
+        Grapevine gb = Grapevine.get(b);
+        MembershipEvent joined = changes.fishForMessage(DEADLINE, e -> e.member().name().equals("b")
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        assertEquals(MembershipEvent.Kind.JOINED, joined.kind());
+        assertEquals(gb.address(), joined.member().address());
+
+        List<Member> seenByB = gb.members().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(seenByB.stream().anyMatch(m -> m.name().equals("a") && m.status() == MemberStatus.ALIVE), seenByB.toString());
+
+        TestProbe<UserEvent> events = TestProbe.create(a);
+        ga.subscribeUserEvents(events.getRef());
+        gb.sendUserEvent("deploy", "v42".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        UserEvent e = events.receiveMessage(DEADLINE);
+        assertEquals("deploy", e.name());
+        assertEquals("b", e.origin());
+        assertEquals("v42", new String(e.payload(), StandardCharsets.UTF_8));
+
+        gb.setTags(Map.of("role", "db"));
+        MembershipEvent updated = changes.fishForMessage(DEADLINE, c -> c.kind() == MembershipEvent.Kind.UPDATED
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        assertEquals(Map.of("role", "db"), updated.member().tags());
+
+        gb.leave().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        MembershipEvent left = changes.fishForMessage(DEADLINE, c -> c.kind() == MembershipEvent.Kind.LEFT
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        assertEquals("b", left.member().name());
+    }
+
+    @Test
+    void badRequestsFailWithTheReason() {
+        Grapevine g = Grapevine.get(node("solo", null));
+        CompletionException tooBig = assertThrows(CompletionException.class,
+                () -> g.sendUserEvent("big", new byte[100_000]).toCompletableFuture().join());
+        assertInstanceOf(IllegalArgumentException.class, tooBig.getCause());
+        assertTrue(tooBig.getCause().getMessage().contains("user-event-max-bytes"), tooBig.getCause().getMessage());
+        IllegalArgumentException tags = assertThrows(IllegalArgumentException.class, () -> g.setTags(Map.of("k", "v".repeat(2000))));
+        assertTrue(tags.getMessage().contains("the limit is 1024"), tags.getMessage());
+        IllegalArgumentException join = assertThrows(IllegalArgumentException.class, () -> g.join(List.of("nowhere")));
+        assertTrue(join.getMessage().contains("HOST:PORT"), join.getMessage());
+    }
+}
