@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code grapevine} command line. */
 @Command(name = "grapevine", mixinStandardHelpOptions = true, version = "grapevine 0.1.0",
         description = "Gossip-based membership, failure detection and recovery.",
-        subcommands = {SimulateCommand.class})
+        subcommands = {AgentCommand.class, ClientCommands.Members.class, ClientCommands.Join.class,
+                ClientCommands.Leave.class, ClientCommands.Event.class, ClientCommands.Monitor.class,
+                ClientCommands.Info.class, SimulateCommand.class})
 public final class GrapevineCli implements Runnable {
 
     public static void main(String[] args) {

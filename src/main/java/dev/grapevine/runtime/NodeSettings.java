@@ -56,7 +56,13 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
         List<Address> seeds = new ArrayList<>();
         try {
-            for (String seed : g.getStringList("seeds")) {
+            // A list, or one comma-separated string (what an environment variable can carry).
+            List<String> seedTexts = g.getValue("seeds").valueType() == com.typesafe.config.ConfigValueType.STRING
+                    ? List.of(g.getString("seeds").split(",")) : g.getStringList("seeds");
+            for (String seed : seedTexts) {
+                if (seed.isBlank()) {
+                    continue;
+                }
                 try {
                     seeds.add(Address.parse(seed.trim()));
                 } catch (IllegalArgumentException e) {

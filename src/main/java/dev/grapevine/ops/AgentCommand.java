@@ -1,0 +1,177 @@
+package dev.grapevine.ops;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.grapevine.api.Grapevine;
+import dev.grapevine.core.config.Profile;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.runtime.NodeSettings;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code grapevine agent}: runs one node until SIGTERM or SIGINT, which make it leave the cluster
+ * gracefully and exit 0 (a systemd stop is a leave, not a failure).
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Runs a Grapevine node with its admin HTTP API. SIGTERM/SIGINT: leave gracefully, exit 0.")
+public final class AgentCommand implements Callable<Integer> {
+    /** How long a stopping agent waits for its leave to go out before it exits anyway. */
+    static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+
+    @Option(names = "--node", description = "this node's name, unique in the cluster and kept across restarts (default: the --bind address)")
+    String node;
+
+    @Option(names = "--bind", description = "HOST:PORT peers reach this node at (default: the config's, else 127.0.0.1:7946)")
+    String bind;
+
+    @Option(names = "--http", description = "HOST:PORT of the admin HTTP API (default: grapevine.admin.http, 127.0.0.1:7947)")
+    String http;
+
+    @Option(names = "--join", description = "HOST:PORT of a node to join; repeatable")
+    List<String> join = new ArrayList<>();
+
+    @Option(names = "--config", description = "HOCON file; flags override it, it overrides the defaults")
+    File config;
+
+    @Option(names = "--data-dir", description = "where the node keeps its epoch and last known peers")
+    String dataDir;
+
+    @Option(names = "--profile", description = "lan | wan | local (default: from the config, else lan)")
+    String profile;
+
+    @Option(names = "--tag", description = "KEY=VALUE gossiped with this node; repeatable")
+    List<String> tags = new ArrayList<>();
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logging before Pekko logs anything
+        Config resolved = configuration();
+        Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
+                resolved.getInt("pekko.remote.artery.canonical.port"));
+        Address admin = Address.parse(http != null ? http : resolved.getString("grapevine.admin.http"));
+        NodeSettings.from(resolved, gossip); // validate everything before starting anything
+
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
+        Grapevine grapevine = Grapevine.get(system);
+        NodeSettings settings = NodeSettings.from(resolved, gossip);
+        Map<String, Object> info = info(settings, admin);
+        try {
+            new AdminHttp(system, grapevine, info).bind(admin).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            system.terminate();
+            throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        }
+        ShutdownSignals.onTermOrInt(() -> {
+            try {
+                grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                System.err.println("grapevine: leave did not complete within " + LEAVE_TIMEOUT.toSeconds() + " s: " + e);
+            }
+            system.terminate();
+        });
+        command.commandLine().getOut().printf("grapevine agent %s: gossip on %s, admin API on http://%s%n",
+                settings.name(), gossip, admin);
+        command.commandLine().getOut().flush();
+        system.getWhenTerminated().toCompletableFuture().join();
+        return 0;
+    }
+
+    /** Flags, then the --config file (with its ${?ENV} overrides), then reference.conf. */
+    Config configuration() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("pekko.actor.provider", "remote");
+        flags.put("pekko.remote.warn-about-direct-use", "off");
+        if (bind != null) {
+            Address gossip = Address.parse(bind);
+            flags.put("pekko.remote.artery.canonical.hostname", gossip.host());
+            flags.put("pekko.remote.artery.canonical.port", gossip.port());
+        }
+        flags.put("pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"));
+        flags.put("pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter");
+        flags.put("pekko.coordinated-shutdown.exit-jvm", "off");
+        if (node != null) {
+            flags.put("grapevine.node.name", node);
+        }
+        if (!join.isEmpty()) {
+            join.forEach(Address::parse);
+            flags.put("grapevine.seeds", join);
+        }
+        if (dataDir != null) {
+            flags.put("grapevine.node.data-dir", dataDir);
+        }
+        if (profile != null) {
+            flags.put("grapevine.profile", Profile.parse(profile).id());
+        }
+        for (String tag : tags) {
+            int eq = tag.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--tag expects KEY=VALUE, but got '" + tag + "'");
+            }
+            flags.put("grapevine.node.tags.\"" + tag.substring(0, eq) + "\"", tag.substring(eq + 1));
+        }
+        Config file = ConfigFactory.empty();
+        if (config != null) {
+            if (!config.isFile()) {
+                throw new IllegalArgumentException("--config: no such file: " + config);
+            }
+            try {
+                file = ConfigFactory.parseFile(config);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
+            }
+        }
+        Config fromFlags = ConfigFactory.empty();
+        for (Map.Entry<String, Object> f : flags.entrySet()) {
+            fromFlags = fromFlags.withValue(f.getKey(), ConfigValueFactory.fromAnyRef(f.getValue()));
+        }
+        Config defaults = ConfigFactory.parseString(
+                "pekko.remote.artery.canonical { hostname = \"127.0.0.1\", port = 7946 }");
+        try {
+            return fromFlags.withFallback(file).withFallback(defaults).withFallback(ConfigFactory.load()).resolve();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> info(NodeSettings s, Address admin) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("node", s.name());
+        info.put("address", s.address().toString());
+        info.put("http", admin.toString());
+        info.put("profile", s.profile().id());
+        info.put("seeds", s.seeds().stream().map(Address::toString).toList());
+        info.put("data_dir", s.dataDir().map(Object::toString).orElse(null));
+        info.put("tags", s.tags());
+        Map<String, Object> protocol = new LinkedHashMap<>();
+        protocol.put("probe_interval_ms", s.protocol().probeIntervalMillis());
+        protocol.put("probe_timeout_ms", s.protocol().probeTimeoutMillis());
+        protocol.put("gossip_interval_ms", s.protocol().gossipIntervalMillis());
+        protocol.put("gossip_fanout", s.protocol().gossipFanout());
+        protocol.put("suspicion_mult", s.protocol().suspicionMult());
+        protocol.put("retransmit_mult", s.protocol().retransmitMult());
+        protocol.put("push_pull_interval_ms", s.protocol().pushPullInterval().toMillis());
+        protocol.put("reconnect_interval_ms", s.protocol().reconnectInterval().toMillis());
+        info.put("protocol", protocol);
+        return info;
+    }
+}

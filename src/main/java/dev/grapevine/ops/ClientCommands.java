@@ -1,0 +1,151 @@
+package dev.grapevine.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The commands that talk to a running agent over its admin API, as {@code serf members} & co. do. */
+final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    /** What every client command shares: where the agent's admin API is. */
+    abstract static class ClientCommand implements Callable<Integer> {
+        @Option(names = "--http", defaultValue = "${env:GRAPEVINE_HTTP:-127.0.0.1:7947}",
+                description = "HOST:PORT of the agent's admin API (default ${DEFAULT-VALUE}, or $GRAPEVINE_HTTP)")
+        String http;
+
+        @Spec
+        CommandSpec command;
+
+        AdminClient agent() {
+            return new AdminClient(http);
+        }
+
+        PrintWriter out() {
+            return command.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "members", mixinStandardHelpOptions = true, description = "Lists the members the agent knows.")
+    static final class Members extends ClientCommand {
+        @Option(names = "--status", description = "only members in this state: alive, suspect, dead, left")
+        String status;
+
+        @Option(names = "--json", description = "print {\"members\":[...]} as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (status != null && !List.of("alive", "suspect", "dead", "left").contains(status.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("--status must be alive, suspect, dead or left, but was '" + status + "'");
+            }
+            JsonNode all = Json.MAPPER.readTree(agent().get("members")).get("members");
+            List<JsonNode> shown = new ArrayList<>();
+            all.forEach(m -> {
+                if (status == null || m.get("status").asText().equalsIgnoreCase(status)) {
+                    shown.add(m);
+                }
+            });
+            if (json) {
+                out().println(Json.write(Map.of("members", shown)));
+            } else {
+                for (JsonNode m : shown) {
+                    out().printf("%-24s %-22s %-8s %s%n", m.get("name").asText(), m.get("address").asText(),
+                            m.get("status").asText(), tags(m.get("tags")));
+                }
+            }
+            out().flush();
+            return 0;
+        }
+
+        private static String tags(JsonNode tags) {
+            List<String> parts = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> t = it.next();
+                parts.add(t.getKey() + "=" + t.getValue().asText());
+            }
+            return String.join(",", parts);
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true, description = "Asks the agent to join the nodes at these addresses.")
+    static final class Join extends ClientCommand {
+        @Parameters(arity = "1..*", paramLabel = "HOST:PORT")
+        List<String> addresses;
+
+        @Override
+        public Integer call() {
+            addresses.forEach(dev.grapevine.core.member.Address::parse);
+            agent().post("join", Json.write(Map.of("addresses", addresses)).getBytes(StandardCharsets.UTF_8));
+            out().println("joining " + String.join(", ", addresses));
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "leave", mixinStandardHelpOptions = true,
+            description = "Makes the agent leave the cluster gracefully (it keeps running; stop it after).")
+    static final class Leave extends ClientCommand {
+        @Override
+        public Integer call() {
+            agent().post("leave", new byte[0]);
+            out().println("left the cluster");
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "event", mixinStandardHelpOptions = true, description = "Sends a user event to every member.")
+    static final class Event extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PAYLOAD")
+        String payload = "";
+
+        @Override
+        public Integer call() throws Exception {
+            String path = "event/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+            JsonNode r = Json.MAPPER.readTree(agent().post(path, payload.getBytes(StandardCharsets.UTF_8)));
+            out().println("event '" + name + "' sent (Lamport time " + r.get("lamport_time").asLong() + ")");
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "monitor", mixinStandardHelpOptions = true,
+            description = "Streams membership changes and user events, one JSON object per line, until interrupted.")
+    static final class Monitor extends ClientCommand {
+        @Override
+        public Integer call() {
+            agent().stream("monitor", line -> {
+                out().println(line);
+                out().flush();
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Shows the agent's node and settings.")
+    static final class Info extends ClientCommand {
+        @Override
+        public Integer call() throws Exception {
+            out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(agent().get("info"))));
+            out().flush();
+            return 0;
+        }
+    }
+}
