@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code grapevine} command line. */
 @Command(name = "grapevine", mixinStandardHelpOptions = true, version = "grapevine 0.1.0",
         description = "Gossip-based membership, failure detection and recovery.",
-        subcommands = {AgentCommand.class, ClientCommands.Members.class, ClientCommands.Join.class,
+        subcommands = {AgentCommand.class, DemoCommand.class, ClientCommands.Members.class, ClientCommands.Join.class,
                 ClientCommands.Leave.class, ClientCommands.Event.class, ClientCommands.Monitor.class,
                 ClientCommands.Info.class, SimulateCommand.class})
 public final class GrapevineCli implements Runnable {
@@ -28,6 +28,10 @@ public final class GrapevineCli implements Runnable {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("grapevine: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof DemoCommand.DemoFailed) {
+                cmd.getErr().println("grapevine demo: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

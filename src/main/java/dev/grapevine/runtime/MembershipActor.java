@@ -50,8 +50,11 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     /** Time to write the live peers to the data dir, if they changed. */
     private enum SavePeers implements Command { INSTANCE }
 
-    /** How often the peers file may be rewritten: often enough for a crash, rarely enough to be free. */
-    static final Duration SAVE_PEERS_EVERY = Duration.ofSeconds(5);
+    /**
+     * Delay from a change of the view to rewriting the peers file: soon enough that a node crashing
+     * moments after it joined still remembers whom to rejoin, and it bounds the writes to 2 a second.
+     */
+    static final Duration SAVE_PEERS_AFTER = Duration.ofMillis(500);
 
     /** Replies with this node's view, tombstones included. */
     public record GetMembers(ActorRef<List<Member>> replyTo) implements Command {
@@ -101,7 +104,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final Map<ActorRef<?>, Consumer<UserEvent>> eventSubscribers;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final NodeContext node;
-    private boolean peersChanged;
+    private final TimerScheduler<Command> timers;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
@@ -121,7 +124,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         this.node = node;
         core.join(node.joinTargets(), support.nowMillis(), support.outbox);
         support.perform(this::publish);
-        node.dataDir().ifPresent(d -> timers.startTimerWithFixedDelay(SavePeers.INSTANCE, SAVE_PEERS_EVERY));
+        this.timers = timers;
     }
 
     @Override
@@ -173,7 +176,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
-            peersChanged = true;
+            if (node.dataDir().isPresent() && !timers.isTimerActive(SavePeers.INSTANCE)) {
+                timers.startSingleTimer(SavePeers.INSTANCE, SAVE_PEERS_AFTER);
+            }
             memberSubscribers.values().forEach(s -> s.accept(p.event()));
         } else if (effect instanceof Effect.Deliver d) {
             eventSubscribers.values().forEach(s -> s.accept(d.event()));
@@ -181,10 +186,6 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     }
 
     private Behavior<Command> onSavePeers() {
-        if (!peersChanged) {
-            return this;
-        }
-        peersChanged = false;
         List<Address> live = new ArrayList<>();
         for (Member m : core.members()) {
             if (m.status().isLive() && !m.name().equals(core.self().name())) {

@@ -1,0 +1,170 @@
+package dev.grapevine.ops;
+
+import com.typesafe.config.ConfigFactory;
+import dev.grapevine.api.Grapevine;
+import dev.grapevine.api.Member;
+import dev.grapevine.api.MemberStatus;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * {@code grapevine demo}: a local cluster in one command. Starts nodes on loopback in this JVM,
+ * prints their membership, crashes one without a word, shows the others declare it dead, starts it
+ * again from its data dir, shows it alive everywhere, then stops every node gracefully.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Starts a local cluster, crashes a node, shows it detected and rejoined, then stops everything.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final Duration STEP_DEADLINE = Duration.ofSeconds(60);
+
+    @Option(names = "--nodes", defaultValue = "5", description = "cluster size, 2-20 (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Spec
+    CommandSpec command;
+
+    private final List<ActorSystem<Void>> systems = new ArrayList<>();
+    private Path dataRoot;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 2 || nodes > 20) {
+            throw new IllegalArgumentException("--nodes must be in 2..20, but was " + nodes);
+        }
+        PrintWriter out = command.commandLine().getOut();
+        dataRoot = Files.createTempDirectory("grapevine-demo");
+        try {
+            out.printf("Starting %d nodes on 127.0.0.1 (local profile)...%n", nodes);
+            out.flush();
+            for (int i = 1; i <= nodes; i++) {
+                systems.add(start("node" + i, i == 1 ? null : Grapevine.get(systems.get(0)).address()));
+            }
+            long t0 = System.nanoTime();
+            await(systems.get(0), all -> count(all, MemberStatus.ALIVE) == nodes, "every node alive");
+            for (ActorSystem<Void> s : systems) {
+                await(s, all -> count(all, MemberStatus.ALIVE) == nodes, "every node alive");
+            }
+            out.printf("Every node sees all %d alive after %d ms:%n", nodes, millisSince(t0));
+            print(out, systems.get(0));
+
+            int victim = nodes - 1;
+            String victimName = "node" + (victim + 1);
+            out.printf("%nCrashing %s (no leave: to the others it just stops answering)...%n", victimName);
+            out.flush();
+            ActorSystem<Void> crashed = systems.get(victim);
+            crashed.terminate();
+            crashed.getWhenTerminated().toCompletableFuture().join();
+            long t1 = System.nanoTime();
+            for (int i = 0; i < victim; i++) {
+                await(systems.get(i), all -> status(all, victimName) == MemberStatus.DEAD, victimName + " dead");
+            }
+            out.printf("Every survivor declared %s dead after %d ms.%n", victimName, millisSince(t1));
+
+            out.printf("%nStarting %s again with the same config and data dir, on a new port...%n", victimName);
+            out.flush();
+            long t2 = System.nanoTime();
+            systems.set(victim, start(victimName, Grapevine.get(systems.get(0)).address()));
+            for (ActorSystem<Void> s : systems) {
+                await(s, all -> count(all, MemberStatus.ALIVE) == nodes, "every node alive again");
+            }
+            out.printf("%s is alive everywhere again after %d ms, as a new life of the node:%n", victimName, millisSince(t2));
+            print(out, systems.get(0));
+        } finally {
+            out.printf("%nStopping every node gracefully...%n");
+            out.flush();
+            for (ActorSystem<Void> s : systems) {
+                Grapevine.get(s).leave().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                s.terminate();
+            }
+            for (ActorSystem<Void> s : systems) {
+                s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            deleteRecursively(dataRoot);
+            out.println("Done.");
+            out.flush();
+        }
+        return 0;
+    }
+
+    private ActorSystem<Void> start(String name, String seed) {
+        String dataDir = dataRoot.resolve(name).toString().replace("\\", "/");
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", ConfigFactory.parseString(
+                        "pekko.actor.provider = remote\n"
+                                + "pekko.remote.warn-about-direct-use = off\n"
+                                + "pekko.remote.artery.canonical { hostname = 127.0.0.1, port = 0 }\n"
+                                + "pekko.loglevel = ERROR\n"
+                                + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
+                                + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
+                                + "pekko.coordinated-shutdown.exit-jvm = off\n"
+                                + "grapevine { profile = local, node.name = \"" + name + "\", node.data-dir = \"" + dataDir + "\""
+                                + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
+                .withFallback(ConfigFactory.load()));
+        Grapevine.get(system);
+        return system;
+    }
+
+    private static void await(ActorSystem<Void> viewer, Predicate<List<Member>> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + STEP_DEADLINE.toNanos();
+        while (!condition.test(Grapevine.get(viewer).members().toCompletableFuture().get(5, TimeUnit.SECONDS))) {
+            if (System.nanoTime() > deadline) {
+                throw new DemoFailed("the demo waited " + STEP_DEADLINE.toSeconds() + " s for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // polling interval
+        }
+    }
+
+    /** A step that did not happen in time: reported in one line, exit code 1. */
+    static final class DemoFailed extends RuntimeException {
+        DemoFailed(String message) {
+            super(message);
+        }
+    }
+
+    private static long count(List<Member> members, MemberStatus status) {
+        return members.stream().filter(m -> m.status() == status).count();
+    }
+
+    private static MemberStatus status(List<Member> members, String name) {
+        return members.stream().filter(m -> m.name().equals(name)).map(Member::status).findFirst().orElse(null);
+    }
+
+    private static void print(PrintWriter out, ActorSystem<Void> viewer) throws Exception {
+        List<Member> members = new ArrayList<>(Grapevine.get(viewer).members().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        members.sort(Comparator.comparing(Member::name));
+        out.printf("  %-8s %-20s %-7s %s%n", "NAME", "ADDRESS", "STATUS", "EPOCH");
+        for (Member m : members) {
+            out.printf("  %-8s %-20s %-7s %d%n", m.name(), m.address(), m.status().name().toLowerCase(), m.epoch());
+        }
+        out.flush();
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
