@@ -4,6 +4,7 @@ import dev.grapevine.core.member.Address;
 import dev.grapevine.runtime.GrapevineNode;
 import dev.grapevine.runtime.MembershipActor;
 import dev.grapevine.runtime.NodeGuardian;
+import dev.grapevine.runtime.NodeMetrics;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,6 +40,7 @@ public final class Grapevine implements Extension {
 
     private final ActorSystem<?> system;
     private final ActorRef<NodeGuardian.Command> node;
+    private final NodeMetrics metrics;
 
     public static Grapevine get(ActorSystem<?> system) {
         return system.registerExtension(ID);
@@ -46,7 +48,17 @@ public final class Grapevine implements Extension {
 
     private Grapevine(ActorSystem<?> system) {
         this.system = system;
-        this.node = GrapevineNode.start(system);
+        GrapevineNode.Started started = GrapevineNode.start(system);
+        this.node = started.guardian();
+        this.metrics = started.metrics();
+    }
+
+    /**
+     * This node's counters and gauges by name (probes, suspicions raised, refutations, broadcasts
+     * dropped, ...), as its actors published them within the last second.
+     */
+    public Map<String, Long> metrics() {
+        return metrics.snapshot();
     }
 
     /** This node's endpoint, {@code host:port}. */

@@ -62,7 +62,11 @@ final class AdminHttp extends AllDirectives {
         return pathPrefix("v1", () -> concat(
                 path("members", () -> get(() -> completeWithFuture(grapevine.members()
                         .thenApply(ms -> json(Json.members(ms)))))),
-                path("info", () -> get(() -> complete(json(info)))),
+                path("info", () -> get(() -> {
+                    Map<String, Object> body = new LinkedHashMap<>(info);
+                    body.put("metrics", grapevine.metrics());
+                    return complete(json(body));
+                })),
                 path("join", () -> post(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
                         body -> join(body)))),
                 path("leave", () -> post(() -> completeWithFuture(grapevine.leave()

@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,11 +38,15 @@ public final class GossiperActor extends AbstractBehavior<GossiperActor.Command>
      */
     enum Reset implements Command { INSTANCE }
 
+    /** Time to copy this actor's figures into the node's metrics. */
+    private enum PublishMetrics implements Command { INSTANCE }
+
     private Gossiper core;
     private final RoleActorSupport<Command> support;
     private final NodeContext node;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<Command> timers;
+    private final Counters counters = new Counters();
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new GossiperActor(ctx, node, guardian, timers)));
@@ -58,7 +64,8 @@ public final class GossiperActor extends AbstractBehavior<GossiperActor.Command>
 
     private void begin() {
         core = new Gossiper(node.placeholder(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
-                new Counters());
+                counters);
+        timers.startTimerWithFixedDelay(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
         guardian.tell(new NodeGuardian.ReplicaWanted(Role.GOSSIPER));
         core.start(support.nowMillis());
     }
@@ -69,6 +76,12 @@ public final class GossiperActor extends AbstractBehavior<GossiperActor.Command>
                 .onMessage(PeerMessage.class, this::onPeer)
                 .onMessage(FromSibling.class, this::onSibling)
                 .onMessage(Tick.class, this::onTick)
+                .onMessageEquals(PublishMetrics.INSTANCE, () -> {
+                    Map<String, Long> figures = new LinkedHashMap<>(counters.asMap());
+                    figures.putAll(core.gauges());
+                    node.metrics().publish(Role.GOSSIPER, figures);
+                    return this;
+                })
                 .onMessageEquals(Reset.INSTANCE, () -> {
                     timers.cancelAll();
                     begin();

@@ -14,17 +14,28 @@ public final class GrapevineNode {
     private GrapevineNode() {
     }
 
-    public static ActorRef<NodeGuardian.Command> start(ActorSystem<?> system) {
+    /** A started node: its guardian, and the metrics its actors publish. */
+    public record Started(ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics) {
+    }
+
+    public static Started start(ActorSystem<?> system) {
         NodeSettings settings = NodeSettings.from(system.settings().config(), endpoint(system));
         long now = System.currentTimeMillis();
         if (settings.dataDir().isEmpty()) {
             // The start time is the epoch: larger than any earlier life of this name as long as the
             // clock does not run backwards across restarts. A data dir removes that assumption.
-            return system.systemActorOf(NodeGuardian.create(settings, now, null), "grapevine", Props.empty());
+            return spawn(system, settings, now, null);
         }
         DataDir dataDir = new DataDir(settings.dataDir().get());
         long epoch = dataDir.nextEpoch(now);
-        return system.systemActorOf(NodeGuardian.create(settings, epoch, dataDir), "grapevine", Props.empty());
+        return spawn(system, settings, epoch, dataDir);
+    }
+
+    private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
+        NodeMetrics metrics = new NodeMetrics();
+        ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(
+                NodeGuardian.create(settings, epoch, dataDir, metrics), "grapevine", Props.empty());
+        return new Started(guardian, metrics);
     }
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */

@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -49,6 +50,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     /** Time to write the live peers to the data dir, if they changed. */
     private enum SavePeers implements Command { INSTANCE }
+
+    /** Time to copy this actor's figures into the node's metrics. */
+    private enum PublishMetrics implements Command { INSTANCE }
 
     /**
      * Delay from a change of the view to rewriting the peers file: soon enough that a node crashing
@@ -105,6 +109,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final ActorRef<NodeGuardian.Command> guardian;
     private final NodeContext node;
     private final TimerScheduler<Command> timers;
+    private final Counters counters = new Counters();
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
@@ -116,15 +121,16 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         super(ctx);
         this.support = support;
         this.guardian = guardian;
+        this.node = node;
+        this.timers = timers;
         this.memberSubscribers = node.subscribers().members;
         this.eventSubscribers = node.subscribers().userEvents;
         this.core = new Membership(node.newLife(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
-                new Counters());
+                counters);
         core.start(support.nowMillis(), support.outbox);
-        this.node = node;
         core.join(node.joinTargets(), support.nowMillis(), support.outbox);
         support.perform(this::publish);
-        this.timers = timers;
+        timers.startTimerWithFixedDelay(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
     }
 
     @Override
@@ -150,6 +156,12 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
+                .onMessageEquals(PublishMetrics.INSTANCE, () -> {
+                    Map<String, Long> figures = new LinkedHashMap<>(counters.asMap());
+                    figures.putAll(core.gauges());
+                    node.metrics().publish(Role.MEMBERSHIP, figures);
+                    return this;
+                })
                 .onSignal(PreRestart.class, s -> {
                     // The new life starts from an empty view; so must the replicas.
                     getContext().getLog().error("membership of {} failed; it restarts under a new epoch", core.self().name());

@@ -18,10 +18,12 @@ final class NodeContext {
     private final AtomicLong lastEpoch;
     private final long originNanos;
     private final Subscribers subscribers = new Subscribers();
+    private final NodeMetrics metrics;
     private final DataDir dataDir;
 
     /** @param dataDir where peers are remembered, or null */
-    NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir) {
+    NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.dataDir = dataDir;
         this.lastEpoch = new AtomicLong(firstEpoch - 1);
@@ -34,6 +36,10 @@ final class NodeContext {
 
     long originNanos() {
         return originNanos;
+    }
+
+    NodeMetrics metrics() {
+        return metrics;
     }
 
     /** Who hears of membership changes and user events; kept here so a membership restart keeps them. */

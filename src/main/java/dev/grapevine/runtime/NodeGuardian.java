@@ -61,8 +61,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private final ActorRef<GossiperActor.Command> gossiper;
 
     /** @param firstEpoch this process's epoch: above any earlier process of the same name */
-    static Behavior<Command> create(NodeSettings settings, long firstEpoch, DataDir dataDir) {
-        return Behaviors.setup(ctx -> new NodeGuardian(ctx, new NodeContext(settings, firstEpoch, System.nanoTime(), dataDir)));
+    static Behavior<Command> create(NodeSettings settings, long firstEpoch, DataDir dataDir, NodeMetrics metrics) {
+        return Behaviors.setup(ctx -> new NodeGuardian(ctx,
+                new NodeContext(settings, firstEpoch, System.nanoTime(), dataDir, metrics)));
     }
 
     private NodeGuardian(ActorContext<Command> ctx, NodeContext node) {

@@ -64,6 +64,12 @@ class GrapevineApiTest {
         List<Member> seenByB = gb.members().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertTrue(seenByB.stream().anyMatch(m -> m.name().equals("a") && m.status() == MemberStatus.ALIVE), seenByB.toString());
 
+        changes.awaitAssert(DEADLINE, Duration.ofMillis(200), () -> {
+            assertTrue(ga.metrics().getOrDefault("probes", 0L) > 0, "probes are counted: " + ga.metrics());
+            assertEquals(2L, ga.metrics().get("members_live"), ga.metrics().toString());
+            return null;
+        });
+
         TestProbe<UserEvent> events = TestProbe.create(a);
         ga.subscribeUserEvents(events.getRef());
         gb.sendUserEvent("deploy", "v42".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -49,7 +49,7 @@ final class LocalCluster implements AutoCloseable {
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")
                 .withFallback(ConfigFactory.load());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
-        Node node = new Node(system, GrapevineNode.start(system), GrapevineNode.endpoint(system));
+        Node node = new Node(system, GrapevineNode.start(system).guardian(), GrapevineNode.endpoint(system));
         nodes.add(node);
         return node;
     }

@@ -275,6 +275,11 @@ public final class FailureDetector {
         return health.score();
     }
 
+    /** This component's gauges by name (its counters are in the {@link Counters} it was given). */
+    public Map<String, Long> gauges() {
+        return Map.of("local_health_score", (long) health.score(), "relays_open", (long) relays.size());
+    }
+
     /** The buddy suspicion for {@code member}'s accuser as this replica knows it, for tests. */
     String accuserOf(String member) {
         return accusers.get(member);

@@ -177,6 +177,11 @@ public final class Gossiper {
         return queue.size();
     }
 
+    /** This component's gauges by name (its counters are in the {@link Counters} it was given). */
+    public Map<String, Long> gauges() {
+        return Map.of("broadcasts_queued", (long) queue.size(), "broadcasts_dropped", queue.dropped());
+    }
+
     public long dropped() {
         return queue.dropped();
     }

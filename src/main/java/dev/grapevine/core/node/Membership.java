@@ -406,6 +406,19 @@ public final class Membership {
 
     // ---------------------------------------------------------------- queries
 
+    /** This component's gauges by name (its counters are in the {@link Counters} it was given). */
+    public Map<String, Long> gauges() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("members_known", (long) table.knownCount());
+        m.put("members_live", (long) table.liveCount());
+        m.put("suspicions_open", (long) suspicions.size());
+        m.put("user_events_duplicate", events.duplicates());
+        m.put("user_events_too_old", events.tooOld());
+        m.put("user_events_forgotten_early", events.evicted());
+        m.put("event_clock", events.time());
+        return m;
+    }
+
     public Member self() {
         return self;
     }

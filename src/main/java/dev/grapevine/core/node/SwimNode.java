@@ -200,16 +200,9 @@ public final class SwimNode {
      */
     public Map<String, Long> metrics() {
         Map<String, Long> m = new LinkedHashMap<>(counters.asMap());
-        m.put("members_known", (long) knownCount());
-        m.put("members_live", (long) liveCount());
-        m.put("suspicions_open", (long) membership.suspicionsOpen());
-        m.put("local_health_score", (long) failureDetector.localHealthScore());
-        m.put("broadcasts_queued", (long) gossiper.queued());
-        m.put("broadcasts_dropped", gossiper.dropped());
-        m.put("user_events_duplicate", membership.events().duplicates());
-        m.put("user_events_too_old", membership.events().tooOld());
-        m.put("user_events_forgotten_early", membership.events().evicted());
-        m.put("event_clock", membership.events().time());
+        m.putAll(membership.gauges());
+        m.putAll(failureDetector.gauges());
+        m.putAll(gossiper.gauges());
         return m;
     }
 

@@ -1,0 +1,32 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.core.node.Role;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The node's counters and gauges, as each role actor last published them (about once a second).
+ * Actors own their counters; they publish copies here, so readers (the admin API) never touch an
+ * actor's state. A counter that several roles keep is reported as their sum.
+ */
+public final class NodeMetrics {
+    /** How often each role actor publishes its figures. */
+    static final java.time.Duration PUBLISH_EVERY = java.time.Duration.ofSeconds(1);
+
+    private final Map<Role, Map<String, Long>> byRole = new EnumMap<>(Role.class);
+
+    synchronized void publish(Role role, Map<String, Long> figures) {
+        byRole.put(role, Map.copyOf(figures));
+    }
+
+    /** Every figure by name, summed over the roles that keep it. */
+    public synchronized Map<String, Long> snapshot() {
+        Map<String, Long> total = new LinkedHashMap<>();
+        for (Map<String, Long> figures : byRole.values()) {
+            figures.forEach((name, value) -> total.merge(name, value, Long::sum));
+        }
+        return total;
+    }
+}
