@@ -1,0 +1,67 @@
+package dev.grapevine.examples;
+
+import com.typesafe.config.ConfigFactory;
+import dev.grapevine.api.Grapevine;
+import dev.grapevine.api.MembershipEvent;
+import dev.grapevine.api.UserEvent;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A domain actor on a Grapevine node, using nothing but {@code dev.grapevine.api}: it logs who joins,
+ * fails and leaves, and when a {@code deploy} user event arrives it publishes the version it now
+ * runs as its {@code version} tag, so every node can see the rollout's progress.
+ *
+ * <pre>
+ *   java -cp "target/grapevine.jar:target/lib/*" dev.grapevine.examples.VersionReporter 127.0.0.1:7960 127.0.0.1:7946
+ *   bin/grapevine event deploy v43        # then: bin/grapevine members  (version=v43 on that node)
+ * </pre>
+ */
+public final class VersionReporter {
+    private VersionReporter() {
+    }
+
+    public static Behavior<Object> create() {
+        return Behaviors.setup(ctx -> {
+            Grapevine grapevine = Grapevine.get(ctx.getSystem());
+            grapevine.subscribe(ctx.getSelf().narrow());
+            grapevine.subscribeUserEvents(ctx.getSelf().narrow());
+            return Behaviors.receive(Object.class)
+                    .onMessage(MembershipEvent.class, e -> {
+                        ctx.getLog().info("{} {} ({})", e.member().name(), e.kind(), e.member().address());
+                        return Behaviors.same();
+                    })
+                    .onMessage(UserEvent.class, e -> e.name().equals("deploy"), e -> {
+                        String version = new String(e.payload(), StandardCharsets.UTF_8);
+                        ctx.getLog().info("deploying {} (asked by {})", version, e.origin());
+                        grapevine.setTags(Map.of("version", version));
+                        return Behaviors.same();
+                    })
+                    .onAnyMessage(other -> Behaviors.same())
+                    .build();
+        });
+    }
+
+    /** {@code VersionReporter HOST:PORT [SEED_HOST:PORT...]}: a node with this actor as its guardian. */
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: VersionReporter HOST:PORT [SEED_HOST:PORT...]");
+            System.exit(2);
+        }
+        String[] bind = args[0].split(":");
+        StringBuilder seeds = new StringBuilder();
+        for (int i = 1; i < args.length; i++) {
+            seeds.append(i > 1 ? "," : "").append('"').append(args[i]).append('"');
+        }
+        ActorSystem.create(create(), "grapevine", ConfigFactory.parseString(
+                "pekko.actor.provider = remote\n"
+                        + "pekko.remote.warn-about-direct-use = off\n"
+                        + "pekko.remote.artery.canonical { hostname = \"" + bind[0] + "\", port = " + bind[1] + " }\n"
+                        + "grapevine.seeds = [" + seeds + "]\n")
+                .withFallback(ConfigFactory.load()));
+    }
+}
