@@ -72,6 +72,15 @@ class DeployConfigTest {
                 config.getInt("pekko.remote.artery.canonical.port"));
     }
 
+    /** NodeSettings.from, failing with the file (and service) whose values it rejected. */
+    static NodeSettings settings(Config config, Address gossip, String where) {
+        try {
+            return NodeSettings.from(config, gossip);
+        } catch (IllegalArgumentException e) {
+            return fail(where + ": " + e.getMessage(), e);
+        }
+    }
+
     static List<Address> seedList(String commaSeparated) {
         List<Address> seeds = new ArrayList<>();
         for (String s : commaSeparated.split(",")) {
@@ -246,7 +255,7 @@ class DeployConfigTest {
             Address gossip = canonical(config);
             assertEquals(env.get("GRAPEVINE_HOST"), gossip.host(), where + ": pekko.remote.artery.canonical.hostname");
             assertEquals(Integer.parseInt(env.get("GRAPEVINE_PORT")), gossip.port(), where + ": pekko.remote.artery.canonical.port");
-            NodeSettings settings = NodeSettings.from(config, gossip);
+            NodeSettings settings = settings(config, gossip, where);
             assertEquals(s.name(), settings.name(), where + ": node name");
             assertTrue(names.add(settings.name()), where + ": node name " + settings.name() + " is not unique");
             assertEquals(Profile.LAN, settings.profile(), where + ": profile (with GRAPEVINE_PROFILE unset in the shell)");
@@ -402,7 +411,7 @@ class DeployConfigTest {
         Address gossip = canonical(config);
         assertEquals(new Address(env.get("GRAPEVINE_HOST"), Integer.parseInt(env.get("GRAPEVINE_PORT"))), gossip,
                 ENV_EXAMPLE + ": pekko.remote.artery.canonical");
-        NodeSettings settings = NodeSettings.from(config, gossip);
+        NodeSettings settings = settings(config, gossip, ENV_EXAMPLE.toString());
         assertEquals(env.get("GRAPEVINE_NODE"), settings.name(), ENV_EXAMPLE + ": node name");
         assertEquals(Profile.parse(env.get("GRAPEVINE_PROFILE")), settings.profile(), ENV_EXAMPLE + ": profile");
         assertEquals(seedList(env.get("GRAPEVINE_SEEDS")), settings.seeds(), ENV_EXAMPLE + ": seeds");
@@ -431,7 +440,7 @@ class DeployConfigTest {
         for (Path file : files) {
             Config config = resolve(file, Map.of());
             Address gossip = canonical(config);
-            NodeSettings settings = NodeSettings.from(config, gossip);
+            NodeSettings settings = settings(config, gossip, file.toString());
             nodes.add(settings);
             Address http = Address.parse(config.getString("grapevine.admin.http"));
             for (Map.Entry<Address, String> use : List.of(Map.entry(gossip, "gossip port"), Map.entry(http, "admin.http"))) {
