@@ -18,7 +18,9 @@ public record MembershipEvent(Kind kind, Member member, Member previous, String 
         /** Back to alive after being suspected, failed or having left. */
         ALIVE_AGAIN,
         FAILED,
-        LEFT
+        LEFT,
+        /** Left long enough ago ({@code reap-left-after}) to be dropped from the view. */
+        REAPED
     }
 
     static MembershipEvent of(dev.grapevine.core.member.MemberEvent e) {

@@ -103,6 +103,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         duration(p, "push-pull-interval", b::pushPullInterval, errors);
         count(p, "push-pull-members-max", b::pushPullMembersMax, errors);
         duration(p, "reconnect-interval", b::reconnectInterval, errors);
+        duration(p, "reap-left-after", b::reapLeftAfter, errors);
         count(p, "awareness-max", b::awarenessMax, errors);
         bytes(p, "gossip-max-bytes", b::gossipBytesMax, errors);
         bytes(p, "piggyback-max-bytes", b::piggybackBytesMax, errors);
@@ -121,7 +122,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
     /** The protocol keys this reader knows, in reference.conf order. */
     static final List<String> PROTOCOL_KEYS = List.of("probe-interval", "probe-timeout", "indirect-checks",
             "gossip-interval", "gossip-fanout", "gossip-to-the-dead", "suspicion-mult", "suspicion-max-timeout-mult",
-            "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "awareness-max",
+            "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "reap-left-after", "awareness-max",
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
             "event-buffer-size", "relays-max");
 

@@ -14,21 +14,21 @@ import java.util.stream.Collectors;
 public enum Profile {
     /** One data centre: sub-millisecond to few-millisecond round trips. */
     LAN(Duration.ofSeconds(1), Duration.ofMillis(500), 3, Duration.ofMillis(200), 3, Duration.ofSeconds(30),
-            4, 3, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+            4, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(24)),
     /** Across regions: round trips of tens to hundreds of milliseconds, more loss. */
     WAN(Duration.ofSeconds(5), Duration.ofSeconds(3), 3, Duration.ofMillis(500), 4, Duration.ofSeconds(60),
-            6, 3, Duration.ofSeconds(60), Duration.ofSeconds(30)),
+            6, 3, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofHours(24)),
     /** One host or a fast test network: quicker detection, less tolerance of pauses. */
     LOCAL(Duration.ofSeconds(1), Duration.ofMillis(200), 1, Duration.ofMillis(100), 3, Duration.ofSeconds(15),
-            3, 2, Duration.ofSeconds(15), Duration.ofSeconds(5));
+            3, 2, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofHours(1));
 
     private final Settings settings;
 
     Profile(Duration probeInterval, Duration probeTimeout, int indirectChecks, Duration gossipInterval, int fanout,
             Duration gossipToTheDead, int suspicionMult, int retransmitMult, Duration pushPullInterval,
-            Duration reconnectInterval) {
+            Duration reconnectInterval, Duration reapLeftAfter) {
         this.settings = new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, fanout,
-                gossipToTheDead, suspicionMult, 6, retransmitMult, pushPullInterval, 512, reconnectInterval,
+                gossipToTheDead, suspicionMult, 6, retransmitMult, pushPullInterval, 512, reconnectInterval, reapLeftAfter,
                 8, 16 * 1024, 1024, 4096, 8 * 1024, 512, 1024);
     }
 

@@ -20,6 +20,8 @@ import java.util.List;
  * @param pushPullInterval      full-state anti-entropy period at N ≤ 32, scaled up above (push-pull-interval)
  * @param pushPullMembersMax    members per push-pull message; larger views are sent in rotating windows (push-pull-members-max)
  * @param reconnectInterval     period of attempts to reach one dead member or seed; never gives up (reconnect-interval)
+ * @param reapLeftAfter         how long a member that left stays listed before it is reaped (reap-left-after; Serf: 24 h).
+ *                              Dead members are never reaped: they are whom reconnects go to
  * @param awarenessMax          Lifeguard local-health ceiling: timeouts stretch up to this factor (awareness-max)
  * @param gossipBytesMax        byte budget of one gossip message (gossip-max-bytes)
  * @param piggybackBytesMax     byte budget of broadcasts piggybacked on a ping or ack (piggyback-max-bytes)
@@ -41,6 +43,7 @@ public record Settings(
         Duration pushPullInterval,
         int pushPullMembersMax,
         Duration reconnectInterval,
+        Duration reapLeftAfter,
         int awarenessMax,
         int gossipBytesMax,
         int piggybackBytesMax,
@@ -60,6 +63,7 @@ public record Settings(
         positive(errors, "gossip-to-the-dead", gossipToTheDead);
         positive(errors, "push-pull-interval", pushPullInterval);
         positive(errors, "reconnect-interval", reconnectInterval);
+        positive(errors, "reap-left-after", reapLeftAfter);
         if (errors.isEmpty() && probeTimeout.compareTo(probeInterval) >= 0) {
             errors.add("probe-timeout (" + probeTimeout.toMillis() + " ms) must be shorter than probe-interval ("
                     + probeInterval.toMillis() + " ms): the indirect probe needs the rest of the period");
@@ -165,6 +169,7 @@ public record Settings(
         private Duration pushPullInterval;
         private int pushPullMembersMax;
         private Duration reconnectInterval;
+        private Duration reapLeftAfter;
         private int awarenessMax;
         private int gossipBytesMax;
         private int piggybackBytesMax;
@@ -186,6 +191,7 @@ public record Settings(
             pushPullInterval = s.pushPullInterval;
             pushPullMembersMax = s.pushPullMembersMax;
             reconnectInterval = s.reconnectInterval;
+            reapLeftAfter = s.reapLeftAfter;
             awarenessMax = s.awarenessMax;
             gossipBytesMax = s.gossipBytesMax;
             piggybackBytesMax = s.piggybackBytesMax;
@@ -207,6 +213,7 @@ public record Settings(
         public Builder pushPullInterval(Duration v) { pushPullInterval = v; return this; }
         public Builder pushPullMembersMax(int v) { pushPullMembersMax = v; return this; }
         public Builder reconnectInterval(Duration v) { reconnectInterval = v; return this; }
+        public Builder reapLeftAfter(Duration v) { reapLeftAfter = v; return this; }
         public Builder awarenessMax(int v) { awarenessMax = v; return this; }
         public Builder gossipBytesMax(int v) { gossipBytesMax = v; return this; }
         public Builder piggybackBytesMax(int v) { piggybackBytesMax = v; return this; }
@@ -218,7 +225,7 @@ public record Settings(
         public Settings build() {
             return new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, gossipFanout,
                     gossipToTheDead, suspicionMult, suspicionMaxMult, retransmitMult, pushPullInterval,
-                    pushPullMembersMax, reconnectInterval, awarenessMax, gossipBytesMax, piggybackBytesMax,
+                    pushPullMembersMax, reconnectInterval, reapLeftAfter, awarenessMax, gossipBytesMax, piggybackBytesMax,
                     broadcastQueueMax, userEventBytesMax, eventBufferSize, relaysMax);
         }
     }

@@ -23,7 +23,9 @@ public record MemberEvent(Kind kind, Member member, Member previous, String sour
         /** Declared dead (crashed or unreachable) by {@code source}. */
         FAILED,
         /** Left gracefully. */
-        LEFT
+        LEFT,
+        /** Left long enough ago to be forgotten (reap-left-after); {@code member} is its last state. */
+        REAPED
     }
 
     public MemberEvent {

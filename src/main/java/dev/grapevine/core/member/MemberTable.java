@@ -80,6 +80,24 @@ public final class MemberTable {
     }
 
     /**
+     * Forgets {@code name} (reaping). The caller keeps whatever it needs to refuse stale news of it.
+     *
+     * @return the member that was removed, or null
+     */
+    public Member remove(String name) {
+        int id = names.find(name);
+        Member current = id < 0 ? null : get(id);
+        if (current != null) {
+            byId[id] = null;
+            known--;
+            if (current.status().isLive()) {
+                live--;
+            }
+        }
+        return current;
+    }
+
+    /**
      * Replaces this table's content with a copy of {@code source}'s, which must share this table's
      * {@link NameIndex}: an array copy instead of N merges (a simulator starting 10,000 nodes).
      */

@@ -84,6 +84,9 @@ public final class FailureDetector {
     public void onSignal(Signal signal) {
         if (signal instanceof Signal.ViewChanged changed) {
             onViewChanged(changed.member(), changed.source());
+        } else if (signal instanceof Signal.Reaped reaped) {
+            view.remove(reaped.name());
+            accusers.remove(reaped.name());
         } else if (signal instanceof Signal.Refuted) {
             health.apply(1);
         } else {

@@ -80,6 +80,9 @@ public final class Gossiper {
                     deadSinceMillis.remove(m.name());
                 }
             }
+        } else if (signal instanceof Signal.Reaped reaped) {
+            view.remove(reaped.name());
+            deadSinceMillis.remove(reaped.name());
         } else if (signal instanceof Signal.Outbound outbound) {
             out.send(outbound.to(), withPiggyback(outbound.message()));
         } else {

@@ -45,6 +45,16 @@ public final class Membership {
     private final Map<String, Suspicion> suspicions = new HashMap<>();
     /** Dead (not left) members and when this node learned it: the reconnect targets. */
     private final LinkedHashMap<String, Long> deadSinceMillis = new LinkedHashMap<>();
+    /** Members that left, and since when: reaped after {@code reap-left-after}. */
+    private final LinkedHashMap<String, Long> leftSinceMillis = new LinkedHashMap<>();
+    /**
+     * The last state of members reaped recently, oldest first: news of them that does not override it
+     * is stale and must not bring them back. Bounded; past {@link #REAPED_REMEMBERED_MAX} the oldest
+     * are forgotten, and a very late stale rumor could list such a member as left again, until it is
+     * reaped once more.
+     */
+    private final LinkedHashMap<String, Member> reaped = new LinkedHashMap<>();
+    static final int REAPED_REMEMBERED_MAX = 4096;
     private Member self;
     private boolean leaving;
     private List<Address> seeds = List.of();
@@ -108,6 +118,8 @@ public final class Membership {
             startSuspicion(m, self.name(), nowMillis, out);
         } else if (m.status() == MemberStatus.DEAD) {
             deadSinceMillis.put(m.name(), nowMillis);
+        } else if (m.status() == MemberStatus.LEFT) {
+            leftSinceMillis.put(m.name(), nowMillis);
         }
     }
 
@@ -211,6 +223,12 @@ public final class Membership {
             return;
         }
         Member current = table.get(incoming.name());
+        if (current == null && reaped.containsKey(incoming.name())) {
+            if (!Precedence.overrides(incoming, reaped.get(incoming.name()))) {
+                return; // stale news of a member reaped after it left
+            }
+            reaped.remove(incoming.name());
+        }
         if (!Precedence.overrides(incoming, current)) {
             confirmSuspicion(incoming, current, source, out);
             return;
@@ -229,6 +247,11 @@ public final class Membership {
             deadSinceMillis.put(incoming.name(), nowMillis);
         } else {
             deadSinceMillis.remove(incoming.name());
+        }
+        if (incoming.status() == MemberStatus.LEFT) {
+            leftSinceMillis.putIfAbsent(incoming.name(), nowMillis);
+        } else {
+            leftSinceMillis.remove(incoming.name());
         }
         tellReplicas(incoming, source, out);
         broadcast(new Rumor.MemberRumor(incoming, source), out);
@@ -339,6 +362,7 @@ public final class Membership {
      */
     private void onReconnectTick(long nowMillis, Outbox out) {
         out.schedule(Timer.RECONNECT_TICK, nowMillis + settings.reconnectInterval().toMillis());
+        reapLeft(nowMillis, out);
         if (leaving) {
             return;
         }
@@ -351,6 +375,33 @@ public final class Membership {
             String name = deadSinceMillis.keySet().stream().skip(pick).findFirst().orElseThrow();
             out.send(table.get(name).address(), pushPull(false, false));
             counters.reconnectAttempts++;
+        }
+    }
+
+    /**
+     * Forgets members that left more than {@code reap-left-after} ago (Serf's tombstone timeout), so
+     * that a cluster that churns for months does not list every node it ever had. Dead members are
+     * not reaped: they are whom reconnects go to.
+     */
+    private void reapLeft(long nowMillis, Outbox out) {
+        long reapBeforeMillis = nowMillis - settings.reapLeftAfter().toMillis();
+        for (var it = leftSinceMillis.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (e.getValue() > reapBeforeMillis) {
+                break; // in order of leaving: the rest left later
+            }
+            it.remove();
+            Member gone = table.remove(e.getKey());
+            if (gone == null) {
+                continue;
+            }
+            reaped.put(gone.name(), gone);
+            if (reaped.size() > REAPED_REMEMBERED_MAX) {
+                reaped.remove(reaped.keySet().iterator().next());
+            }
+            out.publish(new MemberEvent(MemberEvent.Kind.REAPED, gone, gone, self.name()));
+            out.tell(Role.FAILURE_DETECTOR, new Signal.Reaped(gone.name()));
+            out.tell(Role.GOSSIPER, new Signal.Reaped(gone.name()));
         }
     }
 

@@ -33,6 +33,13 @@ public sealed interface Signal {
         }
     }
 
+    /** From membership to both replicas: {@code name} left long ago and is no longer part of the view. */
+    record Reaped(String name) implements Signal {
+        public Reaped {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
     /** To the failure detector: this node had to refute an accusation, a hint that it is the slow one. */
     record Refuted() implements Signal {
     }
