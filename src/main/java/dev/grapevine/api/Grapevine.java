@@ -82,6 +82,12 @@ public final class Grapevine implements Extension {
         toMembership(new MembershipActor.SubscribeUserEvents(subscriber, e -> subscriber.tell(UserEvent.of(e))));
     }
 
+    /** Sends {@code subscriber} the current set of live members, then every new version of it. */
+    public void subscribeLiveMembers(ActorRef<LiveMembers> subscriber) {
+        node.tell(new NodeGuardian.ToRecovery(new dev.grapevine.runtime.RecoveryCoordinatorActor.SubscribeLiveView(subscriber,
+                s -> subscriber.tell(new LiveMembers(s.version(), s.live())))));
+    }
+
     public void unsubscribe(ActorRef<?> subscriber) {
         toMembership(new MembershipActor.Unsubscribe(subscriber));
     }

@@ -149,6 +149,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Unsubscribe.class, u -> {
                     memberSubscribers.remove(u.subscriber());
                     eventSubscribers.remove(u.subscriber());
+                    node.subscribers().liveViews.remove(u.subscriber());
                     return this;
                 })
                 .onMessage(Emit.class, this::onEmit)

@@ -14,8 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import java.time.Duration;
 
 /**
- * The root of one node: starts the three role actors, routes the signals between them, and
- * supervises them by what their state can survive.
+ * The root of one node: starts the three protocol actors and the recovery coordinator, routes the
+ * signals between the protocol actors, and supervises them by what their state can survive.
  *
  * <ul>
  *   <li>The failure detector and the gossiper hold replicas: they restart with backoff and ask
@@ -48,6 +48,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     public record ToMembership(MembershipActor.Command command) implements Command {
     }
 
+    /** A request for the recovery coordinator (the local API). */
+    public record ToRecovery(RecoveryCoordinatorActor.Command command) implements Command {
+    }
+
     static final int MEMBERSHIP_RESTARTS_MAX = 10;
 
     private static final SupervisorStrategy REPLICA_RESTARTS =
@@ -59,6 +63,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private final ActorRef<MembershipActor.Command> membership;
     private final ActorRef<FailureDetectorActor.Command> failureDetector;
     private final ActorRef<GossiperActor.Command> gossiper;
+    private final ActorRef<RecoveryCoordinatorActor.Command> recovery;
 
     /** @param firstEpoch this process's epoch: above any earlier process of the same name */
     static Behavior<Command> create(NodeSettings settings, long firstEpoch, DataDir dataDir, NodeMetrics metrics) {
@@ -75,6 +80,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.FAILURE_DETECTOR));
         gossiper = ctx.spawn(Behaviors.supervise(GossiperActor.create(node, ctx.getSelf()))
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.GOSSIPER));
+        // Its live view is rebuilt from membership's current view when it restarts.
+        recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf()))
+                .onFailure(REPLICA_RESTARTS), "recovery-coordinator");
         ctx.watch(membership);
         ctx.getLog().info("Grapevine node {} started at {}", node.settings().name(), node.settings().address());
     }
@@ -94,6 +102,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 })
                 .onMessage(ToMembership.class, m -> {
                     membership.tell(m.command());
+                    return this;
+                })
+                .onMessage(ToRecovery.class, m -> {
+                    recovery.tell(m.command());
                     return this;
                 })
                 .onSignal(Terminated.class, t -> {

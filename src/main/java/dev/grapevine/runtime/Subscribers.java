@@ -17,4 +17,6 @@ final class Subscribers {
     /** By subscriber: how to hand it an event (the API maps core events to its own types). */
     final Map<ActorRef<?>, Consumer<MemberEvent>> members = new ConcurrentHashMap<>();
     final Map<ActorRef<?>, Consumer<UserEvent>> userEvents = new ConcurrentHashMap<>();
+    /** Domain actors following the live view (kept by the recovery coordinator). */
+    final Map<ActorRef<?>, Consumer<dev.grapevine.core.recovery.LiveView.Snapshot>> liveViews = new ConcurrentHashMap<>();
 }

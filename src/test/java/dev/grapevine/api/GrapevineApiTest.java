@@ -54,6 +54,9 @@ class GrapevineApiTest {
         ga.subscribe(changes.getRef());
         assertEquals(MembershipEvent.Kind.JOINED, changes.receiveMessage().kind(), "the current view comes first");
 
+        TestProbe<LiveMembers> live = TestProbe.create(a);
+        ga.subscribeLiveMembers(live.getRef());
+
         ActorSystem<Void> b = node("b", ga.address());
         Grapevine gb = Grapevine.get(b);
         MembershipEvent joined = changes.fishForMessage(DEADLINE, e -> e.member().name().equals("b")
@@ -61,8 +64,12 @@ class GrapevineApiTest {
         assertEquals(MembershipEvent.Kind.JOINED, joined.kind());
         assertEquals(gb.address(), joined.member().address());
 
-        List<Member> seenByB = gb.members().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertTrue(seenByB.stream().anyMatch(m -> m.name().equals("a") && m.status() == MemberStatus.ALIVE), seenByB.toString());
+        // a saw b's join; b learns of a from a's answer, which may still be on its way.
+        changes.awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+            List<Member> seenByB = gb.members().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertTrue(seenByB.stream().anyMatch(m -> m.name().equals("a") && m.status() == MemberStatus.ALIVE), seenByB.toString());
+            return null;
+        });
 
         changes.awaitAssert(DEADLINE, Duration.ofMillis(200), () -> {
             assertTrue(ga.metrics().getOrDefault("probes", 0L) > 0, "probes are counted: " + ga.metrics());
@@ -83,7 +90,13 @@ class GrapevineApiTest {
                 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
         assertEquals(Map.of("role", "db"), updated.member().tags());
 
+        LiveMembers both = live.fishForMessage(DEADLINE, v -> v.names().equals(List.of("a", "b"))
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+
         gb.leave().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        LiveMembers after = live.fishForMessage(DEADLINE, v -> v.names().equals(List.of("a"))
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        assertTrue(after.version() > both.version(), "versions only grow");
         MembershipEvent left = changes.fishForMessage(DEADLINE, c -> c.kind() == MembershipEvent.Kind.LEFT
                 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
         assertEquals("b", left.member().name());
