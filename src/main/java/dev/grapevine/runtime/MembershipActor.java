@@ -23,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -158,9 +157,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
-                    Map<String, Long> figures = new LinkedHashMap<>(counters.asMap());
-                    figures.putAll(core.gauges());
-                    node.metrics().publish(Role.MEMBERSHIP, figures);
+                    support.publishMetrics(Role.MEMBERSHIP, counters, core.gauges());
                     return this;
                 })
                 .onSignal(PreRestart.class, s -> {

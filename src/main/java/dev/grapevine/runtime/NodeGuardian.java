@@ -61,8 +61,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
     private final NodeContext node;
     private final ActorRef<MembershipActor.Command> membership;
-    private final ActorRef<FailureDetectorActor.Command> failureDetector;
-    private final ActorRef<GossiperActor.Command> gossiper;
+    private final ActorRef<ReplicaActor.Command> failureDetector;
+    private final ActorRef<ReplicaActor.Command> gossiper;
     private final ActorRef<RecoveryCoordinatorActor.Command> recovery;
 
     /** @param firstEpoch this process's epoch: above any earlier process of the same name */
@@ -76,9 +76,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         this.node = node;
         membership = ctx.spawn(Behaviors.supervise(MembershipActor.create(node, ctx.getSelf()))
                 .onFailure(MEMBERSHIP_RESTARTS), PeerRouter.actorName(Role.MEMBERSHIP));
-        failureDetector = ctx.spawn(Behaviors.supervise(FailureDetectorActor.create(node, ctx.getSelf()))
+        failureDetector = ctx.spawn(Behaviors.supervise(ReplicaActor.failureDetector(node, ctx.getSelf()))
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.FAILURE_DETECTOR));
-        gossiper = ctx.spawn(Behaviors.supervise(GossiperActor.create(node, ctx.getSelf()))
+        gossiper = ctx.spawn(Behaviors.supervise(ReplicaActor.gossiper(node, ctx.getSelf()))
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.GOSSIPER));
         // Its live view is rebuilt from membership's current view when it restarts.
         recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf()))
@@ -96,8 +96,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     return this;
                 })
                 .onMessageEquals(ResetReplicas.INSTANCE, () -> {
-                    failureDetector.tell(FailureDetectorActor.Reset.INSTANCE);
-                    gossiper.tell(GossiperActor.Reset.INSTANCE);
+                    failureDetector.tell(ReplicaActor.Reset.INSTANCE);
+                    gossiper.tell(ReplicaActor.Reset.INSTANCE);
                     return this;
                 })
                 .onMessage(ToMembership.class, m -> {
@@ -119,8 +119,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private Behavior<Command> onRoute(Route r) {
         switch (r.to()) {
             case MEMBERSHIP -> membership.tell(new MembershipActor.FromSibling(r.signal()));
-            case FAILURE_DETECTOR -> failureDetector.tell(new FailureDetectorActor.FromSibling(r.signal()));
-            case GOSSIPER -> gossiper.tell(new GossiperActor.FromSibling(r.signal()));
+            case FAILURE_DETECTOR -> failureDetector.tell(new ReplicaActor.FromSibling(r.signal()));
+            case GOSSIPER -> gossiper.tell(new ReplicaActor.FromSibling(r.signal()));
         }
         return this;
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@link WireSerializer} with the core's compact codec.
  */
 public record PeerMessage(Address from, Message message)
-        implements MembershipActor.Command, FailureDetectorActor.Command, GossiperActor.Command {
+        implements MembershipActor.Command, ReplicaActor.Command {
 
     public PeerMessage {
         Objects.requireNonNull(from, "from");

@@ -1,13 +1,18 @@
 package dev.grapevine.runtime;
 
+import dev.grapevine.core.node.Counters;
 import dev.grapevine.core.node.Effect;
 import dev.grapevine.core.node.Outbox;
+import dev.grapevine.core.node.Role;
 import dev.grapevine.core.node.Timer;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -18,6 +23,7 @@ import java.util.function.Function;
  */
 final class RoleActorSupport<C> {
     private final long originNanos;
+    private final NodeMetrics metrics;
     private final PeerRouter router;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<C> timers;
@@ -25,8 +31,9 @@ final class RoleActorSupport<C> {
     final Outbox outbox = new Outbox();
 
     RoleActorSupport(NodeContext node, ActorRef<NodeGuardian.Command> guardian, TimerScheduler<C> timers,
-                     Function<Timer, C> tick, org.apache.pekko.actor.typed.ActorSystem<?> system) {
+                     Function<Timer, C> tick, ActorSystem<?> system) {
         this.originNanos = node.originNanos();
+        this.metrics = node.metrics();
         this.router = new PeerRouter(system, node.settings().address());
         this.guardian = guardian;
         this.timers = timers;
@@ -36,6 +43,13 @@ final class RoleActorSupport<C> {
     /** Milliseconds on this node's monotonic clock; the core only ever compares them. */
     long nowMillis() {
         return (System.nanoTime() - originNanos) / 1_000_000;
+    }
+
+    /** Copies an actor's counters and its component's gauges into the node's metrics. */
+    void publishMetrics(Role role, Counters counters, Map<String, Long> gauges) {
+        Map<String, Long> figures = new LinkedHashMap<>(counters.asMap());
+        figures.putAll(gauges);
+        metrics.publish(role, figures);
     }
 
     /** Performs and clears the outbox; {@code other} takes publish and deliver effects. */
