@@ -68,11 +68,10 @@ public final class AgentCommand implements Callable<Integer> {
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
         Address admin = Address.parse(http != null ? http : resolved.getString("grapevine.admin.http"));
-        NodeSettings.from(resolved, gossip); // validate everything before starting anything
+        NodeSettings settings = NodeSettings.from(resolved, gossip); // validates everything before anything starts
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
         Grapevine grapevine = Grapevine.get(system);
-        NodeSettings settings = NodeSettings.from(resolved, gossip);
         Map<String, Object> info = info(settings, admin);
         try {
             new AdminHttp(system, grapevine, info).bind(admin).toCompletableFuture().get(10, TimeUnit.SECONDS);
