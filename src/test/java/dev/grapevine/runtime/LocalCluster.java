@@ -6,6 +6,8 @@ import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.member.MemberStatus;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -15,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Several Grapevine nodes in one JVM, each its own ActorSystem on 127.0.0.1 with a port of its own,
@@ -63,6 +68,17 @@ final class LocalCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("no member list from " + node.address(), e);
         }
+    }
+
+    /** Polls {@code viewer}'s view until it lists {@code name} with {@code status}, or fails after {@code deadline}. */
+    static void awaitStatus(Node viewer, String name, MemberStatus status, Duration deadline) {
+        TestProbe.create(viewer.system())
+                .awaitAssert(deadline, Duration.ofMillis(100), () -> {
+                    Member m = member(viewer, name);
+                    assertNotNull(m, viewer.address() + " does not know " + name);
+                    assertEquals(status, m.status(), viewer.address() + " sees " + m);
+                    return null;
+                });
     }
 
     static Member member(Node node, String name) {

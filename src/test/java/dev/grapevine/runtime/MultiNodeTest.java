@@ -1,7 +1,6 @@
 package dev.grapevine.runtime;
 
 import dev.grapevine.core.events.UserEvent;
-import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.member.MemberStatus;
 import org.apache.pekko.Done;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static dev.grapevine.runtime.LocalCluster.member;
-import static dev.grapevine.runtime.LocalCluster.members;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,15 +24,9 @@ class MultiNodeTest {
     private static final Duration FORMED = Duration.ofSeconds(20);
 
     private static void awaitAlive(LocalCluster.Node viewer, List<String> names) {
-        TestProbe<Void> probe = TestProbe.create(viewer.system());
-        probe.awaitAssert(FORMED, Duration.ofMillis(100), () -> {
-            for (String name : names) {
-                Member m = member(viewer, name);
-                assertNotNull(m, viewer.address() + " does not know " + name + ": " + members(viewer));
-                assertEquals(MemberStatus.ALIVE, m.status(), viewer.address() + " sees " + m);
-            }
-            return null;
-        });
+        for (String name : names) {
+            LocalCluster.awaitStatus(viewer, name, MemberStatus.ALIVE, FORMED);
+        }
     }
 
     @Test

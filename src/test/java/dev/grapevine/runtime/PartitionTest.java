@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.grapevine.runtime.LocalCluster.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,12 +42,7 @@ class PartitionTest {
     }
 
     private static void awaitStatus(LocalCluster.Node viewer, String name, MemberStatus status) {
-        TestProbe.create(viewer.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
-            Member m = member(viewer, name);
-            assertNotNull(m, viewer.address() + " does not know " + name);
-            assertEquals(status, m.status(), viewer.address() + " sees " + m);
-            return null;
-        });
+        LocalCluster.awaitStatus(viewer, name, status, DEADLINE);
     }
 
     @Test

@@ -27,12 +27,7 @@ class SupervisionTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private static void awaitAlive(LocalCluster.Node viewer, String name) {
-        TestProbe.create(viewer.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
-            Member m = member(viewer, name);
-            assertNotNull(m, viewer.address() + " does not know " + name);
-            assertEquals(MemberStatus.ALIVE, m.status(), viewer.address() + " sees " + m);
-            return null;
-        });
+        LocalCluster.awaitStatus(viewer, name, MemberStatus.ALIVE, DEADLINE);
     }
 
     /** A signal the receiving role does not take: its core throws, so the actor fails. */
