@@ -75,10 +75,11 @@ public record Settings(
         range(errors, "retransmit-mult", retransmitMult, 1, 100);
         range(errors, "push-pull-members-max", pushPullMembersMax, 16, 100_000);
         range(errors, "awareness-max", awarenessMax, 1, 64);
-        range(errors, "gossip-max-bytes", gossipBytesMax, 512, 1 << 20);
-        range(errors, "piggyback-max-bytes", piggybackBytesMax, 0, 1 << 20);
+        // Artery's default maximum-frame-size is 256 KiB: a message must fit in one frame.
+        range(errors, "gossip-max-bytes", gossipBytesMax, 512, 128 * 1024);
+        range(errors, "piggyback-max-bytes", piggybackBytesMax, 0, 64 * 1024);
         range(errors, "broadcast-queue-max", broadcastQueueMax, 16, 1 << 20);
-        range(errors, "user-event-max-bytes", userEventBytesMax, 16, 1 << 20);
+        range(errors, "user-event-max-bytes", userEventBytesMax, 16, 64 * 1024);
         range(errors, "event-buffer-size", eventBufferSize, 16, 1 << 20);
         range(errors, "relays-max", relaysMax, 1, 1 << 20);
         if (userEventBytesMax + EVENT_FRAMING_BYTES > gossipBytesMax) {

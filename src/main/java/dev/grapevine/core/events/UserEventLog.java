@@ -27,6 +27,7 @@ public final class UserEventLog {
     private long tooOld;
     private long duplicates;
     private long evicted;
+    private long implausible;
 
     public UserEventLog(int bufferSize, int payloadBytesMax) {
         this.bufferSize = bufferSize;
@@ -62,6 +63,10 @@ public final class UserEventLog {
     }
 
     public Verdict receive(UserEvent event) {
+        if (isImplausible(event.ltime())) {
+            implausible++;
+            return Verdict.DROP;
+        }
         clock.witness(event.ltime());
         long now = clock.time();
         if (now > bufferSize && event.ltime() < now - bufferSize) {
@@ -106,12 +111,37 @@ public final class UserEventLog {
 
     /** A join reply told us the cluster's clock: events older than that happened before we joined. */
     public void joined(long clusterClock) {
+        if (isImplausible(clusterClock)) {
+            implausible++;
+            return;
+        }
         clock.witness(clusterClock);
         ignoreBefore = Math.max(ignoreBefore, clusterClock);
     }
 
     public void witness(long remoteClock) {
+        if (isImplausible(remoteClock)) {
+            implausible++;
+            return;
+        }
         clock.witness(remoteClock);
+    }
+
+    /**
+     * A Lamport time more than {@link #CLOCK_JUMP_MAX} ahead of ours is refused: honest clocks move by
+     * one per event, and one forged value near Long.MAX_VALUE would otherwise wrap or pin every
+     * node's clock for good (it spreads by push-pull).
+     */
+    private boolean isImplausible(long remoteClock) {
+        return remoteClock - clock.time() > CLOCK_JUMP_MAX;
+    }
+
+    /** How far ahead a remote Lamport time may be: 2^32 events, decades of a busy cluster. */
+    public static final long CLOCK_JUMP_MAX = 1L << 32;
+
+    /** Lamport times refused as implausible (see {@link #CLOCK_JUMP_MAX}). */
+    public long implausible() {
+        return implausible;
     }
 
     public long time() {

@@ -55,10 +55,18 @@ public final class Membership {
      */
     private final LinkedHashMap<String, Member> reaped = new LinkedHashMap<>();
     static final int REAPED_REMEMBERED_MAX = 4096;
+    /** Incarnations beyond this are refused as forged: a member raises its own by one per refutation. */
+    static final long INCARNATION_MAX = Long.MAX_VALUE / 2;
+    /**
+     * Bytes of members in one push-pull. With {@link #PUSH_PULL_EVENT_BYTES_MAX} of events and framing
+     * it stays well under Artery's 256 KiB frame however large the members' tags are.
+     */
+    static final int PUSH_PULL_MEMBER_BYTES_MAX = 128 * 1024;
     private Member self;
     private boolean leaving;
     private List<Address> seeds = List.of();
     private boolean joining;
+    private boolean seedTurn;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         if (self.status() != MemberStatus.ALIVE) {
@@ -272,7 +280,14 @@ public final class Membership {
 
     private void applyAboutSelf(Member incoming, Outbox out) {
         if (incoming.epoch() > self.epoch()) {
-            counters.identityConflicts++; // another process claims a later life of our name
+            if (incoming.address().equals(self.address()) && !leaving) {
+                // Our own endpoint under a later epoch: an earlier life of this very node (an
+                // in-process restart, or a clock that went back). Move past it, or we stay dead.
+                changeSelf(new Member(self.name(), self.address(), incoming.epoch() + 1, 0, MemberStatus.ALIVE,
+                        self.tags()), out);
+            } else {
+                counters.identityConflicts++; // another process claims a later life of our name
+            }
             return;
         }
         boolean accusation = incoming.status() != MemberStatus.ALIVE;
@@ -284,6 +299,10 @@ public final class Membership {
         }
         if (leaving) {
             return; // we are on our way out; a left/dead record of us is the truth now
+        }
+        if (incoming.incarnation() >= INCARNATION_MAX) {
+            counters.identityConflicts++; // no honest history gets here; refuting would overflow
+            return;
         }
         if (accusation || incoming.incarnation() > self.incarnation()) {
             // Refute (SWIM §4.2): only we may raise our incarnation. Being accused is also a hint that
@@ -366,7 +385,11 @@ public final class Membership {
         if (leaving) {
             return;
         }
-        if (table.liveCount() <= 1 && !seeds.isEmpty()) {
+        boolean alone = table.liveCount() <= 1;
+        // Alone, try the seeds, but every other time a dead member too: the seeds may be gone for good
+        // while the rest of the cluster is only on the far side of a partition.
+        seedTurn = !seedTurn || deadSinceMillis.isEmpty();
+        if (alone && !seeds.isEmpty() && seedTurn) {
             joining = true;
             out.send(seeds.get(rng.nextInt(seeds.size())), pushPull(true, false));
             counters.reconnectAttempts++;
@@ -422,7 +445,11 @@ public final class Membership {
         // By convention the sender lists itself first; it is the accuser of what it reports dead.
         String source = message.members().isEmpty() ? from.toString() : message.members().get(0).name();
         for (Member m : message.members()) {
-            Member belief = m.status() == MemberStatus.DEAD ? m.withStatus(MemberStatus.SUSPECT) : m;
+            // A member we never heard of that the peer holds dead is recorded dead, quietly (no
+            // JOINED, no suspicion of an address that is likely gone): a reconnect target, like a
+            // restored tombstone. memberlist ignores such news; we keep it so partitions heal.
+            boolean known = table.get(m.name()) != null;
+            Member belief = m.status() == MemberStatus.DEAD && known ? m.withStatus(MemberStatus.SUSPECT) : m;
             apply(belief, source, nowMillis, out);
         }
         for (UserEvent event : message.recentEvents()) {
@@ -437,10 +464,15 @@ public final class Membership {
         members.add(self);
         int bound = table.idBound();
         int start = table.knownCount() <= max ? 0 : rng.nextInt(bound);
+        int bytes = WireSize.of(self);
         for (int i = 0; i < bound && members.size() < max; i++) {
             int id = (start + i) % bound;
             Member m = table.get(id);
             if (m != null && id != selfId) {
+                bytes += WireSize.of(m);
+                if (bytes > PUSH_PULL_MEMBER_BYTES_MAX) {
+                    break; // the rest goes in later windows (they start at random points)
+                }
                 members.add(m);
             }
         }
@@ -466,6 +498,7 @@ public final class Membership {
         m.put("user_events_duplicate", events.duplicates());
         m.put("user_events_too_old", events.tooOld());
         m.put("user_events_forgotten_early", events.evicted());
+        m.put("clocks_refused", events.implausible());
         m.put("event_clock", events.time());
         return m;
     }

@@ -9,6 +9,7 @@ import static dev.grapevine.core.node.NodeHarness.onlySend;
 import static dev.grapevine.core.node.NodeHarness.published;
 import static dev.grapevine.core.node.NodeHarness.receive;
 import static dev.grapevine.core.node.NodeHarness.rumor;
+import static dev.grapevine.core.node.NodeHarness.scheduled;
 import static dev.grapevine.core.node.NodeHarness.sendsOf;
 import static dev.grapevine.core.node.NodeHarness.step;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -112,14 +113,17 @@ class SwimNodePushPullTest {
     }
 
     @Test
-    void remoteDeadOfAnUnknownMemberIsAlsoOnlySuspected() {
+    void remoteDeadOfAnUnknownMemberIsRecordedDeadQuietly() {
         SwimNode a = h.node("A", 4, "B");
         Message.PushPull fromB = new Message.PushPull(false, true, 0, List.of(
                 alive("B"), alive("W").withStatus(MemberStatus.DEAD)));
 
-        receive(a, "B", fromB, 500);
+        List<Effect> fx = receive(a, "B", fromB, 500);
 
-        assertEquals(MemberStatus.SUSPECT, a.member("W").status());
+        assertEquals(MemberStatus.DEAD, a.member("W").status(), "not brought back to life as a suspect");
+        assertTrue(published(fx).stream().noneMatch(e -> e.member().name().equals("W")), "no JOINED for a dead stranger");
+        assertTrue(scheduled(fx, Timer.Kind.SUSPICION).isEmpty());
+        assertEquals(2, a.liveCount(), "A and B are live; W does not count");
     }
 
     @Test

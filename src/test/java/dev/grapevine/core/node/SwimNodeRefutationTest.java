@@ -88,7 +88,11 @@ class SwimNodeRefutationTest {
 
     @Test
     void rumorOfALaterEpochIsAnIdentityConflictAndIgnored() {
-        List<Effect> fx = pingCarrying(aboutA(EPOCH + 1, 0, MemberStatus.SUSPECT), 1_000);
+        // At another address: another process claims our name. (At our own address it is a past
+        // life of this node, which we move past: SwimNodeHardeningTest.)
+        Member elsewhere = new Member("A", new dev.grapevine.core.member.Address("elsewhere.test", 7946), EPOCH + 1, 0,
+                MemberStatus.SUSPECT, new java.util.TreeMap<>());
+        List<Effect> fx = pingCarrying(elsewhere, 1_000);
 
         assertAll(
                 () -> assertEquals(1, a.counters().identityConflicts()),
