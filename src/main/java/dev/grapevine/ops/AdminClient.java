@@ -39,6 +39,9 @@ final class AdminClient {
         try {
             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() >= 400) {
+                throw new IllegalArgumentException("the agent refused: HTTP " + r.statusCode());
+            }
             try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                 for (String l = in.readLine(); l != null; l = in.readLine()) {
                     line.accept(l);

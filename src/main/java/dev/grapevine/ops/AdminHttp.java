@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AdminHttp extends AllDirectives {
     /** Lines a slow monitor client may fall behind by; beyond it lines are dropped and the drop is reported. */
     static final int MONITOR_BUFFER_LINES = 1024;
+    /** Below pekko-http's 60 s idle timeout. */
+    static final java.time.Duration MONITOR_HEARTBEAT = java.time.Duration.ofSeconds(20);
 
     private final ActorSystem<?> system;
     private final Grapevine grapevine;
@@ -121,6 +123,8 @@ final class AdminHttp extends AllDirectives {
                     });
                     return NotUsed.getInstance();
                 })
+                // A quiet cluster sends nothing; a heartbeat line keeps the connection under the idle timeout.
+                .keepAlive(MONITOR_HEARTBEAT, () -> Json.write(Map.of("type", "heartbeat")))
                 .map(line -> ByteString.fromString(line + "\n", StandardCharsets.UTF_8));
     }
 

@@ -80,7 +80,9 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
+        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
         ShutdownSignals.onTermOrInt(() -> {
+            asked.set(true);
             try {
                 grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
@@ -92,6 +94,10 @@ public final class AgentCommand implements Callable<Integer> {
                 settings.name(), gossip, admin);
         command.commandLine().getOut().flush();
         system.getWhenTerminated().toCompletableFuture().join();
+        if (!asked.get()) {
+            command.commandLine().getErr().println("grapevine agent: the node stopped on its own (see the log); exiting 1");
+            return 1; // so that systemd's Restart=on-failure starts it again
+        }
         return 0;
     }
 

@@ -126,14 +126,18 @@ final class ClientCommands {
         }
     }
 
+    static final String HEARTBEAT = "{\"type\":\"heartbeat\"}";
+
     @Command(name = "monitor", mixinStandardHelpOptions = true,
             description = "Streams membership changes and user events, one JSON object per line, until interrupted.")
     static final class Monitor extends ClientCommand {
         @Override
         public Integer call() {
             agent().stream("monitor", line -> {
-                out().println(line);
-                out().flush();
+                if (!line.equals(HEARTBEAT)) {
+                    out().println(line);
+                    out().flush();
+                }
             });
             return 0;
         }

@@ -91,13 +91,25 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("%nStopping every node gracefully...%n");
             out.flush();
             for (ActorSystem<Void> s : systems) {
-                Grapevine.get(s).leave().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                s.terminate();
+                try {
+                    Grapevine.get(s).leave().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    out.printf("  (%s did not leave cleanly: %s)%n", s.name(), e.getMessage());
+                }
+                s.terminate(); // each step on its own: one failure must not keep the others running
             }
             for (ActorSystem<Void> s : systems) {
-                s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                try {
+                    s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    out.printf("  (a node did not stop within 30 s: %s)%n", e.getMessage());
+                }
             }
-            deleteRecursively(dataRoot);
+            try {
+                deleteRecursively(dataRoot);
+            } catch (UncheckedIOException e) {
+                out.printf("  (could not remove %s: %s)%n", dataRoot, e.getMessage());
+            }
             out.println("Done.");
             out.flush();
         }

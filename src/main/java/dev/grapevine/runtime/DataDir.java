@@ -3,6 +3,9 @@ package dev.grapevine.runtime;
 import dev.grapevine.core.member.Address;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,8 +18,8 @@ import java.util.List;
 /**
  * What a node keeps across restarts, in {@code grapevine.node.data-dir}: its last epoch, so the next
  * process takes a higher one, and the peers it last knew alive, so that it rejoins them unprompted
- * after a crash (as Serf's snapshot does). Files are replaced atomically; an unreadable file is
- * reported, never silently ignored.
+ * after a crash (as Serf's snapshot does). Files are written to disk and replaced atomically; a
+ * damaged epoch file stops the start with a clear message, a bad peers line is skipped with a warning.
  */
 final class DataDir {
     /** Peers remembered; a restarted node asks each of them to let it back in. */
@@ -47,7 +50,7 @@ final class DataDir {
             try {
                 last = Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new IllegalStateException("the epoch file " + file + " holds '" + text
+                throw new IllegalArgumentException("the epoch file " + file + " holds '" + text
                         + "', not a number; remove it to start with the clock's epoch", e);
             }
         }
@@ -56,7 +59,16 @@ final class DataDir {
         return next;
     }
 
-    /** The peers recorded last, or none. Lines that are not {@code host:port} are reported. */
+    /** Records a later life's epoch (membership restarted in this process); failures are reported, not thrown. */
+    void recordEpoch(long epoch) {
+        try {
+            write(dir.resolve(EPOCH_FILE), Long.toString(epoch));
+        } catch (UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(DataDir.class).error("could not record epoch {}: {}", epoch, e.getMessage());
+        }
+    }
+
+    /** The peers recorded last, or none. Lines that are not {@code host:port} are skipped with a warning. */
     List<Address> peers() {
         Path file = dir.resolve(PEERS_FILE);
         List<Address> peers = new ArrayList<>();
@@ -70,7 +82,7 @@ final class DataDir {
             try {
                 peers.add(Address.parse(line.trim()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("the peers file " + file + " has a bad line: " + e.getMessage(), e);
+                org.slf4j.LoggerFactory.getLogger(DataDir.class).warn("skipped a bad line of {}: {}", file, e.getMessage());
             }
         }
         return peers;
@@ -95,11 +107,22 @@ final class DataDir {
     private static void write(Path file, String text) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            // On disk before the rename, so that after a power loss the file is the old one or the new
+            // one, never empty.
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                d.force(true); // the rename itself; not possible on every platform
+            } catch (IOException notSupported) {
+                // best effort
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -26,7 +26,7 @@ public final class GrapevineNode {
             // clock does not run backwards across restarts. A data dir removes that assumption.
             return spawn(system, settings, now, null);
         }
-        DataDir dataDir = new DataDir(settings.dataDir().get());
+        DataDir dataDir = new DataDir(settings.dataDir().get()); // fails here, clearly, on a damaged epoch file
         long epoch = dataDir.nextEpoch(now);
         return spawn(system, settings, epoch, dataDir);
     }

@@ -16,17 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
 final class NodeContext {
     private final NodeSettings settings;
     private final AtomicLong lastEpoch;
+    private final long firstEpoch;
+    private final List<Address> joinTargets;
     private final long originNanos;
     private final Subscribers subscribers = new Subscribers();
     private final NodeMetrics metrics;
     private final DataDir dataDir;
 
-    /** @param dataDir where peers are remembered, or null */
+    /**
+     * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
+     * @param dataDir    where epochs and peers are kept, or null
+     */
     NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir, NodeMetrics metrics) {
         this.metrics = metrics;
+        this.joinTargets = joinTargets(settings, dataDir);
         this.settings = settings;
         this.dataDir = dataDir;
         this.lastEpoch = new AtomicLong(firstEpoch - 1);
+        this.firstEpoch = firstEpoch;
         this.originNanos = originNanos;
     }
 
@@ -52,7 +59,11 @@ final class NodeContext {
      * failure) takes an epoch above every earlier one, so the new life supersedes the old everywhere.
      */
     Member newLife() {
-        return Member.alive(settings.name(), settings.address(), lastEpoch.incrementAndGet(), 0, settings.tags());
+        long epoch = lastEpoch.incrementAndGet();
+        if (dataDir != null && epoch > firstEpoch) {
+            dataDir.recordEpoch(epoch); // a later process must start above this life too
+        }
+        return Member.alive(settings.name(), settings.address(), epoch, 0, settings.tags());
     }
 
     /**
@@ -73,8 +84,15 @@ final class NodeContext {
      * unprompted), without repeats and without itself.
      */
     List<Address> joinTargets() {
+        return joinTargets;
+    }
+
+    /** Read once, at start: a bad peers file must not fail membership at every restart. */
+    private static List<Address> joinTargets(NodeSettings settings, DataDir dataDir) {
         LinkedHashSet<Address> targets = new LinkedHashSet<>(settings.seeds());
-        dataDir().ifPresent(d -> targets.addAll(d.peers()));
+        if (dataDir != null) {
+            targets.addAll(dataDir.peers());
+        }
         targets.remove(settings.address());
         return List.copyOf(targets);
     }

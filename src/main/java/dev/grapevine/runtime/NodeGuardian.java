@@ -23,7 +23,7 @@ import java.time.Duration;
  *   <li>Membership is the view. If it fails, the node's word about the cluster is gone: it restarts
  *       as a new life of the node (a new epoch, which supersedes the old entry everywhere) and the
  *       replicas start over with it. Past {@link #MEMBERSHIP_RESTARTS_MAX} failures a minute the
- *       node stops rather than flap.</li>
+ *       node stops rather than flap, and takes its actor system down with it.</li>
  * </ul>
  * Role actors are restarted in place, never stopped and spawned again: peers reach them by path,
  * and Artery caches what a path resolves to.
@@ -109,8 +109,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     return this;
                 })
                 .onSignal(Terminated.class, t -> {
-                    getContext().getLog().error("membership of {} failed more than {} times in a minute; the node stops",
-                            node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                    // A node without membership would answer probes while knowing nothing: stop the
+                    // whole actor system, so a supervisor (systemd, Kubernetes) starts it afresh.
+                    getContext().getLog().error("membership of {} failed more than {} times in a minute; the node "
+                            + "and its actor system stop", node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                    getContext().getSystem().terminate();
                     return Behaviors.stopped();
                 })
                 .build();

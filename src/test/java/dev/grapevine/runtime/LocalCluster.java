@@ -29,7 +29,10 @@ final class LocalCluster implements AutoCloseable {
     static final String SYSTEM_NAME = "grapevine";
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
-    record Node(ActorSystem<Void> system, ActorRef<NodeGuardian.Command> guardian, Address address) {
+    record Node(ActorSystem<Void> system, ActorRef<NodeGuardian.Command> guardian, Address address, NodeMetrics metrics) {
+        long metric(String name) {
+            return metrics.snapshot().getOrDefault(name, 0L);
+        }
     }
 
     private final List<Node> nodes = new ArrayList<>();
@@ -54,7 +57,8 @@ final class LocalCluster implements AutoCloseable {
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")
                 .withFallback(ConfigFactory.load());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
-        Node node = new Node(system, GrapevineNode.start(system).guardian(), GrapevineNode.endpoint(system));
+        GrapevineNode.Started started = GrapevineNode.start(system);
+        Node node = new Node(system, started.guardian(), GrapevineNode.endpoint(system), started.metrics());
         nodes.add(node);
         return node;
     }

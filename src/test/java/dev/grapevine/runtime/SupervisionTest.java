@@ -30,11 +30,13 @@ class SupervisionTest {
         LocalCluster.awaitStatus(viewer, name, MemberStatus.ALIVE, DEADLINE);
     }
 
-    /** A signal the receiving role does not take: its core throws, so the actor fails. */
-    private static void breakRole(LocalCluster.Node node, Role role) {
-        Signal poison = role == Role.MEMBERSHIP ? new Signal.Refuted()
-                : new Signal.ProbeFailed(member(node, node.address().toString()));
-        node.guardian().tell(new NodeGuardian.Route(role, poison));
+    /** Waits until {@code name} in {@code node}'s metrics differs from its value now. */
+    private static void awaitMetricMoves(LocalCluster.Node node, String name) {
+        long now = node.metric(name);
+        TestProbe.create(node.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+            assertTrue(node.metric(name) != now, name + " stuck at " + now);
+            return null;
+        });
     }
 
     @Test
@@ -47,7 +49,11 @@ class SupervisionTest {
                 awaitAlive(a, n);
             }
             List<Member> before = members(a);
+            awaitMetricMoves(a, "probes"); // the figures are being published
             a.guardian().tell(new NodeGuardian.Route(Role.FAILURE_DETECTOR, new Signal.ProbeFailed(before.get(0))));
+            // The restarted actor starts its counters afresh: its figures change, then grow as it probes.
+            awaitMetricMoves(a, "probes");
+            awaitMetricMoves(a, "probes");
             assertEquals(before, members(a), "membership lost nothing");
             LocalCluster.crash(c);
             TestProbe.create(a.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
@@ -66,6 +72,7 @@ class SupervisionTest {
             awaitAlive(a, "b");
             awaitAlive(b, "a");
             a.guardian().tell(new NodeGuardian.Route(Role.GOSSIPER, new Signal.Refuted()));
+            long gossipBefore = a.metric("gossip_messages");
             TestProbe<UserEvent> events = TestProbe.create(b.system());
             LocalCluster.subscribe(b, null, events.getRef());
             TestProbe<MembershipActor.EmitResult> emitted = TestProbe.create(a.system());
@@ -73,6 +80,12 @@ class SupervisionTest {
                     "x".getBytes(StandardCharsets.UTF_8), emitted.getRef())));
             assertNotNull(emitted.receiveMessage().event());
             assertEquals("after-restart", events.receiveMessage(DEADLINE).name());
+            // Delivered by a's restarted gossiper, not only by the next push-pull:
+            TestProbe.create(a.system()).awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+                assertTrue(a.metric("gossip_messages") > 0 && a.metric("gossip_messages") != gossipBefore,
+                        "the restarted gossiper sends: " + a.metrics().snapshot());
+                return null;
+            });
             awaitAlive(b, "a");
         }
     }
