@@ -21,6 +21,7 @@ public final class Counters {
     long gossipMessages;
     long pushPulls;
     long reconnectAttempts;
+    long deadReapedOverBound;
 
     public long probes() {
         return probes;
@@ -65,6 +66,7 @@ public final class Counters {
         m.put("gossip_messages", gossipMessages);
         m.put("push_pulls", pushPulls);
         m.put("reconnect_attempts", reconnectAttempts);
+        m.put("dead_reaped_over_bound", deadReapedOverBound);
         return m;
     }
 }

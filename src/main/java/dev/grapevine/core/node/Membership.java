@@ -382,6 +382,7 @@ public final class Membership {
     private void onReconnectTick(long nowMillis, Outbox out) {
         out.schedule(Timer.RECONNECT_TICK, nowMillis + settings.reconnectInterval().toMillis());
         reapLeft(nowMillis, out);
+        reapDeadOverBound(out);
         if (leaving) {
             return;
         }
@@ -414,18 +415,43 @@ public final class Membership {
                 break; // in order of leaving: the rest left later
             }
             it.remove();
-            Member gone = table.remove(e.getKey());
-            if (gone == null) {
-                continue;
-            }
-            reaped.put(gone.name(), gone);
-            if (reaped.size() > REAPED_REMEMBERED_MAX) {
-                reaped.remove(reaped.keySet().iterator().next());
-            }
-            out.publish(new MemberEvent(MemberEvent.Kind.REAPED, gone, gone, self.name()));
-            out.tell(Role.FAILURE_DETECTOR, new Signal.Reaped(gone.name()));
-            out.tell(Role.GOSSIPER, new Signal.Reaped(gone.name()));
+            reap(e.getKey(), out);
         }
+    }
+
+    /**
+     * Dead members are kept so that partitions heal, but not without bound: nodes that come back under
+     * new names (a rescheduled pod with a new address as its name) would pile up for ever. Past
+     * {@link #deadMembersMax()} the longest-dead are reaped, and counted.
+     */
+    private void reapDeadOverBound(Outbox out) {
+        while (deadSinceMillis.size() > deadMembersMax()) {
+            String oldest = deadSinceMillis.keySet().iterator().next();
+            deadSinceMillis.remove(oldest);
+            counters.deadReapedOverBound++;
+            reap(oldest, out);
+        }
+    }
+
+    /** Room for the other side of any partition of this cluster, and never less than 4096. */
+    int deadMembersMax() {
+        return Math.max(DEAD_MEMBERS_MIN, 2 * table.liveCount());
+    }
+
+    static final int DEAD_MEMBERS_MIN = 4096;
+
+    private void reap(String name, Outbox out) {
+        Member gone = table.remove(name);
+        if (gone == null) {
+            return;
+        }
+        reaped.put(gone.name(), gone);
+        if (reaped.size() > REAPED_REMEMBERED_MAX) {
+            reaped.remove(reaped.keySet().iterator().next());
+        }
+        out.publish(new MemberEvent(MemberEvent.Kind.REAPED, gone, gone, self.name()));
+        out.tell(Role.FAILURE_DETECTOR, new Signal.Reaped(gone.name()));
+        out.tell(Role.GOSSIPER, new Signal.Reaped(gone.name()));
     }
 
     /**
