@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.MembershipEvent;
 import dev.grapevine.api.UserEvent;
+import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -57,11 +58,8 @@ public final class VersionReporter {
         for (int i = 1; i < args.length; i++) {
             seeds.append(i > 1 ? "," : "").append('"').append(args[i]).append('"');
         }
-        ActorSystem.create(create(), "grapevine", ConfigFactory.parseString(
-                "pekko.actor.provider = remote\n"
-                        + "pekko.remote.warn-about-direct-use = off\n"
-                        + "pekko.remote.artery.canonical { hostname = \"" + bind[0] + "\", port = " + bind[1] + " }\n"
-                        + "grapevine.seeds = [" + seeds + "]\n")
+        ActorSystem.create(create(), "grapevine", ConfigFactory.parseString("grapevine.seeds = [" + seeds + "]")
+                .withFallback(GrapevineNode.remoting(bind[0], Integer.parseInt(bind[1])))
                 .withFallback(ConfigFactory.load()));
     }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
 import dev.grapevine.api.MemberStatus;
+import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
@@ -119,16 +120,13 @@ public final class DemoCommand implements Callable<Integer> {
     private ActorSystem<Void> start(String name, String seed) {
         String dataDir = dataRoot.resolve(name).toString().replace("\\", "/");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", ConfigFactory.parseString(
-                        "pekko.actor.provider = remote\n"
-                                + "pekko.remote.warn-about-direct-use = off\n"
-                                + "pekko.remote.artery.canonical { hostname = 127.0.0.1, port = 0 }\n"
-                                + "pekko.loglevel = ERROR\n"
+                        "pekko.loglevel = ERROR\n"
                                 + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                                 + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                                 + "pekko.coordinated-shutdown.exit-jvm = off\n"
                                 + "grapevine { profile = local, node.name = \"" + name + "\", node.data-dir = \"" + dataDir + "\""
                                 + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
-                .withFallback(ConfigFactory.load()));
+                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         Grapevine.get(system);
         return system;
     }

@@ -1,5 +1,7 @@
 package dev.grapevine.runtime;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.grapevine.core.member.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,6 +38,16 @@ public final class GrapevineNode {
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(
                 NodeGuardian.create(settings, epoch, dataDir, metrics), "grapevine", Props.empty());
         return new Started(guardian, metrics);
+    }
+
+    /**
+     * What a Grapevine node needs of Pekko: remoting ({@code provider = remote}, without Pekko's
+     * advice to use its Cluster instead) on Artery at {@code host:port} (port 0: any free port).
+     */
+    public static Config remoting(String host, int port) {
+        return ConfigFactory.parseString("pekko.actor.provider = remote\n"
+                + "pekko.remote.warn-about-direct-use = off\n"
+                + "pekko.remote.artery.canonical { hostname = \"" + host + "\", port = " + port + " }\n");
     }
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */

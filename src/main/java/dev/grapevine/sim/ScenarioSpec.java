@@ -75,11 +75,6 @@ public record ScenarioSpec(
                 partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent);
     }
 
-    public ScenarioSpec withSettings(Settings s) {
-        return new ScenarioSpec(scenario, nodes, seed, profile, s, lossPercent, duration, crashCount,
-                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent);
-    }
-
     public long durationMillisOr(Duration fallback) {
         return (duration != null ? duration : fallback).toMillis();
     }

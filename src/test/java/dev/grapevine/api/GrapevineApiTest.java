@@ -1,6 +1,7 @@
 package dev.grapevine.api;
 
 import com.typesafe.config.ConfigFactory;
+import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -28,13 +29,10 @@ class GrapevineApiTest {
 
     private ActorSystem<Void> node(String name, String seed) {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", ConfigFactory.parseString(
-                "pekko.actor.provider = remote\n"
-                        + "pekko.remote.warn-about-direct-use = off\n"
-                        + "pekko.remote.artery.canonical { hostname = 127.0.0.1, port = 0 }\n"
-                        + "pekko.loglevel = WARNING\n"
+                "pekko.loglevel = WARNING\n"
                         + "grapevine { profile = local, node.name = " + name
                         + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
-                .withFallback(ConfigFactory.load()));
+                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         systems.add(system);
         return system;
     }

@@ -3,6 +3,7 @@ package dev.grapevine.examples;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
+import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -20,11 +21,10 @@ class VersionReporterTest {
 
     private static <T> ActorSystem<T> node(Behavior<T> guardian, String name, String seed) {
         return ActorSystem.create(guardian, "grapevine", ConfigFactory.parseString(
-                "pekko.actor.provider = remote\npekko.remote.warn-about-direct-use = off\n"
-                        + "pekko.remote.artery.canonical { hostname = 127.0.0.1, port = 0 }\npekko.loglevel = WARNING\n"
+                "pekko.loglevel = WARNING\n"
                         + "grapevine { profile = local, node.name = " + name
                         + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }")
-                .withFallback(ConfigFactory.load()));
+                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
     }
 
     @Test

@@ -47,15 +47,12 @@ final class LocalCluster implements AutoCloseable {
                         + "grapevine.node.name = \"" + name + "\"\n"
                         + "grapevine.seeds = [" + seedList + "]\n"
                         + "grapevine.profile = local\n"
-                        + "pekko.actor.provider = remote\n"
-                        + "pekko.remote.warn-about-direct-use = off\n"
-                        + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                        + "pekko.remote.artery.canonical.port = 0\n"
+
                         + "pekko.loglevel = WARNING\n"
                         + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")
-                .withFallback(ConfigFactory.load());
+                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         GrapevineNode.Started started = GrapevineNode.start(system);
         Node node = new Node(system, started.guardian(), GrapevineNode.endpoint(system), started.metrics());

@@ -186,9 +186,4 @@ public final class UserEventLog {
     public long evicted() {
         return evicted;
     }
-
-    /** Ids remembered for dedup, for tests and metrics. */
-    public int rememberedCount() {
-        return seenCount;
-    }
 }

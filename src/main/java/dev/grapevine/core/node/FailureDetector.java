@@ -282,9 +282,4 @@ public final class FailureDetector {
     public Map<String, Long> gauges() {
         return Map.of("local_health_score", (long) health.score(), "relays_open", (long) relays.size());
     }
-
-    /** The buddy suspicion for {@code member}'s accuser as this replica knows it, for tests. */
-    String accuserOf(String member) {
-        return accusers.get(member);
-    }
 }

@@ -550,10 +550,6 @@ public final class Membership {
         return leaving;
     }
 
-    public int suspicionsOpen() {
-        return suspicions.size();
-    }
-
     public Settings settings() {
         return settings;
     }

@@ -205,9 +205,4 @@ public final class SwimNode {
         m.putAll(gossiper.gauges());
         return m;
     }
-
-    /** For tests in this package: the failure detector's replica's accuser of a suspect. */
-    String buddyAccuserOf(String member) {
-        return failureDetector.accuserOf(member);
-    }
 }
