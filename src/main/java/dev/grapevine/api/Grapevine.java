@@ -5,6 +5,7 @@ import dev.grapevine.runtime.GrapevineNode;
 import dev.grapevine.runtime.MembershipActor;
 import dev.grapevine.runtime.NodeGuardian;
 import dev.grapevine.runtime.NodeMetrics;
+import dev.grapevine.runtime.RecoveryCoordinatorActor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -31,6 +32,9 @@ public final class Grapevine implements Extension {
     /** How long a request to the local node may take before its stage fails. */
     public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
+    /** Bytes of tags a user may set: the member limit less room for the node's own (recovery progress). */
+    public static final int USER_TAGS_BYTES_MAX = dev.grapevine.core.member.Member.TAGS_BYTES_MAX - 128;
+
     private static final ExtensionId<Grapevine> ID = new ExtensionId<>() {
         @Override
         public Grapevine createExtension(ActorSystem<?> system) {
@@ -41,6 +45,7 @@ public final class Grapevine implements Extension {
     private final ActorSystem<?> system;
     private final ActorRef<NodeGuardian.Command> node;
     private final NodeMetrics metrics;
+    private final GrapevineNode.Started started;
 
     public static Grapevine get(ActorSystem<?> system) {
         return system.registerExtension(ID);
@@ -48,7 +53,7 @@ public final class Grapevine implements Extension {
 
     private Grapevine(ActorSystem<?> system) {
         this.system = system;
-        GrapevineNode.Started started = GrapevineNode.start(system);
+        this.started = GrapevineNode.start(system);
         this.node = started.guardian();
         this.metrics = started.metrics();
     }
@@ -59,6 +64,11 @@ public final class Grapevine implements Extension {
      */
     public Map<String, Long> metrics() {
         return metrics.snapshot();
+    }
+
+    /** This node's name: its identity in the cluster ({@code grapevine.node.name}, or its endpoint). */
+    public String name() {
+        return started.name();
     }
 
     /** This node's endpoint, {@code host:port}. */
@@ -84,8 +94,75 @@ public final class Grapevine implements Extension {
 
     /** Sends {@code subscriber} the current set of live members, then every new version of it. */
     public void subscribeLiveMembers(ActorRef<LiveMembers> subscriber) {
-        node.tell(new NodeGuardian.ToRecovery(new dev.grapevine.runtime.RecoveryCoordinatorActor.SubscribeLiveView(subscriber,
+        node.tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeLiveView(subscriber,
                 s -> subscriber.tell(new LiveMembers(s.version(), s.live())))));
+    }
+
+    /**
+     * Makes a domain recoverable: from now on, every recovery epoch repairs its partitions between
+     * their owners (see {@link Recoverable}). Register before the node settles its first epoch (a
+     * couple of seconds after start) so a restarted node catches up at once; a later registration
+     * is picked up by the next epoch or anti-entropy round.
+     *
+     * @param domain a short name, the same on every node
+     */
+    public void registerRecoverable(String domain, Recoverable recoverable) {
+        if (domain == null || domain.isBlank() || domain.length() > 64) {
+            throw new IllegalArgumentException("a domain name is 1..64 characters, but was '" + domain + "'");
+        }
+        Recoverable before = started.domains().putIfAbsent(domain, java.util.Objects.requireNonNull(recoverable));
+        if (before != null && before != recoverable) {
+            throw new IllegalArgumentException("domain '" + domain + "' is registered already");
+        }
+    }
+
+    /**
+     * Sends {@code subscriber} the current ownership (once the first epoch settled), then every new
+     * epoch's: the partition map, and what this node gained and lost.
+     */
+    public void subscribeOwnership(ActorRef<OwnershipChanged> subscriber) {
+        node.tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeOwnership(subscriber,
+                e -> subscriber.tell(new OwnershipChanged(e.epoch(), new PartitionMap(e.ownership(), e.addresses()),
+                        e.owned(), e.task().gained(), e.task().lost())))));
+    }
+
+    /** The cluster's recovery as this node sees it: the epoch, whether it is complete everywhere, what is pending. */
+    public CompletionStage<RecoveryStatus> recoveryStatus() {
+        return AskPattern.ask(node, (ActorRef<dev.grapevine.core.recovery.RecoveryCoordinator.Status> replyTo) ->
+                        new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(replyTo)), ASK_TIMEOUT, system.scheduler())
+                .thenApply(this::toStatus);
+    }
+
+    /**
+     * Starts a round of anti-entropy on this node now: every partition it owns is compared with its
+     * co-owners (as Cassandra's {@code nodetool repair}); progress shows as {@code routine_pending}.
+     */
+    public void repairNow() {
+        node.tell(new NodeGuardian.ToRecovery(RecoveryCoordinatorActor.RepairNow.INSTANCE));
+    }
+
+    private RecoveryStatus toStatus(dev.grapevine.core.recovery.RecoveryCoordinator.Status s) {
+        Map<String, RecoveryStatus.NodeProgress> nodes = new java.util.TreeMap<>();
+        s.nodes().forEach((name, p) -> nodes.put(name, p == null ? null : new RecoveryStatus.NodeProgress(p.epoch(), p.pending(), p.failed())));
+        Map<String, Long> local = new java.util.LinkedHashMap<>();
+        local.put("pending", s.local() == null ? 0L : s.local().pending());
+        local.put("failed", s.local() == null ? 0L : s.local().failed());
+        local.put("running", (long) s.running());
+        local.put("routine_pending", (long) s.routinePending());
+        local.put("partitions_owned", (long) s.partitionsOwned());
+        local.put("syncs_done", s.syncsDone());
+        local.put("syncs_failed", s.syncsFailed());
+        metrics.snapshot().forEach((k, v) -> {
+            if (k.startsWith("repair_")) {
+                local.put(k, v);
+            }
+        });
+        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local);
+    }
+
+    /** The node's data dir ({@code grapevine.node.data-dir}), where domains may keep their own files. */
+    public java.util.Optional<java.nio.file.Path> dataDir() {
+        return started.dataDir();
     }
 
     public void unsubscribe(ActorRef<?> subscriber) {
@@ -103,12 +180,20 @@ public final class Grapevine implements Extension {
                         : CompletableFuture.completedFuture(UserEvent.of(r.event())));
     }
 
-    /** Publishes new tags for this node (they replace the old ones). At most 1024 bytes in all. */
+    /**
+     * Publishes new tags for this node (they replace the old ones). At most {@value #USER_TAGS_BYTES_MAX}
+     * bytes in all; keys starting with {@code grapevine.} are the node's own.
+     */
     public void setTags(Map<String, String> tags) {
         int bytes = dev.grapevine.core.member.Member.tagsBytes(tags); // checked here, not in the actor
-        if (bytes > dev.grapevine.core.member.Member.TAGS_BYTES_MAX) {
-            throw new IllegalArgumentException("tags take " + bytes + " bytes; the limit is "
-                    + dev.grapevine.core.member.Member.TAGS_BYTES_MAX);
+        if (bytes > USER_TAGS_BYTES_MAX) {
+            throw new IllegalArgumentException("tags take " + bytes + " bytes; the limit is " + USER_TAGS_BYTES_MAX);
+        }
+        for (String key : tags.keySet()) {
+            if (key.startsWith(dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX)) {
+                throw new IllegalArgumentException("tag keys starting with '"
+                        + dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX + "' are reserved: " + key);
+            }
         }
         toMembership(new MembershipActor.SetTags(Map.copyOf(tags)));
     }

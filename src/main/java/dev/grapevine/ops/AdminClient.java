@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /** The CLI's side of the admin API: one request, or one stream of lines, with clear errors. */
@@ -32,6 +34,71 @@ final class AdminClient {
     String post(String path, byte[] body) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /**
+     * An answer whose status the caller interprets: for the kv API a 404 or a 503 is an answer (not
+     * found, too few replicas), not a failure of the client.
+     */
+    record Reply(int status, String body) {
+    }
+
+    /**
+     * One request to {@code path} (absolute, e.g. {@code /kv/k}; already percent-encoded), any status
+     * returned as a {@link Reply}; only an unreachable agent is an error.
+     */
+    Reply request(String method, String path, byte[] body) {
+        try {
+            HttpResponse<String> r = http.send(build(method, path, body), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /**
+     * As {@link #request}, without blocking; an unreachable agent completes it exceptionally (see
+     * {@link #describe}). The caller bounds how many are in flight: the client itself queues without limit.
+     */
+    CompletableFuture<Reply> requestAsync(String method, String path, byte[] body) {
+        return http.sendAsync(build(method, path, body), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Reply(r.statusCode(), r.body()));
+    }
+
+    private HttpRequest build(String method, String path, byte[] body) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("expected an absolute path, but got '" + path + "'");
+        }
+        // Built as text, not with URI.resolve, so that an encoded key is never normalized ("%2E%2E" stays a key).
+        // HTTP/1.1: plain http would otherwise try an h2c upgrade on every new connection.
+        return HttpRequest.newBuilder(URI.create("http://" + base.getRawAuthority() + path))
+                .version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(15))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** A path segment with everything but ALPHA, DIGIT, '-', '_' and '~' percent-encoded as UTF-8 (so '/', '.', ' ', '+' too). */
+    static String encodeSegment(String segment) {
+        StringBuilder out = new StringBuilder(segment.length() + 8);
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** One line saying why an asynchronous request failed. */
+    String describe(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof IOException io ? unreachable(io).getMessage() : String.valueOf(e);
     }
 
     /** Streams the lines of {@code path} to {@code line} until the agent closes it or the CLI is interrupted. */

@@ -4,6 +4,7 @@ import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.MembershipEvent;
 import dev.grapevine.api.UserEvent;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.kv.KvService;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,7 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   POST /v1/leave                 leaves gracefully, answers once the leave went out
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
  *   GET  /v1/monitor               one JSON object per line for every membership change and user event
+ *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
+ *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
  * </pre>
+ * and the key-value store's routes ({@link KvHttp}) when the node runs it.
  */
 final class AdminHttp extends AllDirectives {
     /** Lines a slow monitor client may fall behind by; beyond it lines are dropped and the drop is reported. */
@@ -49,11 +53,14 @@ final class AdminHttp extends AllDirectives {
     private final ActorSystem<?> system;
     private final Grapevine grapevine;
     private final Map<String, Object> info;
+    private final KvService kv;
 
-    AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info) {
+    /** @param kv the node's key-value store, or null if it runs none */
+    AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info, KvService kv) {
         this.system = system;
         this.grapevine = grapevine;
         this.info = info;
+        this.kv = kv;
     }
 
     CompletionStage<ServerBinding> bind(Address http) {
@@ -61,14 +68,30 @@ final class AdminHttp extends AllDirectives {
     }
 
     Route routes() {
+        Route admin = v1();
+        return kv == null ? admin : concat(admin, new KvHttp(kv).routes());
+    }
+
+    private Route v1() {
         return pathPrefix("v1", () -> concat(
                 path("members", () -> get(() -> completeWithFuture(grapevine.members()
                         .thenApply(ms -> json(Json.members(ms)))))),
                 path("info", () -> get(() -> {
                     Map<String, Object> body = new LinkedHashMap<>(info);
-                    body.put("metrics", grapevine.metrics());
+                    Map<String, Long> metrics = new java.util.TreeMap<>(grapevine.metrics());
+                    if (kv != null) {
+                        metrics.putAll(kv.metrics());
+                    }
+                    body.put("metrics", metrics);
                     return complete(json(body));
                 })),
+                pathPrefix("recovery", () -> concat(
+                        pathEnd(() -> get(() -> completeWithFuture(grapevine.recoveryStatus()
+                                .thenApply(s -> json(Json.recovery(s)))))),
+                        path("repair", () -> post(() -> {
+                            grapevine.repairNow();
+                            return complete(json(Map.of("repair", "started")));
+                        })))),
                 path("join", () -> post(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
                         body -> join(body)))),
                 path("leave", () -> post(() -> completeWithFuture(grapevine.leave()
@@ -148,7 +171,7 @@ final class AdminHttp extends AllDirectives {
         return Behaviors.same();
     }
 
-    private static org.apache.pekko.http.javadsl.model.HttpResponse json(Object body) {
+    static org.apache.pekko.http.javadsl.model.HttpResponse json(Object body) {
         return org.apache.pekko.http.javadsl.model.HttpResponse.create()
                 .withEntity(ContentTypes.APPLICATION_JSON, Json.write(body));
     }

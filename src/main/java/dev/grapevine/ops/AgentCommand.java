@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.grapevine.api.Grapevine;
+import dev.grapevine.kv.KvService;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.runtime.NodeSettings;
@@ -69,12 +70,14 @@ public final class AgentCommand implements Callable<Integer> {
                 resolved.getInt("pekko.remote.artery.canonical.port"));
         Address admin = Address.parse(http != null ? http : resolved.getString("grapevine.admin.http"));
         NodeSettings settings = NodeSettings.from(resolved, gossip); // validates everything before anything starts
+        dev.grapevine.kv.KvSettings.from(resolved);
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
         Grapevine grapevine = Grapevine.get(system);
         Map<String, Object> info = info(settings, admin);
+        KvService kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
         try {
-            new AdminHttp(system, grapevine, info).bind(admin).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            new AdminHttp(system, grapevine, info, kv).bind(admin).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             system.terminate();
             throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": "

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
 import dev.grapevine.api.MemberStatus;
+import dev.grapevine.kv.KvService;
 import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -27,9 +28,11 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * {@code grapevine demo}: a local cluster in one command. Starts nodes on loopback in this JVM,
- * prints their membership, crashes one without a word, shows the others declare it dead, starts it
- * again from its data dir, shows it alive everywhere, then stops every node gracefully.
+ * {@code grapevine demo}: a local cluster in one command. Starts nodes on loopback in this JVM, each
+ * with the replicated key-value store; prints their membership, writes keys, crashes one node without
+ * a word, shows the others declare it dead and repair its data until recovery is complete everywhere,
+ * checks every key, starts the node again from its data dir and shows it catch up, then stops every
+ * node gracefully.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Starts a local cluster, crashes a node, shows it detected and rejoined, then stops everything.")
@@ -39,16 +42,23 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "5", description = "cluster size, 2-20 (default ${DEFAULT-VALUE})")
     int nodes;
 
+    @Option(names = "--keys", defaultValue = "2000", description = "keys written before the crash, 0-1000000 (default ${DEFAULT-VALUE})")
+    int keys;
+
     @Spec
     CommandSpec command;
 
     private final List<ActorSystem<Void>> systems = new ArrayList<>();
+    private final List<KvService> stores = new ArrayList<>();
     private Path dataRoot;
 
     @Override
     public Integer call() throws Exception {
         if (nodes < 2 || nodes > 20) {
             throw new IllegalArgumentException("--nodes must be in 2..20, but was " + nodes);
+        }
+        if (keys < 0 || keys > 1_000_000) {
+            throw new IllegalArgumentException("--keys must be in 0..1000000, but was " + keys);
         }
         PrintWriter out = command.commandLine().getOut();
         dataRoot = Files.createTempDirectory("grapevine-demo");
@@ -65,6 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.printf("Every node sees all %d alive after %d ms:%n", nodes, millisSince(t0));
             print(out, systems.get(0));
+            DemoRecovery recovery = new DemoRecovery(out, systems, stores, STEP_DEADLINE);
+            recovery.awaitComplete(nodes, "the first recovery epoch");
+            recovery.load(keys);
 
             int victim = nodes - 1;
             String victimName = "node" + (victim + 1);
@@ -78,6 +91,9 @@ public final class DemoCommand implements Callable<Integer> {
                 await(systems.get(i), all -> status(all, victimName) == MemberStatus.DEAD, victimName + " dead");
             }
             out.printf("Every survivor declared %s dead after %d ms.%n", victimName, millisSince(t1));
+            recovery.awaitComplete(nodes - 1, "recovery without " + victimName);
+            out.printf("Recovery complete on every survivor %d ms after the crash.%n", millisSince(t1));
+            recovery.verify(keys, victim);
 
             out.printf("%nStarting %s again with the same config and data dir, on a new port...%n", victimName);
             out.flush();
@@ -88,6 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.printf("%s is alive everywhere again after %d ms, as a new life of the node:%n", victimName, millisSince(t2));
             print(out, systems.get(0));
+            recovery.awaitComplete(nodes, victimName + " catching up");
+            out.printf("%s caught up: recovery complete everywhere %d ms after its restart.%n", victimName, millisSince(t2));
+            recovery.verify(keys, -1);
         } finally {
             out.printf("%nStopping every node gracefully...%n");
             out.flush();
@@ -124,10 +143,17 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                                 + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                                 + "pekko.coordinated-shutdown.exit-jvm = off\n"
+                                + "grapevine.recovery.stable-after = 500ms\n"
                                 + "grapevine { profile = local, node.name = \"" + name + "\", node.data-dir = \"" + dataDir + "\""
                                 + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
                 .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         Grapevine.get(system);
+        KvService kv = KvService.start(system);
+        if (stores.size() < nodes) {
+            stores.add(kv);
+        } else {
+            stores.set(Integer.parseInt(name.substring("node".length())) - 1, kv);
+        }
         return system;
     }
 

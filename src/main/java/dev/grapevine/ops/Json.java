@@ -59,4 +59,25 @@ final class Json {
         out.put("lamport_time", e.lamportTime());
         return out;
     }
+
+    /** The recovery status as {@code GET /v1/recovery} serves it. */
+    static Map<String, Object> recovery(dev.grapevine.api.RecoveryStatus s) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("epoch", s.epoch());
+        body.put("members", s.members());
+        body.put("complete", s.complete());
+        body.put("partitions_pending", s.partitionsPending());
+        List<Map<String, Object>> nodes = new java.util.ArrayList<>();
+        s.nodes().forEach((name, p) -> {
+            Map<String, Object> n = new java.util.LinkedHashMap<>();
+            n.put("node", name);
+            n.put("epoch", p == null ? null : p.epoch());
+            n.put("pending", p == null ? null : p.pending());
+            n.put("failed", p == null ? null : p.failed());
+            nodes.add(n);
+        });
+        body.put("nodes", nodes);
+        body.put("local", s.local());
+        return body;
+    }
 }

@@ -26,6 +26,7 @@ final class DataDir {
     static final int PEERS_MAX = 64;
     private static final String EPOCH_FILE = "epoch";
     private static final String PEERS_FILE = "peers";
+    private static final String RECOVERY_FILE = "recovery";
 
     private final Path dir;
 
@@ -94,6 +95,46 @@ final class DataDir {
             text.append(a).append('\n');
         }
         write(dir.resolve(PEERS_FILE), text.toString());
+    }
+
+    /**
+     * The live set (name to life) of the last recovery epoch this node finished, or null if none is
+     * recorded or the file is damaged (then recovery syncs everything this node owns: safe, slower).
+     */
+    java.util.Map<String, Long> lastRecoveryEpoch() {
+        Path file = dir.resolve(RECOVERY_FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        java.util.Map<String, Long> lives = new java.util.TreeMap<>();
+        for (String line : read(file).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int at = line.lastIndexOf(' ');
+            try {
+                lives.put(line.substring(0, at), Long.parseLong(line.substring(at + 1).trim()));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DataDir.class).warn("ignored {}: bad line '{}'", file, line);
+                return null;
+            }
+        }
+        return lives;
+    }
+
+    /** Records a finished epoch's live set; failures are reported, not thrown (the cost is a larger repair). */
+    void saveRecoveryEpoch(java.util.Map<String, Long> lives) {
+        StringBuilder text = new StringBuilder();
+        new java.util.TreeMap<>(lives).forEach((name, life) -> text.append(name).append(' ').append(life).append('\n'));
+        try {
+            write(dir.resolve(RECOVERY_FILE), text.toString());
+        } catch (UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(DataDir.class).error("could not record the recovery epoch: {}", e.getMessage());
+        }
+    }
+
+    Path path() {
+        return dir;
     }
 
     private static String read(Path file) {

@@ -17,7 +17,9 @@ public final class GrapevineNode {
     }
 
     /** A started node: its guardian, and the metrics its actors publish. */
-    public record Started(ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics) {
+    public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
+                          java.util.Map<String, dev.grapevine.api.Recoverable> domains,
+                          java.util.Optional<java.nio.file.Path> dataDir) {
     }
 
     public static Started start(ActorSystem<?> system) {
@@ -35,9 +37,9 @@ public final class GrapevineNode {
 
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
         NodeMetrics metrics = new NodeMetrics();
-        ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(
-                NodeGuardian.create(settings, epoch, dataDir, metrics), "grapevine", Props.empty());
-        return new Started(guardian, metrics);
+        NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics);
+        ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
+        return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir());
     }
 
     /**

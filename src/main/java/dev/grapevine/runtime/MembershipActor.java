@@ -97,6 +97,10 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record SetTags(Map<String, String> tags) implements Command {
     }
 
+    /** Sets one tag under the reserved {@code grapevine.} prefix, which {@link SetTags} keeps. */
+    record SetReservedTag(String key, String value) implements Command {
+    }
+
     /** Leaves gracefully; replies once the leave has gone out (or at once if nobody is there to tell). */
     public record Leave(ActorRef<Done> replyTo) implements Command {
     }
@@ -154,6 +158,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Emit.class, this::onEmit)
                 .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
+                .onMessage(SetReservedTag.class, t -> step(() -> core.updateReservedTag(t.key(), t.value(), support.outbox)))
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {

@@ -22,6 +22,12 @@ final class NodeContext {
     private final Subscribers subscribers = new Subscribers();
     private final NodeMetrics metrics;
     private final DataDir dataDir;
+    /** Domains whose data recovery repairs, by name; registered through the API, read by the repair actor. */
+    private final java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.api.Recoverable> domains =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** The last recovery epoch finished in this process, so a restarted coordinator plans from it. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
+    private final RepairCounters repairCounters = new RepairCounters();
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -35,6 +41,27 @@ final class NodeContext {
         this.lastEpoch = new AtomicLong(firstEpoch - 1);
         this.firstEpoch = firstEpoch;
         this.originNanos = originNanos;
+        this.lastRecoveryEpoch = new java.util.concurrent.atomic.AtomicReference<>(
+                dataDir == null ? null : dataDir.lastRecoveryEpoch());
+    }
+
+    java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.api.Recoverable> domains() {
+        return domains;
+    }
+
+    RepairCounters repairCounters() {
+        return repairCounters;
+    }
+
+    java.util.Map<String, Long> lastRecoveryEpoch() {
+        return lastRecoveryEpoch.get();
+    }
+
+    void recordRecoveryEpoch(java.util.Map<String, Long> lives) {
+        lastRecoveryEpoch.set(java.util.Map.copyOf(lives));
+        if (dataDir != null) {
+            dataDir.saveRecoveryEpoch(lives);
+        }
     }
 
     NodeSettings settings() {

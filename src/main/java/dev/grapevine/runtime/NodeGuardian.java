@@ -65,10 +65,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private final ActorRef<ReplicaActor.Command> gossiper;
     private final ActorRef<RecoveryCoordinatorActor.Command> recovery;
 
-    /** @param firstEpoch this process's epoch: above any earlier process of the same name */
-    static Behavior<Command> create(NodeSettings settings, long firstEpoch, DataDir dataDir, NodeMetrics metrics) {
-        return Behaviors.setup(ctx -> new NodeGuardian(ctx,
-                new NodeContext(settings, firstEpoch, System.nanoTime(), dataDir, metrics)));
+    /** The guardian of one node, over the context it gives its children. */
+    static Behavior<Command> create(NodeContext node) {
+        return Behaviors.setup(ctx -> new NodeGuardian(ctx, node));
     }
 
     private NodeGuardian(ActorContext<Command> ctx, NodeContext node) {
@@ -81,7 +80,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         gossiper = ctx.spawn(Behaviors.supervise(ReplicaActor.gossiper(node, ctx.getSelf()))
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.GOSSIPER));
         // Its live view is rebuilt from membership's current view when it restarts.
-        recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf()))
+        ActorRef<RepairActor.Command> repair = ctx.spawn(Behaviors.supervise(RepairActor.create(node, node.repairCounters()))
+                .onFailure(REPLICA_RESTARTS), RepairActor.NAME);
+        recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf(), repair))
                 .onFailure(REPLICA_RESTARTS), "recovery-coordinator");
         ctx.watch(membership);
         ctx.getLog().info("Grapevine node {} started at {}", node.settings().name(), node.settings().address());

@@ -2,9 +2,9 @@ package dev.grapevine.runtime;
 
 import dev.grapevine.core.node.Role;
 
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The node's counters and gauges, as each role actor last published them (about once a second).
@@ -15,16 +15,21 @@ public final class NodeMetrics {
     /** How often each role actor publishes its figures. */
     static final java.time.Duration PUBLISH_EVERY = java.time.Duration.ofSeconds(1);
 
-    private final Map<Role, Map<String, Long>> byRole = new EnumMap<>(Role.class);
+    private final Map<String, Map<String, Long>> bySource = new TreeMap<>();
 
-    synchronized void publish(Role role, Map<String, Long> figures) {
-        byRole.put(role, Map.copyOf(figures));
+    void publish(Role role, Map<String, Long> figures) {
+        publish(role.name(), figures);
+    }
+
+    /** @param source the actor that keeps these figures (a role, or the recovery coordinator) */
+    synchronized void publish(String source, Map<String, Long> figures) {
+        bySource.put(source, Map.copyOf(figures));
     }
 
     /** Every figure by name, summed over the roles that keep it. */
     public synchronized Map<String, Long> snapshot() {
         Map<String, Long> total = new LinkedHashMap<>();
-        for (Map<String, Long> figures : byRole.values()) {
+        for (Map<String, Long> figures : bySource.values()) {
             figures.forEach((name, value) -> total.merge(name, value, Long::sum));
         }
         return total;

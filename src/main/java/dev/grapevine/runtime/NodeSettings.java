@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * @param dataDir where the epoch and known peers are kept, if anywhere
  */
 public record NodeSettings(String name, Address address, Profile profile, Settings protocol, List<Address> seeds,
-                           Optional<Path> dataDir, Map<String, String> tags) {
+                           Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery) {
 
     public NodeSettings {
         seeds = List.copyOf(seeds);
@@ -82,35 +82,36 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         }
 
         Settings protocol = readProtocol(g.getConfig("protocol"), profile, errors);
+        RecoverySettings recovery = RecoverySettings.from(g.getConfig("recovery"), errors);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid Grapevine configuration: " + String.join("; ", errors));
         }
-        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags);
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery);
     }
 
     /** Each non-null key overrides the profile's value; the whole is validated by {@link Settings}. */
     private static Settings readProtocol(Config p, Profile profile, List<String> errors) {
         Settings.Builder b = profile.settings().toBuilder();
-        duration(p, "probe-interval", b::probeInterval, errors);
-        duration(p, "probe-timeout", b::probeTimeout, errors);
-        count(p, "indirect-checks", b::indirectChecks, errors);
-        duration(p, "gossip-interval", b::gossipInterval, errors);
-        count(p, "gossip-fanout", b::gossipFanout, errors);
-        duration(p, "gossip-to-the-dead", b::gossipToTheDead, errors);
-        count(p, "suspicion-mult", b::suspicionMult, errors);
-        count(p, "suspicion-max-timeout-mult", b::suspicionMaxMult, errors);
-        count(p, "retransmit-mult", b::retransmitMult, errors);
-        duration(p, "push-pull-interval", b::pushPullInterval, errors);
-        count(p, "push-pull-members-max", b::pushPullMembersMax, errors);
-        duration(p, "reconnect-interval", b::reconnectInterval, errors);
-        duration(p, "reap-left-after", b::reapLeftAfter, errors);
-        count(p, "awareness-max", b::awarenessMax, errors);
-        bytes(p, "gossip-max-bytes", b::gossipBytesMax, errors);
-        bytes(p, "piggyback-max-bytes", b::piggybackBytesMax, errors);
-        count(p, "broadcast-queue-max", b::broadcastQueueMax, errors);
-        bytes(p, "user-event-max-bytes", b::userEventBytesMax, errors);
-        count(p, "event-buffer-size", b::eventBufferSize, errors);
-        count(p, "relays-max", b::relaysMax, errors);
+        duration(p, PROTOCOL, "probe-interval", b::probeInterval, errors);
+        duration(p, PROTOCOL, "probe-timeout", b::probeTimeout, errors);
+        count(p, PROTOCOL, "indirect-checks", b::indirectChecks, errors);
+        duration(p, PROTOCOL, "gossip-interval", b::gossipInterval, errors);
+        count(p, PROTOCOL, "gossip-fanout", b::gossipFanout, errors);
+        duration(p, PROTOCOL, "gossip-to-the-dead", b::gossipToTheDead, errors);
+        count(p, PROTOCOL, "suspicion-mult", b::suspicionMult, errors);
+        count(p, PROTOCOL, "suspicion-max-timeout-mult", b::suspicionMaxMult, errors);
+        count(p, PROTOCOL, "retransmit-mult", b::retransmitMult, errors);
+        duration(p, PROTOCOL, "push-pull-interval", b::pushPullInterval, errors);
+        count(p, PROTOCOL, "push-pull-members-max", b::pushPullMembersMax, errors);
+        duration(p, PROTOCOL, "reconnect-interval", b::reconnectInterval, errors);
+        duration(p, PROTOCOL, "reap-left-after", b::reapLeftAfter, errors);
+        count(p, PROTOCOL, "awareness-max", b::awarenessMax, errors);
+        bytes(p, PROTOCOL, "gossip-max-bytes", b::gossipBytesMax, errors);
+        bytes(p, PROTOCOL, "piggyback-max-bytes", b::piggybackBytesMax, errors);
+        count(p, PROTOCOL, "broadcast-queue-max", b::broadcastQueueMax, errors);
+        bytes(p, PROTOCOL, "user-event-max-bytes", b::userEventBytesMax, errors);
+        count(p, PROTOCOL, "event-buffer-size", b::eventBufferSize, errors);
+        count(p, PROTOCOL, "relays-max", b::relaysMax, errors);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -119,6 +120,8 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         }
     }
 
+    private static final String PROTOCOL = "grapevine.protocol";
+
     /** The protocol keys this reader knows, in reference.conf order. */
     static final List<String> PROTOCOL_KEYS = List.of("probe-interval", "probe-timeout", "indirect-checks",
             "gossip-interval", "gossip-fanout", "gossip-to-the-dead", "suspicion-mult", "suspicion-max-timeout-mult",
@@ -126,41 +129,41 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
             "event-buffer-size", "relays-max");
 
-    private static void duration(Config p, String key, Consumer<Duration> set, List<String> errors) {
+    static void duration(Config p, String section, String key, Consumer<Duration> set, List<String> errors) {
         if (p.getIsNull(key)) {
             return;
         }
         try {
             set.accept(p.getDuration(key));
         } catch (ConfigException e) {
-            errors.add("grapevine.protocol." + key + " must be a duration such as 500ms or 1s: " + e.getMessage());
+            errors.add(section + "." + key + " must be a duration such as 500ms or 1s: " + e.getMessage());
         }
     }
 
-    private static void count(Config p, String key, java.util.function.IntConsumer set, List<String> errors) {
+    static void count(Config p, String section, String key, java.util.function.IntConsumer set, List<String> errors) {
         if (p.getIsNull(key)) {
             return;
         }
         try {
             set.accept(p.getInt(key));
         } catch (ConfigException e) {
-            errors.add("grapevine.protocol." + key + " must be a whole number: " + e.getMessage());
+            errors.add(section + "." + key + " must be a whole number: " + e.getMessage());
         }
     }
 
-    private static void bytes(Config p, String key, java.util.function.IntConsumer set, List<String> errors) {
+    static void bytes(Config p, String section, String key, java.util.function.IntConsumer set, List<String> errors) {
         if (p.getIsNull(key)) {
             return;
         }
         try {
             long value = p.getBytes(key);
             if (value > Integer.MAX_VALUE) {
-                errors.add("grapevine.protocol." + key + " is too large: " + value + " bytes");
+                errors.add(section + "." + key + " is too large: " + value + " bytes");
             } else {
                 set.accept((int) value);
             }
         } catch (ConfigException e) {
-            errors.add("grapevine.protocol." + key + " must be a size such as 16384 or 16KiB: " + e.getMessage());
+            errors.add(section + "." + key + " must be a size such as 16384 or 16KiB: " + e.getMessage());
         }
     }
 }

@@ -55,8 +55,13 @@ final class PeerRouter {
     }
 
     static String path(String systemName, Address node, Role role) {
+        return guardianPath(systemName, node) + "/" + actorName(role);
+    }
+
+    /** The node guardian of the node at {@code node}: its children are the node's actors. */
+    static String guardianPath(String systemName, Address node) {
         String host = node.host().indexOf(':') >= 0 ? "[" + node.host() + "]" : node.host();
-        return "pekko://" + systemName + "@" + host + ":" + node.port() + GUARDIAN_PATH + "/" + actorName(role);
+        return "pekko://" + systemName + "@" + host + ":" + node.port() + GUARDIAN_PATH;
     }
 
     static String actorName(Role role) {

@@ -1,21 +1,41 @@
 package dev.grapevine.runtime;
 
+import dev.grapevine.api.Recoverable;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.recovery.LiveView;
+import dev.grapevine.core.recovery.Ownership;
+import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.RecoveryAction;
+import dev.grapevine.core.recovery.RecoveryCoordinator;
+import dev.grapevine.core.recovery.RecoveryPlan;
+import dev.grapevine.core.recovery.SyncTask;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Where recovery will be coordinated. For now it keeps the versioned set of live members
- * ({@link LiveView}, from membership's events) and routes each new version to the domain actors
- * registered for it. Its state is rebuilt from membership's current view after a restart.
+ * The shell of the {@link RecoveryCoordinator}: feeds it membership's events and a clock tick, and
+ * carries out what it decides: tells domain actors of each new epoch, hands exchanges to the
+ * {@link RepairActor}, gossips progress as this node's {@link Progress#TAG} tag, remembers finished
+ * epochs (in the data dir too), and hands off then drops partitions no longer owned once the epoch is
+ * complete everywhere. After a restart it rebuilds from membership's view and the last finished
+ * epoch, and redoes the current epoch's exchanges (cheap where replicas agree: one root hash each).
  */
 public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinatorActor.Command> {
 
@@ -26,38 +46,221 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     public record SubscribeLiveView(ActorRef<?> subscriber, Consumer<LiveView.Snapshot> deliver) implements Command {
     }
 
+    /** Sends {@code subscriber} the current epoch (if one settled), then every new one. */
+    public record SubscribeOwnership(ActorRef<?> subscriber, Consumer<Epoch> deliver) implements Command {
+    }
+
+    public record GetStatus(ActorRef<RecoveryCoordinator.Status> replyTo) implements Command {
+    }
+
+    /** Runs a round of anti-entropy now, as an operator asks after an incident. */
+    public enum RepairNow implements Command { INSTANCE }
+
+    /** One recovery epoch as domain actors need it: the ownership, endpoints by name, and this node's share. */
+    public record Epoch(String epoch, Ownership ownership, Map<String, String> addresses, Set<Integer> owned,
+                        RecoveryPlan.Task task) {
+    }
+
     private record MemberChanged(MemberEvent event) implements Command {
     }
 
-    private final LiveView view = new LiveView();
-    private final Map<ActorRef<?>, Consumer<LiveView.Snapshot>> subscribers;
+    private enum Tick implements Command { INSTANCE }
 
-    static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
-        return Behaviors.setup(ctx -> new RecoveryCoordinatorActor(ctx, node, guardian));
+    private record ExchangeFinished(RepairActor.ExchangeDone done) implements Command {
     }
 
-    private RecoveryCoordinatorActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
+    static final Duration TICK = Duration.ofMillis(200);
+
+    private final NodeContext node;
+    private final ActorRef<NodeGuardian.Command> guardian;
+    private final ActorRef<RepairActor.Command> repair;
+    private final ActorRef<RepairActor.ExchangeDone> exchangeDone;
+    private final RecoveryCoordinator core;
+    private final LiveView view = new LiveView();
+    private final Map<ActorRef<?>, Consumer<LiveView.Snapshot>> liveViewSubscribers;
+    private final Map<ActorRef<?>, Consumer<Epoch>> ownershipSubscribers;
+    private final Map<String, Address> addresses = new HashMap<>();
+    private final Map<Long, SyncTask> running = new HashMap<>();
+    private final ArrayDeque<Map.Entry<Integer, List<String>>> handOffs = new ArrayDeque<>();
+    private final Map<Long, Integer> handOffExchanges = new HashMap<>();
+    private HandOff handOff;
+    private Epoch current;
+    private long nextExchange;
+
+    /** One partition being handed to its owners before it is dropped here. */
+    private record HandOff(String epoch, int partition, int[] remaining, boolean[] failed) {
+    }
+
+    static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian,
+                                    ActorRef<RepairActor.Command> repair) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RecoveryCoordinatorActor(ctx, node, guardian, repair, timers)));
+    }
+
+    private RecoveryCoordinatorActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian,
+                                     ActorRef<RepairActor.Command> repair, TimerScheduler<Command> timers) {
         super(ctx);
-        this.subscribers = node.subscribers().liveViews;
+        this.node = node;
+        this.guardian = guardian;
+        this.repair = repair;
+        this.liveViewSubscribers = node.subscribers().liveViews;
+        this.ownershipSubscribers = node.subscribers().ownership;
+        this.core = new RecoveryCoordinator(node.settings().name(), node.settings().recovery().core(), node.lastRecoveryEpoch());
+        this.exchangeDone = ctx.messageAdapter(RepairActor.ExchangeDone.class, ExchangeFinished::new);
         ActorRef<Command> self = ctx.getSelf();
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(self, e -> self.tell(new MemberChanged(e)))));
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(MemberChanged.class, m -> {
-                    LiveView.Snapshot next = view.apply(m.event());
-                    if (next != null) {
-                        subscribers.values().forEach(s -> s.accept(next));
-                    }
-                    return this;
-                })
+                .onMessage(MemberChanged.class, this::onMemberChanged)
+                .onMessageEquals(Tick.INSTANCE, () -> perform(core.onTick(nowMillis())))
+                .onMessage(ExchangeFinished.class, this::onExchangeFinished)
                 .onMessage(SubscribeLiveView.class, s -> {
                     s.deliver().accept(view.snapshot());
-                    subscribers.put(s.subscriber(), s.deliver());
+                    liveViewSubscribers.put(s.subscriber(), s.deliver());
+                    return this;
+                })
+                .onMessage(SubscribeOwnership.class, s -> {
+                    if (current != null) {
+                        s.deliver().accept(current);
+                    }
+                    ownershipSubscribers.put(s.subscriber(), s.deliver());
+                    return this;
+                })
+                .onMessageEquals(RepairNow.INSTANCE, () -> {
+                    core.repairNow(nowMillis());
+                    return this;
+                })
+                .onMessage(GetStatus.class, g -> {
+                    g.replyTo().tell(core.status());
                     return this;
                 })
                 .build();
+    }
+
+    private long nowMillis() {
+        return (System.nanoTime() - node.originNanos()) / 1_000_000;
+    }
+
+    private Behavior<Command> onMemberChanged(MemberChanged m) {
+        Member member = m.event().member();
+        boolean live = m.event().kind() != MemberEvent.Kind.REAPED && member.status().isLive();
+        addresses.put(member.name(), member.address());
+        core.onMember(member.name(), member.epoch(), live, member.tags().get(Progress.TAG), nowMillis());
+        LiveView.Snapshot next = view.apply(m.event());
+        if (next != null) {
+            liveViewSubscribers.values().forEach(s -> s.accept(next));
+        }
+        return this;
+    }
+
+    private Behavior<Command> perform(List<RecoveryAction> actions) {
+        for (RecoveryAction a : actions) {
+            if (a instanceof RecoveryAction.StartSync s) {
+                Address peer = addresses.get(s.task().peer());
+                long id = nextExchange++;
+                running.put(id, s.task());
+                if (peer == null) {
+                    getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + s.task().peer())));
+                } else {
+                    repair.tell(new RepairActor.Exchange(id, s.task().partition(), peer, exchangeDone));
+                }
+            } else if (a instanceof RecoveryAction.EpochStarted e) {
+                onEpochStarted(e);
+            } else if (a instanceof RecoveryAction.PublishProgress p) {
+                guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SetReservedTag(Progress.TAG, p.progress().encode())));
+            } else if (a instanceof RecoveryAction.SaveEpoch s) {
+                node.recordRecoveryEpoch(s.lives());
+            } else if (a instanceof RecoveryAction.CompleteEverywhere c) {
+                getContext().getLog().info("recovery epoch {} is complete on all {} live members", c.epoch(), c.ownership().members().size());
+                planHandOffs(c.epoch());
+            }
+        }
+        return this;
+    }
+
+    private void onEpochStarted(RecoveryAction.EpochStarted e) {
+        Map<String, String> endpoints = new TreeMap<>();
+        for (String m : e.ownership().members()) {
+            Address a = addresses.get(m);
+            if (a != null) {
+                endpoints.put(m, a.toString());
+            }
+        }
+        current = new Epoch(e.epoch(), e.ownership(), endpoints, e.owned(), e.task());
+        getContext().getLog().info("recovery epoch {}: {} live members; this node owns {} partitions, gained {}, lost {}",
+                e.epoch(), e.ownership().members().size(), e.owned().size(), e.task().gained().size(), e.task().lost().size());
+        ownershipSubscribers.values().forEach(s -> s.accept(current));
+        handOffs.clear();
+    }
+
+    private Behavior<Command> onExchangeFinished(ExchangeFinished f) {
+        RepairActor.ExchangeDone done = f.done();
+        SyncTask task = running.remove(done.id());
+        if (task != null) {
+            if (!done.ok()) {
+                getContext().getLog().info("exchange of partition {} with {} failed: {}", task.partition(), task.peer(), done.error());
+            }
+            return perform(core.onSyncFinished(task, done.ok(), nowMillis()));
+        }
+        Integer owner = handOffExchanges.remove(done.id());
+        if (owner != null && handOff != null) {
+            handOff.failed()[0] |= !done.ok();
+            if (--handOff.remaining()[0] == 0) {
+                finishHandOff();
+            }
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------- hand-offs
+
+    private void planHandOffs(String epoch) {
+        Set<Integer> held = new TreeSet<>();
+        for (Recoverable r : node.domains().values()) {
+            held.addAll(r.partitions());
+        }
+        handOffs.clear();
+        handOffs.addAll(core.handOffs(held).entrySet());
+        if (handOff == null) {
+            nextHandOff();
+        }
+    }
+
+    /** One partition at a time: exchange it with each owner, then drop it if all succeeded in the same epoch. */
+    private void nextHandOff() {
+        handOff = null;
+        Map.Entry<Integer, List<String>> next = handOffs.pollFirst();
+        if (next == null || current == null) {
+            return;
+        }
+        List<String> owners = next.getValue();
+        handOff = new HandOff(current.epoch(), next.getKey(), new int[] {owners.size()}, new boolean[1]);
+        for (String owner : owners) {
+            Address peer = addresses.get(owner);
+            long id = nextExchange++;
+            handOffExchanges.put(id, next.getKey());
+            if (peer == null) {
+                getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + owner)));
+            } else {
+                repair.tell(new RepairActor.Exchange(id, next.getKey(), peer, exchangeDone));
+            }
+        }
+        if (owners.isEmpty()) {
+            finishHandOff();
+        }
+    }
+
+    private void finishHandOff() {
+        HandOff h = handOff;
+        boolean stillSafe = current != null && h.epoch().equals(current.epoch()) && core.completeEverywhere()
+                && core.handOffs(Set.of(h.partition())).containsKey(h.partition());
+        if (!h.failed()[0] && stillSafe) {
+            getContext().getLog().info("partition {} handed to its owners; dropped here", h.partition());
+            node.domains().values().forEach(r -> r.drop(h.partition()));
+        }
+        nextHandOff();
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The node's event subscribers. Only the membership actor reads and writes them, one message at a
+ * The node's event subscribers. Only their actor (membership, or the recovery coordinator) reads and writes them, one message at a
  * time; they live outside it so that a restart of membership does not forget them. (Concurrent
  * maps: a restarted actor may run on another thread.)
  */
@@ -19,4 +19,6 @@ final class Subscribers {
     final Map<ActorRef<?>, Consumer<UserEvent>> userEvents = new ConcurrentHashMap<>();
     /** Domain actors following the live view (kept by the recovery coordinator). */
     final Map<ActorRef<?>, Consumer<dev.grapevine.core.recovery.LiveView.Snapshot>> liveViews = new ConcurrentHashMap<>();
+    /** Domain actors told of each recovery epoch (kept by the recovery coordinator). */
+    final Map<ActorRef<?>, Consumer<RecoveryCoordinatorActor.Epoch>> ownership = new ConcurrentHashMap<>();
 }

@@ -25,10 +25,11 @@ public interface Scenario {
             case "partition" -> new PartitionScenario();
             case "loss" -> new LossScenario();
             case "restart-all" -> new RestartAllScenario();
+            case "recovery" -> new RecoveryScenario();
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of "
                     + Arrays.stream(NAMES).collect(Collectors.joining(", ")));
         };
     }
 
-    String[] NAMES = {"broadcast", "crash", "partition", "loss", "restart-all"};
+    String[] NAMES = {"broadcast", "crash", "partition", "loss", "restart-all", "recovery"};
 }

@@ -182,6 +182,13 @@ public final class Simulation {
         perform(n);
     }
 
+    /** Sets one of node {@code i}'s own tags (recovery progress, say); gossiped like any change of the node. */
+    public void setReservedTag(int i, String key, String value) {
+        SimNode n = nodes[i];
+        n.core.updateReservedTag(key, value, nowMillis, outbox);
+        perform(n);
+    }
+
     /** Runs {@code action} at simulated time {@code atMillis}. */
     public void at(long atMillis, Runnable action) {
         events.add(new SimEvent(Math.max(atMillis, nowMillis), nextSeq++, ACTION, -1, 0, action, null));

@@ -108,7 +108,10 @@ class GrapevineApiTest {
         assertInstanceOf(IllegalArgumentException.class, tooBig.getCause());
         assertTrue(tooBig.getCause().getMessage().contains("user-event-max-bytes"), tooBig.getCause().getMessage());
         IllegalArgumentException tags = assertThrows(IllegalArgumentException.class, () -> g.setTags(Map.of("k", "v".repeat(2000))));
-        assertTrue(tags.getMessage().contains("the limit is 1024"), tags.getMessage());
+        assertTrue(tags.getMessage().contains("the limit is " + Grapevine.USER_TAGS_BYTES_MAX), tags.getMessage());
+        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+                () -> g.setTags(Map.of("grapevine.recovery", "x")));
+        assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
         IllegalArgumentException join = assertThrows(IllegalArgumentException.class, () -> g.join(List.of("nowhere")));
         assertTrue(join.getMessage().contains("HOST:PORT"), join.getMessage());
     }

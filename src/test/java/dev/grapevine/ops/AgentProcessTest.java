@@ -1,13 +1,9 @@
 package dev.grapevine.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,74 +21,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AgentProcessTest {
     private static final Duration DEADLINE = Duration.ofSeconds(40);
-    private final List<Process> processes = new ArrayList<>();
-
-    private record Agent(String name, int gossipPort, int httpPort, Path dataDir) {
-        String http() {
-            return "127.0.0.1:" + httpPort;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Process start(Agent a, Integer seedPort, Path logs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), GrapevineCli.class.getName(), "agent",
-                "--node", a.name(), "--bind", "127.0.0.1:" + a.gossipPort(), "--http", a.http(),
-                "--profile", "local", "--data-dir", a.dataDir().toString()));
-        if (seedPort != null) {
-            command.addAll(List.of("--join", "127.0.0.1:" + seedPort));
-        }
-        Process p = new ProcessBuilder(command)
-                .redirectOutput(logs.resolve(a.name() + ".out").toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(a.name() + ".err").toFile()))
-                .start();
-        processes.add(p);
-        return p;
-    }
-
-    private static String status(Agent viewer, String member) {
-        try {
-            JsonNode all = Json.MAPPER.readTree(new AdminClient(viewer.http()).get("members")).get("members");
-            for (JsonNode m : all) {
-                if (m.get("name").asText().equals(member)) {
-                    return m.get("status").asText();
-                }
-            }
-            return "unknown";
-        } catch (Exception e) {
-            return "unreachable";
-        }
-    }
+    private AgentProcesses agents;
 
     private static void await(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
+        AgentProcesses.await(what, DEADLINE, condition);
+    }
+
+    private static String status(AgentProcesses.Agent viewer, String member) {
+        return AgentProcesses.status(viewer, member);
     }
 
     @AfterEach
     void stopAll() {
-        processes.forEach(Process::destroyForcibly);
+        if (agents != null) {
+            agents.close();
+        }
     }
 
     @Test
     void crashDetectionRestartAndGracefulStop(@TempDir Path dir) throws Exception {
-        List<Agent> agents = new ArrayList<>();
+        this.agents = new AgentProcesses(dir);
+        List<AgentProcesses.Agent> all = new ArrayList<>();
         for (String name : List.of("n1", "n2", "n3")) {
-            agents.add(new Agent(name, freePort(), freePort(), dir.resolve(name)));
+            all.add(agents.agent(name));
         }
-        Agent n1 = agents.get(0);
-        Agent n2 = agents.get(1);
-        Agent n3 = agents.get(2);
-        start(n1, null, dir);
-        start(n2, n1.gossipPort(), dir);
-        Process p3 = start(n3, n1.gossipPort(), dir);
-        for (Agent viewer : agents) {
-            for (Agent subject : agents) {
+        AgentProcesses.Agent n1 = all.get(0);
+        AgentProcesses.Agent n2 = all.get(1);
+        AgentProcesses.Agent n3 = all.get(2);
+        agents.start(n1, null);
+        agents.start(n2, n1.gossipPort());
+        Process p3 = agents.start(n3, n1.gossipPort());
+        for (AgentProcesses.Agent viewer : all) {
+            for (AgentProcesses.Agent subject : all) {
                 await(viewer.name() + " sees " + subject.name() + " alive", () -> status(viewer, subject.name()).equals("alive"));
             }
         }
@@ -101,12 +61,12 @@ class AgentProcessTest {
         await("n1 declares n3 dead", () -> status(n1, "n3").equals("dead"));
         await("n2 declares n3 dead", () -> status(n2, "n3").equals("dead"));
 
-        start(n3, null, dir); // same name and data dir, no --join: it rejoins the peers it remembers
-        for (Agent viewer : agents) {
+        agents.start(n3, null); // same name and data dir, no --join: it rejoins the peers it remembers
+        for (AgentProcesses.Agent viewer : all) {
             await(viewer.name() + " sees the restarted n3 alive", () -> status(viewer, "n3").equals("alive"));
         }
 
-        Process p2 = processes.get(1);
+        Process p2 = agents.processes().get(1);
         p2.destroy(); // SIGTERM: leave, then exit 0
         assertTrue(p2.waitFor(20, TimeUnit.SECONDS), "n2 did not stop after SIGTERM");
         assertEquals(0, p2.exitValue(), "a stop is a clean exit");
@@ -116,7 +76,10 @@ class AgentProcessTest {
 
     @Test
     void theCliGivesOneClearLineWhenTheAgentIsNotThere() throws Exception {
-        int port = freePort();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();
         picocli.CommandLine cli = GrapevineCli.commandLine();

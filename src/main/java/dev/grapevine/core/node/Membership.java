@@ -30,6 +30,9 @@ import java.util.random.RandomGenerator;
  * the news on. Also runs push-pull anti-entropy and the reconnect attempts that heal partitions.
  */
 public final class Membership {
+    /** Tags under this prefix belong to the node itself (recovery progress); users' tags cannot take them. */
+    public static final String RESERVED_TAG_PREFIX = "grapevine.";
+
     /**
      * Bytes of recent user events a push-pull carries. With 512 members of about 30 bytes beside it, a
      * push-pull stays well under Artery's 256 KiB frame.
@@ -153,8 +156,29 @@ public final class Membership {
     }
 
     /** Publishes new tags under a new incarnation. */
+    /** Replaces this node's tags, keeping those under {@link #RESERVED_TAG_PREFIX}, which the node itself sets. */
     public void updateTags(Map<String, String> tags, Outbox out) {
-        changeSelf(self.withTags(tags).withIncarnation(self.incarnation() + 1), out);
+        Map<String, String> next = new java.util.TreeMap<>(tags);
+        next.keySet().removeIf(k -> k.startsWith(RESERVED_TAG_PREFIX));
+        self.tags().forEach((k, v) -> {
+            if (k.startsWith(RESERVED_TAG_PREFIX)) {
+                next.put(k, v);
+            }
+        });
+        changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
+    }
+
+    /** Sets one of the node's own tags (recovery progress, say); nothing goes out if it is unchanged. */
+    public void updateReservedTag(String key, String value, Outbox out) {
+        if (!key.startsWith(RESERVED_TAG_PREFIX)) {
+            throw new IllegalArgumentException("reserved tags start with " + RESERVED_TAG_PREFIX + ": " + key);
+        }
+        if (value.equals(self.tags().get(key))) {
+            return;
+        }
+        Map<String, String> next = new java.util.TreeMap<>(self.tags());
+        next.put(key, value);
+        changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
     }
 
     /**

@@ -90,6 +90,12 @@ public final class SwimNode {
         settle(nowMillis, out);
     }
 
+    /** See {@link Membership#updateReservedTag}. */
+    public void updateReservedTag(String key, String value, long nowMillis, Outbox out) {
+        membership.updateReservedTag(key, value, inner);
+        settle(nowMillis, out);
+    }
+
     /** See {@link Membership#emit}. */
     public UserEvent emit(String name, byte[] payload, long nowMillis, Outbox out) {
         UserEvent event = membership.emit(name, payload, inner);

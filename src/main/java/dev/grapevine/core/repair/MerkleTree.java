@@ -110,6 +110,30 @@ public final class MerkleTree {
         return nodes[0];
     }
 
+    /** The hash of node {@code node} (0 is the root; see the class comment for the numbering). */
+    public long hashAt(int node) {
+        if (node < 0 || node >= nodes.length) {
+            throw new IllegalArgumentException("node " + node + " is outside a tree of depth " + depth);
+        }
+        return nodes[node];
+    }
+
+    /** The number of the first leaf node: nodes at or above it are leaves. */
+    public int firstLeafNode() {
+        return (1 << depth) - 1;
+    }
+
+    /** The number of nodes, leaves included. */
+    public int nodeCount() {
+        return nodes.length;
+    }
+
+    /** A depth that gives about two leaves per entry, so a damaged leaf rarely carries a sound entry along. */
+    public static int depthFor(long entries) {
+        int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, entries - 1));
+        return Math.min(16, bits + 1);
+    }
+
     public int depth() {
         return depth;
     }

@@ -1,0 +1,46 @@
+package dev.grapevine.api;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.function.Predicate;
+
+/**
+ * What a domain implements so that Grapevine can repair its data between the owners of a
+ * partition: a digest per entry, its entries, and a merge. Grapevine compares digests as Merkle trees
+ * (root first) with each co-owner, so only the entries of differing key ranges travel, and hands
+ * what arrives to {@link #apply}.
+ *
+ * <p>Register with {@link Grapevine#registerRecoverable}. Grapevine calls these methods from its
+ * repair actor, one call at a time per node but concurrently with the domain's own work: they must be
+ * thread-safe, and should return in time proportional to one partition.
+ */
+public interface Recoverable {
+
+    /**
+     * Every entry of {@code partition} held here: key to a 64-bit digest of its current version,
+     * deletion markers included. The digest must change whenever the entry does, and must be the
+     * same on every node for the same version.
+     */
+    SortedMap<String, Long> digests(int partition);
+
+    /** The entries of {@code partition} whose keys pass {@code keys}, in key order, as the domain encodes them. */
+    List<RecoveryEntry> entries(int partition, Predicate<String> keys);
+
+    /**
+     * Merges entries from another owner. Must be idempotent and order-free (last-write-wins, say), and
+     * durable when it returns. Returns how many entries changed this node's state.
+     *
+     * @throws IllegalArgumentException if an entry cannot be decoded; the exchange then fails and is retried
+     */
+    int apply(int partition, List<RecoveryEntry> entries);
+
+    /** The partitions with data on this node. */
+    Set<Integer> partitions();
+
+    /**
+     * Deletes a partition this node no longer owns. Called only once every current owner has
+     * exchanged it with this node, and every live member reports the epoch's recovery complete.
+     */
+    void drop(int partition);
+}

@@ -1,0 +1,21 @@
+package dev.grapevine.api;
+
+import java.util.Map;
+
+/**
+ * The cluster's recovery as this node sees it.
+ *
+ * @param epoch             the current epoch, or null before the first one settled
+ * @param members           live members
+ * @param complete          every live member reports this epoch's repairs done
+ * @param partitionsPending repair tasks still pending across the members that report this epoch
+ * @param nodes             by member: its reported progress, or null if it reported none yet
+ * @param local             this node's counters (syncs done and failed, bytes and entries exchanged, ...)
+ */
+public record RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
+                             Map<String, NodeProgress> nodes, Map<String, Long> local) {
+
+    /** One member's progress: the epoch it works in, its pending and failed repair tasks. */
+    public record NodeProgress(String epoch, int pending, int failed) {
+    }
+}

@@ -1,0 +1,384 @@
+package dev.grapevine.core.recovery;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The decisions of recovery on one node, as a step machine: no clock, no threads, no I/O.
+ *
+ * <ul>
+ *   <li><b>Epochs.</b> The live members (alive or suspect) and their lives form a live set; once it
+ *       has stayed unchanged for {@code stableAfterMillis}, it becomes an epoch, named by a digest of
+ *       the set, so every node that settles on the same set names the same epoch. A flapping member
+ *       starts no epoch.</li>
+ *   <li><b>Work.</b> In each epoch this node makes every partition it owns agree with the partition's
+ *       other owners, and with its previous owners that are still live (those hold the data a new
+ *       owner lacks). A member whose life changed (it restarted) counts as having gained all it owns.
+ *       Of two current owners, the one with the smaller name starts the exchange, so each pair is
+ *       covered once whatever either remembers of earlier epochs. Exchanges run at most
+ *       {@code maxConcurrentSyncs} at a time and are retried up to {@code maxAttempts} times.</li>
+ *   <li><b>Progress.</b> The node gossips {@link Progress} (epoch, pending, failed); an epoch is
+ *       complete everywhere when every live member reports it done.</li>
+ *   <li><b>Anti-entropy.</b> Every {@code antiEntropyIntervalMillis} the exchanges run again as
+ *       routine work, which repairs what hinted handoff and read repair missed and does not reopen
+ *       the epoch.</li>
+ * </ul>
+ */
+public final class RecoveryCoordinator {
+
+    /** The knobs of recovery; see reference.conf for what each trades. */
+    public record Settings(int partitions, int replicationFactor, long stableAfterMillis, int maxConcurrentSyncs,
+                           int maxAttempts, long retryAfterMillis, long antiEntropyIntervalMillis,
+                           long progressIntervalMillis) {
+        public Settings {
+            new Ownership(List.of(), partitions, replicationFactor); // validates both, with their messages
+            if (stableAfterMillis < 0 || maxConcurrentSyncs < 1 || maxAttempts < 1 || retryAfterMillis < 0
+                    || antiEntropyIntervalMillis < 1 || progressIntervalMillis < 0) {
+                throw new IllegalArgumentException("recovery settings out of range: " + this);
+            }
+        }
+    }
+
+    /**
+     * What this node knows of the cluster's recovery, for status pages.
+     *
+     * @param routinePending anti-entropy exchanges queued or running on this node
+     */
+    public record Status(String epoch, int members, boolean completeEverywhere, int partitionsPending,
+                         Map<String, Progress> nodes, Progress local, int running, long syncsDone,
+                         long syncsFailed, int partitionsOwned, int routinePending) {
+    }
+
+    private final String self;
+    private final Settings settings;
+    private final SortedMap<String, Long> live = new TreeMap<>();
+    private final Map<String, Progress> progress = new HashMap<>();
+    private long lastChangeMillis;
+
+    private String epoch;
+    private Ownership ownership;
+    private Map<String, Long> epochLives = Map.of();
+    private Ownership prior;
+    private Map<String, Long> priorLives;
+
+    private final Deque<SyncTask> queue = new ArrayDeque<>();
+    private final Set<SyncTask> running = new HashSet<>();
+    private final Map<SyncTask, Integer> attempts = new HashMap<>();
+    private final Map<SyncTask, Long> retryAtMillis = new HashMap<>();
+    private int pending;
+    private int failed;
+    private long syncsDone;
+    private long syncsFailed;
+    private long nextRoutineMillis = Long.MAX_VALUE;
+    private Progress published;
+    private long publishedAtMillis = Long.MIN_VALUE / 2;
+    private String announcedComplete;
+
+    /**
+     * @param lastEpochLives the live set (name to life) of the last epoch this node finished, kept
+     *                       across restarts; null if none, and then every owned partition is synced
+     *                       with its co-owners, as if gained
+     */
+    public RecoveryCoordinator(String self, Settings settings, Map<String, Long> lastEpochLives) {
+        this.self = self;
+        this.settings = settings;
+        if (lastEpochLives != null) {
+            this.priorLives = Map.copyOf(lastEpochLives);
+            this.prior = new Ownership(lastEpochLives.keySet(), settings.partitions(), settings.replicationFactor());
+        }
+    }
+
+    /** The epoch's name for a live set: the same on every node, and new whenever a member joins, goes or restarts. */
+    public static String epochOf(Map<String, Long> lives) {
+        long h = 0xcbf29ce484222325L;
+        for (Map.Entry<String, Long> e : new TreeMap<>(lives).entrySet()) {
+            for (byte b : e.getKey().getBytes(StandardCharsets.UTF_8)) {
+                h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            h = Ownership.mix(h ^ e.getValue()) * 0x100000001b3L;
+        }
+        return String.format("%016x", Ownership.mix(h));
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /**
+     * A member's state as membership now holds it.
+     *
+     * @param life      its epoch (one per process life)
+     * @param isLive    alive or suspect
+     * @param recovery  its {@link Progress#TAG} tag, or null
+     */
+    public void onMember(String name, long life, boolean isLive, String recovery, long nowMillis) {
+        Long before = live.get(name);
+        if (isLive) {
+            live.put(name, life);
+            Progress p = Progress.parse(recovery);
+            if (p != null) {
+                progress.put(name, p);
+            } else {
+                progress.remove(name);
+            }
+        } else {
+            live.remove(name);
+            progress.remove(name);
+        }
+        Long after = live.get(name);
+        if (before == null ? after != null : !before.equals(after)) {
+            lastChangeMillis = nowMillis;
+        }
+    }
+
+    /** Advances time: may start an epoch, start exchanges, and publish progress. */
+    public List<RecoveryAction> onTick(long nowMillis) {
+        List<RecoveryAction> out = new ArrayList<>();
+        if (live.containsKey(self) && !live.equals(epochLives) && nowMillis - lastChangeMillis >= settings.stableAfterMillis()) {
+            startEpoch(nowMillis, out);
+        }
+        if (epoch != null && nowMillis >= nextRoutineMillis) {
+            nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
+            for (SyncTask t : tasksFor(epoch, true)) {
+                if (!queue.contains(t) && !running.contains(t)) {
+                    queue.add(t);
+                }
+            }
+        }
+        startSyncs(nowMillis, out);
+        publish(nowMillis, out);
+        if (epoch != null && !epoch.equals(announcedComplete) && completeEverywhere()) {
+            announcedComplete = epoch;
+            out.add(new RecoveryAction.CompleteEverywhere(epoch, ownership));
+        }
+        return out;
+    }
+
+    /** Starts a round of anti-entropy at the next tick (an operator's "repair now"); ignored before the first epoch. */
+    public void repairNow(long nowMillis) {
+        if (epoch != null) {
+            nextRoutineMillis = nowMillis;
+        }
+    }
+
+    /** An exchange ended; a failed one is retried after {@code retryAfterMillis}, up to {@code maxAttempts}. */
+    public List<RecoveryAction> onSyncFinished(SyncTask task, boolean ok, long nowMillis) {
+        List<RecoveryAction> out = new ArrayList<>();
+        if (!running.remove(task)) {
+            return out; // not one of ours, or already reported
+        }
+        boolean counts = !task.routine() && task.epoch().equals(epoch);
+        if (ok) {
+            syncsDone++;
+            attempts.remove(task);
+            if (counts) {
+                pending--;
+                if (pending == 0 && failed == 0) {
+                    out.add(new RecoveryAction.SaveEpoch(epochLives));
+                }
+            }
+            return out;
+        }
+        int tries = attempts.merge(task, 1, Integer::sum);
+        if (tries < settings.maxAttempts() && task.epoch().equals(epoch)) {
+            retryAtMillis.put(task, nowMillis + settings.retryAfterMillis());
+            queue.addLast(task);
+            return out;
+        }
+        syncsFailed++;
+        attempts.remove(task);
+        if (counts) {
+            pending--;
+            failed++;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- epochs
+
+    private void startEpoch(long nowMillis, List<RecoveryAction> out) {
+        Map<String, Long> lives = Map.copyOf(live);
+        Ownership next = new Ownership(lives.keySet(), settings.partitions(), settings.replicationFactor());
+        if (ownership != null) {
+            prior = ownership;
+            priorLives = epochLives;
+        }
+        epoch = epochOf(lives);
+        ownership = next;
+        epochLives = lives;
+        queue.clear();
+        retryAtMillis.clear();
+        attempts.clear();
+        List<SyncTask> work = tasksFor(epoch, false);
+        queue.addAll(work);
+        pending = work.size();
+        failed = 0;
+        nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
+
+        Set<Integer> owned = new TreeSet<>(next.partitionsOf(self));
+        RecoveryPlan.Task task = myTask(owned);
+        out.add(new RecoveryAction.EpochStarted(epoch, next, task, Collections.unmodifiableSet(owned)));
+        if (pending == 0) {
+            out.add(new RecoveryAction.SaveEpoch(epochLives));
+        }
+    }
+
+    /** What this node gained and lost; all it owns counts as gained when it restarted or has no record. */
+    private RecoveryPlan.Task myTask(Set<Integer> owned) {
+        Ownership before = prior != null ? prior : new Ownership(List.of(), settings.partitions(), settings.replicationFactor());
+        RecoveryPlan.Task planned = RecoveryPlan.between(0, before, ownership).taskOf(self);
+        if (!restarted(self)) {
+            return planned;
+        }
+        Map<Integer, List<String>> gained = new TreeMap<>();
+        for (int p : owned) {
+            gained.put(p, planned.gained().getOrDefault(p, otherOwners(p)));
+        }
+        return new RecoveryPlan.Task(gained, planned.lost());
+    }
+
+    private List<String> otherOwners(int partition) {
+        List<String> others = new ArrayList<>(ownership.owners(partition));
+        others.remove(self);
+        return others;
+    }
+
+    private boolean restarted(String member) {
+        Long before = priorLives == null ? null : priorLives.get(member);
+        return priorLives == null && member.equals(self) || before != null && !before.equals(epochLives.get(member));
+    }
+
+    /** The exchanges this node starts in an epoch (see the class comment for who starts which). */
+    private List<SyncTask> tasksFor(String epochName, boolean routine) {
+        List<SyncTask> tasks = new ArrayList<>();
+        for (int p : ownership.partitionsOf(self)) {
+            Set<String> peers = new LinkedHashSet<>(ownership.owners(p));
+            if (prior != null) {
+                for (String o : prior.owners(p)) {
+                    if (epochLives.containsKey(o)) {
+                        peers.add(o); // a previous owner still holds what a new owner lacks
+                    }
+                }
+            }
+            peers.remove(self);
+            for (String peer : peers) {
+                if (startsExchange(p, peer)) {
+                    tasks.add(new SyncTask(epochName, p, peer, routine));
+                }
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * Of two current owners, the smaller name starts: a rule of the epoch alone, so that nodes that
+     * came to it through different earlier epochs still agree (deciding by who gained the partition
+     * left pairs uncovered when two nodes remembered different pasts). A previous owner that no
+     * longer owns the partition never starts, so the owner does.
+     */
+    private boolean startsExchange(int partition, String peer) {
+        return !ownership.owners(partition).contains(peer) || self.compareTo(peer) < 0;
+    }
+
+    private void startSyncs(long nowMillis, List<RecoveryAction> out) {
+        int waiting = queue.size();
+        while (running.size() < settings.maxConcurrentSyncs() && waiting-- > 0) {
+            SyncTask t = queue.pollFirst();
+            Long at = retryAtMillis.get(t);
+            if (at != null && at > nowMillis) {
+                queue.addLast(t);
+                continue;
+            }
+            retryAtMillis.remove(t);
+            running.add(t);
+            out.add(new RecoveryAction.StartSync(t));
+        }
+    }
+
+    private void publish(long nowMillis, List<RecoveryAction> out) {
+        if (epoch == null) {
+            return;
+        }
+        Progress mine = new Progress(epoch, pending, failed);
+        progress.put(self, mine);
+        if (mine.equals(published) || nowMillis - publishedAtMillis < settings.progressIntervalMillis() && !mine.done()) {
+            return;
+        }
+        published = mine;
+        publishedAtMillis = nowMillis;
+        out.add(new RecoveryAction.PublishProgress(mine));
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    /** True when every live member, this one included, reports the current epoch done. */
+    public boolean completeEverywhere() {
+        if (epoch == null || !live.equals(epochLives)) {
+            return false;
+        }
+        for (String m : live.keySet()) {
+            Progress p = progress.get(m);
+            if (p == null || !p.epoch().equals(epoch) || !p.done()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The partitions among {@code held} this node no longer owns, each with its owners: hand them
+     * over (an exchange with each owner), then drop them.
+     */
+    public Map<Integer, List<String>> handOffs(Set<Integer> held) {
+        Map<Integer, List<String>> out = new TreeMap<>();
+        if (ownership == null) {
+            return out;
+        }
+        for (int p : held) {
+            if (p >= 0 && p < ownership.partitions() && !ownership.owners(p).contains(self)) {
+                out.put(p, ownership.owners(p));
+            }
+        }
+        return out;
+    }
+
+    public Status status() {
+        int pendingEverywhere = 0;
+        Map<String, Progress> nodes = new TreeMap<>();
+        for (String m : live.keySet()) {
+            Progress p = progress.get(m);
+            nodes.put(m, p);
+            if (p != null && p.epoch().equals(epoch)) {
+                pendingEverywhere += p.pending();
+            }
+        }
+        Progress local = epoch == null ? null : new Progress(epoch, pending, failed);
+        int routine = 0;
+        for (SyncTask t : queue) {
+            routine += t.routine() ? 1 : 0;
+        }
+        for (SyncTask t : running) {
+            routine += t.routine() ? 1 : 0;
+        }
+        return new Status(epoch, live.size(), completeEverywhere(), pendingEverywhere, nodes, local, running.size(),
+                syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine);
+    }
+
+    public String epoch() {
+        return epoch;
+    }
+
+    public Ownership ownership() {
+        return ownership;
+    }
+}

@@ -1,0 +1,363 @@
+package dev.grapevine.kv;
+
+import dev.grapevine.api.MembershipEvent;
+import dev.grapevine.api.MemberStatus;
+import dev.grapevine.api.OwnershipChanged;
+import dev.grapevine.api.PartitionMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The key-value store of one node, in both of its roles.
+ *
+ * <ul>
+ *   <li><b>Coordinator</b> of a client's request (as in Dynamo and Cassandra, any node can be): it
+ *       sends the request to the key's owners in the current recovery epoch and answers once
+ *       {@code write-quorum} acknowledged (or {@code read-quorum} replied, with the newest version).
+ *       Owners that do not acknowledge a write in time get a hint: the write, kept here and replayed
+ *       when the owner is alive again. Readers that answered with an older version are repaired.</li>
+ *   <li><b>Replica</b>: it applies writes last-write-wins and acknowledges them once committed
+ *       (writes that arrive together share one commit).</li>
+ * </ul>
+ */
+public final class KvActor extends AbstractBehavior<KvActor.Command> {
+
+    public interface Command {
+    }
+
+    /** Writes {@code value} under {@code key}; a null value deletes it (a tombstone). */
+    public record Put(String key, byte[] value, ActorRef<WriteResult> replyTo) implements Command {
+    }
+
+    /** @param error null if at least write-quorum owners acknowledged */
+    public record WriteResult(String key, int acks, String error) {
+    }
+
+    public record Get(String key, ActorRef<ReadResult> replyTo) implements Command {
+    }
+
+    /** @param record the newest version among the replies (null if none has one), @param error null if read-quorum replied */
+    public record ReadResult(String key, KvRecord record, int replies, String error) {
+    }
+
+    /** Asks every owner of {@code key} what it holds. */
+    public record GetReplicas(String key, ActorRef<ReplicasResult> replyTo) implements Command {
+    }
+
+    public record ReplicasResult(String key, int partition, List<ReplicaState> replicas, String error) {
+    }
+
+    /** @param status "alive", "suspect", ... as membership sees it, or "no answer" */
+    public record ReplicaState(String node, String status, KvRecord record) {
+    }
+
+    private record OwnershipUpdate(OwnershipChanged change) implements Command {
+    }
+
+    private record MemberUpdate(MembershipEvent event) implements Command {
+    }
+
+    private enum Flush implements Command { INSTANCE }
+
+    private enum ReplayHints implements Command { INSTANCE }
+
+    private record RequestTimeout(long id) implements Command {
+    }
+
+    static final String NAME = "grapevine-kv";
+    /** Longest a write waits for the commit it shares with others; the added latency of a write. */
+    static final java.time.Duration COMMIT_EVERY = java.time.Duration.ofMillis(5);
+    /** Writes that force a commit at once. */
+    static final int COMMIT_BATCH_MAX = 512;
+
+    private final String self;
+    private final KvStore store;
+    private final KvSettings settings;
+    private final KvMetrics metrics;
+    private final Hlc hlc;
+    private final TimerScheduler<Command> timers;
+    private final ActorRefResolver resolver;
+    private final ActorRef<KvMessage> selfRef;
+    private final Map<String, String> addresses = new HashMap<>();
+    private final Map<String, MemberStatus> statuses = new HashMap<>();
+    private final Map<String, ActorRef<KvMessage>> peers = new HashMap<>();
+    private final Map<Long, KvRequest> requests = new HashMap<>();
+    private final Map<String, Integer> replaysInFlight = new HashMap<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    private PartitionMap map;
+    private long nextId;
+
+    static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
+                                    java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
+                                    java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            subscribeOwnership.accept(ctx.messageAdapter(OwnershipChanged.class, OwnershipUpdate::new));
+            subscribeMembers.accept(ctx.messageAdapter(MembershipEvent.class, MemberUpdate::new));
+            timers.startTimerWithFixedDelay(ReplayHints.INSTANCE, settings.hintReplayInterval());
+            return new KvActor(ctx, self, store, settings, metrics, timers);
+        }));
+    }
+
+    private KvActor(ActorContext<Command> ctx, String self, KvStore store, KvSettings settings, KvMetrics metrics,
+                    TimerScheduler<Command> timers) {
+        super(ctx);
+        this.self = self;
+        this.store = store;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.timers = timers;
+        this.hlc = new Hlc(settings.maxClockAhead().toMillis());
+        this.resolver = ActorRefResolver.get(ctx.getSystem());
+        this.selfRef = ctx.getSelf().narrow();
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Put.class, this::onPut)
+                .onMessage(Get.class, g -> read(g.key(), false, g.replyTo(), null))
+                .onMessage(GetReplicas.class, g -> read(g.key(), true, null, g.replyTo()))
+                .onMessage(KvMessage.ReplicaWrite.class, this::onReplicaWrite)
+                .onMessage(KvMessage.ReplicaRead.class, this::onReplicaRead)
+                .onMessage(KvMessage.WriteAck.class, a -> withRequest(a.id(), r -> r.onAck(a.node())))
+                .onMessage(KvMessage.ReadReply.class, this::onReadReply)
+                .onMessage(RequestTimeout.class, t -> withRequest(t.id(), KvRequest::onTimeout))
+                .onMessageEquals(Flush.INSTANCE, this::onFlush)
+                .onMessageEquals(ReplayHints.INSTANCE, this::onReplayHints)
+                .onMessage(OwnershipUpdate.class, o -> {
+                    map = o.change().map();
+                    o.change().map().members().forEach(m -> o.change().map().addressOf(m).ifPresent(a -> addresses.putIfAbsent(m, a)));
+                    return this;
+                })
+                .onMessage(MemberUpdate.class, m -> {
+                    String name = m.event().member().name();
+                    String address = m.event().member().address();
+                    if (!address.equals(addresses.put(name, address))) {
+                        peers.remove(name); // a new endpoint: resolve it again
+                    }
+                    statuses.put(name, m.event().member().status());
+                    return this;
+                })
+                .build();
+    }
+
+    // ---------------------------------------------------------------- coordinator
+
+    private Behavior<Command> onPut(Put p) {
+        metrics.writes.increment();
+        String error = KvRequest.checkKey(p.key());
+        if (error == null && p.value() != null && p.value().length > KvRecord.VALUE_BYTES_MAX) {
+            error = "the value takes " + p.value().length + " bytes; the limit is " + KvRecord.VALUE_BYTES_MAX;
+        }
+        if (error == null && map == null) {
+            error = "this node has no ownership yet (its first recovery epoch has not settled)";
+        }
+        if (error != null) {
+            metrics.writesFailed.increment();
+            p.replyTo().tell(new WriteResult(p.key(), 0, error));
+            return this;
+        }
+        long ts = hlc.now(System.currentTimeMillis());
+        KvRecord record = p.value() == null ? KvRecord.delete(ts, self) : KvRecord.put(ts, self, p.value());
+        int partition = map.partitionOf(p.key());
+        KvRequest.Write w = new KvRequest.Write(this, nextId++, p.key(), partition, record, map.owners(partition),
+                settings.writeQuorum(), p.replyTo(), null);
+        start(w);
+        for (String owner : w.owners()) {
+            sendWrite(w.id(), owner, partition, p.key(), record);
+        }
+        return this;
+    }
+
+    private Behavior<Command> read(String key, boolean allReplicas, ActorRef<ReadResult> replyTo, ActorRef<ReplicasResult> replicasTo) {
+        String error = KvRequest.checkKey(key);
+        if (error == null && map == null) {
+            error = "this node has no ownership yet (its first recovery epoch has not settled)";
+        }
+        if (error != null) {
+            if (replyTo != null) {
+                replyTo.tell(new ReadResult(key, null, 0, error));
+            } else {
+                replicasTo.tell(new ReplicasResult(key, -1, List.of(), error));
+            }
+            return this;
+        }
+        metrics.reads.increment();
+        int partition = map.partitionOf(key);
+        KvRequest.Read r = new KvRequest.Read(this, nextId++, key, partition, map.owners(partition),
+                allReplicas ? map.owners(partition).size() : settings.readQuorum(), replyTo, replicasTo);
+        start(r);
+        for (String owner : r.owners()) {
+            if (owner.equals(self)) {
+                r.onReply(self, store.get(partition, key));
+            } else {
+                peer(owner).ifPresent(p -> p.tell(new KvMessage.ReplicaRead(r.id(), partition, key, selfRef)));
+            }
+        }
+        return this;
+    }
+
+    private void start(KvRequest r) {
+        requests.put(r.id(), r);
+        timers.startSingleTimer(r.id(), new RequestTimeout(r.id()), settings.requestTimeout());
+    }
+
+    /** Called by a request once it needs nothing more. */
+    void finished(KvRequest r) {
+        requests.remove(r.id());
+        timers.cancel(r.id());
+    }
+
+    /** Sends a write to one owner (applied here if it is this node), acknowledged to request {@code id}. */
+    void sendWrite(long id, String owner, int partition, String key, KvRecord record) {
+        if (owner.equals(self)) {
+            store.apply(partition, key, record);
+            commitThen(() -> getContext().getSelf().tell(new KvMessage.WriteAck(id, self)));
+        } else {
+            peer(owner).ifPresent(p -> p.tell(new KvMessage.ReplicaWrite(id, partition, key, record.encode(), selfRef)));
+        }
+    }
+
+    /** Keeps a write for an owner that did not acknowledge it; counted, and refused when the hint store is full. */
+    void hint(String owner, int partition, String key, KvRecord record) {
+        if (store.addHint(owner, partition, key, record)) {
+            metrics.hintsStored.increment();
+        } else {
+            getContext().getLog().warn("hint store full ({} hints): the write of {} for {} is left to anti-entropy",
+                    settings.hintsMax(), key, owner);
+        }
+    }
+
+    String self() {
+        return self;
+    }
+
+    KvMetrics metrics() {
+        return metrics;
+    }
+
+    String statusOf(String node) {
+        MemberStatus s = statuses.get(node);
+        return s == null ? "unknown" : s.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private java.util.Optional<ActorRef<KvMessage>> peer(String name) {
+        ActorRef<KvMessage> ref = peers.get(name);
+        if (ref == null) {
+            String address = addresses.get(name);
+            if (address == null) {
+                return java.util.Optional.empty(); // unknown endpoint: the request times out, and a write is hinted
+            }
+            String host = address.substring(0, address.lastIndexOf(':'));
+            String port = address.substring(address.lastIndexOf(':') + 1);
+            ref = resolver.resolveActorRef("pekko://" + getContext().getSystem().name() + "@"
+                    + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/system/" + NAME);
+            peers.put(name, ref);
+        }
+        return java.util.Optional.of(ref);
+    }
+
+    private Behavior<Command> onReadReply(KvMessage.ReadReply r) {
+        KvRecord record;
+        try {
+            record = r.record() == null ? null : KvRecord.decode(r.record());
+        } catch (IllegalArgumentException e) {
+            getContext().getLog().warn("ignored a bad read reply from {}: {}", r.node(), e.getMessage());
+            return this;
+        }
+        return withRequest(r.id(), q -> q.onReply(r.node(), record));
+    }
+
+    private Behavior<Command> withRequest(long id, java.util.function.Consumer<KvRequest> step) {
+        KvRequest r = requests.get(id);
+        if (r != null) {
+            step.accept(r);
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------- replica
+
+    private Behavior<Command> onReplicaWrite(KvMessage.ReplicaWrite w) {
+        KvRecord record;
+        try {
+            record = KvRecord.decode(w.record());
+            hlc.observe(record.hlc(), System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            getContext().getLog().warn("refused a write of {} from {}: {}", w.key(), w.replyTo().path().address(), e.getMessage());
+            return this; // no ack: the coordinator counts it as missing
+        }
+        store.apply(w.partition(), w.key(), record);
+        commitThen(() -> w.replyTo().tell(new KvMessage.WriteAck(w.id(), self)));
+        return this;
+    }
+
+    private Behavior<Command> onReplicaRead(KvMessage.ReplicaRead r) {
+        KvRecord record = store.get(r.partition(), r.key());
+        r.replyTo().tell(new KvMessage.ReadReply(r.id(), self, record == null ? null : record.encode()));
+        return this;
+    }
+
+    /**
+     * Group commit: writes within {@link #COMMIT_EVERY} of the first share one commit (each commit
+     * writes a chunk of the file, about 20 KB, so a commit per write would cost far more disk).
+     */
+    private void commitThen(Runnable ack) {
+        if (afterCommit.isEmpty()) {
+            timers.startSingleTimer(Flush.INSTANCE, COMMIT_EVERY);
+        }
+        afterCommit.add(ack);
+        if (afterCommit.size() >= COMMIT_BATCH_MAX) {
+            timers.cancel(Flush.INSTANCE);
+            onFlush();
+        }
+    }
+
+    private Behavior<Command> onFlush() {
+        store.commit();
+        List<Runnable> acks = new ArrayList<>(afterCommit);
+        afterCommit.clear();
+        acks.forEach(Runnable::run);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- hinted handoff
+
+    private Behavior<Command> onReplayHints() {
+        for (String target : store.hintTargets()) {
+            MemberStatus status = statuses.get(target);
+            if (status != MemberStatus.ALIVE || replaysInFlight.getOrDefault(target, 0) > 0 || target.equals(self)) {
+                continue;
+            }
+            List<KvStore.Hint> batch = store.hintsFor(target, settings.hintReplayBatch());
+            replaysInFlight.put(target, batch.size());
+            for (KvStore.Hint h : batch) {
+                KvRequest.Write w = new KvRequest.Write(this, nextId++, h.key(), h.partition(), h.record(), List.of(target),
+                        1, null, h);
+                start(w);
+                sendWrite(w.id(), target, h.partition(), h.key(), h.record());
+            }
+        }
+        return this;
+    }
+
+    /** A replayed hint was acknowledged (or not): the hint goes only when its owner has it. */
+    void hintReplayed(KvStore.Hint hint, boolean acked) {
+        replaysInFlight.merge(hint.target(), -1, Integer::sum);
+        if (acked) {
+            store.removeHints(List.of(hint));
+            metrics.hintsReplayed.increment();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.grapevine.kv;
+
+import dev.grapevine.api.Recoverable;
+import dev.grapevine.api.RecoveryEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.function.Predicate;
+
+/** The store as recovery sees it: each key's record digest, its encoded records, and a last-write-wins merge. */
+final class KvRecoverable implements Recoverable {
+    static final String DOMAIN = "kv";
+
+    private final KvStore store;
+
+    KvRecoverable(KvStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public SortedMap<String, Long> digests(int partition) {
+        return store.digests(partition);
+    }
+
+    @Override
+    public List<RecoveryEntry> entries(int partition, Predicate<String> keys) {
+        List<RecoveryEntry> out = new ArrayList<>();
+        for (KvStore.Entry e : store.entries(partition, keys)) {
+            out.add(new RecoveryEntry(e.key(), e.record().encode()));
+        }
+        return out;
+    }
+
+    @Override
+    public int apply(int partition, List<RecoveryEntry> entries) {
+        List<KvRecord> decoded = new ArrayList<>(entries.size());
+        for (RecoveryEntry e : entries) {
+            decoded.add(KvRecord.decode(e.value())); // all or nothing: a bad entry fails the exchange before any write
+        }
+        int changed = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            if (store.apply(partition, entries.get(i).key(), decoded.get(i))) {
+                changed++;
+            }
+        }
+        store.commit();
+        return changed;
+    }
+
+    @Override
+    public Set<Integer> partitions() {
+        return store.partitions();
+    }
+
+    @Override
+    public void drop(int partition) {
+        store.drop(partition);
+        store.commit();
+    }
+}

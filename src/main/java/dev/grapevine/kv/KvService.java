@@ -1,0 +1,83 @@
+package dev.grapevine.kv;
+
+import dev.grapevine.api.Grapevine;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The replicated key-value store, Grapevine's reference domain, built only on its public API: a
+ * durable store per node ({@code <data-dir>/kv.mv.db}; in memory without a data dir), registered
+ * for recovery, and an actor that coordinates requests and serves as a replica.
+ */
+public final class KvService implements AutoCloseable {
+    private final ActorSystem<?> system;
+    private final KvStore store;
+    private final KvMetrics metrics = new KvMetrics();
+    private final ActorRef<KvActor.Command> actor;
+    private final KvSettings settings;
+
+    private KvService(ActorSystem<?> system, Grapevine grapevine, KvSettings settings) {
+        this.system = system;
+        this.settings = settings;
+        Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
+        this.store = KvStore.open(file, settings.hintsMax());
+        grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
+        this.actor = system.systemActorOf(KvActor.create(grapevine.name(), store, settings, metrics, grapevine::subscribeOwnership,
+                grapevine::subscribe), KvActor.NAME, Props.empty());
+        system.getWhenTerminated().thenRun(store::close);
+    }
+
+    /** Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config. */
+    public static KvService start(ActorSystem<?> system) {
+        KvSettings settings = KvSettings.from(system.settings().config());
+        return new KvService(system, Grapevine.get(system), settings);
+    }
+
+    /** Why {@code key} with a value of {@code valueBytes} cannot be stored, or null if it can. */
+    public static String check(String key, long valueBytes) {
+        String bad = KvRequest.checkKey(key);
+        if (bad == null && valueBytes > KvRecord.VALUE_BYTES_MAX) {
+            bad = "the value takes " + valueBytes + " bytes; the limit is " + KvRecord.VALUE_BYTES_MAX;
+        }
+        return bad;
+    }
+
+    public CompletionStage<KvActor.WriteResult> put(String key, byte[] value) {
+        return ask(r -> new KvActor.Put(key, value, r));
+    }
+
+    public CompletionStage<KvActor.WriteResult> delete(String key) {
+        return ask(r -> new KvActor.Put(key, null, r));
+    }
+
+    public CompletionStage<KvActor.ReadResult> get(String key) {
+        return ask(r -> new KvActor.Get(key, r));
+    }
+
+    public CompletionStage<KvActor.ReplicasResult> replicas(String key) {
+        return ask(r -> new KvActor.GetReplicas(key, r));
+    }
+
+    /** Counters of this node's store: writes, reads, read repairs, hints stored, replayed, pending, dropped. */
+    public Map<String, Long> metrics() {
+        return metrics.snapshot(store);
+    }
+
+    private <R> CompletionStage<R> ask(java.util.function.Function<ActorRef<R>, KvActor.Command> request) {
+        // The actor always answers within its request timeout; the margin covers a busy mailbox.
+        Duration timeout = settings.requestTimeout().plusSeconds(5);
+        return AskPattern.ask(actor, request::apply, timeout, system.scheduler());
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,467 @@
+package dev.grapevine.kv;
+
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+
+/**
+ * One node's replicas of the key-value store, durable in an H2 MVStore file (an embedded
+ * copy-on-write B-tree; no SQL engine): one map per partition ({@code "p<partition>"}) from key to
+ * {@link KvRecord#encode() encoded} record, plus one map of hints (hinted handoff).
+ *
+ * <p><b>Durability is explicit.</b> MVStore's background auto-commit is disabled, so nothing reaches
+ * the file until {@link #commit()} (or {@link #close()}). {@code commit()} writes every change applied
+ * before it was called to the file and returns when the write has been handed to the OS; it does not
+ * fsync. That survives {@code kill -9} of the JVM (the OS page cache still holds the bytes) but not a
+ * kernel crash or power loss: replicas on other nodes cover that, and an fsync per commit would cost
+ * far more. The caller chooses the commit rate (batching many applies per commit is much cheaper).
+ *
+ * <p><b>Thread-safe.</b> MVStore maps are concurrent (readers see a consistent snapshot, writers
+ * compare-and-swap the map's root), and {@link #apply} decides inside MVStore's atomic
+ * {@code operate}, so concurrent applies to one key keep the winning version (MVStore makes the
+ * whole map's update atomic: writers to one partition retry, and lock its root after three tries,
+ * which is cheap next to encoding a record). A read-write lock
+ * keeps {@link #drop} (which closes a partition's map) from pulling a map out from under a reader or
+ * writer; everything else shares the lock. Hints are bounded with a small monitor.
+ *
+ * <p>Tombstones are kept forever (no garbage collection yet): they are what stops anti-entropy from
+ * resurrecting a deleted key, and dropping them safely needs every replica to have seen them.
+ */
+public final class KvStore implements AutoCloseable {
+    /** Largest key, in UTF-8 bytes: keys are B-tree keys, repeated in every page that holds them. */
+    public static final int KEY_BYTES_MAX = 1024;
+    /** Largest partition number; matches {@code Ownership}'s limit of 65536 partitions. */
+    public static final int PARTITION_MAX = 65_535;
+    /** Largest hint target (a node name), in UTF-8 bytes. */
+    public static final int TARGET_BYTES_MAX = KvRecord.WRITER_BYTES_MAX;
+
+    private static final String PARTITION_PREFIX = "p";
+    private static final String HINTS_MAP = "hints";
+    /** Separates target and sequence in a hint's key; sorts below every other char, so "a" < "ab". */
+    private static final char HINT_KEY_SEPARATOR = '\0';
+    /** First byte of a stored hint; a new layout gets a new number. */
+    private static final byte HINT_FORMAT_V1 = 1;
+
+    private final MVStore store;
+    private final int hintsMax;
+    private final ReadWriteLock partitionsLock = new ReentrantReadWriteLock();
+    private final ConcurrentHashMap<Integer, MVMap<String, byte[]>> partitionMaps = new ConcurrentHashMap<>();
+    private final MVMap<String, byte[]> hints;
+    private final Object hintsLock = new Object();
+    private long nextHintId; // guarded by hintsLock
+    private final AtomicLong hintsDropped = new AtomicLong();
+
+    /** One key's current version. */
+    public record Entry(String key, KvRecord record) {}
+
+    /** A write kept for {@code target}, an owner that did not answer, to be handed off later. */
+    public record Hint(long id, String target, int partition, String key, KvRecord record) {}
+
+    private KvStore(MVStore store, int hintsMax) {
+        this.store = store;
+        this.hintsMax = hintsMax;
+        this.hints = openMap(HINTS_MAP);
+        // Hints sort by target first, so the last id needs a scan (of at most hintsMax keys).
+        long maxId = -1;
+        for (String k : hints.keySet()) {
+            maxId = Math.max(maxId, hintId(k));
+        }
+        this.nextHintId = maxId + 1;
+    }
+
+    /**
+     * Opens (or creates) the store in {@code fileOrNull}, e.g. {@code <data-dir>/kv.mv.db}, creating
+     * missing parent directories; {@code null} keeps everything in memory (tests, nodes without a
+     * data directory). A file can be open in only one store at a time (MVStore locks it).
+     *
+     * @param hintsMax most hints kept at once; further ones are refused and counted
+     */
+    static final int RETENTION_MILLIS = 5_000;
+
+    public static KvStore open(Path fileOrNull, int hintsMax) {
+        if (hintsMax < 0) {
+            throw new IllegalArgumentException("hintsMax must be >= 0, but was " + hintsMax);
+        }
+        MVStore.Builder builder = new MVStore.Builder().autoCommitDisabled();
+        if (fileOrNull != null) {
+            Path parent = fileOrNull.toAbsolutePath().getParent();
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create directory " + parent + " for " + fileOrNull, e);
+            }
+            builder.fileName(fileOrNull.toString());
+        }
+        MVStore store = builder.open();
+        // Replaced chunks are kept this long before their space is reused (MVStore's default is 45 s):
+        // with group commits every few milliseconds, the file then holds seconds, not minutes, of them.
+        store.setRetentionTime(RETENTION_MILLIS);
+        return new KvStore(store, hintsMax);
+    }
+
+    /**
+     * Stores {@code r} under {@code key} if the key has no record yet or {@code r}
+     * {@link KvRecord#supersedes supersedes} the stored one.
+     *
+     * @return whether the store changed
+     */
+    public boolean apply(int partition, String key, KvRecord r) {
+        checkPartition(partition);
+        checkKey(key);
+        if (r == null) {
+            throw new IllegalArgumentException("record must not be null");
+        }
+        partitionsLock.readLock().lock();
+        try {
+            IfSupersedes decision = new IfSupersedes(r);
+            writable(partition).operate(key, r.encode(), decision);
+            return decision.stored;
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Decides inside MVMap.operate, against the value actually in the map at that instant: the map
+     * retries (calling {@link #reset()}) if another writer changed it meanwhile, so the outcome of
+     * the last call to {@code decide} is the one that happened.
+     */
+    private static final class IfSupersedes extends MVMap.DecisionMaker<byte[]> {
+        private final KvRecord candidate;
+        boolean stored;
+
+        IfSupersedes(KvRecord candidate) {
+            this.candidate = candidate;
+        }
+
+        @Override
+        public MVMap.Decision decide(byte[] existing, byte[] provided) {
+            stored = existing == null || candidate.supersedes(KvRecord.decode(existing));
+            return stored ? MVMap.Decision.PUT : MVMap.Decision.ABORT;
+        }
+
+        @Override
+        public void reset() {
+            stored = false;
+        }
+    }
+
+    /** The current version of {@code key}, possibly a tombstone; null if the key was never written. */
+    public KvRecord get(int partition, String key) {
+        checkPartition(partition);
+        checkKey(key);
+        partitionsLock.readLock().lock();
+        try {
+            MVMap<String, byte[]> map = readable(partition);
+            byte[] bytes = map == null ? null : map.get(key);
+            return bytes == null ? null : KvRecord.decode(bytes);
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
+    /** Key → {@link KvRecord#digest()} for every key in the partition, tombstones included. */
+    public SortedMap<String, Long> digests(int partition) {
+        SortedMap<String, Long> digests = new TreeMap<>();
+        for (Entry e : entries(partition, k -> true)) {
+            digests.put(e.key(), e.record().digest());
+        }
+        return digests;
+    }
+
+    /** The partition's records whose key passes {@code keyFilter} (tested before decoding), in key order. */
+    public List<Entry> entries(int partition, Predicate<String> keyFilter) {
+        checkPartition(partition);
+        if (keyFilter == null) {
+            throw new IllegalArgumentException("keyFilter must not be null");
+        }
+        List<Entry> entries = new ArrayList<>();
+        partitionsLock.readLock().lock();
+        try {
+            MVMap<String, byte[]> map = readable(partition);
+            if (map == null) {
+                return entries;
+            }
+            Cursor<String, byte[]> c = map.cursor(null); // iterates one snapshot of the map
+            while (c.hasNext()) {
+                String key = c.next();
+                if (keyFilter.test(key)) {
+                    entries.add(new Entry(key, KvRecord.decode(c.getValue())));
+                }
+            }
+            return entries;
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
+    /** How many keys the partition holds, tombstones included. */
+    public long count(int partition) {
+        checkPartition(partition);
+        partitionsLock.readLock().lock();
+        try {
+            MVMap<String, byte[]> map = readable(partition);
+            return map == null ? 0 : map.sizeAsLong();
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
+    /** The partitions holding at least one key, ascending. */
+    public SortedSet<Integer> partitions() {
+        SortedSet<Integer> partitions = new TreeSet<>();
+        partitionsLock.readLock().lock();
+        try {
+            for (String name : store.getMapNames()) {
+                int p = partitionOf(name);
+                if (p >= 0) {
+                    MVMap<String, byte[]> map = readable(p);
+                    if (map != null && !map.isEmpty()) {
+                        partitions.add(p);
+                    }
+                }
+            }
+            return partitions;
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
+    /** Removes the partition and all its records (e.g. after handing it to its new owners). */
+    public void drop(int partition) {
+        checkPartition(partition);
+        partitionsLock.writeLock().lock();
+        try {
+            partitionMaps.remove(partition);
+            store.removeMap(mapName(partition));
+        } finally {
+            partitionsLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Keeps a write for {@code target} to hand off when it answers again.
+     *
+     * @return false, counted in {@link #hintsDropped()}, if {@code hintsMax} hints are already kept
+     */
+    public boolean addHint(String target, int partition, String key, KvRecord r) {
+        checkTarget(target);
+        checkPartition(partition);
+        checkKey(key);
+        if (r == null) {
+            throw new IllegalArgumentException("record must not be null");
+        }
+        synchronized (hintsLock) { // the size check and the insert must be one step, or the bound leaks
+            if (hints.sizeAsLong() >= hintsMax) {
+                hintsDropped.incrementAndGet();
+                return false;
+            }
+            hints.put(hintKey(target, nextHintId++), encodeHint(partition, key, r));
+            return true;
+        }
+    }
+
+    /** Up to {@code max} hints for {@code target}, oldest first. */
+    public List<Hint> hintsFor(String target, int max) {
+        checkTarget(target);
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0, but was " + max);
+        }
+        List<Hint> found = new ArrayList<>();
+        String prefix = target + HINT_KEY_SEPARATOR;
+        Cursor<String, byte[]> c = hints.cursor(prefix);
+        while (found.size() < max && c.hasNext()) {
+            String k = c.next();
+            if (!k.startsWith(prefix)) {
+                break;
+            }
+            found.add(decodeHint(hintId(k), target, c.getValue()));
+        }
+        return found;
+    }
+
+    /** Forgets hints (after they were handed off); ones already gone are ignored. */
+    public void removeHints(Collection<Hint> handedOff) {
+        synchronized (hintsLock) {
+            for (Hint h : handedOff) {
+                hints.remove(hintKey(h.target(), h.id()));
+            }
+        }
+    }
+
+    public int hintCount() {
+        return hints.size();
+    }
+
+    /** Hints refused because {@code hintsMax} were kept, since this store was opened. */
+    public long hintsDropped() {
+        return hintsDropped.get();
+    }
+
+    /** The targets with at least one hint, ascending. */
+    public SortedSet<String> hintTargets() {
+        SortedSet<String> targets = new TreeSet<>();
+        String k = hints.ceilingKey("");
+        while (k != null) { // one seek per target, not one step per hint
+            String target = k.substring(0, k.indexOf(HINT_KEY_SEPARATOR));
+            targets.add(target);
+            k = hints.ceilingKey(target + (char) (HINT_KEY_SEPARATOR + 1));
+        }
+        return targets;
+    }
+
+    /**
+     * Writes every change applied so far to the file (no fsync: see the class comment); no-op in memory.
+     *
+     * <p>Call it on a timer or per batch, not per write. Each commit appends a new chunk (about 20 KB
+     * for one small change: the changed leaf, its path to the root, and the store's own metadata), and
+     * MVStore keeps replaced chunks for its retention time ({@value #RETENTION_MILLIS} ms here) before
+     * reusing their space, so the file holds about {@code commits per second x chunk size x retention}
+     * of old chunks. A commit per
+     * write at thousands of writes a second grows the file by gigabytes; ten commits a second costs
+     * megabytes.
+     */
+    public void commit() {
+        store.commit();
+    }
+
+    /** Commits, then closes the file. */
+    @Override
+    public void close() {
+        if (!store.isClosed()) {
+            store.commit();
+            store.close();
+        }
+    }
+
+    /**
+     * For tests: closes the file without committing, as {@code kill -9} would leave it, so that a
+     * reopen shows what was durable.
+     */
+    void closeWithoutCommit() {
+        store.closeImmediately();
+    }
+
+    private MVMap<String, byte[]> writable(int partition) {
+        return partitionMaps.computeIfAbsent(partition, p -> openMap(mapName(p)));
+    }
+
+    /** The partition's map, or null if it has none (reads must not create maps). */
+    private MVMap<String, byte[]> readable(int partition) {
+        MVMap<String, byte[]> map = partitionMaps.get(partition);
+        if (map == null && store.hasMap(mapName(partition))) {
+            map = writable(partition);
+        }
+        return map;
+    }
+
+    private MVMap<String, byte[]> openMap(String name) {
+        return store.openMap(name, new MVMap.Builder<String, byte[]>()
+                .keyType(StringDataType.INSTANCE)
+                .valueType(ByteArrayDataType.INSTANCE));
+    }
+
+    private static String mapName(int partition) {
+        return PARTITION_PREFIX + partition;
+    }
+
+    /** The partition a map name stands for, or -1 if it is not a partition map. */
+    private static int partitionOf(String mapName) {
+        if (!mapName.startsWith(PARTITION_PREFIX)) {
+            return -1;
+        }
+        try {
+            int p = Integer.parseInt(mapName.substring(PARTITION_PREFIX.length()));
+            return p >= 0 && p <= PARTITION_MAX && mapName.equals(mapName(p)) ? p : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Target, separator, then the id as 16 hex digits, so that string order is id order. */
+    private static String hintKey(String target, long id) {
+        return target + HINT_KEY_SEPARATOR + String.format("%016x", id);
+    }
+
+    private static long hintId(String hintKey) {
+        return Long.parseUnsignedLong(hintKey.substring(hintKey.indexOf(HINT_KEY_SEPARATOR) + 1), 16);
+    }
+
+    /** {@code [format=1][partition: 4][key length: 4][key: UTF-8][record: KvRecord.encode()]}. */
+    private static byte[] encodeHint(int partition, String key, KvRecord r) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] rec = r.encode();
+        return ByteBuffer.allocate(1 + 4 + 4 + k.length + rec.length)
+                .put(HINT_FORMAT_V1).putInt(partition).putInt(k.length).put(k).put(rec).array();
+    }
+
+    private static Hint decodeHint(long id, String target, byte[] bytes) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        byte format = buf.get();
+        if (format != HINT_FORMAT_V1) {
+            throw new IllegalStateException("hint " + id + " for " + target + ": expected format "
+                    + HINT_FORMAT_V1 + ", but found " + format);
+        }
+        int partition = buf.getInt();
+        byte[] k = new byte[buf.getInt()];
+        buf.get(k);
+        byte[] rec = Arrays.copyOfRange(bytes, buf.position(), bytes.length);
+        return new Hint(id, target, partition, new String(k, StandardCharsets.UTF_8), KvRecord.decode(rec));
+    }
+
+    private static void checkPartition(int partition) {
+        if (partition < 0 || partition > PARTITION_MAX) {
+            throw new IllegalArgumentException("partition must be in 0.." + PARTITION_MAX + ", but was " + partition);
+        }
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("key must be non-empty, but was " + (key == null ? "null" : "\"\""));
+        }
+        byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+        if (!new String(utf8, StandardCharsets.UTF_8).equals(key)) {
+            // an unpaired surrogate would not survive the UTF-8 copy kept in a hint
+            throw new IllegalArgumentException("key must be valid Unicode, but was \"" + key + "\"");
+        }
+        int bytes = utf8.length;
+        if (bytes > KEY_BYTES_MAX) {
+            throw new IllegalArgumentException(
+                    "key must be at most " + KEY_BYTES_MAX + " UTF-8 bytes, but was " + bytes);
+        }
+    }
+
+    private static void checkTarget(String target) {
+        if (target == null || target.isEmpty() || target.indexOf(HINT_KEY_SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("hint target must be a non-empty node name without NUL, but was "
+                    + (target == null ? "null" : "\"" + target.replace("\0", "\\0") + "\""));
+        }
+        int bytes = target.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > TARGET_BYTES_MAX) {
+            throw new IllegalArgumentException("hint target must be at most " + TARGET_BYTES_MAX
+                    + " UTF-8 bytes, but was " + bytes);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.grapevine.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * {@code grapevine recovery}: where recovery stands, from {@code GET /v1/recovery}:
+ * {@code {"epoch","members","complete","partitions_pending","nodes":[{"node","epoch","pending","failed"}],"local":{...}}}.
+ * Only shows; it exits 0 whether or not recovery is complete.
+ */
+@Command(name = "recovery", mixinStandardHelpOptions = true,
+        description = "Shows the recovery epoch, whether every node finished recovering, and per-node progress.")
+final class RecoveryCommand extends ClientCommands.ClientCommand {
+    @Option(names = "--json", description = "print the agent's JSON as served")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        AdminClient.Reply r = agent().request("GET", "/v1/recovery", null);
+        JsonNode status = KvCommands.parse(r.body());
+        if (r.status() != 200 || status == null) {
+            throw new IllegalArgumentException(r.status() == 404 && status == null
+                    ? "the agent at " + http + " has no recovery API (HTTP 404); is it an older version?"
+                    : "the agent refused: " + KvBulkCommands.why(r));
+        }
+        PrintWriter out = out();
+        if (json) {
+            out.println(r.body().strip());
+            out.flush();
+            return 0;
+        }
+        out.println("epoch     " + text(status.get("epoch")));
+        out.println("members   " + text(status.get("members")));
+        out.println("complete  " + (status.path("complete").asBoolean() ? "yes" : "no"));
+        out.println("pending   " + text(status.get("partitions_pending")) + " partitions");
+        out.println();
+        out.printf("%-24s %-18s %8s %8s%n", "NODE", "EPOCH", "PENDING", "FAILED");
+        for (JsonNode n : status.path("nodes")) {
+            out.printf("%-24s %-18s %8s %8s%n", text(n.get("node")), text(n.get("epoch")), text(n.get("pending")),
+                    text(n.get("failed")));
+        }
+        JsonNode local = status.path("local");
+        if (local.isObject() && local.size() > 0) {
+            out.println();
+            out.println("local");
+            for (Iterator<Map.Entry<String, JsonNode>> it = local.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> counter = it.next();
+                JsonNode v = counter.getValue();
+                out.printf("  %-30s %s%n", counter.getKey(), v.isValueNode() ? v.asText() : Json.write(v));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() ? "-" : n.asText();
+    }
+}

@@ -1,0 +1,350 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.api.Recoverable;
+import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.repair.MerkleSession;
+import dev.grapevine.core.repair.MerkleTree;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * Runs Merkle exchanges for every registered {@link Recoverable}, on both ends: as initiator for the
+ * recovery coordinator's tasks, and as responder for peers' requests. An exchange makes one
+ * partition agree with one peer in both directions: compare trees root first, push this node's
+ * entries of the differing leaves, pull the peer's. Every request has a timeout; a timed-out or
+ * refused exchange fails, and the coordinator retries it.
+ *
+ * <p>Bounded: trees are requested {@value #NODES_PER_REQUEST} nodes at a time, entries travel in
+ * chunks of at most {@code chunkBytes}, one chunk in flight per exchange, and the coordinator limits
+ * how many exchanges run at once.
+ */
+final class RepairActor extends AbstractBehavior<RepairActor.Command> {
+
+    interface Command {
+    }
+
+    /** Make {@code partition} agree with the node at {@code peer}, for every domain. */
+    record Exchange(long id, int partition, Address peer, ActorRef<ExchangeDone> replyTo) implements Command {
+    }
+
+    record ExchangeDone(long id, boolean ok, String error) {
+    }
+
+    private record Timeout(long session) implements Command {
+    }
+
+    private enum PublishMetrics implements Command { INSTANCE }
+
+    static final String NAME = "repair";
+    static final int NODES_PER_REQUEST = 4096;
+    private static final int TREE_CACHE_MAX = 32;
+
+    private final NodeContext node;
+    private final TimerScheduler<Command> timers;
+    private final RepairCounters counters;
+    private final ActorRefResolver resolver;
+    private final ActorRef<RepairMessage> self;
+    private final Map<Long, Session> sessions = new HashMap<>();
+    /** Trees this node built as responder, by requester and session: a descent asks for one tree many times. */
+    private final Map<String, TreeAndSize> trees = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TreeAndSize> eldest) {
+            return size() > TREE_CACHE_MAX;
+        }
+    };
+    private long nextSession = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+
+    static Behavior<Command> create(NodeContext node, RepairCounters counters) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RepairActor(ctx, node, timers, counters)));
+    }
+
+    private RepairActor(ActorContext<Command> ctx, NodeContext node, TimerScheduler<Command> timers, RepairCounters counters) {
+        super(ctx);
+        this.node = node;
+        this.timers = timers;
+        this.counters = counters;
+        this.resolver = ActorRefResolver.get(ctx.getSystem());
+        this.self = ctx.getSelf().narrow();
+        timers.startTimerWithFixedDelay(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Exchange.class, this::onExchange)
+                .onMessage(Timeout.class, t -> {
+                    Session s = sessions.get(t.session());
+                    if (s != null) {
+                        fail(s, "no answer from " + s.exchange.peer() + " within " + node.settings().recovery().requestTimeout().toMillis() + " ms");
+                    }
+                    return this;
+                })
+                .onMessage(RepairMessage.TreeRequest.class, this::onTreeRequest)
+                .onMessage(RepairMessage.Push.class, this::onPush)
+                .onMessage(RepairMessage.Pull.class, this::onPull)
+                .onMessage(RepairMessage.TreeReply.class, r -> withSession(r.session(), s -> onTreeReply(s, r)))
+                .onMessage(RepairMessage.PushAck.class, r -> withSession(r.session(), s -> {
+                    counters.entriesApplied += r.applied();
+                    pushNext(s);
+                }))
+                .onMessage(RepairMessage.PullReply.class, r -> withSession(r.session(), s -> onPullReply(s, r)))
+                .onMessage(RepairMessage.Refused.class, r -> withSession(r.session(), s -> fail(s, r.reason())))
+                .onMessageEquals(PublishMetrics.INSTANCE, () -> {
+                    node.metrics().publish(NAME, counters.asMap());
+                    return this;
+                })
+                .build();
+    }
+
+    // ---------------------------------------------------------------- initiator
+
+    /** One exchange in progress: the domains still to do, and where the current one stands. */
+    private static final class Session {
+        final Exchange exchange;
+        final ActorRef<RepairMessage> peer;
+        final ArrayDeque<String> domains;
+        long id;
+        String domain;
+        MerkleSession merkle;
+        int[] leaves;
+        List<RecoveryEntry> toPush;
+        int pushed;
+        String pullAfter;
+
+        Session(Exchange exchange, ActorRef<RepairMessage> peer, ArrayDeque<String> domains) {
+            this.exchange = exchange;
+            this.peer = peer;
+            this.domains = domains;
+        }
+    }
+
+    private Behavior<Command> onExchange(Exchange e) {
+        String path = PeerRouter.guardianPath(getContext().getSystem().name(), e.peer()) + "/" + NAME;
+        ActorRef<RepairMessage> peer = resolver.resolveActorRef(path);
+        Session s = new Session(e, peer, new ArrayDeque<>(node.domains().keySet()));
+        counters.exchanges++;
+        nextDomain(s);
+        return this;
+    }
+
+    private void nextDomain(Session s) {
+        sessions.remove(s.id);
+        String domain = s.domains.pollFirst();
+        if (domain == null) {
+            timers.cancel(s.id);
+            s.exchange.replyTo().tell(new ExchangeDone(s.exchange.id(), true, null));
+            return;
+        }
+        Recoverable r = node.domains().get(domain);
+        if (r == null) {
+            nextDomain(s); // unregistered meanwhile
+            return;
+        }
+        SortedMap<String, Long> digests = r.digests(s.exchange.partition());
+        MerkleTree tree = MerkleTree.build(digests, MerkleTree.depthFor(digests.size()));
+        s.id = nextSession++;
+        s.domain = domain;
+        s.merkle = new MerkleSession(tree, digests.size());
+        s.leaves = null;
+        s.toPush = null;
+        s.pushed = 0;
+        s.pullAfter = null;
+        sessions.put(s.id, s);
+        askHashes(s);
+    }
+
+    private void askHashes(Session s) {
+        int[] ask = s.merkle.nextRequest(NODES_PER_REQUEST);
+        counters.hashBytes += 4L * ask.length;
+        send(s, new RepairMessage.TreeRequest(s.id, s.domain, s.exchange.partition(), s.merkle.depth(), ask, self));
+    }
+
+    private void onTreeReply(Session s, RepairMessage.TreeReply r) {
+        counters.hashBytes += 8L * r.hashes().length;
+        s.merkle.onHashes(r.nodes(), r.hashes(), r.entries());
+        if (!s.merkle.isDone()) {
+            askHashes(s);
+        } else if (s.merkle.inSync()) {
+            counters.domainsInSync++;
+            nextDomain(s);
+        } else {
+            s.leaves = s.merkle.everything() ? null : s.merkle.differingLeaves().stream().mapToInt(Integer::intValue).toArray();
+            s.toPush = node.domains().get(s.domain).entries(s.exchange.partition(), keyFilter(s.leaves, s.merkle.depth()));
+            pushNext(s);
+        }
+    }
+
+    private void pushNext(Session s) {
+        if (s.pushed >= s.toPush.size()) {
+            pullNext(s);
+            return;
+        }
+        int chunkBytes = node.settings().recovery().chunkBytes();
+        List<RecoveryEntry> chunk = new ArrayList<>();
+        int bytes = 0;
+        while (s.pushed < s.toPush.size() && (chunk.isEmpty() || bytes + s.toPush.get(s.pushed).sizeBytes() <= chunkBytes)) {
+            RecoveryEntry e = s.toPush.get(s.pushed++);
+            chunk.add(e);
+            bytes += e.sizeBytes();
+        }
+        counters.entryBytes += bytes;
+        counters.entriesSent += chunk.size();
+        send(s, new RepairMessage.Push(s.id, s.domain, s.exchange.partition(), chunk, self));
+    }
+
+    private void pullNext(Session s) {
+        send(s, new RepairMessage.Pull(s.id, s.domain, s.exchange.partition(), s.merkle.depth(), s.leaves, s.pullAfter,
+                node.settings().recovery().chunkBytes(), self));
+    }
+
+    private void onPullReply(Session s, RepairMessage.PullReply r) {
+        for (RecoveryEntry e : r.entries()) {
+            counters.entryBytes += e.sizeBytes();
+        }
+        counters.entriesReceived += r.entries().size();
+        if (!r.entries().isEmpty()) {
+            counters.entriesApplied += node.domains().get(s.domain).apply(s.exchange.partition(), r.entries());
+        }
+        if (r.resumeAfter() != null) {
+            s.pullAfter = r.resumeAfter();
+            pullNext(s);
+        } else {
+            nextDomain(s);
+        }
+    }
+
+    private void send(Session s, RepairMessage m) {
+        timers.startSingleTimer(s.id, new Timeout(s.id), node.settings().recovery().requestTimeout());
+        s.peer.tell(m);
+    }
+
+    private void fail(Session s, String reason) {
+        sessions.remove(s.id);
+        timers.cancel(s.id);
+        counters.exchangesFailed++;
+        getContext().getLog().debug("exchange of partition {} with {} failed: {}", s.exchange.partition(), s.exchange.peer(), reason);
+        s.exchange.replyTo().tell(new ExchangeDone(s.exchange.id(), false, reason));
+    }
+
+    private Behavior<Command> withSession(long id, java.util.function.Consumer<Session> step) {
+        Session s = sessions.get(id);
+        if (s == null) {
+            return this; // late: the exchange timed out or failed already
+        }
+        try {
+            step.accept(s);
+        } catch (RuntimeException e) {
+            fail(s, "error in domain " + s.domain + ": " + e);
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------- responder
+
+    private record TreeAndSize(MerkleTree tree, long entries) {
+    }
+
+    private Behavior<Command> onTreeRequest(RepairMessage.TreeRequest r) {
+        Recoverable domain = node.domains().get(r.domain());
+        if (domain == null) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            return this;
+        }
+        if (r.depth() < 0 || r.depth() > MerkleTree.DEPTH_MAX || r.nodes().length > NODES_PER_REQUEST) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "bad tree request: depth " + r.depth() + ", " + r.nodes().length + " nodes"));
+            return this;
+        }
+        try {
+            String key = r.replyTo().path() + "#" + r.session();
+            TreeAndSize t = trees.get(key);
+            if (t == null) {
+                SortedMap<String, Long> digests = domain.digests(r.partition());
+                t = new TreeAndSize(MerkleTree.build(digests, r.depth()), digests.size());
+                trees.put(key, t);
+            }
+            long[] hashes = new long[r.nodes().length];
+            for (int i = 0; i < hashes.length; i++) {
+                hashes[i] = t.tree().hashAt(r.nodes()[i]);
+            }
+            r.replyTo().tell(new RepairMessage.TreeReply(r.session(), r.nodes(), hashes, t.entries()));
+        } catch (RuntimeException e) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "tree of " + r.domain() + "/" + r.partition() + " failed: " + e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPush(RepairMessage.Push r) {
+        Recoverable domain = node.domains().get(r.domain());
+        if (domain == null) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            return this;
+        }
+        try {
+            int applied = domain.apply(r.partition(), r.entries());
+            r.replyTo().tell(new RepairMessage.PushAck(r.session(), applied));
+        } catch (RuntimeException e) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "apply to " + r.domain() + "/" + r.partition() + " failed: " + e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPull(RepairMessage.Pull r) {
+        Recoverable domain = node.domains().get(r.domain());
+        if (domain == null) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            return this;
+        }
+        try {
+            Predicate<String> inLeaves = keyFilter(r.leaves(), r.depth());
+            String after = r.afterKey();
+            Predicate<String> wanted = after == null ? inLeaves : inLeaves.and(k -> k.compareTo(after) > 0);
+            List<RecoveryEntry> page = new ArrayList<>();
+            int bytes = 0;
+            String resume = null;
+            for (RecoveryEntry e : domain.entries(r.partition(), wanted)) {
+                if (!page.isEmpty() && bytes + e.sizeBytes() > Math.min(r.maxBytes(), node.settings().recovery().chunkBytes())) {
+                    resume = page.get(page.size() - 1).key();
+                    break;
+                }
+                page.add(e);
+                bytes += e.sizeBytes();
+            }
+            r.replyTo().tell(new RepairMessage.PullReply(r.session(), page, resume));
+        } catch (RuntimeException e) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "entries of " + r.domain() + "/" + r.partition() + " failed: " + e));
+        }
+        return this;
+    }
+
+    /** Keys in the given leaves of a tree of {@code depth}; all keys if {@code leaves} is null. */
+    private static Predicate<String> keyFilter(int[] leaves, int depth) {
+        if (leaves == null) {
+            return k -> true;
+        }
+        Set<Integer> set = new HashSet<>();
+        for (int leaf : leaves) {
+            set.add(leaf);
+        }
+        return k -> set.contains(MerkleTree.leafOf(k, depth));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.grapevine.runtime;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What Merkle exchanges cost and did on this node. Kept outside the repair actor so that a restart
+ * does not reset them; only that actor writes them.
+ */
+final class RepairCounters {
+    long exchanges;
+    long exchangesFailed;
+    long domainsInSync;
+    /** Node numbers asked for (4 bytes each) and hashes received (8 bytes each), before framing. */
+    long hashBytes;
+    /** Keys and values of entries pushed and pulled, before framing. */
+    long entryBytes;
+    long entriesSent;
+    long entriesReceived;
+    /** Entries that changed the receiving side's state, at either end. */
+    long entriesApplied;
+
+    Map<String, Long> asMap() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("repair_exchanges", exchanges);
+        m.put("repair_exchanges_failed", exchangesFailed);
+        m.put("repair_domains_in_sync", domainsInSync);
+        m.put("repair_hash_bytes", hashBytes);
+        m.put("repair_entry_bytes", entryBytes);
+        m.put("repair_entries_sent", entriesSent);
+        m.put("repair_entries_received", entriesReceived);
+        m.put("repair_entries_applied", entriesApplied);
+        return m;
+    }
+}

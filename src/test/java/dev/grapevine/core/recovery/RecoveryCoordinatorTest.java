@@ -1,0 +1,208 @@
+package dev.grapevine.core.recovery;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Several coordinators fed the same membership, with exchanges that finish when the test says. */
+class RecoveryCoordinatorTest {
+    private static final RecoveryCoordinator.Settings SETTINGS =
+            new RecoveryCoordinator.Settings(32, 3, 1_000, 4, 3, 500, 600_000, 0);
+
+    private final Map<String, RecoveryCoordinator> nodes = new LinkedHashMap<>();
+    private final Map<String, Long> lives = new TreeMap<>();
+    private final Map<String, Progress> tags = new TreeMap<>();
+    private final List<SyncTask> started = new ArrayList<>();
+    private final Map<String, RecoveryAction.EpochStarted> epochs = new TreeMap<>();
+    private final List<SyncTask> everStarted = new ArrayList<>();
+    private final Set<String> departed = new HashSet<>();
+    private long now;
+
+    private void start(String... names) {
+        for (String n : names) {
+            lives.put(n, 1L);
+            nodes.put(n, new RecoveryCoordinator(n, SETTINGS, null));
+        }
+        tick(0);
+    }
+
+    private void depart(String name) {
+        lives.remove(name);
+        nodes.remove(name);
+        tags.remove(name);
+        departed.add(name);
+        tick(0);
+    }
+
+    /** Every node hears every member's state and tag, then time passes by {@code millis}. */
+    private void tick(long millis) {
+        now += millis;
+        for (int round = 0; round < 3; round++) { // progress published in one round is heard in the next
+            for (Map.Entry<String, RecoveryCoordinator> e : nodes.entrySet()) {
+                for (Map.Entry<String, Long> m : lives.entrySet()) {
+                    Progress p = tags.get(m.getKey());
+                    e.getValue().onMember(m.getKey(), m.getValue(), true, p == null ? null : p.encode(), now);
+                }
+                departed.forEach(d -> e.getValue().onMember(d, 1L, false, null, now));
+                for (RecoveryAction a : e.getValue().onTick(now)) {
+                    apply(e.getKey(), a);
+                }
+            }
+        }
+    }
+
+    private void apply(String node, RecoveryAction a) {
+        if (a instanceof RecoveryAction.StartSync s) {
+            started.add(s.task());
+        } else if (a instanceof RecoveryAction.PublishProgress p) {
+            tags.put(node, p.progress());
+        } else if (a instanceof RecoveryAction.EpochStarted e) {
+            epochs.put(node, e);
+        }
+    }
+
+    /** Finishes every exchange started so far, successfully, at the node that started it. */
+    private void finishAll() {
+        finishAllBut(null);
+    }
+
+    private void finishAllBut(SyncTask kept) {
+        while (started.stream().anyMatch(t -> !t.equals(kept))) {
+            List<SyncTask> batch = new ArrayList<>(started);
+            batch.removeIf(t -> t.equals(kept));
+            started.removeAll(batch);
+            everStarted.addAll(batch);
+            for (SyncTask t : batch) {
+                for (Map.Entry<String, RecoveryCoordinator> e : nodes.entrySet()) {
+                    e.getValue().onSyncFinished(t, true, now).forEach(a -> apply(e.getKey(), a));
+                }
+            }
+            tick(0);
+        }
+    }
+
+    @Test
+    void nodes_with_the_same_view_name_the_same_epoch_and_ownership() {
+        start("a", "b", "c", "d", "e");
+        tick(1_000);
+        assertEquals(5, epochs.size());
+        Set<String> names = new HashSet<>();
+        epochs.values().forEach(e -> names.add(e.epoch()));
+        assertEquals(1, names.size());
+        for (int p = 0; p < 32; p++) {
+            List<String> owners = epochs.get("a").ownership().owners(p);
+            for (RecoveryAction.EpochStarted e : epochs.values()) {
+                assertEquals(owners, e.ownership().owners(p));
+            }
+        }
+    }
+
+    @Test
+    void no_epoch_until_the_view_has_been_stable() {
+        start("a", "b", "c");
+        tick(500);
+        assertTrue(epochs.isEmpty());
+        lives.put("d", 1L);
+        nodes.put("d", new RecoveryCoordinator("d", SETTINGS, null));
+        tick(0);
+        tick(600); // d's arrival restarted the wait
+        assertTrue(epochs.isEmpty());
+        tick(1_000);
+        assertEquals(4, epochs.size());
+    }
+
+    @Test
+    void every_pair_of_owners_is_synced_once_then_the_epoch_is_complete_everywhere() {
+        start("a", "b", "c", "d", "e");
+        tick(1_000);
+        assertFalse(nodes.get("a").completeEverywhere());
+        finishAll();
+        List<SyncTask> all = everStarted;
+        for (RecoveryCoordinator c : nodes.values()) {
+            assertTrue(c.completeEverywhere(), c.status().toString());
+            assertEquals(0, c.status().partitionsPending());
+        }
+        // 32 partitions x 3 owners: 3 pairs each, every pair covered by one of its two ends.
+        Set<String> pairs = new HashSet<>();
+        for (int p = 0; p < 32; p++) {
+            List<String> owners = epochs.get("a").ownership().owners(p);
+            for (int i = 0; i < 3; i++) {
+                for (int j = i + 1; j < 3; j++) {
+                    pairs.add(p + ":" + owners.get(i) + ":" + owners.get(j));
+                }
+            }
+        }
+        assertEquals(96, pairs.size());
+        assertTrue(all.size() >= 96, "tasks: " + all.size());
+    }
+
+    @Test
+    void a_departure_makes_the_new_owners_pull_from_the_survivors_only() {
+        start("a", "b", "c", "d", "e");
+        tick(1_000);
+        finishAll();
+        depart("e");
+        tick(1_000);
+        for (SyncTask t : started) {
+            assertFalse(t.peer().equals("e"), "nobody syncs with the departed: " + t);
+        }
+        RecoveryAction.EpochStarted a = epochs.get("a");
+        a.task().gained().forEach((p, sources) -> assertFalse(sources.contains("e")));
+        finishAll();
+        nodes.values().forEach(c -> assertTrue(c.completeEverywhere(), c.status().toString()));
+    }
+
+    @Test
+    void a_restarted_member_gains_everything_it_owns() {
+        start("a", "b", "c", "d");
+        tick(1_000);
+        finishAll();
+        lives.put("b", 2L);
+        nodes.put("b", new RecoveryCoordinator("b", SETTINGS, Map.of("a", 1L, "b", 1L, "c", 1L, "d", 1L)));
+        tick(0);
+        tick(1_000);
+        RecoveryAction.EpochStarted b = epochs.get("b");
+        assertEquals(b.owned(), b.task().gained().keySet());
+        assertTrue(started.stream().anyMatch(t -> t.peer().equals("b")) || !b.owned().isEmpty());
+        finishAll();
+        nodes.values().forEach(c -> assertTrue(c.completeEverywhere(), c.status().toString()));
+    }
+
+    @Test
+    void failed_exchanges_are_retried_then_reported() {
+        start("a", "b", "c");
+        tick(1_000);
+        SyncTask t = started.get(0);
+        for (int attempt = 0; attempt < SETTINGS.maxAttempts(); attempt++) {
+            finishAllBut(t);
+            assertTrue(started.removeIf(t::equals), "attempt " + attempt + " was started");
+            nodes.values().forEach(c -> c.onSyncFinished(t, false, now));
+            tick(500);
+        }
+        assertFalse(started.contains(t), "no attempt beyond the limit");
+        finishAll();
+        int failed = nodes.values().stream().mapToInt(c -> c.status().local().failed()).sum();
+        assertTrue(failed >= 1);
+        nodes.values().forEach(c -> assertFalse(c.completeEverywhere()));
+    }
+
+    @Test
+    void progress_tags_parse_and_reject_garbage() {
+        assertEquals(new Progress("ab12", 3, 1), Progress.parse("ab12:3:1"));
+        assertNull(Progress.parse("ab12:3"));
+        assertNull(Progress.parse("ab12:x:1"));
+        assertNull(Progress.parse(":1:1"));
+        assertNull(Progress.parse("ab:-1:0"));
+    }
+}
