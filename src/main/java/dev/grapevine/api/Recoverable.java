@@ -39,8 +39,9 @@ public interface Recoverable {
     Set<Integer> partitions();
 
     /**
-     * Deletes a partition this node no longer owns. Called only once every current owner has
-     * exchanged it with this node, and every live member reports the epoch's recovery complete.
+     * Deletes the entries of a partition this node no longer owns that still have the given
+     * digests: those every current owner has received. Entries changed since (a late write) stay,
+     * for the next hand-off. Called only when every live member reports the epoch's recovery complete.
      */
-    void drop(int partition);
+    void drop(int partition, java.util.Map<String, Long> delivered);
 }

@@ -168,9 +168,15 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             p.replyTo().tell(new WriteResult(p.key(), 0, error));
             return this;
         }
+        int partition = map.partitionOf(p.key());
+        if (map.owners(partition).size() < settings.writeQuorum()) {
+            metrics.writesFailed.increment();
+            p.replyTo().tell(new WriteResult(p.key(), 0, "only " + map.owners(partition).size() + " owners are live for this key; "
+                    + "the write quorum is " + settings.writeQuorum()));
+            return this;
+        }
         long ts = hlc.now(System.currentTimeMillis());
         KvRecord record = p.value() == null ? KvRecord.delete(ts, self) : KvRecord.put(ts, self, p.value());
-        int partition = map.partitionOf(p.key());
         KvRequest.Write w = new KvRequest.Write(this, nextId++, p.key(), partition, record, map.owners(partition),
                 settings.writeQuorum(), p.replyTo(), null);
         start(w);
@@ -195,12 +201,20 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         }
         metrics.reads.increment();
         int partition = map.partitionOf(key);
+        if (!allReplicas && map.owners(partition).size() < settings.readQuorum()) {
+            metrics.readsFailed.increment();
+            replyTo.tell(new ReadResult(key, null, 0, "only " + map.owners(partition).size() + " owners are live for this key; "
+                    + "the read quorum is " + settings.readQuorum()));
+            return this;
+        }
         KvRequest.Read r = new KvRequest.Read(this, nextId++, key, partition, map.owners(partition),
                 allReplicas ? map.owners(partition).size() : settings.readQuorum(), replyTo, replicasTo);
         start(r);
         for (String owner : r.owners()) {
             if (owner.equals(self)) {
-                r.onReply(self, store.get(partition, key));
+                KvRecord mine = store.get(partition, key);
+                observe(mine);
+                r.onReply(self, mine);
             } else {
                 peer(owner).ifPresent(p -> p.tell(new KvMessage.ReplicaRead(r.id(), partition, key, selfRef)));
             }
@@ -276,7 +290,23 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             getContext().getLog().warn("ignored a bad read reply from {}: {}", r.node(), e.getMessage());
             return this;
         }
+        observe(record);
         return withRequest(r.id(), q -> q.onReply(r.node(), record));
+    }
+
+    /**
+     * A later write through this node must stamp above what it has read, so causal order survives
+     * clocks that differ between nodes. A version stamped too far ahead is read but not followed.
+     */
+    private void observe(KvRecord record) {
+        if (record == null) {
+            return;
+        }
+        try {
+            hlc.observe(record.hlc(), System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            getContext().getLog().warn("a version of {} is stamped too far ahead: {}", record.writer(), e.getMessage());
+        }
     }
 
     private Behavior<Command> withRequest(long id, java.util.function.Consumer<KvRequest> step) {
@@ -290,22 +320,25 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     // ---------------------------------------------------------------- replica
 
     private Behavior<Command> onReplicaWrite(KvMessage.ReplicaWrite w) {
-        KvRecord record;
         try {
-            record = KvRecord.decode(w.record());
+            KvRecord record = KvRecord.decode(w.record());
             hlc.observe(record.hlc(), System.currentTimeMillis());
+            store.apply(w.partition(), w.key(), record);
         } catch (IllegalArgumentException e) {
-            getContext().getLog().warn("refused a write of {} from {}: {}", w.key(), w.replyTo().path().address(), e.getMessage());
+            getContext().getLog().warn("refused a write of {}: {}", w.key(), e.getMessage());
             return this; // no ack: the coordinator counts it as missing
         }
-        store.apply(w.partition(), w.key(), record);
         commitThen(() -> w.replyTo().tell(new KvMessage.WriteAck(w.id(), self)));
         return this;
     }
 
     private Behavior<Command> onReplicaRead(KvMessage.ReplicaRead r) {
-        KvRecord record = store.get(r.partition(), r.key());
-        r.replyTo().tell(new KvMessage.ReadReply(r.id(), self, record == null ? null : record.encode()));
+        try {
+            KvRecord record = store.get(r.partition(), r.key());
+            r.replyTo().tell(new KvMessage.ReadReply(r.id(), self, record == null ? null : record.encode()));
+        } catch (IllegalArgumentException e) {
+            getContext().getLog().warn("refused a read of {}: {}", r.key(), e.getMessage()); // the coordinator times out
+        }
         return this;
     }
 

@@ -55,8 +55,8 @@ final class KvRecoverable implements Recoverable {
     }
 
     @Override
-    public void drop(int partition) {
-        store.drop(partition);
+    public void drop(int partition, java.util.Map<String, Long> delivered) {
+        store.removeIfUnchanged(partition, delivered);
         store.commit();
     }
 }

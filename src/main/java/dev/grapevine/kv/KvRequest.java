@@ -49,6 +49,14 @@ abstract sealed class KvRequest {
         if (key == null || key.isEmpty()) {
             return "the key is empty";
         }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "the key is not valid Unicode (a lone surrogate at index " + i + ")";
+            }
+        }
         int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         return bytes > KEY_BYTES_MAX ? "the key takes " + bytes + " bytes; the limit is " + KEY_BYTES_MAX : null;
     }

@@ -29,8 +29,11 @@ public final class KvService implements AutoCloseable {
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
         this.store = KvStore.open(file, settings.hintsMax());
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
-        this.actor = system.systemActorOf(KvActor.create(grapevine.name(), store, settings, metrics, grapevine::subscribeOwnership,
-                grapevine::subscribe), KvActor.NAME, Props.empty());
+        // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
+        this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
+                        KvActor.create(grapevine.name(), store, settings, metrics, grapevine::subscribeOwnership, grapevine::subscribe))
+                .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
+                        Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)), KvActor.NAME, Props.empty());
         system.getWhenTerminated().thenRun(store::close);
     }
 

@@ -144,6 +144,42 @@ public final class KvStore implements AutoCloseable {
     }
 
     /**
+     * Removes each key of {@code digests} whose record still has that digest (a newer write stays),
+     * then the partition's map if nothing is left in it. Returns how many were removed.
+     */
+    public int removeIfUnchanged(int partition, java.util.Map<String, Long> digests) {
+        checkPartition(partition);
+        int removed = 0;
+        partitionsLock.readLock().lock();
+        try {
+            MVMap<String, byte[]> map = writable(partition);
+            for (java.util.Map.Entry<String, Long> e : digests.entrySet()) {
+                long expected = e.getValue();
+                boolean[] gone = {false};
+                map.operate(e.getKey(), null, new MVMap.DecisionMaker<byte[]>() {
+                    @Override
+                    public MVMap.Decision decide(byte[] existing, byte[] provided) {
+                        gone[0] = existing != null && KvRecord.decode(existing).digest() == expected;
+                        return gone[0] ? MVMap.Decision.REMOVE : MVMap.Decision.ABORT;
+                    }
+
+                    @Override
+                    public void reset() {
+                        gone[0] = false;
+                    }
+                });
+                removed += gone[0] ? 1 : 0;
+            }
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+        if (count(partition) == 0) {
+            drop(partition);
+        }
+        return removed;
+    }
+
+    /**
      * Decides inside MVMap.operate, against the value actually in the map at that instant: the map
      * retries (calling {@link #reset()}) if another writer changed it meanwhile, so the outcome of
      * the last call to {@code decide} is the one that happened.

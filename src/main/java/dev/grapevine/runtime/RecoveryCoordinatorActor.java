@@ -85,10 +85,15 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     private final Map<Long, Integer> handOffExchanges = new HashMap<>();
     private HandOff handOff;
     private Epoch current;
-    private long nextExchange;
+    /** Random start: a restarted coordinator must not take a late answer meant for its previous life. */
+    private long nextExchange = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
 
-    /** One partition being handed to its owners before it is dropped here. */
-    private record HandOff(String epoch, int partition, int[] remaining, boolean[] failed) {
+    /**
+     * One partition being handed to its owners before it is dropped here: what each domain held when
+     * the hand-off began, which is what the exchanges deliver and what may then be dropped.
+     */
+    private record HandOff(String epoch, int partition, int[] remaining, boolean[] failed,
+                           Map<String, Map<String, Long>> delivered) {
     }
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian,
@@ -115,7 +120,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(MemberChanged.class, this::onMemberChanged)
-                .onMessageEquals(Tick.INSTANCE, () -> perform(core.onTick(nowMillis())))
+                .onMessageEquals(Tick.INSTANCE, () -> perform(core.onTick(nowMillis(), this::held)))
                 .onMessage(ExchangeFinished.class, this::onExchangeFinished)
                 .onMessage(SubscribeLiveView.class, s -> {
                     s.deliver().accept(view.snapshot());
@@ -142,6 +147,19 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
 
     private long nowMillis() {
         return (System.nanoTime() - node.originNanos()) / 1_000_000;
+    }
+
+    /** Partitions the registered domains hold data for; a domain that fails to say is logged and skipped. */
+    private Set<Integer> held() {
+        Set<Integer> held = new TreeSet<>();
+        node.domains().forEach((name, r) -> {
+            try {
+                held.addAll(r.partitions());
+            } catch (RuntimeException e) {
+                getContext().getLog().error("domain {} could not list its partitions: {}", name, e.toString());
+            }
+        });
+        return held;
     }
 
     private Behavior<Command> onMemberChanged(MemberChanged m) {
@@ -237,7 +255,15 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             return;
         }
         List<String> owners = next.getValue();
-        handOff = new HandOff(current.epoch(), next.getKey(), new int[] {owners.size()}, new boolean[1]);
+        Map<String, Map<String, Long>> delivered = new HashMap<>();
+        try {
+            node.domains().forEach((name, r) -> delivered.put(name, r.digests(next.getKey())));
+        } catch (RuntimeException e) {
+            getContext().getLog().error("hand-off of partition {} skipped: {}", next.getKey(), e.toString());
+            nextHandOff();
+            return;
+        }
+        handOff = new HandOff(current.epoch(), next.getKey(), new int[] {owners.size()}, new boolean[1], delivered);
         for (String owner : owners) {
             Address peer = addresses.get(owner);
             long id = nextExchange++;
@@ -259,7 +285,14 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
                 && core.handOffs(Set.of(h.partition())).containsKey(h.partition());
         if (!h.failed()[0] && stillSafe) {
             getContext().getLog().info("partition {} handed to its owners; dropped here", h.partition());
-            node.domains().values().forEach(r -> r.drop(h.partition()));
+            h.delivered().forEach((name, digests) -> {
+                Recoverable r = node.domains().get(name);
+                try {
+                    r.drop(h.partition(), digests);
+                } catch (RuntimeException e) {
+                    getContext().getLog().error("domain {} could not drop partition {}: {}", name, h.partition(), e.toString());
+                }
+            });
         }
         nextHandOff();
     }

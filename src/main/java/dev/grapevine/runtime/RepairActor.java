@@ -57,7 +57,11 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
     static final String NAME = "repair";
     static final int NODES_PER_REQUEST = 4096;
+    /** Keys per page of digests, and per pull by keys: with keys of up to 1 KiB, well under Artery's frame. */
+    static final int KEYS_PER_PAGE = 1024;
     private static final int TREE_CACHE_MAX = 32;
+    /** Deepest tree a peer may ask for: what {@link MerkleTree#depthFor} ever picks (64 Ki leaves, 1 MiB). */
+    private static final int DEPTH_MAX = 16;
 
     private final NodeContext node;
     private final TimerScheduler<Command> timers;
@@ -99,16 +103,19 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
                     }
                     return this;
                 })
-                .onMessage(RepairMessage.TreeRequest.class, this::onTreeRequest)
-                .onMessage(RepairMessage.Push.class, this::onPush)
-                .onMessage(RepairMessage.Pull.class, this::onPull)
+                .onMessage(RepairMessage.TreeRequest.class, m -> guarded(m, this::onTreeRequest))
+                .onMessage(RepairMessage.Push.class, m -> guarded(m, this::onPush))
+                .onMessage(RepairMessage.Pull.class, m -> guarded(m, this::onPull))
                 .onMessage(RepairMessage.TreeReply.class, r -> withSession(r.session(), s -> onTreeReply(s, r)))
                 .onMessage(RepairMessage.PushAck.class, r -> withSession(r.session(), s -> {
                     counters.entriesApplied += r.applied();
                     pushNext(s);
                 }))
                 .onMessage(RepairMessage.PullReply.class, r -> withSession(r.session(), s -> onPullReply(s, r)))
+                .onMessage(RepairMessage.DigestsReply.class, r -> withSession(r.session(), s -> onDigestsReply(s, r)))
+                .onMessage(RepairMessage.Digests.class, m -> guarded(m, this::onDigests))
                 .onMessage(RepairMessage.Refused.class, r -> withSession(r.session(), s -> fail(s, r.reason())))
+                .onSignal(org.apache.pekko.actor.typed.PreRestart.class, sig -> onPreRestart())
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
                     node.metrics().publish(NAME, counters.asMap());
                     return this;
@@ -126,9 +133,12 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         long id;
         String domain;
         MerkleSession merkle;
+        SortedMap<String, Long> localDigests;
         int[] leaves;
+        Map<String, Long> remoteDigests;
         List<RecoveryEntry> toPush;
         int pushed;
+        String[] toPull;
         String pullAfter;
 
         Session(Exchange exchange, ActorRef<RepairMessage> peer, ArrayDeque<String> domains) {
@@ -143,7 +153,20 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         ActorRef<RepairMessage> peer = resolver.resolveActorRef(path);
         Session s = new Session(e, peer, new ArrayDeque<>(node.domains().keySet()));
         counters.exchanges++;
-        nextDomain(s);
+        try {
+            nextDomain(s);
+        } catch (RuntimeException error) {
+            fail(s, "error in domain " + s.domain + ": " + error);
+        }
+        return this;
+    }
+
+    /** A failure of this actor must not leave the coordinator waiting: every exchange under way fails. */
+    private Behavior<Command> onPreRestart() {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            s.exchange.replyTo().tell(new ExchangeDone(s.exchange.id(), false, "the repair actor restarted"));
+        }
+        sessions.clear();
         return this;
     }
 
@@ -165,9 +188,12 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         s.id = nextSession++;
         s.domain = domain;
         s.merkle = new MerkleSession(tree, digests.size());
+        s.localDigests = digests;
         s.leaves = null;
+        s.remoteDigests = new HashMap<>();
         s.toPush = null;
         s.pushed = 0;
+        s.toPull = null;
         s.pullAfter = null;
         sessions.put(s.id, s);
         askHashes(s);
@@ -187,11 +213,54 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         } else if (s.merkle.inSync()) {
             counters.domainsInSync++;
             nextDomain(s);
-        } else {
-            s.leaves = s.merkle.everything() ? null : s.merkle.differingLeaves().stream().mapToInt(Integer::intValue).toArray();
-            s.toPush = node.domains().get(s.domain).entries(s.exchange.partition(), keyFilter(s.leaves, s.merkle.depth()));
+        } else if (s.merkle.everything()) {
+            // One side is empty: everything of the other travels, with no digests to compare first.
+            s.toPush = node.domains().get(s.domain).entries(s.exchange.partition(), k -> true);
             pushNext(s);
+        } else {
+            s.leaves = s.merkle.differingLeaves().stream().mapToInt(Integer::intValue).toArray();
+            askDigests(s, null);
         }
+    }
+
+    private void askDigests(Session s, String after) {
+        send(s, new RepairMessage.Digests(s.id, s.domain, s.exchange.partition(), s.merkle.depth(), s.leaves, after, self));
+    }
+
+    /**
+     * With the peer's key digests of the differing leaves in hand, only entries that differ travel:
+     * this node's where the peer lacks the key or holds another version, the peer's likewise.
+     */
+    private void onDigestsReply(Session s, RepairMessage.DigestsReply r) {
+        if (r.keys().length != r.digests().length) {
+            fail(s, r.keys().length + " keys but " + r.digests().length + " digests");
+            return;
+        }
+        for (int i = 0; i < r.keys().length; i++) {
+            counters.hashBytes += dev.grapevine.core.member.Utf8.length(r.keys()[i]) + 8L;
+            s.remoteDigests.put(r.keys()[i], r.digests()[i]);
+        }
+        if (r.resumeAfter() != null) {
+            askDigests(s, r.resumeAfter());
+            return;
+        }
+        Predicate<String> inLeaves = keyFilter(s.leaves, s.merkle.depth());
+        java.util.Set<String> push = new HashSet<>();
+        s.localDigests.forEach((k, d) -> {
+            if (inLeaves.test(k) && !d.equals(s.remoteDigests.get(k))) {
+                push.add(k);
+            }
+        });
+        List<String> pull = new ArrayList<>();
+        s.remoteDigests.forEach((k, d) -> {
+            if (!d.equals(s.localDigests.get(k))) {
+                pull.add(k);
+            }
+        });
+        java.util.Collections.sort(pull);
+        s.toPull = pull.toArray(new String[0]);
+        s.toPush = push.isEmpty() ? List.of() : node.domains().get(s.domain).entries(s.exchange.partition(), push::contains);
+        pushNext(s);
     }
 
     private void pushNext(Session s) {
@@ -213,7 +282,20 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     }
 
     private void pullNext(Session s) {
-        send(s, new RepairMessage.Pull(s.id, s.domain, s.exchange.partition(), s.merkle.depth(), s.leaves, s.pullAfter,
+        String[] keys = null;
+        if (!s.merkle.everything()) {
+            int from = 0;
+            if (s.pullAfter != null) {
+                from = java.util.Arrays.binarySearch(s.toPull, s.pullAfter);
+                from = from >= 0 ? from + 1 : -from - 1;
+            }
+            if (from >= s.toPull.length) {
+                nextDomain(s);
+                return;
+            }
+            keys = java.util.Arrays.copyOfRange(s.toPull, from, Math.min(s.toPull.length, from + KEYS_PER_PAGE));
+        }
+        send(s, new RepairMessage.Pull(s.id, s.domain, s.exchange.partition(), s.merkle.depth(), null, keys, null,
                 node.settings().recovery().chunkBytes(), self));
     }
 
@@ -225,12 +307,19 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         if (!r.entries().isEmpty()) {
             counters.entriesApplied += node.domains().get(s.domain).apply(s.exchange.partition(), r.entries());
         }
-        if (r.resumeAfter() != null) {
-            s.pullAfter = r.resumeAfter();
-            pullNext(s);
-        } else {
-            nextDomain(s);
+        if (s.merkle.everything()) {
+            if (r.resumeAfter() == null) {
+                nextDomain(s);
+                return;
+            }
+            send(s, new RepairMessage.Pull(s.id, s.domain, s.exchange.partition(), s.merkle.depth(), null, null,
+                    r.resumeAfter(), node.settings().recovery().chunkBytes(), self));
+            return;
         }
+        // By keys: continue after the last key this page covered (all of it, if the page was whole).
+        int from = s.pullAfter == null ? 0 : Math.abs(java.util.Arrays.binarySearch(s.toPull, s.pullAfter) + 1);
+        s.pullAfter = r.resumeAfter() != null ? r.resumeAfter() : s.toPull[Math.min(s.toPull.length, from + KEYS_PER_PAGE) - 1];
+        pullNext(s);
     }
 
     private void send(Session s, RepairMessage m) {
@@ -261,6 +350,16 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
     // ---------------------------------------------------------------- responder
 
+    /** A peer's malformed request (a null field, say) is logged and dropped; it never fails this actor. */
+    private <M extends RepairMessage> Behavior<Command> guarded(M m, java.util.function.Function<M, Behavior<Command>> handler) {
+        try {
+            return handler.apply(m);
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("dropped a malformed {}: {}", m.getClass().getSimpleName(), e.toString());
+            return this;
+        }
+    }
+
     private record TreeAndSize(MerkleTree tree, long entries) {
     }
 
@@ -270,7 +369,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
             r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
             return this;
         }
-        if (r.depth() < 0 || r.depth() > MerkleTree.DEPTH_MAX || r.nodes().length > NODES_PER_REQUEST) {
+        if (r.depth() < 0 || r.depth() > DEPTH_MAX || r.nodes().length > NODES_PER_REQUEST) {
             r.replyTo().tell(new RepairMessage.Refused(r.session(), "bad tree request: depth " + r.depth() + ", " + r.nodes().length + " nodes"));
             return this;
         }
@@ -308,7 +407,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         return this;
     }
 
-    private Behavior<Command> onPull(RepairMessage.Pull r) {
+    private Behavior<Command> onDigests(RepairMessage.Digests r) {
         Recoverable domain = node.domains().get(r.domain());
         if (domain == null) {
             r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
@@ -316,8 +415,42 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         }
         try {
             Predicate<String> inLeaves = keyFilter(r.leaves(), r.depth());
+            List<String> keys = new ArrayList<>();
+            List<Long> digests = new ArrayList<>();
+            String resume = null;
+            for (Map.Entry<String, Long> e : domain.digests(r.partition()).entrySet()) {
+                if ((r.afterKey() != null && e.getKey().compareTo(r.afterKey()) <= 0) || !inLeaves.test(e.getKey())) {
+                    continue;
+                }
+                if (keys.size() == KEYS_PER_PAGE) {
+                    resume = keys.get(keys.size() - 1);
+                    break;
+                }
+                keys.add(e.getKey());
+                digests.add(e.getValue());
+            }
+            r.replyTo().tell(new RepairMessage.DigestsReply(r.session(), keys.toArray(new String[0]),
+                    digests.stream().mapToLong(Long::longValue).toArray(), resume));
+        } catch (RuntimeException e) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "digests of " + r.domain() + "/" + r.partition() + " failed: " + e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPull(RepairMessage.Pull r) {
+        Recoverable domain = node.domains().get(r.domain());
+        if (r.keys() != null && r.keys().length > KEYS_PER_PAGE) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "a pull names " + r.keys().length + " keys; the limit is " + KEYS_PER_PAGE));
+            return this;
+        }
+        if (domain == null) {
+            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            return this;
+        }
+        try {
+            Predicate<String> selected = r.keys() != null ? new HashSet<>(List.of(r.keys()))::contains : keyFilter(r.leaves(), r.depth());
             String after = r.afterKey();
-            Predicate<String> wanted = after == null ? inLeaves : inLeaves.and(k -> k.compareTo(after) > 0);
+            Predicate<String> wanted = after == null ? selected : selected.and(k -> k.compareTo(after) > 0);
             List<RecoveryEntry> page = new ArrayList<>();
             int bytes = 0;
             String resume = null;

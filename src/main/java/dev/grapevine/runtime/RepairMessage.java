@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The messages of a Merkle exchange between two nodes' repair actors (CBOR over Artery, see
- * reference.conf). The initiator asks for tree hashes level by level, pushes its entries of the
- * differing leaves in chunks, then pulls the peer's in pages; each request has one reply, so at most
- * one chunk per exchange is in flight.
+ * reference.conf). The initiator asks for tree hashes level by level, then for the per-key digests of
+ * the differing leaves, pushes its entries the peer lacks or holds otherwise, and pulls the peer's
+ * likewise; each request has one reply, so at most one page per exchange is in flight.
  */
 public sealed interface RepairMessage extends RepairActor.Command {
 
@@ -31,12 +31,24 @@ public sealed interface RepairMessage extends RepairActor.Command {
     }
 
     /**
-     * The responder's entries in {@code leaves} of a tree of {@code depth} (all of the partition if
-     * {@code leaves} is null), in key order after {@code afterKey} (null: from the start), up to
-     * {@code maxBytes}.
+     * The responder's per-key digests in {@code leaves} of a tree of {@code depth}, in key order after
+     * {@code afterKey} (null: from the start), at most {@link RepairActor#KEYS_PER_PAGE} of them.
      */
-    record Pull(long session, String domain, int partition, int depth, int[] leaves, String afterKey, int maxBytes,
-                ActorRef<RepairMessage> replyTo) implements RepairMessage {
+    record Digests(long session, String domain, int partition, int depth, int[] leaves, String afterKey,
+                   ActorRef<RepairMessage> replyTo) implements RepairMessage {
+    }
+
+    /** @param resumeAfter the last key sent if more remain, else null */
+    record DigestsReply(long session, String[] keys, long[] digests, String resumeAfter) implements RepairMessage {
+    }
+
+    /**
+     * The responder's entries for {@code keys} (sorted), or in {@code leaves} of a tree of
+     * {@code depth} when {@code keys} is null (all of the partition if both are null), in key order
+     * after {@code afterKey} (null: from the start), up to {@code maxBytes}.
+     */
+    record Pull(long session, String domain, int partition, int depth, int[] leaves, String[] keys, String afterKey,
+                int maxBytes, ActorRef<RepairMessage> replyTo) implements RepairMessage {
     }
 
     /** @param resumeAfter the last key sent if more entries remain, else null */

@@ -203,4 +203,19 @@ class KvStoreTest {
             assertThrows(IllegalArgumentException.class, () -> store.hintsFor("a", -1));
         }
     }
+
+    @Test
+    void removeIfUnchangedKeepsWhatWasWrittenSince() {
+        try (KvStore store = KvStore.open(null, 10)) {
+            store.apply(3, "a", KvRecord.put(1, "w", new byte[] {1}));
+            store.apply(3, "b", KvRecord.put(1, "w", new byte[] {2}));
+            java.util.SortedMap<String, Long> delivered = store.digests(3);
+            store.apply(3, "b", KvRecord.put(2, "w", new byte[] {3})); // a late write, after the hand-off began
+            assertEquals(1, store.removeIfUnchanged(3, delivered));
+            assertNull(store.get(3, "a"));
+            assertEquals(2, store.get(3, "b").hlc());
+            assertEquals(1, store.removeIfUnchanged(3, store.digests(3)));
+            assertFalse(store.partitions().contains(3), "an emptied partition goes");
+        }
+    }
 }

@@ -29,7 +29,8 @@ final class LocalCluster implements AutoCloseable {
     static final String SYSTEM_NAME = "grapevine";
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
-    record Node(ActorSystem<Void> system, ActorRef<NodeGuardian.Command> guardian, Address address, NodeMetrics metrics) {
+    record Node(ActorSystem<Void> system, ActorRef<NodeGuardian.Command> guardian, Address address, NodeMetrics metrics,
+                java.util.Map<String, dev.grapevine.api.Recoverable> domains) {
         long metric(String name) {
             return metrics.snapshot().getOrDefault(name, 0L);
         }
@@ -55,7 +56,7 @@ final class LocalCluster implements AutoCloseable {
                 .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         GrapevineNode.Started started = GrapevineNode.start(system);
-        Node node = new Node(system, started.guardian(), GrapevineNode.endpoint(system), started.metrics());
+        Node node = new Node(system, started.guardian(), GrapevineNode.endpoint(system), started.metrics(), started.domains());
         nodes.add(node);
         return node;
     }

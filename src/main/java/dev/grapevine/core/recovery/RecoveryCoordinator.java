@@ -77,6 +77,8 @@ public final class RecoveryCoordinator {
     private final Set<SyncTask> running = new HashSet<>();
     private final Map<SyncTask, Integer> attempts = new HashMap<>();
     private final Map<SyncTask, Long> retryAtMillis = new HashMap<>();
+    /** "partition:peer" of this epoch's exchanges that gave up; a routine success clears one. */
+    private final Set<String> failedPairs = new HashSet<>();
     private int pending;
     private int failed;
     private long syncsDone;
@@ -141,15 +143,26 @@ public final class RecoveryCoordinator {
         }
     }
 
-    /** Advances time: may start an epoch, start exchanges, and publish progress. */
+    /** Advances time, for a node whose domains hold no partition it does not own. */
     public List<RecoveryAction> onTick(long nowMillis) {
+        return onTick(nowMillis, Set::of);
+    }
+
+    /**
+     * Advances time: may start an epoch, start exchanges, and publish progress.
+     *
+     * @param held the partitions this node's domains hold data for; asked only when an epoch or an
+     *             anti-entropy round starts (those it no longer owns are pushed to their owners)
+     */
+    public List<RecoveryAction> onTick(long nowMillis, java.util.function.Supplier<Set<Integer>> held) {
         List<RecoveryAction> out = new ArrayList<>();
         if (live.containsKey(self) && !live.equals(epochLives) && nowMillis - lastChangeMillis >= settings.stableAfterMillis()) {
-            startEpoch(nowMillis, out);
+            startEpoch(nowMillis, held.get(), out);
         }
         if (epoch != null && nowMillis >= nextRoutineMillis) {
             nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
-            for (SyncTask t : tasksFor(epoch, true)) {
+            announcedComplete = null; // a complete epoch is announced again: hand-offs left over get another go
+            for (SyncTask t : tasksFor(epoch, true, held.get())) {
                 if (!queue.contains(t) && !running.contains(t)) {
                     queue.add(t);
                 }
@@ -181,8 +194,13 @@ public final class RecoveryCoordinator {
         if (ok) {
             syncsDone++;
             attempts.remove(task);
-            if (counts) {
-                pending--;
+            boolean repaired = task.routine() && task.epoch().equals(epoch) && failedPairs.remove(pairOf(task));
+            if (counts || repaired) {
+                if (counts) {
+                    pending--;
+                } else {
+                    failed--; // anti-entropy did what the epoch's exchange gave up on
+                }
                 if (pending == 0 && failed == 0) {
                     out.add(new RecoveryAction.SaveEpoch(epochLives));
                 }
@@ -200,13 +218,18 @@ public final class RecoveryCoordinator {
         if (counts) {
             pending--;
             failed++;
+            failedPairs.add(pairOf(task));
         }
         return out;
     }
 
     // ---------------------------------------------------------------- epochs
 
-    private void startEpoch(long nowMillis, List<RecoveryAction> out) {
+    private static String pairOf(SyncTask t) {
+        return t.partition() + ":" + t.peer();
+    }
+
+    private void startEpoch(long nowMillis, Set<Integer> held, List<RecoveryAction> out) {
         Map<String, Long> lives = Map.copyOf(live);
         Ownership next = new Ownership(lives.keySet(), settings.partitions(), settings.replicationFactor());
         if (ownership != null) {
@@ -219,10 +242,11 @@ public final class RecoveryCoordinator {
         queue.clear();
         retryAtMillis.clear();
         attempts.clear();
-        List<SyncTask> work = tasksFor(epoch, false);
+        List<SyncTask> work = tasksFor(epoch, false, held);
         queue.addAll(work);
         pending = work.size();
         failed = 0;
+        failedPairs.clear();
         nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
 
         Set<Integer> owned = new TreeSet<>(next.partitionsOf(self));
@@ -258,12 +282,23 @@ public final class RecoveryCoordinator {
         return priorLives == null && member.equals(self) || before != null && !before.equals(epochLives.get(member));
     }
 
-    /** The exchanges this node starts in an epoch (see the class comment for who starts which). */
-    private List<SyncTask> tasksFor(String epochName, boolean routine) {
+    /**
+     * The exchanges this node starts in an epoch (see the class comment for who starts which), and
+     * one with each owner of every partition it holds but does not own: whatever this node knew of
+     * the past, what it holds reaches the owners before the epoch is complete.
+     */
+    private List<SyncTask> tasksFor(String epochName, boolean routine, Set<Integer> held) {
         List<SyncTask> tasks = new ArrayList<>();
+        for (int p : held) {
+            if (p >= 0 && p < ownership.partitions() && !ownership.owners(p).contains(self)) {
+                for (String owner : ownership.owners(p)) {
+                    tasks.add(new SyncTask(epochName, p, owner, routine));
+                }
+            }
+        }
         for (int p : ownership.partitionsOf(self)) {
             Set<String> peers = new LinkedHashSet<>(ownership.owners(p));
-            if (prior != null) {
+            if (prior != null && !routine) { // routine rounds keep to the owners: previous ones may have dropped it
                 for (String o : prior.owners(p)) {
                     if (epochLives.containsKey(o)) {
                         peers.add(o); // a previous owner still holds what a new owner lacks

@@ -26,6 +26,8 @@ class RecoveryCoordinatorTest {
     private final List<SyncTask> started = new ArrayList<>();
     private final Map<String, RecoveryAction.EpochStarted> epochs = new TreeMap<>();
     private final List<SyncTask> everStarted = new ArrayList<>();
+    private final Map<String, Set<Integer>> holding = new TreeMap<>();
+    private final Map<String, List<SyncTask>> startedBy = new TreeMap<>();
     private final Set<String> departed = new HashSet<>();
     private long now;
 
@@ -55,7 +57,8 @@ class RecoveryCoordinatorTest {
                     e.getValue().onMember(m.getKey(), m.getValue(), true, p == null ? null : p.encode(), now);
                 }
                 departed.forEach(d -> e.getValue().onMember(d, 1L, false, null, now));
-                for (RecoveryAction a : e.getValue().onTick(now)) {
+                Set<Integer> held = holding.getOrDefault(e.getKey(), Set.of());
+                for (RecoveryAction a : e.getValue().onTick(now, () -> held)) {
                     apply(e.getKey(), a);
                 }
             }
@@ -65,6 +68,7 @@ class RecoveryCoordinatorTest {
     private void apply(String node, RecoveryAction a) {
         if (a instanceof RecoveryAction.StartSync s) {
             started.add(s.task());
+            startedBy.computeIfAbsent(node, k -> new ArrayList<>()).add(s.task());
         } else if (a instanceof RecoveryAction.PublishProgress p) {
             tags.put(node, p.progress());
         } else if (a instanceof RecoveryAction.EpochStarted e) {
@@ -204,5 +208,62 @@ class RecoveryCoordinatorTest {
         assertNull(Progress.parse("ab12:x:1"));
         assertNull(Progress.parse(":1:1"));
         assertNull(Progress.parse("ab:-1:0"));
+    }
+
+    @Test
+    void holders_that_remember_nothing_still_push_what_they_hold_to_new_owners() {
+        start("a", "b", "c");
+        Set<Integer> all = new java.util.TreeSet<>();
+        for (int p = 0; p < 32; p++) {
+            all.add(p);
+        }
+        for (String n : List.of("a", "b", "c")) {
+            holding.put(n, all); // RF 3 of 3: each holds everything
+        }
+        tick(1_000);
+        finishAll();
+        for (String n : List.of("d", "e", "f")) {
+            lives.put(n, 1L);
+            nodes.put(n, new RecoveryCoordinator(n, SETTINGS, null));
+        }
+        startedBy.clear();
+        tick(0);
+        tick(1_000);
+        assertFalse(nodes.get("a").completeEverywhere(), "not complete before the holders pushed");
+        finishAll();
+        RecoveryAction.EpochStarted view = epochs.get("a");
+        for (int p = 0; p < 32; p++) {
+            for (String holder : List.of("a", "b", "c")) {
+                if (view.ownership().owners(p).contains(holder)) {
+                    continue;
+                }
+                for (String owner : view.ownership().owners(p)) {
+                    int partition = p;
+                    assertTrue(startedBy.getOrDefault(holder, List.of()).stream()
+                                    .anyMatch(t -> t.partition() == partition && t.peer().equals(owner)),
+                            holder + " pushes partition " + p + " to " + owner);
+                }
+            }
+        }
+        nodes.values().forEach(c -> assertTrue(c.completeEverywhere(), c.status().toString()));
+    }
+
+    @Test
+    void a_routine_success_clears_a_failure_of_the_epoch() {
+        start("a", "b", "c");
+        tick(1_000);
+        SyncTask t = started.get(0);
+        for (int attempt = 0; attempt < SETTINGS.maxAttempts(); attempt++) {
+            finishAllBut(t);
+            started.removeIf(t::equals);
+            nodes.values().forEach(c -> c.onSyncFinished(t, false, now));
+            tick(500);
+        }
+        finishAll();
+        nodes.values().forEach(c -> assertFalse(c.completeEverywhere()));
+        nodes.values().forEach(c -> c.repairNow(now));
+        tick(0);
+        finishAll();
+        nodes.values().forEach(c -> assertTrue(c.completeEverywhere(), c.status().toString()));
     }
 }

@@ -1,0 +1,133 @@
+package dev.grapevine.runtime;
+
+import dev.grapevine.api.Recoverable;
+import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.recovery.RecoveryCoordinator;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two nodes own every partition; one lacks some entries and holds older versions of others. The
+ * first epoch's exchanges must leave both with the newest of everything, moving only the entries
+ * that differ: a missing entry once, a differing one in both directions (digests do not say which
+ * side is newer).
+ */
+class RepairExchangeTest {
+
+    /** A domain of key to version, last-version-wins; the value is the version's 8 bytes. */
+    static final class VersionDomain implements Recoverable {
+        final ConcurrentSkipListMap<String, Long> versions = new ConcurrentSkipListMap<>();
+        private final int partitions;
+
+        VersionDomain(int partitions) {
+            this.partitions = partitions;
+        }
+
+        private int partitionOf(String key) {
+            return dev.grapevine.core.recovery.Ownership.partitionOf(key, partitions);
+        }
+
+        @Override
+        public SortedMap<String, Long> digests(int partition) {
+            SortedMap<String, Long> out = new TreeMap<>();
+            versions.forEach((k, v) -> {
+                if (partitionOf(k) == partition) {
+                    out.put(k, v * 0x9E3779B97F4A7C15L);
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public List<RecoveryEntry> entries(int partition, Predicate<String> keys) {
+            List<RecoveryEntry> out = new ArrayList<>();
+            versions.forEach((k, v) -> {
+                if (partitionOf(k) == partition && keys.test(k)) {
+                    out.add(new RecoveryEntry(k, ByteBuffer.allocate(8).putLong(v).array()));
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public int apply(int partition, List<RecoveryEntry> entries) {
+            int changed = 0;
+            for (RecoveryEntry e : entries) {
+                long v = ByteBuffer.wrap(e.value()).getLong();
+                Long before = versions.get(e.key());
+                if (before == null || before < v) {
+                    versions.put(e.key(), v);
+                    changed++;
+                }
+            }
+            return changed;
+        }
+
+        @Override
+        public Set<Integer> partitions() {
+            Set<Integer> held = new java.util.TreeSet<>();
+            versions.keySet().forEach(k -> held.add(partitionOf(k)));
+            return held;
+        }
+
+        @Override
+        public void drop(int partition, java.util.Map<String, Long> delivered) {
+            delivered.forEach((k, d) -> versions.computeIfPresent(k, (key, v) -> v * 0x9E3779B97F4A7C15L == d ? null : v));
+        }
+    }
+
+    private static RecoveryCoordinator.Status status(LocalCluster.Node n) throws Exception {
+        return AskPattern.<NodeGuardian.Command, RecoveryCoordinator.Status>ask(n.guardian(),
+                r -> new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(r)), Duration.ofSeconds(5),
+                n.system().scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void onlyDifferingEntriesTravel() {
+        String config = "grapevine.recovery { partitions = 8, replication-factor = 2, stable-after = 300ms }";
+        try (LocalCluster cluster = new LocalCluster()) {
+            VersionDomain onA = new VersionDomain(8);
+            VersionDomain onB = new VersionDomain(8);
+            for (int i = 0; i < 2_000; i++) {
+                onA.versions.put("key-" + i, 1L);
+                if (i % 200 != 0) {
+                    onB.versions.put("key-" + i, i % 300 == 1 ? 0L : 1L); // 10 missing on b, 7 older on b
+                }
+            }
+            LocalCluster.Node a = cluster.start("a", List.of(), config);
+            a.domains().put("versions", onA);
+            LocalCluster.Node b = cluster.start("b", List.of(a.address()), config);
+            b.domains().put("versions", onB);
+            LocalCluster.awaitStatus(a, "b", MemberStatus.ALIVE, Duration.ofSeconds(20));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                RecoveryCoordinator.Status sa = status(a);
+                assertEquals(2, sa.members());
+                assertEquals(true, sa.completeEverywhere(), sa.toString());
+                assertEquals(true, status(b).completeEverywhere());
+            });
+            assertEquals(onA.versions, onB.versions);
+            long moved = a.metric("repair_entries_sent") + a.metric("repair_entries_received")
+                    + b.metric("repair_entries_sent") + b.metric("repair_entries_received");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.metric("repair_entries_applied")
+                    + b.metric("repair_entries_applied") == 17);
+            // 10 missing travel once; 7 differing travel both ways (the older copy is refused).
+            assertEquals(10 + 2 * 7, a.metric("repair_entries_sent") + a.metric("repair_entries_received")
+                    + b.metric("repair_entries_sent") + b.metric("repair_entries_received"), "moved " + moved);
+        }
+    }
+}
