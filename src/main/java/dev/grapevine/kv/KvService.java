@@ -27,6 +27,10 @@ public final class KvService implements AutoCloseable {
         this.system = system;
         this.settings = settings;
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
+        if (file == null) {
+            system.log().warn("grapevine.node.data-dir is not set: the key-value store keeps its data in memory, "
+                    + "and a crash of this node loses its copies (the other owners keep theirs)");
+        }
         this.store = KvStore.open(file, settings.hintsMax());
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.

@@ -153,6 +153,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     memberSubscribers.remove(u.subscriber());
                     eventSubscribers.remove(u.subscriber());
                     node.subscribers().liveViews.remove(u.subscriber());
+                    node.subscribers().ownership.remove(u.subscriber());
                     return this;
                 })
                 .onMessage(Emit.class, this::onEmit)
