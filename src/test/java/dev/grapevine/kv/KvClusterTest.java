@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.MemberStatus;
 import dev.grapevine.api.RecoveryStatus;
+import dev.grapevine.runtime.ArteryFaults;
 import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,6 +49,7 @@ class KvClusterTest {
                         + "grapevine.node.data-dir = \"" + dirs.resolve(name).toString().replace("\\", "/") + "\"\n"
                         + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n"
                         + "grapevine.profile = local\n"
+                        + ArteryFaults.TEST_MODE + "\n"
                         + "grapevine.recovery { partitions = 16, stable-after = 300ms, retry-after = 200ms }\n"
                         + "pekko.loglevel = WARNING\n"
                         + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
@@ -155,5 +157,51 @@ class KvClusterTest {
         assertTrue(r.record() == null || r.record().tombstone(), String.valueOf(r.record()));
         KvActor.WriteResult bad = get(a.kv().put("", new byte[0]));
         assertNotNull(bad.error());
+    }
+
+    private static void cut(List<Node> side, List<Node> other, boolean blackhole) {
+        for (Node x : side) {
+            for (Node y : other) {
+                ArteryFaults.cut(x.system(), "grapevine", dev.grapevine.core.member.Address.parse(y.grapevine().address()), blackhole);
+            }
+        }
+    }
+
+    private static Map<String, String> write(List<Node> via, String prefix, int count) {
+        Map<String, String> acked = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String key = prefix + i;
+            KvActor.WriteResult w = get(via.get(i % via.size()).kv().put(key, (prefix + "v" + i).getBytes(StandardCharsets.UTF_8)));
+            if (w.error() == null) {
+                acked.put(key, prefix + "v" + i);
+            }
+        }
+        return acked;
+    }
+
+    /** Both sides of a partition take writes (each re-forms its own epoch); after the heal, every acked write is there. */
+    @Test
+    void writes_on_both_sides_of_a_partition_survive_the_heal() {
+        Node a = start("a", null);
+        String seed = a.grapevine().address();
+        List<Node> all = List.of(a, start("b", seed), start("c", seed), start("d", seed), start("e", seed));
+        awaitComplete(all, 5);
+        Map<String, String> acked = new LinkedHashMap<>(write(all, "before-", 100));
+        List<Node> majority = all.subList(0, 3);
+        List<Node> minority = all.subList(3, 5);
+        cut(majority, minority, true);
+        awaitComplete(majority, 3);
+        awaitComplete(minority, 2);
+        acked.putAll(write(majority, "major-", 100));
+        acked.putAll(write(minority, "minor-", 100));
+        assertTrue(acked.size() >= 250, "acked " + acked.size());
+        cut(majority, minority, false);
+        awaitComplete(all, 5);
+        awaitReplicas(a, acked, 3);
+        for (Map.Entry<String, String> e : acked.entrySet()) {
+            KvActor.ReadResult r = get(all.get(Math.floorMod(e.getKey().hashCode(), 5)).kv().get(e.getKey()));
+            assertNotNull(r.record(), e.getKey());
+            assertEquals(e.getValue(), new String(r.record().value(), StandardCharsets.UTF_8), e.getKey());
+        }
     }
 }

@@ -137,4 +137,14 @@ final class FakeKvAgent implements AutoCloseable {
         server.stop(0);
         threads.shutdownNow();
     }
+
+    /** Runs {@code grapevine kv ARGS --http <this agent>} in-process. */
+    CliRun kv(String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "kv";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--http";
+        all[args.length + 2] = http();
+        return CliRun.of(all);
+    }
 }

@@ -33,12 +33,7 @@ class KvBulkCommandsTest {
     }
 
     private CliRun kv(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "kv";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "--http";
-        all[args.length + 2] = agent.http();
-        return CliRun.of(all);
+        return agent.kv(args);
     }
 
     private static void assertCounts(JsonNode json, String... nameValue) {

@@ -25,12 +25,7 @@ class KvCommandsTest {
     }
 
     private CliRun kv(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "kv";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "--http";
-        all[args.length + 2] = agent.http();
-        return CliRun.of(all);
+        return agent.kv(args);
     }
 
     @Test

@@ -5,14 +5,10 @@ import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.member.MemberStatus;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.remote.RARP;
-import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static dev.grapevine.runtime.LocalCluster.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,20 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PartitionTest {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final String TEST_MODE = "pekko.remote.artery.advanced.test-mode = on";
+    private static final String TEST_MODE = ArteryFaults.TEST_MODE;
 
     private static void cut(LocalCluster.Node from, LocalCluster.Node to, boolean blackhole) {
-        org.apache.pekko.actor.Address target = new org.apache.pekko.actor.Address("pekko", LocalCluster.SYSTEM_NAME,
-                to.address().host(), to.address().port());
-        ThrottlerTransportAdapter.ThrottleMode mode = blackhole
-                ? ThrottlerTransportAdapter.blackholeThrottleMode() : ThrottlerTransportAdapter.unthrottledThrottleMode();
-        try {
-            scala.concurrent.Future<Object> done = ((RARP) RARP.get(Adapter.toClassic(from.system()))).provider().transport()
-                    .managementCommand(new ThrottlerTransportAdapter.SetThrottle(target, ThrottlerTransportAdapter.bothDirection(), mode));
-            scala.concurrent.Await.result(done, scala.concurrent.duration.Duration.create(5, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            throw new AssertionError("could not change the network between " + from.address() + " and " + to.address(), e);
-        }
+        ArteryFaults.cut(from.system(), LocalCluster.SYSTEM_NAME, to.address(), blackhole);
     }
 
     private static void awaitStatus(LocalCluster.Node viewer, String name, MemberStatus status) {
