@@ -368,12 +368,16 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     // ---------------------------------------------------------------- hinted handoff
 
     private Behavior<Command> onReplayHints() {
+        long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
-            MemberStatus status = statuses.get(target);
-            if (status != MemberStatus.ALIVE || replaysInFlight.getOrDefault(target, 0) > 0 || target.equals(self)) {
+            if (replaysInFlight.getOrDefault(target, 0) > 0) {
                 continue;
             }
-            List<KvStore.Hint> batch = store.hintsFor(target, settings.hintReplayBatch());
+            List<KvStore.Hint> batch = new ArrayList<>(store.hintsFor(target, settings.hintReplayBatch()));
+            expire(batch, now);
+            if (batch.isEmpty() || statuses.get(target) != MemberStatus.ALIVE || target.equals(self)) {
+                continue;
+            }
             replaysInFlight.put(target, batch.size());
             for (KvStore.Hint h : batch) {
                 KvRequest.Write w = new KvRequest.Write(this, nextId++, h.key(), h.partition(), h.record(), List.of(target),
@@ -383,6 +387,27 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             }
         }
         return this;
+    }
+
+    /**
+     * Drops (and counts) the hints of {@code batch}, oldest first, written longer than
+     * {@code hint-window} ago: an owner away that long is repaired by anti-entropy, as in Cassandra.
+     */
+    private void expire(List<KvStore.Hint> batch, long nowMillis) {
+        List<KvStore.Hint> old = new ArrayList<>();
+        for (KvStore.Hint h : batch) {
+            if (nowMillis - Hlc.physicalMillis(h.record().hlc()) <= settings.hintWindow().toMillis()) {
+                break;
+            }
+            old.add(h);
+        }
+        if (!old.isEmpty()) {
+            store.removeHints(old);
+            batch.removeAll(old);
+            metrics.hintsExpired.add(old.size());
+            getContext().getLog().info("dropped {} hints for {} older than the hint window ({})", old.size(),
+                    old.get(0).target(), settings.hintWindow());
+        }
     }
 
     /** A replayed hint was acknowledged (or not): the hint goes only when its owner has it. */

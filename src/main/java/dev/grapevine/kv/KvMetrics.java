@@ -13,6 +13,7 @@ public final class KvMetrics {
     final LongAdder readRepairs = new LongAdder();
     final LongAdder hintsStored = new LongAdder();
     final LongAdder hintsReplayed = new LongAdder();
+    final LongAdder hintsExpired = new LongAdder();
 
     /** Counters by name, with the hint store's own figures. */
     public Map<String, Long> snapshot(KvStore store) {
@@ -24,6 +25,7 @@ public final class KvMetrics {
         m.put("kv_read_repairs", readRepairs.sum());
         m.put("kv_hints_stored", hintsStored.sum());
         m.put("kv_hints_replayed", hintsReplayed.sum());
+        m.put("kv_hints_expired", hintsExpired.sum());
         m.put("kv_hints_pending", (long) store.hintCount());
         m.put("kv_hints_dropped", store.hintsDropped());
         return m;

@@ -9,7 +9,7 @@ import java.time.Duration;
  * ({@code grapevine.recovery}): the store keeps each key on its partition's owners.
  */
 public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
-                         Duration hintReplayInterval, int hintReplayBatch, Duration maxClockAhead) {
+                         Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
 
     public KvSettings {
         if (writeQuorum < 1 || readQuorum < 1) {
@@ -20,8 +20,9 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
             throw new IllegalArgumentException("grapevine.kv: hints-max must be >= 0 and hint-replay-batch in 1..10000, but were "
                     + hintsMax + " and " + hintReplayBatch);
         }
-        if (requestTimeout.isZero() || requestTimeout.isNegative() || hintReplayInterval.isZero() || hintReplayInterval.isNegative()) {
-            throw new IllegalArgumentException("grapevine.kv: request-timeout and hint-replay-interval must be positive");
+        if (requestTimeout.isZero() || requestTimeout.isNegative() || hintReplayInterval.isZero() || hintReplayInterval.isNegative()
+                || hintWindow.isZero() || hintWindow.isNegative()) {
+            throw new IllegalArgumentException("grapevine.kv: request-timeout, hint-replay-interval and hint-window must be positive");
         }
     }
 
@@ -30,7 +31,7 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
         int replication = config.getInt("grapevine.recovery.replication-factor");
         KvSettings s = new KvSettings(kv.getBoolean("enabled"), kv.getInt("write-quorum"), kv.getInt("read-quorum"),
                 kv.getDuration("request-timeout"), kv.getInt("hints-max"), kv.getDuration("hint-replay-interval"),
-                kv.getInt("hint-replay-batch"), kv.getDuration("max-clock-ahead"));
+                kv.getInt("hint-replay-batch"), kv.getDuration("hint-window"), kv.getDuration("max-clock-ahead"));
         if (s.writeQuorum() > replication || s.readQuorum() > replication) {
             throw new IllegalArgumentException("grapevine.kv: write-quorum (" + s.writeQuorum() + ") and read-quorum ("
                     + s.readQuorum() + ") cannot exceed grapevine.recovery.replication-factor (" + replication + ")");

@@ -44,7 +44,11 @@ class KvClusterTest {
     }
 
     private Node start(String name, String seed) {
-        Config config = ConfigFactory.parseString(""
+        return start(name, seed, "");
+    }
+
+    private Node start(String name, String seed, String extra) {
+        Config config = ConfigFactory.parseString(extra + "\n"
                         + "grapevine.node.name = \"" + name + "\"\n"
                         + "grapevine.node.data-dir = \"" + dirs.resolve(name).toString().replace("\\", "/") + "\"\n"
                         + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n"
@@ -203,5 +207,26 @@ class KvClusterTest {
             assertNotNull(r.record(), e.getKey());
             assertEquals(e.getValue(), new String(r.record().value(), StandardCharsets.UTF_8), e.getKey());
         }
+    }
+
+    /** Hints for an owner that stays away longer than the hint window are dropped and counted, not kept for ever. */
+    @Test
+    void hints_older_than_the_window_are_dropped_and_counted() {
+        String shortWindow = "grapevine.kv { hint-window = 1ms, request-timeout = 300ms }";
+        Node a = start("a", null, shortWindow);
+        List<Node> nodes = List.of(a, start("b", a.grapevine().address(), shortWindow),
+                start("c", a.grapevine().address(), shortWindow));
+        awaitComplete(nodes, 3);
+        Node c = nodes.get(2);
+        c.system().terminate();
+        c.system().getWhenTerminated().toCompletableFuture().join();
+        for (int i = 0; i < 20; i++) {
+            assertNull(get(a.kv().put("k" + i, "v".getBytes(StandardCharsets.UTF_8))).error()); // a and b ack; c gets a hint
+        }
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertTrue(a.kv().metrics().get("kv_hints_stored") > 0, a.kv().metrics().toString());
+            assertEquals(a.kv().metrics().get("kv_hints_stored"), a.kv().metrics().get("kv_hints_expired"), a.kv().metrics().toString());
+            assertEquals(0L, a.kv().metrics().get("kv_hints_pending"));
+        });
     }
 }
