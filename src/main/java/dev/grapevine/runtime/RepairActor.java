@@ -172,9 +172,9 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
     private void nextDomain(Session s) {
         sessions.remove(s.id);
+        timers.cancel(s.id); // each domain's step runs under its own session id and timer
         String domain = s.domains.pollFirst();
         if (domain == null) {
-            timers.cancel(s.id);
             s.exchange.replyTo().tell(new ExchangeDone(s.exchange.id(), true, null));
             return;
         }
