@@ -184,12 +184,21 @@ public final class RecoveryCoordinator {
         }
     }
 
-    /** An exchange ended; a failed one is retried after {@code retryAfterMillis}, up to {@code maxAttempts}. */
+    /**
+     * An exchange ended; a failed one is retried after {@code retryAfterMillis}, up to
+     * {@code maxAttempts}. The next queued exchange starts at once, not at the next tick.
+     */
     public List<RecoveryAction> onSyncFinished(SyncTask task, boolean ok, long nowMillis) {
         List<RecoveryAction> out = new ArrayList<>();
         if (!running.remove(task)) {
             return out; // not one of ours, or already reported
         }
+        finish(task, ok, nowMillis, out);
+        startSyncs(nowMillis, out);
+        return out;
+    }
+
+    private void finish(SyncTask task, boolean ok, long nowMillis, List<RecoveryAction> out) {
         boolean counts = !task.routine() && task.epoch().equals(epoch);
         if (ok) {
             syncsDone++;
@@ -205,13 +214,13 @@ public final class RecoveryCoordinator {
                     out.add(new RecoveryAction.SaveEpoch(epochLives));
                 }
             }
-            return out;
+            return;
         }
         int tries = attempts.merge(task, 1, Integer::sum);
         if (tries < settings.maxAttempts() && task.epoch().equals(epoch)) {
             retryAtMillis.put(task, nowMillis + settings.retryAfterMillis());
             queue.addLast(task);
-            return out;
+            return;
         }
         syncsFailed++;
         attempts.remove(task);
@@ -220,7 +229,6 @@ public final class RecoveryCoordinator {
             failed++;
             failedPairs.add(pairOf(task));
         }
-        return out;
     }
 
     // ---------------------------------------------------------------- epochs
