@@ -153,7 +153,8 @@ public final class AgentCommand implements Callable<Integer> {
             fromFlags = fromFlags.withValue(f.getKey(), ConfigValueFactory.fromAnyRef(f.getValue()));
         }
         Config defaults = ConfigFactory.parseString(
-                "pekko.remote.artery.canonical { hostname = \"127.0.0.1\", port = 7946 }");
+                "pekko.remote.artery.canonical { hostname = \"127.0.0.1\", port = 7946 }")
+                .withFallback(dev.grapevine.runtime.GrapevineNode.ARTERY_TUNING);
         try {
             return fromFlags.withFallback(file).withFallback(defaults).withFallback(ConfigFactory.load()).resolve();
         } catch (ConfigException e) {
