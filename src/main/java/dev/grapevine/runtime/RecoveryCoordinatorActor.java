@@ -82,7 +82,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     private final Map<String, Address> addresses = new HashMap<>();
     private final Map<Long, SyncTask> running = new HashMap<>();
     private final ArrayDeque<Map.Entry<Integer, List<String>>> handOffs = new ArrayDeque<>();
-    private final Map<Long, Integer> handOffExchanges = new HashMap<>();
+    private final Set<Long> handOffExchanges = new java.util.HashSet<>();
     private HandOff handOff;
     private Epoch current;
     /** Random start: a restarted coordinator must not take a late answer meant for its previous life. */
@@ -92,8 +92,19 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
      * One partition being handed to its owners before it is dropped here: what each domain held when
      * the hand-off began, which is what the exchanges deliver and what may then be dropped.
      */
-    private record HandOff(String epoch, int partition, int[] remaining, boolean[] failed,
-                           Map<String, Map<String, Long>> delivered) {
+    private static final class HandOff {
+        final String epoch;
+        final int partition;
+        final Map<String, Map<String, Long>> delivered;
+        int remaining;
+        boolean failed;
+
+        HandOff(String epoch, int partition, int exchanges, Map<String, Map<String, Long>> delivered) {
+            this.epoch = epoch;
+            this.partition = partition;
+            this.remaining = exchanges;
+            this.delivered = delivered;
+        }
     }
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian,
@@ -223,10 +234,9 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             }
             return perform(core.onSyncFinished(task, done.ok(), nowMillis()));
         }
-        Integer owner = handOffExchanges.remove(done.id());
-        if (owner != null && handOff != null) {
-            handOff.failed()[0] |= !done.ok();
-            if (--handOff.remaining()[0] == 0) {
+        if (handOffExchanges.remove(done.id()) && handOff != null) {
+            handOff.failed |= !done.ok();
+            if (--handOff.remaining == 0) {
                 finishHandOff();
             }
         }
@@ -263,11 +273,11 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             nextHandOff();
             return;
         }
-        handOff = new HandOff(current.epoch(), next.getKey(), new int[] {owners.size()}, new boolean[1], delivered);
+        handOff = new HandOff(current.epoch(), next.getKey(), owners.size(), delivered);
         for (String owner : owners) {
             Address peer = addresses.get(owner);
             long id = nextExchange++;
-            handOffExchanges.put(id, next.getKey());
+            handOffExchanges.add(id);
             if (peer == null) {
                 getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + owner)));
             } else {
@@ -281,16 +291,16 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
 
     private void finishHandOff() {
         HandOff h = handOff;
-        boolean stillSafe = current != null && h.epoch().equals(current.epoch()) && core.completeEverywhere()
-                && core.handOffs(Set.of(h.partition())).containsKey(h.partition());
-        if (!h.failed()[0] && stillSafe) {
-            getContext().getLog().info("partition {} handed to its owners; dropped here", h.partition());
-            h.delivered().forEach((name, digests) -> {
+        boolean stillSafe = current != null && h.epoch.equals(current.epoch()) && core.completeEverywhere()
+                && core.handOffs(Set.of(h.partition)).containsKey(h.partition);
+        if (!h.failed && stillSafe) {
+            getContext().getLog().info("partition {} handed to its owners; dropped here", h.partition);
+            h.delivered.forEach((name, digests) -> {
                 Recoverable r = node.domains().get(name);
                 try {
-                    r.drop(h.partition(), digests);
+                    r.drop(h.partition, digests);
                 } catch (RuntimeException e) {
-                    getContext().getLog().error("domain {} could not drop partition {}: {}", name, h.partition(), e.toString());
+                    getContext().getLog().error("domain {} could not drop partition {}: {}", name, h.partition, e.toString());
                 }
             });
         }

@@ -123,11 +123,6 @@ public final class MerkleTree {
         return (1 << depth) - 1;
     }
 
-    /** The number of nodes, leaves included. */
-    public int nodeCount() {
-        return nodes.length;
-    }
-
     /** A depth that gives about two leaves per entry, so a damaged leaf rarely carries a sound entry along. */
     public static int depthFor(long entries) {
         int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, entries - 1));
