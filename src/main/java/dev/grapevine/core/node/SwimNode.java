@@ -138,6 +138,9 @@ public final class SwimNode {
             inner.clear();
             Effect.Tell next = signals.pollFirst();
             if (next == null) {
+                if (gossiper.flushNews(nowMillis, inner)) {
+                    continue;   // its sends and timers go out like any other effect
+                }
                 return;
             }
             switch (next.to()) {

@@ -104,15 +104,16 @@ class SwimNodeRefutationTest {
     }
 
     @Test
-    void leaveMakesSelfLeftAndQueuesTheLeave() {
+    void leaveMakesSelfLeftAndSendsTheLeaveAtOnce() {
         List<Effect> fx = step(out -> a.leave(2_000, out));
 
         assertAll(
                 () -> assertEquals(MemberStatus.LEFT, a.self().status()),
                 () -> assertEquals(MemberStatus.LEFT, a.member("A").status()),
                 () -> assertTrue(a.isLeaving()),
-                () -> assertFalse(a.isLeaveSent(), "queued, not yet sent"),
-                () -> assertEquals(1, a.broadcastsQueued()),
+                () -> assertTrue(a.isLeaveSent(), "news goes out in the step that made it"),
+                () -> assertEquals(MemberStatus.LEFT, rumorsAbout(rumorsSent(fx), "A").get(0).member().status()),
+                () -> assertEquals(1, a.broadcastsQueued(), "kept for the retransmits"),
                 () -> assertEquals(1, NodeHarness.scheduled(fx, Timer.Kind.GOSSIP_TICK).size()));
     }
 

@@ -55,6 +55,35 @@ class SwimNodeUserEventTest {
     }
 
     @Test
+    void newsGoesOutInTheStepThatMadeItNotAtTheNextTick() {
+        List<UserEvent> returned = new ArrayList<>();
+        List<Effect> fx = step(out -> returned.add(a.emit("deploy", new byte[] {1}, 1_000, out)));
+
+        assertTrue(rumorsSent(fx).contains(new Rumor.EventRumor(returned.get(0))), "sent at once");
+        assertEquals(1, a.broadcastsQueued(), "and kept for the retransmits at the ticks");
+    }
+
+    @Test
+    void heardNewsIsForwardedAtOnceButARepeatIsNot() {
+        UserEvent e = event("B", 7);
+
+        assertTrue(rumorsSent(hear(a, e, 1_000)).contains(new Rumor.EventRumor(e)), "forwarded on first hearing");
+        assertTrue(rumorsSent(hear(a, e, 1_500)).isEmpty(), "old news waits for the ticks");
+    }
+
+    @Test
+    void atMostOneEagerRoundPerGossipInterval() {
+        step(out -> a.emit("first", new byte[] {1}, 1_000, out));
+        long interval = a.settings().gossipIntervalMillis();
+
+        List<Effect> soon = step(out -> a.emit("second", new byte[] {2}, 1_000 + interval / 2, out));
+        List<Effect> later = step(out -> a.emit("third", new byte[] {3}, 1_000 + interval, out));
+
+        assertTrue(rumorsSent(soon).isEmpty(), "a burst of news waits for the tick");
+        assertTrue(rumorsSent(later).stream().anyMatch(r -> r instanceof Rumor.EventRumor ev && ev.event().name().equals("third")));
+    }
+
+    @Test
     void sameEventReceivedTwiceIsDeliveredOnce() {
         UserEvent e = event("B", 7);
 
