@@ -43,6 +43,12 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
     /** Time to copy this actor's figures into the node's metrics. */
     private enum PublishMetrics implements Command { INSTANCE }
 
+    /**
+     * The end of a step, as the core sees it: queued behind the signals already in the mailbox, so
+     * a burst of them (membership broadcasting several changes) settles once.
+     */
+    private enum SettleStep implements Command { INSTANCE }
+
     /** The little each replica component differs in, seen from its actor. */
     interface Core {
         void start(long nowMillis, Outbox out);
@@ -54,6 +60,14 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
         void onTimer(Timer timer, long nowMillis, Outbox out);
 
         Map<String, Long> gauges();
+
+        /** Whether the core has work for the end of the step ({@link Gossiper#flushNews}). */
+        default boolean wantsSettle() {
+            return false;
+        }
+
+        default void settle(long nowMillis, Outbox out) {
+        }
     }
 
     static Behavior<Command> failureDetector(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
@@ -80,6 +94,8 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                 public void onSignal(Signal s, long now, Outbox out) { g.onSignal(s, now, out); }
                 public void onTimer(Timer t, long now, Outbox out) { g.onTimer(t, now, out); }
                 public Map<String, Long> gauges() { return g.gauges(); }
+                public boolean wantsSettle() { return g.hasNews(); }
+                public void settle(long now, Outbox out) { g.flushNews(now, out); }
             };
         });
     }
@@ -96,6 +112,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
     private Core core;
+    private boolean settlePending;
 
     private ReplicaActor(ActorContext<Command> ctx, NodeContext node, ActorRef<NodeGuardian.Command> guardian,
                          TimerScheduler<Command> timers, Role role, Function<Counters, Core> newCore) {
@@ -126,6 +143,10 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                     support.publishMetrics(role, counters, core.gauges());
                     return this;
                 })
+                .onMessageEquals(SettleStep.INSTANCE, () -> {
+                    settlePending = false;
+                    return step(() -> core.settle(support.nowMillis(), support.outbox));
+                })
                 .onMessageEquals(Reset.INSTANCE, () -> {
                     timers.cancelAll();
                     begin();
@@ -146,6 +167,10 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
     private Behavior<Command> step(Runnable action) {
         action.run();
         support.perform(this::unexpected);
+        if (!settlePending && core.wantsSettle()) {
+            settlePending = true;
+            getContext().getSelf().tell(SettleStep.INSTANCE);
+        }
         return this;
     }
 

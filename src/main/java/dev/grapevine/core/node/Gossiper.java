@@ -125,14 +125,19 @@ public final class Gossiper {
         round(nowMillis, out);
     }
 
+    /** Whether this step queued news that {@link #flushNews} would send. */
+    public boolean hasNews() {
+        return newsPending;
+    }
+
     /**
      * Called once a step has settled: if it queued news, one gossip round now instead of at the next
      * tick, so a rumor crosses the cluster at network speed (about log N hops) rather than one tick
      * per hop (0 to 200 ms each at the LAN interval). Only rumors this node had not heard before are
      * news, so each node forwards a rumor eagerly at most once; the transmit limit still bounds the
      * total, and the ticks carry the retransmits. At most one such round per gossip interval: a burst
-     * of news costs at most twice the tick rate of messages. Returns whether it was due (its effects
-     * are in {@code out}).
+     * of news costs at most twice the tick rate of messages. Returns whether it ran a round (its
+     * effects are in {@code out}); either way the news is no longer pending.
      */
     public boolean flushNews(long nowMillis, Outbox out) {
         if (!newsPending) {
