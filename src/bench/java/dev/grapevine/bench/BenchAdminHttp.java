@@ -25,11 +25,13 @@ import java.util.concurrent.Executors;
 
 /**
  * The bench's view into a Pekko Cluster node, shaped like a Grapevine agent's admin API so that
- * bin/bench polls all systems the same way:
+ * the harness reads all systems the same way:
  * <pre>
  *   GET  /members       {"self":N,"members":[{"name","address","status","member_status","reachable"}]}
  *   POST /event/{name}  publishes name to the DistributedPubSub topic "events"; {"published","sent_ms"}
- *   GET  /events        {"events":[{"name","received_ms"}],"dropped":D}, times from currentTimeMillis
+ *   GET  /log?from=K    {"next":K2,"entries":[{"seq","kind","name","ms"}],"dropped":D}: the node's record from
+ *                       position K; kind is "event" or a verdict (up, unreachable, reachable, down, removed);
+ *                       ms from currentTimeMillis when the node's actor saw it
  * </pre>
  * {@code status} folds reachability into Pekko's member status, the way SWIM's statuses do: "removed"
  * (seen removed, no longer a member), else "unreachable" when this node's failure detector (or one it
@@ -54,9 +56,7 @@ final class BenchAdminHttp {
         server = HttpServer.create(new InetSocketAddress(at.getHostString(), at.getPort()), 16);
         server.setExecutor(Executors.newFixedThreadPool(2));   // polled by one script: two threads are plenty
         server.createContext("/members", ex -> answer(ex, "GET", () -> members()));
-        server.createContext("/events", ex -> answer(ex, "GET", () -> Map.of(
-                "events", record.events().stream().map(e -> Map.of("name", e.name(), "received_ms", e.receivedMs())).toList(),
-                "dropped", record.eventsDropped())));
+        server.createContext("/log", ex -> answer(ex, "GET", () -> log(ex.getRequestURI().getQuery())));
         server.createContext("/event/", ex -> answer(ex, "POST", () -> publish(ex.getRequestURI().getPath().substring("/event/".length()))));
         server.start();
     }
@@ -96,6 +96,15 @@ final class BenchAdminHttp {
     /** "WeaklyUp" → "weakly-up", "Up" → "up". */
     private static String statusName(Member m) {
         return m.status().toString().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
+    }
+
+    private Map<String, Object> log(String query) {
+        long from = 0;
+        if (query != null && query.startsWith("from=")) from = Long.parseLong(query.substring("from=".length()));
+        long next = record.nextSeq();
+        List<Map<String, Object>> entries = record.since(from).stream().map(e -> Map.<String, Object>of(
+                "seq", e.seq(), "kind", e.kind(), "name", e.name(), "ms", e.ms())).toList();
+        return Map.of("next", next, "entries", entries, "dropped", record.dropped());
     }
 
     private Map<String, Object> publish(String name) {

@@ -108,20 +108,27 @@ public final class PekkoClusterNode {
         return m.address().toString();
     }
 
-    /** Records removals (they vanish from cluster state) and every event published on the topic. */
+    /** Records every membership verdict and every event published on the topic, with local times. */
     static Behavior<Void> guardian(NodeRecord record) {
         return Behaviors.setup(ctx -> {
-            ActorRef<ClusterEvent.MemberRemoved> removals = ctx.spawn(Behaviors.receive(ClusterEvent.MemberRemoved.class)
-                    .onMessage(ClusterEvent.MemberRemoved.class, e -> {
-                        record.removed(e.member(), System.currentTimeMillis());
-                        return Behaviors.same();
-                    }).build(), "removals");
-            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
+            Cluster cluster = Cluster.get(ctx.getSystem());
+            ActorRef<ClusterEvent.MemberEvent> members = ctx.spawn(Behaviors.receive(ClusterEvent.MemberEvent.class)
+                    .onMessage(ClusterEvent.MemberUp.class, e -> log(record, "up", e.member()))
+                    .onMessage(ClusterEvent.MemberDowned.class, e -> log(record, "down", e.member()))
+                    .onMessage(ClusterEvent.MemberRemoved.class, e -> log(record, "removed", e.member()))
+                    .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+                    .build(), "members");
+            cluster.subscriptions().tell(Subscribe.create(members, ClusterEvent.MemberEvent.class));
+            ActorRef<ClusterEvent.ReachabilityEvent> reachability = ctx.spawn(Behaviors.receive(ClusterEvent.ReachabilityEvent.class)
+                    .onMessage(ClusterEvent.UnreachableMember.class, e -> log(record, "unreachable", e.member()))
+                    .onMessage(ClusterEvent.ReachableMember.class, e -> log(record, "reachable", e.member()))
+                    .build(), "reachability");
+            cluster.subscriptions().tell(Subscribe.create(reachability, ClusterEvent.ReachabilityEvent.class));
 
             // Event names are plain Strings: Pekko serializes them without any binding of ours.
             ActorRef<String> events = ctx.spawn(Behaviors.receive(String.class)
                     .onMessage(String.class, name -> {
-                        record.received(name, System.currentTimeMillis());
+                        record.add("event", name, System.currentTimeMillis());
                         return Behaviors.same();
                     }).build(), "events");
             DistributedPubSub.get(Adapter.toClassic(ctx.getSystem())).mediator().tell(
@@ -129,6 +136,11 @@ public final class PekkoClusterNode {
                     org.apache.pekko.actor.ActorRef.noSender());
             return Behaviors.empty();
         });
+    }
+
+    private static <T> Behavior<T> log(NodeRecord record, String verdict, Member m) {
+        record.add(verdict, nameOf(m), System.currentTimeMillis());
+        return Behaviors.same();
     }
 
     /** Command-line flags; a bad one stops the node with one line naming it. */

@@ -1,0 +1,217 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grapevine.bench.report.BenchReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs Grapevine, Serf and Pekko Cluster the same way, one system at a time, and prints one JSON
+ * object per (N, system). bin/bench starts it, inside a network namespace of its own when it can.
+ * For each N and system: bootstrap, events, idle cost, crash and rejoin, churn cost, false positives
+ * under loss and under pauses, in that order, on one cluster. docs/benchmarks.md explains each figure.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Grapevine beside Serf and Pekko Cluster: one JSON line per (N, system).")
+public final class Bench implements Callable<Integer> {
+    static final Set<String> SYSTEMS = Set.of("grapevine", "serf", "pekko");
+    static final Set<String> SCENARIOS = Set.of("events", "idle", "crash", "churn", "loss", "pause");
+
+    @Option(names = "--nodes", split = ",", description = "cluster sizes (default: 5,10,20; quick: 5)")
+    List<Integer> nodes;
+    @Option(names = "--systems", split = ",", description = "grapevine, serf, pekko (default: all three)")
+    List<String> systems = List.of("grapevine", "serf", "pekko");
+    @Option(names = "--scenarios", split = ",", description = "events, idle, crash, churn, loss, pause (default: all; quick: no churn, no pause)")
+    List<String> scenarios;
+    @Option(names = "--quick", description = "N = 5, 5 events, 10 s idle, 30 s at 10%% loss, no churn or pauses: under 5 minutes")
+    boolean quick;
+    @Option(names = "--events", description = "events sent (default 10; quick 5)")
+    Integer events;
+    @Option(names = "--event-interval-ms", defaultValue = "500")
+    long eventIntervalMs;
+    @Option(names = "--idle-s", description = "idle window (default 20; quick 10)")
+    Integer idleS;
+    @Option(names = "--churn-s", defaultValue = "60", description = "churn window")
+    long churnS;
+    @Option(names = "--churn-every-s", defaultValue = "20", description = "a kill and restart of node N this often")
+    long churnEveryS;
+    @Option(names = "--churn-down-s", defaultValue = "10", description = "how long node N stays down in each cycle")
+    long churnDownS;
+    @Option(names = "--fp-s", description = "window of each false-positive condition (default 300; quick 30)")
+    Integer fpS;
+    @Option(names = "--loss", split = ",", description = "packet loss conditions in percent (default 10,30; quick 10)")
+    List<Integer> loss;
+    @Option(names = "--pause-ms", defaultValue = "3000", description = "SIGSTOP length in the pause condition")
+    long pauseMs;
+    @Option(names = "--pause-every-ms", defaultValue = "10000")
+    long pauseEveryMs;
+    @Option(names = "--java-opts", defaultValue = "-Xms32m -Xmx128m -XX:+UseSerialGC", description = "JVM options of both JVM systems")
+    String javaOpts;
+    @Option(names = "--grapevine-kv", defaultValue = "false", description = "run Grapevine's key-value store too")
+    boolean grapevineKv;
+    @Option(names = "--pekko-pause", defaultValue = "2s", description = "Pekko's acceptable-heartbeat-pause (its default: 3s)")
+    String pekkoPause;
+    @Option(names = "--pekko-stable-after", defaultValue = "3s", description = "Pekko SBR stable-after (its default: 20s)")
+    String pekkoStableAfter;
+    @Option(names = "--root", defaultValue = ".", description = "the repository: target/ holds the jars")
+    Path root;
+    @Option(names = "--out", description = "also append each JSON line to this file")
+    Path out;
+    @Option(names = "--summary", description = "end with one JSON line of ratios (BenchReport --summary); quick mode does")
+    boolean summary;
+    @Option(names = "--logs", description = "keep the nodes' logs in this directory (default: a temporary one, deleted)")
+    Path logs;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<Integer> ns = nodes != null ? nodes : quick ? List.of(5) : List.of(5, 10, 20);
+        for (int n : ns) if (n < 3) throw usage("--nodes: need N >= 3 (a crash must leave a majority for Pekko's keep-majority), got " + n);
+        for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " (grapevine, serf, pekko)");
+        List<String> scen = scenarios != null ? scenarios
+                : quick ? List.of("events", "idle", "crash", "loss") : List.copyOf(List.of("events", "idle", "crash", "churn", "loss", "pause"));
+        for (String s : scen) if (!SCENARIOS.contains(s)) throw usage("--scenarios: unknown scenario " + s + " " + SCENARIOS);
+        boolean nft = Nft.available();
+        if (!nft && (scen.contains("loss"))) {
+            System.err.println("bench: nft is not usable here (needs root and nftables): no byte counts, no loss scenario");
+        }
+        Path workDir = logs != null ? Files.createDirectories(logs) : Files.createTempDirectory("grapevine-bench");
+        BenchSettings settings = new BenchSettings(root.toAbsolutePath().normalize(), workDir,
+                Arrays.asList(javaOpts.trim().split("\\s+")), grapevineKv, pekkoPause, pekkoStableAfter,
+                events != null ? events : quick ? 5 : 10, Duration.ofMillis(eventIntervalMs),
+                Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : 20),
+                Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
+                Duration.ofSeconds(fpS != null ? fpS : quick ? 30 : 300), loss != null ? loss : quick ? List.of(10) : List.of(10, 30),
+                Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft);
+        Path results = out != null ? out : workDir.resolve("results.jsonl");
+        int failures = 0;
+        try {
+            for (int n : ns) {
+                for (String system : systems) {
+                    ObjectNode line = runOne(system, n, scen, settings);
+                    if (line.has("error")) failures++;
+                    String json = Http.JSON.writeValueAsString(line);
+                    System.out.println(json);
+                    Files.writeString(results, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            }
+            if (summary || quick) {
+                System.setProperty("java.awt.headless", "true");
+                int rc = new CommandLine(new BenchReport()).execute("--summary", results.toString());
+                if (rc != 0) failures++;
+            }
+        } finally {
+            if (logs == null) deleteTree(workDir);
+            else System.err.println("bench: logs in " + workDir);
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static ObjectNode runOne(String system, int n, List<String> scen, BenchSettings s) {
+        ObjectNode r = Http.JSON.createObjectNode();
+        r.put("system", system);
+        r.put("nodes", n);
+        r.put("run", Instant.now().toString());
+        r.put("load_avg_1m_at_start", loadAverage());
+        // Random ports: a previous run's sockets may linger in TIME_WAIT.
+        Ports ports = new Ports(20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000 - n - 1));
+        SystemUnderTest sut = switch (system) {
+            case "grapevine" -> new GrapevineSystem(ports, s, s.workDir());
+            case "serf" -> new SerfSystem(ports);
+            default -> new PekkoSystem(ports, s);
+        };
+        r.set("settings", sut.settings());
+        List<Integer> gossipPorts = new ArrayList<>();
+        for (int i = 1; i <= n; i++) gossipPorts.add(ports.gossip(i));
+        Nft nft = s.lossAllowed() ? new Nft("grapevine_bench", gossipPorts) : null;
+        ArrayNode scenarioErrors = Http.JSON.createArrayNode();
+        try (Cluster c = new Cluster(sut, n, s.workDir())) {
+            bootstrap(c, r);
+            if (scen.contains("events")) attempt(c, scenarioErrors, "events", () -> EventScenario.run(c, s, r));
+            if (scen.contains("idle")) attempt(c, scenarioErrors, "idle",
+                    () -> r.set("idle", CostWindow.measure(c, nft, c.nodes(), s.idleWindow(), () -> Poll.sleep(s.idleWindow()))));
+            if (scen.contains("crash")) attempt(c, scenarioErrors, "crash", () -> CrashScenario.run(c, r));
+            if (scen.contains("churn")) attempt(c, scenarioErrors, "churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
+            ArrayNode fp = Http.JSON.createArrayNode();
+            if (scen.contains("loss") && nft != null) {
+                for (int pct : s.lossPercents()) attempt(c, scenarioErrors, "loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));
+            }
+            if (scen.contains("pause")) attempt(c, scenarioErrors, "pause", () -> fp.add(FalsePositiveScenario.pause(c, s)));
+            if (!fp.isEmpty()) r.set("false_positives", fp);
+            if (c.observations().dropped() > 0) r.put("observations_dropped", c.observations().dropped());
+        } catch (BenchFailure e) {
+            r.put("error", e.getMessage());
+        } finally {
+            if (nft != null) nft.remove();
+        }
+        if (!scenarioErrors.isEmpty()) r.set("scenario_errors", scenarioErrors);
+        return r;
+    }
+
+    /**
+     * Starts n1, then n2..nN at once, all joining n1 (Serf's -join gives up if n1 is not there yet, so
+     * n1 goes first for every system). up_ms: launch of n2..nN until every node answers (JVM start
+     * dominates); bootstrap_ms: from then until every node lists all N alive.
+     */
+    private static void bootstrap(Cluster c, ObjectNode r) {
+        c.launch(1);
+        c.awaitAnswering(List.of(1));
+        long tLaunch = System.currentTimeMillis();
+        List<Integer> rest = c.nodes().subList(1, c.size());
+        for (int i : rest) c.launch(i);
+        c.awaitAnswering(rest);
+        long tUp = System.currentTimeMillis();
+        c.awaitFormed();
+        r.put("up_ms", tUp - tLaunch);
+        r.put("bootstrap_ms", System.currentTimeMillis() - tUp);
+        ArrayNode rss = r.putArray("rss_mib");
+        for (int i : c.nodes()) rss.add(c.process(i).rssKib() / 1024);
+    }
+
+    /** Runs a scenario; on failure records why and brings the cluster back to all N alive, or gives up. */
+    private static void attempt(Cluster c, ArrayNode errors, String scenario, Runnable body) {
+        try {
+            body.run();
+        } catch (BenchFailure e) {
+            errors.add(scenario + ": " + e.getMessage());
+        }
+        List<Integer> restarted = c.heal();
+        if (!restarted.isEmpty()) errors.add("after " + scenario + ": restarted exited nodes " + restarted);
+    }
+
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private static CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(new CommandLine(new Bench()), message);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.grapevine.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * N nodes of one system: their processes, a tap on each, and the waits the scenarios share. Node N is
+ * the one crashed, churned and paused; node 1 is everyone's seed and sends the events.
+ */
+final class Cluster implements AutoCloseable {
+    /** JVMs starting at once on 2 cores take about 3 s each. */
+    static Duration startDeadline(int n) {
+        return Duration.ofSeconds(60 + 15L * n);
+    }
+
+    static final Duration FORM_DEADLINE = Duration.ofSeconds(120);
+    static final Duration POLL = Duration.ofMillis(100);
+    static final long STOP_GRACE_S = 10;
+
+    /** Open clusters, closed by the harness's shutdown hook if it is stopped by a signal. */
+    private static final Set<Cluster> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(Cluster::close), "bench-stop-nodes"));
+    }
+
+    private final SystemUnderTest sut;
+    private final int n;
+    private final Path logDir;
+    private final Observations observations = new Observations();
+    private final NodeProcess[] processes;
+    private final SystemUnderTest.Tap[] taps;
+
+    Cluster(SystemUnderTest sut, int n, Path logDir) {
+        this.sut = sut;
+        this.n = n;
+        this.logDir = logDir;
+        this.processes = new NodeProcess[n + 1];
+        this.taps = new SystemUnderTest.Tap[n + 1];
+        OPEN.add(this);
+    }
+
+    int size() {
+        return n;
+    }
+
+    SystemUnderTest system() {
+        return sut;
+    }
+
+    Observations observations() {
+        return observations;
+    }
+
+    NodeProcess process(int node) {
+        return processes[node];
+    }
+
+    List<Integer> nodes() {
+        return IntStream.rangeClosed(1, n).boxed().toList();
+    }
+
+    /** Launches node i; {@link #awaitAnswering} then waits for it. */
+    void launch(int node) {
+        closeTap(node);
+        String name = SystemUnderTest.nodeName(node);
+        try {
+            processes[node] = NodeProcess.start(name, sut.command(node), logDir.resolve(sut.name() + "-" + name + ".log"));
+        } catch (IOException e) {
+            throw new BenchFailure("cannot start " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits until every given node answers, then attaches its tap. Fails at once if one has exited. */
+    void awaitAnswering(List<Integer> which) {
+        Poll.until(startDeadline(n), POLL, "n" + which + " to answer", () -> {
+            for (int i : which) {
+                if (!processes[i].alive()) throw new BenchFailure(processes[i].name() + " exited before answering: " + processes[i].firstLogLine());
+                if (!sut.answers(i)) return false;
+            }
+            return true;
+        });
+        for (int i : which) taps[i] = sut.tap(i, observations);
+    }
+
+    /** Whether every live node lists all N members with the alive word. */
+    boolean formed() {
+        for (int i = 1; i <= n; i++) {
+            Map<String, String> s = sut.statuses(i);
+            long alive = s.values().stream().filter(sut.aliveWord()::equals).count();
+            if (alive != n) return false;
+        }
+        return true;
+    }
+
+    void awaitFormed() {
+        Poll.until(FORM_DEADLINE, POLL, "every node to list all " + n + " " + sut.aliveWord(), this::formed);
+    }
+
+    /** Whether every node lists node i with the alive word. */
+    boolean allSee(int node) {
+        String name = SystemUnderTest.nodeName(node);
+        for (int i = 1; i <= n; i++) {
+            if (!sut.aliveWord().equals(sut.statuses(i).get(name))) return false;
+        }
+        return true;
+    }
+
+    void crash(int node) {
+        closeTap(node);
+        processes[node].crash();
+    }
+
+    /** Nodes whose process has exited (a Pekko node exits once downed). */
+    List<Integer> exited() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) if (processes[i] == null || !processes[i].alive()) out.add(i);
+        return out;
+    }
+
+    /** Restarts every node that has exited and waits until the cluster lists all N alive again. */
+    List<Integer> heal() {
+        List<Integer> gone = exited();
+        for (int i : gone) launch(i);
+        if (!gone.isEmpty()) awaitAnswering(gone);
+        awaitFormed();
+        return gone;
+    }
+
+    private void closeTap(int node) {
+        if (taps[node] != null) {
+            taps[node].close();
+            taps[node] = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        OPEN.remove(this);
+        for (int i = 1; i <= n; i++) closeTap(i);
+        // In parallel: graceful leaves take a moment each, and nothing may be left running.
+        List<Thread> stops = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            NodeProcess p = processes[i];
+            if (p == null) continue;
+            Thread t = new Thread(() -> p.stop(STOP_GRACE_S));
+            t.start();
+            stops.add(t);
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

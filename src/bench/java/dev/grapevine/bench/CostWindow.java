@@ -1,0 +1,54 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cost of a window of time: CPU of the nodes that ran through it (utime + stime from /proc, in %
+ * of one core), their RSS at its end, and the bytes and packets on the loopback to or from any gossip
+ * port, divided by N and by the window: per node per second received (= sent, on average). Without
+ * nftables the bytes are null.
+ */
+final class CostWindow {
+    private CostWindow() {}
+
+    /** Measures while {@code during} runs (it must return after about {@code window}). */
+    static ObjectNode measure(Cluster c, Nft nft, List<Integer> measured, Duration window, Runnable during) {
+        long[] ticks0 = new long[c.size() + 1];
+        for (int i : measured) ticks0[i] = c.process(i).cpuTicks();
+        if (nft != null) nft.install(0);
+        long t0 = System.nanoTime();
+        during.run();
+        long elapsedNs = System.nanoTime() - t0;
+        Nft.Count bytes = nft == null ? null : nft.read("gossip");
+        List<Double> cpu = new ArrayList<>();
+        List<Double> rssMib = new ArrayList<>();
+        double seconds = elapsedNs / 1e9;
+        for (int i : measured) {
+            long t1 = c.process(i).cpuTicks();
+            if (ticks0[i] >= 0 && t1 >= 0) cpu.add((t1 - ticks0[i]) * 100.0 / ProcStat.CLOCK_TICKS_PER_S / seconds);
+            long rss = c.process(i).rssKib();
+            if (rss >= 0) rssMib.add(rss / 1024.0);
+        }
+        ObjectNode out = Http.JSON.createObjectNode();
+        out.put("window_s", Math.round(seconds * 10) / 10.0);
+        EventScenario.putNumber(out, "cpu_pct_median", round2(Stats.median(cpu)));
+        EventScenario.putNumber(out, "cpu_pct_max", round2(Stats.max(cpu)));
+        EventScenario.putNumber(out, "rss_mib_median", floor(Stats.median(rssMib)));
+        EventScenario.putNumber(out, "rss_mib_max", floor(Stats.max(rssMib)));
+        EventScenario.putNumber(out, "bytes_per_s_per_node", bytes == null ? null : (double) Math.round(bytes.bytes() / seconds / c.size()));
+        EventScenario.putNumber(out, "packets_per_s_per_node", bytes == null ? null : round2(bytes.packets() / seconds / c.size()));
+        return out;
+    }
+
+    private static Double round2(Double v) {
+        return v == null ? null : Math.round(v * 100) / 100.0;
+    }
+
+    private static Double floor(Double v) {
+        return v == null ? null : Math.floor(v);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * kill -9 of node N; per survivor, the time from the kill to its verdict on N, as its tap reported it:
+ * Grapevine "dead", Serf "failed", Pekko "unreachable" (its reversible verdict) and, separately, Pekko's
+ * "removed" (the split-brain resolver's down, then removal). Then node N is started again with the
+ * same name and address, and the time until every node lists it alive is measured from when it answers.
+ */
+final class CrashScenario {
+    /** Pekko's SBR default (stable-after 20 s) stays well inside it. */
+    static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    private CrashScenario() {}
+
+    static void run(Cluster c, ObjectNode out) {
+        int victim = c.size();
+        String name = SystemUnderTest.nodeName(victim);
+        boolean pekko = c.system().name().equals("pekko");
+        Observations.Kind verdict = pekko ? Observations.Kind.SUSPECT : Observations.Kind.FAILED;
+        long tKill = System.currentTimeMillis();
+        c.crash(victim);
+        List<Integer> survivors = c.nodes().subList(0, victim - 1);
+        ObjectNode crash = out.putObject("crash");
+        crash.put("failed_status", pekko ? "unreachable" : c.system().name().equals("serf") ? "failed" : "dead");
+        String error = null;
+        try {
+            Poll.until(DEADLINE, Cluster.POLL, "every survivor to mark " + name + " failed" + (pekko ? " and removed" : ""),
+                    () -> firsts(c, survivors, name, verdict, tKill).size() == survivors.size()
+                            && (!pekko || firsts(c, survivors, name, Observations.Kind.REMOVED, tKill).size() == survivors.size()));
+        } catch (BenchFailure e) {
+            error = e.getMessage();
+        }
+        putRange(crash, "failed", firsts(c, survivors, name, verdict, tKill), survivors.size(), tKill);
+        if (pekko) putRange(crash, "removed", firsts(c, survivors, name, Observations.Kind.REMOVED, tKill), survivors.size(), tKill);
+        if (error != null) throw new BenchFailure(error);
+
+        c.launch(victim);
+        c.awaitAnswering(List.of(victim));
+        long tUp = System.currentTimeMillis();
+        Poll.until(Cluster.FORM_DEADLINE, Cluster.POLL, "every node to list the restarted " + name + " " + c.system().aliveWord(),
+                () -> c.allSee(victim));
+        out.put("rejoin_ms", System.currentTimeMillis() - tUp);
+    }
+
+    /** Per observer, the time of its first verdict of this kind on the subject after t0. */
+    private static List<Long> firsts(Cluster c, List<Integer> observers, String subject, Observations.Kind kind, long t0) {
+        List<Long> out = new ArrayList<>();
+        for (int i : observers) {
+            String observer = SystemUnderTest.nodeName(i);
+            OptionalLong first = c.observations().verdicts(v -> v.observer().equals(observer) && v.subject().equals(subject)
+                    && v.kind() == kind && v.ms() >= t0).stream().mapToLong(Observations.Verdict::ms).min();
+            first.ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static void putRange(ObjectNode crash, String what, List<Long> times, int expected, long t0) {
+        boolean all = times.size() == expected;
+        EventScenario.putNumber(crash, what + "_first_ms", all ? Stats.min(times).doubleValue() - t0 : null);
+        EventScenario.putNumber(crash, what + "_all_ms", all ? Stats.max(times).doubleValue() - t0 : null);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Event dissemination: node 1 sends E user events, one every interval, each with a unique name; per
+ * event, the time from just before the send request to the last of the N nodes receiving it. The send
+ * goes through each system's own API (HTTP for the JVMs, `serf event` for Serf, whose process start is
+ * thus counted for Serf). A warm-up event must first reach all N: the taps are attached and Pekko's
+ * pub-sub registry has been gossiped.
+ */
+final class EventScenario {
+    static final Duration WARMUP_DEADLINE = Duration.ofSeconds(10);
+    static final int WARMUP_TRIES = 3;
+    /** After the last send. Serf's slow tail at small N, when a broadcast is lost, is up to 30 s (push-pull). */
+    static final Duration DEADLINE = Duration.ofSeconds(35);
+
+    private EventScenario() {}
+
+    static void run(Cluster c, BenchSettings s, ObjectNode out) {
+        int warmupTries = 0;
+        boolean warm = false;
+        while (!warm && warmupTries < WARMUP_TRIES) {
+            warmupTries++;
+            String name = "bench-warmup-" + warmupTries + "-" + ThreadLocalRandom.current().nextInt(1_000_000);
+            c.system().sendEvent(name);
+            try {
+                Poll.until(WARMUP_DEADLINE, Duration.ofMillis(200), "the warm-up event", () -> receivedBy(c, name) == c.size());
+                warm = true;
+            } catch (BenchFailure e) {
+                // try again: a first event can be lost while taps attach
+            }
+        }
+        out.put("event_warmup_tries", warm ? warmupTries : null);
+
+        Map<String, Long> sentMs = new LinkedHashMap<>();
+        long t0 = System.currentTimeMillis();
+        for (int k = 0; k < s.events(); k++) {
+            long wait = t0 + k * s.eventInterval().toMillis() - System.currentTimeMillis();
+            if (wait > 0) Poll.sleep(Duration.ofMillis(wait));
+            String name = "bench-" + c.system().name() + "-" + k + "-" + ThreadLocalRandom.current().nextInt(1_000_000_000);
+            sentMs.put(name, System.currentTimeMillis());
+            c.system().sendEvent(name);
+        }
+        try {
+            Poll.until(DEADLINE, Duration.ofMillis(200), "every event at every node",
+                    () -> sentMs.keySet().stream().allMatch(e -> receivedBy(c, e) == c.size()));
+        } catch (BenchFailure e) {
+            // reported below as incomplete events
+        }
+        ArrayNode all = out.putArray("event_ms");
+        List<Long> complete = new ArrayList<>();
+        int incomplete = 0;
+        for (var e : sentMs.entrySet()) {
+            List<Observations.Receipt> got = firstReceipts(c, e.getKey());
+            if (got.size() < c.size()) {
+                incomplete++;
+                all.addNull();
+                continue;
+            }
+            long last = got.stream().mapToLong(Observations.Receipt::ms).max().orElseThrow();
+            complete.add(last - e.getValue());
+            all.add(last - e.getValue());
+        }
+        out.put("events", s.events());
+        out.put("event_interval_ms", s.eventInterval().toMillis());
+        out.put("events_incomplete", incomplete);
+        putNumber(out, "event_ms_median", Stats.median(complete));
+        putNumber(out, "event_ms_p99", incomplete > 0 ? null : Stats.p99(complete));
+    }
+
+    private static int receivedBy(Cluster c, String event) {
+        return firstReceipts(c, event).size();
+    }
+
+    /** One receipt per node: the first. */
+    private static List<Observations.Receipt> firstReceipts(Cluster c, String event) {
+        Map<String, Observations.Receipt> first = new LinkedHashMap<>();
+        for (var r : c.observations().receipts(r -> r.event().equals(event))) first.putIfAbsent(r.observer(), r);
+        return new ArrayList<>(first.values());
+    }
+
+    static void putNumber(ObjectNode out, String field, Double v) {
+        if (v == null) out.putNull(field);
+        else if (v == Math.rint(v)) out.put(field, v.longValue());
+        else out.put(field, Math.round(v * 100) / 100.0);
+    }
+}

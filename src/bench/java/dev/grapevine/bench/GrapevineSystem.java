@@ -1,0 +1,132 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Grapevine agents, started from target/grapevine.jar with the LAN profile. Verdicts and user events
+ * come from each node's GET /v1/monitor stream, one JSON object per line, stamped as the line arrives.
+ */
+final class GrapevineSystem implements SystemUnderTest {
+    private final Ports ports;
+    private final BenchSettings settings;
+    private final Path configFile;
+
+    GrapevineSystem(Ports ports, BenchSettings settings, Path workDir) {
+        this.ports = ports;
+        this.settings = settings;
+        this.configFile = workDir.resolve("grapevine-bench.conf");
+    }
+
+    @Override
+    public String name() {
+        return "grapevine";
+    }
+
+    @Override
+    public List<String> command(int node) {
+        writeConfigOnce();
+        List<String> cmd = new ArrayList<>(settings.javaCommand());
+        Path logback = settings.root().resolve("conf/logback.xml");
+        cmd.add("-Dlogback.configurationFile=" + logback);
+        cmd.addAll(List.of("-jar", settings.root().resolve("target/grapevine.jar").toString(), "agent",
+                "--node", SystemUnderTest.nodeName(node), "--bind", ports.gossipAddress(node),
+                "--http", ports.adminAddress(node), "--profile", "lan", "--config", configFile.toString()));
+        if (node > 1) cmd.addAll(List.of("--join", ports.gossipAddress(1)));
+        return cmd;
+    }
+
+    /** The key-value store is off: neither peer runs a data store, and its timers and ports would be extra cost. */
+    private void writeConfigOnce() {
+        if (configFile.toFile().exists()) return;
+        try {
+            java.nio.file.Files.writeString(configFile, "grapevine.kv.enabled = " + settings.grapevineKv() + "\n");
+        } catch (IOException e) {
+            throw new BenchFailure("cannot write " + configFile + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean answers(int node) {
+        return Http.getOrNull(ports.adminAddress(node), "/v1/info") != null;
+    }
+
+    @Override
+    public Map<String, String> statuses(int node) {
+        Map<String, String> out = new HashMap<>();
+        JsonNode body = Http.getOrNull(ports.adminAddress(node), "/v1/members");
+        if (body != null) body.path("members").forEach(m -> out.put(m.path("name").asText(), m.path("status").asText()));
+        return out;
+    }
+
+    @Override
+    public String aliveWord() {
+        return "alive";
+    }
+
+    @Override
+    public void sendEvent(String name) {
+        Http.post(ports.adminAddress(1), "/v1/event/" + name, "bench");
+    }
+
+    @Override
+    public Tap tap(int node, Observations into) {
+        String observer = SystemUnderTest.nodeName(node);
+        InputStream in = Http.stream(ports.adminAddress(node), "/v1/monitor");
+        if (in == null) throw new BenchFailure(observer + ": GET /v1/monitor did not answer");
+        Thread reader = new Thread(() -> read(observer, in, into), "tap-" + observer);
+        reader.setDaemon(true);
+        reader.start();
+        return () -> {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted
+            }
+        };
+    }
+
+    private static void read(String observer, InputStream in, Observations into) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                long ms = System.currentTimeMillis();
+                if (line.isBlank()) continue;
+                JsonNode e = Http.JSON.readTree(line);
+                if (e.path("type").asText().equals("user")) {
+                    into.receipt(observer, e.path("name").asText(), ms);
+                } else if (e.path("type").asText().equals("member")) {
+                    Observations.Kind kind = switch (e.path("event").asText()) {
+                        case "joined", "alive_again", "updated" -> Observations.Kind.ALIVE;
+                        case "suspected" -> Observations.Kind.SUSPECT;
+                        case "failed" -> Observations.Kind.FAILED;
+                        default -> null;   // left, reaped: not a verdict
+                    };
+                    if (kind != null) into.verdict(observer, e.path("member").path("name").asText(), kind, ms);
+                }
+            }
+        } catch (IOException e) {
+            // the stream ends when the tap is closed or the node dies
+        }
+    }
+
+    @Override
+    public ObjectNode settings() {
+        ObjectNode s = Http.JSON.createObjectNode();
+        s.put("profile", "lan");
+        s.put("java_opts", String.join(" ", settings.javaOpts()));
+        s.put("kv_enabled", settings.grapevineKv());
+        s.put("note", "probe 1 s / timeout 500 ms, 3 indirect, suspicion mult 4 (min 4 s at N <= 10), gossip 3 / 200 ms, push-pull 30 s");
+        return s;
+    }
+}

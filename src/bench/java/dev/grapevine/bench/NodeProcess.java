@@ -1,0 +1,105 @@
+package dev.grapevine.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's OS process: started with its output in a log file, crashed with SIGKILL, paused with
+ * SIGSTOP, and read through /proc for its CPU time and resident memory.
+ */
+final class NodeProcess {
+    private final String name;
+    private final Path log;
+    private final Process process;
+
+    private NodeProcess(String name, Path log, Process process) {
+        this.name = name;
+        this.log = log;
+        this.process = process;
+    }
+
+    static NodeProcess start(String name, List<String> command, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new NodeProcess(name, log, pb.start());
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The first line of the log, for an error message when the process exits early. */
+    String firstLogLine() {
+        try (var lines = Files.lines(log)) {
+            return lines.findFirst().orElse("(empty log)");
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    void crash() {
+        process.destroyForcibly();   // SIGKILL on Linux: no leave, no shutdown hook
+        waitFor(5);
+    }
+
+    void pause() {
+        signal("STOP");
+    }
+
+    void resume() {
+        signal("CONT");
+    }
+
+    /** SIGTERM (a graceful leave for Grapevine and Serf), then SIGKILL after the grace time. */
+    void stop(long graceSeconds) {
+        if (!process.isAlive()) return;
+        resume();   // a stopped process cannot act on SIGTERM
+        process.destroy();
+        if (!waitFor(graceSeconds)) {
+            process.destroyForcibly();
+            waitFor(5);
+        }
+    }
+
+    /** utime + stime in clock ticks, or -1 once the process is gone. */
+    long cpuTicks() {
+        return ProcStat.cpuTicks(pid());
+    }
+
+    /** Resident set in KiB, or -1 once the process is gone. */
+    long rssKib() {
+        return ProcStat.rssKib(pid());
+    }
+
+    private void signal(String sig) {
+        if (!process.isAlive()) return;
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid())).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new BenchFailure("could not send SIG" + sig + " to " + name + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean waitFor(long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

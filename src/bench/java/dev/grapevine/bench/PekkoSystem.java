@@ -1,0 +1,122 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Pekko Cluster nodes ({@link PekkoClusterNode}, from target/grapevine-bench.jar). Each node stamps its
+ * verdicts and received events itself, with its actors' currentTimeMillis on this same machine; the tap
+ * reads that log every {@link #LOG_POLL}, so the poll adds no error to the times.
+ */
+final class PekkoSystem implements SystemUnderTest {
+    static final Duration LOG_POLL = Duration.ofMillis(250);
+
+    private final Ports ports;
+    private final BenchSettings settings;
+
+    PekkoSystem(Ports ports, BenchSettings settings) {
+        this.ports = ports;
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "pekko";
+    }
+
+    @Override
+    public List<String> command(int node) {
+        List<String> cmd = new ArrayList<>(settings.javaCommand());
+        String cp = String.join(":", settings.root().resolve("target/grapevine-bench.jar").toString(),
+                settings.root().resolve("target/lib/*").toString(), settings.root().resolve("target/bench-lib/*").toString());
+        cmd.addAll(List.of("-cp", cp, PekkoClusterNode.class.getName(), "--name", SystemUnderTest.nodeName(node),
+                "--bind", ports.gossipAddress(node), "--http", ports.adminAddress(node), "--seed", ports.gossipAddress(1),
+                "--acceptable-heartbeat-pause", settings.pekkoPause(), "--stable-after", settings.pekkoStableAfter()));
+        return cmd;
+    }
+
+    @Override
+    public boolean answers(int node) {
+        return Http.getOrNull(ports.adminAddress(node), "/members") != null;
+    }
+
+    @Override
+    public Map<String, String> statuses(int node) {
+        Map<String, String> out = new HashMap<>();
+        JsonNode body = Http.getOrNull(ports.adminAddress(node), "/members");
+        if (body != null) body.path("members").forEach(m -> out.put(m.path("name").asText(), m.path("status").asText()));
+        return out;
+    }
+
+    @Override
+    public String aliveWord() {
+        return "up";
+    }
+
+    @Override
+    public void sendEvent(String name) {
+        Http.post(ports.adminAddress(1), "/event/" + name, "");
+    }
+
+    @Override
+    public Tap tap(int node, Observations into) {
+        String observer = SystemUnderTest.nodeName(node);
+        AtomicBoolean open = new AtomicBoolean(true);
+        Thread poller = new Thread(() -> {
+            long from = 0;
+            while (open.get()) {
+                JsonNode log = Http.getOrNull(ports.adminAddress(node), "/log?from=" + from);
+                if (log != null) {
+                    for (JsonNode e : log.path("entries")) record(observer, e, into);
+                    from = log.path("next").asLong(from);
+                }
+                try {
+                    Thread.sleep(LOG_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "tap-" + observer);
+        poller.setDaemon(true);
+        poller.start();
+        return () -> {
+            open.set(false);
+            poller.interrupt();
+        };
+    }
+
+    private static void record(String observer, JsonNode e, Observations into) {
+        String name = e.path("name").asText();
+        long ms = e.path("ms").asLong();
+        Observations.Kind kind = switch (e.path("kind").asText()) {
+            case "event" -> null;
+            case "up", "reachable" -> Observations.Kind.ALIVE;
+            case "unreachable" -> Observations.Kind.SUSPECT;
+            case "down" -> Observations.Kind.FAILED;
+            case "removed" -> Observations.Kind.REMOVED;
+            default -> null;
+        };
+        if (e.path("kind").asText().equals("event")) into.receipt(observer, name, ms);
+        else if (kind != null) into.verdict(observer, name, kind, ms);
+    }
+
+    @Override
+    public ObjectNode settings() {
+        ObjectNode s = Http.JSON.createObjectNode();
+        s.put("java_opts", String.join(" ", settings.javaOpts()));
+        s.put("heartbeat_interval", "1s");
+        s.put("acceptable_heartbeat_pause", settings.pekkoPause());
+        s.put("phi_threshold", 8);
+        s.put("downing", "split-brain-resolver keep-majority");
+        s.put("stable_after", settings.pekkoStableAfter());
+        s.put("pubsub", "DistributedPubSub topic events");
+        return s;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.grapevine.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Order statistics of a sample; null for an empty one. */
+final class Stats {
+    private Stats() {}
+
+    /** The upper median (the element at size/2 of the sorted sample), as the reports have always used. */
+    static Double median(List<? extends Number> sample) {
+        return rank(sample, 0.5);
+    }
+
+    /** Nearest rank: with 10 values, p99 is the largest. */
+    static Double p99(List<? extends Number> sample) {
+        if (sample.isEmpty()) return null;
+        List<Double> s = sorted(sample);
+        return s.get((int) Math.ceil(s.size() * 0.99) - 1);
+    }
+
+    static Double max(List<? extends Number> sample) {
+        return sample.isEmpty() ? null : sorted(sample).get(sample.size() - 1);
+    }
+
+    static Double min(List<? extends Number> sample) {
+        return sample.isEmpty() ? null : sorted(sample).get(0);
+    }
+
+    private static Double rank(List<? extends Number> sample, double q) {
+        if (sample.isEmpty()) return null;
+        List<Double> s = sorted(sample);
+        return s.get((int) Math.floor(s.size() * q));
+    }
+
+    private static List<Double> sorted(List<? extends Number> sample) {
+        List<Double> s = new ArrayList<>();
+        for (Number n : sample) s.add(n.doubleValue());
+        Collections.sort(s);
+        return s;
+    }
+}

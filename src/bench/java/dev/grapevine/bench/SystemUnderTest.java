@@ -1,0 +1,45 @@
+package dev.grapevine.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the harness needs from each system it measures: how to start node i, whether it answers,
+ * what it lists, how to send a user event, and a tap that reports its verdicts and received events.
+ * Nodes are numbered from 1; node i is named "n" + i, and every node joins node 1.
+ */
+interface SystemUnderTest {
+    String name();
+
+    /** The command line of node i; the harness adds nothing to it. */
+    List<String> command(int node);
+
+    /** Whether node i's admin API (or RPC) answers. */
+    boolean answers(int node);
+
+    /** Member name → status word, as node i lists them; empty when it does not answer. */
+    Map<String, String> statuses(int node);
+
+    /** The status word of a member that is fully in (Grapevine and Serf "alive", Pekko "up"). */
+    String aliveWord();
+
+    void sendEvent(String name);
+
+    /** Starts reporting node i's verdicts and received user events to {@code into}, stamped on arrival. */
+    Tap tap(int node, Observations into);
+
+    /** The settings this system runs with, for the record. */
+    ObjectNode settings();
+
+    /** A running source of observations; closing it stops its thread or process. */
+    interface Tap extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static String nodeName(int node) {
+        return "n" + node;
+    }
+}
