@@ -104,8 +104,12 @@ public final class Bench implements Callable<Integer> {
         Path results = out != null ? out : workDir.resolve("results.jsonl");
         int failures = 0;
         try {
-            for (int n : ns) {
-                for (String system : systems) {
+            for (int k = 0; k < ns.size(); k++) {
+                int n = ns.get(k);
+                // Rotated per N, so that no system always runs first (after the build) or last.
+                List<String> order = new ArrayList<>(systems);
+                java.util.Collections.rotate(order, -k);
+                for (String system : order) {
                     ObjectNode line = runOne(system, n, scen, settings);
                     if (line.has("error")) failures++;
                     String json = Http.JSON.writeValueAsString(line);
@@ -131,8 +135,9 @@ public final class Bench implements Callable<Integer> {
         r.put("nodes", n);
         r.put("run", Instant.now().toString());
         r.put("load_avg_1m_at_start", loadAverage());
-        // Random ports: a previous run's sockets may linger in TIME_WAIT.
-        Ports ports = new Ports(20_000 + 2 * ThreadLocalRandom.current().nextInt(10_000 - n - 1));
+        // Random ports, since a previous run's sockets may linger in TIME_WAIT; all below Linux's
+        // ephemeral range (from 32768), so no client connection of the harness shares a gossip port.
+        Ports ports = new Ports(20_000 + 2 * ThreadLocalRandom.current().nextInt(6_000 - n - 1));
         SystemUnderTest sut = switch (system) {
             case "grapevine" -> new GrapevineSystem(ports, s, s.workDir());
             case "serf" -> new SerfSystem(ports);
@@ -143,27 +148,45 @@ public final class Bench implements Callable<Integer> {
         for (int i = 1; i <= n; i++) gossipPorts.add(ports.gossip(i));
         Nft nft = s.lossAllowed() ? new Nft("grapevine_bench", gossipPorts) : null;
         ArrayNode scenarioErrors = Http.JSON.createArrayNode();
+        ArrayNode fp = Http.JSON.createArrayNode();
         try (Cluster c = new Cluster(sut, n, s.workDir())) {
-            bootstrap(c, r);
-            if (scen.contains("events")) attempt(c, scenarioErrors, "events", () -> EventScenario.run(c, s, r));
-            if (scen.contains("idle")) attempt(c, scenarioErrors, "idle",
-                    () -> r.set("idle", CostWindow.measure(c, nft, c.nodes(), s.idleWindow(), () -> Poll.sleep(s.idleWindow()))));
-            if (scen.contains("crash")) attempt(c, scenarioErrors, "crash", () -> CrashScenario.run(c, r));
-            if (scen.contains("churn")) attempt(c, scenarioErrors, "churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
-            ArrayNode fp = Http.JSON.createArrayNode();
-            if (scen.contains("loss") && nft != null) {
-                for (int pct : s.lossPercents()) attempt(c, scenarioErrors, "loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));
+            try {
+                bootstrap(c, r);
+            } catch (BenchFailure e) {
+                r.put("error", e.getMessage());   // nothing was measured
+                return r;
             }
-            if (scen.contains("pause")) attempt(c, scenarioErrors, "pause", () -> fp.add(FalsePositiveScenario.pause(c, s)));
-            if (!fp.isEmpty()) r.set("false_positives", fp);
+            // Each scenario starts from all N alive; one that cannot be restored ends the run, and
+            // what was measured so far is kept.
+            List<Runnable> steps = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            if (scen.contains("events")) add(steps, names, "events", () -> EventScenario.run(c, s, r));
+            if (scen.contains("idle")) add(steps, names, "idle",
+                    () -> r.set("idle", CostWindow.measure(c, nft, c.nodes(), s.idleWindow(), () -> Poll.sleep(s.idleWindow()))));
+            if (scen.contains("crash")) add(steps, names, "crash", () -> CrashScenario.run(c, r));
+            if (scen.contains("churn")) add(steps, names, "churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
+            if (scen.contains("loss") && nft != null) {
+                for (int pct : s.lossPercents()) add(steps, names, "loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));
+            }
+            if (scen.contains("pause")) add(steps, names, "pause", () -> fp.add(FalsePositiveScenario.pause(c, s)));
+            for (int i = 0; i < steps.size(); i++) {
+                if (!attempt(c, scenarioErrors, names.get(i), steps.get(i))) {
+                    if (i + 1 < steps.size()) scenarioErrors.add("skipped: " + names.subList(i + 1, names.size()));
+                    break;
+                }
+            }
             if (c.observations().dropped() > 0) r.put("observations_dropped", c.observations().dropped());
-        } catch (BenchFailure e) {
-            r.put("error", e.getMessage());
         } finally {
             if (nft != null) nft.remove();
+            if (!fp.isEmpty()) r.set("false_positives", fp);
+            if (!scenarioErrors.isEmpty()) r.set("scenario_errors", scenarioErrors);
         }
-        if (!scenarioErrors.isEmpty()) r.set("scenario_errors", scenarioErrors);
         return r;
+    }
+
+    private static void add(List<Runnable> steps, List<String> names, String name, Runnable step) {
+        steps.add(step);
+        names.add(name);
     }
 
     /**
@@ -186,15 +209,24 @@ public final class Bench implements Callable<Integer> {
         for (int i : c.nodes()) rss.add(c.process(i).rssKib() / 1024);
     }
 
-    /** Runs a scenario; on failure records why and brings the cluster back to all N alive, or gives up. */
-    private static void attempt(Cluster c, ArrayNode errors, String scenario, Runnable body) {
+    /**
+     * Runs a scenario; on failure records why. Then brings the cluster back to all N alive; returns
+     * false (with the reason recorded) when it cannot.
+     */
+    private static boolean attempt(Cluster c, ArrayNode errors, String scenario, Runnable body) {
         try {
             body.run();
         } catch (BenchFailure e) {
             errors.add(scenario + ": " + e.getMessage());
         }
-        List<Integer> restarted = c.heal();
-        if (!restarted.isEmpty()) errors.add("after " + scenario + ": restarted exited nodes " + restarted);
+        try {
+            List<Integer> restarted = c.heal();
+            if (!restarted.isEmpty()) errors.add("after " + scenario + ": restarted exited nodes " + restarted);
+            return true;
+        } catch (BenchFailure e) {
+            errors.add("after " + scenario + ": the cluster did not re-form: " + e.getMessage());
+            return false;
+        }
     }
 
     private static double loadAverage() {

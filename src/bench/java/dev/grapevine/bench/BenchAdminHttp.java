@@ -101,8 +101,10 @@ final class BenchAdminHttp {
     private Map<String, Object> log(String query) {
         long from = 0;
         if (query != null && query.startsWith("from=")) from = Long.parseLong(query.substring("from=".length()));
-        long next = record.nextSeq();
-        List<Map<String, Object>> entries = record.since(from).stream().map(e -> Map.<String, Object>of(
+        List<NodeRecord.Entry> since = record.since(from);
+        // From what was returned, not a separate read: an entry added in between must not come twice.
+        long next = since.isEmpty() ? from : since.get(since.size() - 1).seq() + 1;
+        List<Map<String, Object>> entries = since.stream().map(e -> Map.<String, Object>of(
                 "seq", e.seq(), "kind", e.kind(), "name", e.name(), "ms", e.ms())).toList();
         return Map.of("next", next, "entries", entries, "dropped", record.dropped());
     }

@@ -26,9 +26,17 @@ final class Cluster implements AutoCloseable {
 
     /** Open clusters, closed by the harness's shutdown hook if it is stopped by a signal. */
     private static final Set<Cluster> OPEN = ConcurrentHashMap.newKeySet();
+    /** Set by the shutdown hook: from then on no node may be started, the main thread being still at work. */
+    private static volatile boolean shuttingDown;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(Cluster::close), "bench-stop-nodes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (Cluster.class) {
+                shuttingDown = true;
+            }
+            List.copyOf(OPEN).forEach(Cluster::close);
+            Nft.removeAll();
+        }, "bench-stop-nodes"));
     }
 
     private final SystemUnderTest sut;
@@ -71,10 +79,13 @@ final class Cluster implements AutoCloseable {
     void launch(int node) {
         closeTap(node);
         String name = SystemUnderTest.nodeName(node);
-        try {
-            processes[node] = NodeProcess.start(name, sut.command(node), logDir.resolve(sut.name() + "-" + name + ".log"));
-        } catch (IOException e) {
-            throw new BenchFailure("cannot start " + name + ": " + e.getMessage());
+        synchronized (Cluster.class) {   // against the shutdown hook: a node started after it ran would outlive the harness
+            if (shuttingDown) throw new BenchFailure("shutting down");
+            try {
+                processes[node] = NodeProcess.start(name, sut.command(node), logDir.resolve(sut.name() + "-" + name + ".log"));
+            } catch (IOException e) {
+                throw new BenchFailure("cannot start " + name + ": " + e.getMessage());
+            }
         }
     }
 

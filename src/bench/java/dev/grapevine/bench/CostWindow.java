@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The cost of a window of time: CPU of the nodes that ran through it (utime + stime from /proc, in %
- * of one core), their RSS at its end, and the bytes and packets on the loopback to or from any gossip
+ * The cost of a window of time: CPU of the nodes that ran through it (from each thread's schedstat,
+ * in % of one core), their RSS at its end, and the bytes and packets on the loopback to or from any gossip
  * port, divided by N and by the window: per node per second received (= sent, on average). Without
  * nftables the bytes are null.
  */
@@ -17,19 +17,27 @@ final class CostWindow {
 
     /** Measures while {@code during} runs (it must return after about {@code window}). */
     static ObjectNode measure(Cluster c, Nft nft, List<Integer> measured, Duration window, Runnable during) {
-        long[] ticks0 = new long[c.size() + 1];
-        for (int i : measured) ticks0[i] = c.process(i).cpuTicks();
-        if (nft != null) nft.install(0);
-        long t0 = System.nanoTime();
-        during.run();
-        long elapsedNs = System.nanoTime() - t0;
-        Nft.Count bytes = nft == null ? null : nft.read("gossip");
+        // The harness's own polling of Pekko's logs would be counted in Pekko's CPU: hold it.
+        c.observations().holdPolls(true);
+        long[] cpu0 = new long[c.size() + 1];
+        Nft.Count bytes;
+        long elapsedNs;
+        try {
+            if (nft != null) nft.install(0);
+            for (int i : measured) cpu0[i] = c.process(i).cpuNanos();
+            long t0 = System.nanoTime();
+            during.run();
+            elapsedNs = System.nanoTime() - t0;
+            bytes = nft == null ? null : nft.read("gossip");
+        } finally {
+            c.observations().holdPolls(false);
+        }
         List<Double> cpu = new ArrayList<>();
         List<Double> rssMib = new ArrayList<>();
         double seconds = elapsedNs / 1e9;
         for (int i : measured) {
-            long t1 = c.process(i).cpuTicks();
-            if (ticks0[i] >= 0 && t1 >= 0) cpu.add((t1 - ticks0[i]) * 100.0 / ProcStat.CLOCK_TICKS_PER_S / seconds);
+            long t1 = c.process(i).cpuNanos();
+            if (cpu0[i] >= 0 && t1 >= 0) cpu.add((t1 - cpu0[i]) / 1e9 * 100.0 / seconds);
             long rss = c.process(i).rssKib();
             if (rss >= 0) rssMib.add(rss / 1024.0);
         }

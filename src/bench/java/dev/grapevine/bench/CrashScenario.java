@@ -10,7 +10,8 @@ import java.util.OptionalLong;
 /**
  * kill -9 of node N; per survivor, the time from the kill to its verdict on N, as its tap reported it:
  * Grapevine "dead", Serf "failed", Pekko "unreachable" (its reversible verdict) and, separately, Pekko's
- * "removed" (the split-brain resolver's down, then removal). Then node N is started again with the
+ * "down" (the split-brain resolver's irreversible verdict, the counterpart of "dead") and "removed"
+ * (the leader's removal once every node has seen the down). Then node N is started again with the
  * same name and address, and the time until every node lists it alive is measured from when it answers.
  */
 final class CrashScenario {
@@ -31,14 +32,18 @@ final class CrashScenario {
         crash.put("failed_status", pekko ? "unreachable" : c.system().name().equals("serf") ? "failed" : "dead");
         String error = null;
         try {
-            Poll.until(DEADLINE, Cluster.POLL, "every survivor to mark " + name + " failed" + (pekko ? " and removed" : ""),
+            Poll.until(DEADLINE, Cluster.POLL, "every survivor to mark " + name + " failed" + (pekko ? ", down and removed" : ""),
                     () -> firsts(c, survivors, name, verdict, tKill).size() == survivors.size()
-                            && (!pekko || firsts(c, survivors, name, Observations.Kind.REMOVED, tKill).size() == survivors.size()));
+                            && (!pekko || (firsts(c, survivors, name, Observations.Kind.FAILED, tKill).size() == survivors.size()
+                                && firsts(c, survivors, name, Observations.Kind.REMOVED, tKill).size() == survivors.size())));
         } catch (BenchFailure e) {
             error = e.getMessage();
         }
         putRange(crash, "failed", firsts(c, survivors, name, verdict, tKill), survivors.size(), tKill);
-        if (pekko) putRange(crash, "removed", firsts(c, survivors, name, Observations.Kind.REMOVED, tKill), survivors.size(), tKill);
+        if (pekko) {
+            putRange(crash, "down", firsts(c, survivors, name, Observations.Kind.FAILED, tKill), survivors.size(), tKill);
+            putRange(crash, "removed", firsts(c, survivors, name, Observations.Kind.REMOVED, tKill), survivors.size(), tKill);
+        }
         if (error != null) throw new BenchFailure(error);
 
         c.launch(victim);

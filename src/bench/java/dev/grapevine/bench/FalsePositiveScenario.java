@@ -14,12 +14,16 @@ import java.util.Set;
  * False positives: for a window, every node is healthy but the network drops a share of the gossip
  * packets (nftables, in bin/bench's network namespace), or node N is paused with SIGSTOP for a while
  * every so often. Counted from the taps: each time an observer's verdict on a healthy member becomes
- * failed (Grapevine dead, Serf failed, Pekko down), and suspicions likewise (Serf logs one per missed
- * probe: only changes are counted). Verdicts up to {@link #SETTLE} after the window still count:
- * suspicions raised inside it end there.
+ * failed (Grapevine dead, Serf failed, Pekko down), and suspicions likewise. Serf logs a suspicion
+ * only at the prober, once per missed probe, and never logs its end: a suspicion line counts as a new
+ * one when the last for that pair is older than {@link #SERF_SUSPICION_EPISODE}, so Serf's count is a
+ * lower bound. Verdicts up to {@link #SETTLE} after the window still count: suspicions raised inside
+ * it end there.
  */
 final class FalsePositiveScenario {
     static final Duration SETTLE = Duration.ofSeconds(15);
+    /** Serf's suspicion minimum at N ≤ 10: a suspicion that lasted longer would have been a death. */
+    static final Duration SERF_SUSPICION_EPISODE = Duration.ofSeconds(4);
 
     private FalsePositiveScenario() {}
 
@@ -78,18 +82,22 @@ final class FalsePositiveScenario {
     /** Puts the counts of verdicts in [t0, t1]; verdicts on {@code excluded} (the paused node) apart. */
     private static void count(Cluster c, long t0, long t1, int excluded, ObjectNode out) {
         String excludedName = excluded > 0 ? SystemUnderTest.nodeName(excluded) : null;
-        boolean pekko = c.system().name().equals("pekko");
         // Per (observer, subject), the last verdict before the window, then every change inside it.
         Map<String, Observations.Kind> last = new HashMap<>();
+        Map<String, Long> lastSuspectMs = new HashMap<>();
+        boolean serf = c.system().name().equals("serf");
         int failed = 0, suspected = 0, pausedFailed = 0, pausedSuspected = 0;
         Set<String> failedNodes = new HashSet<>();
         List<Observations.Verdict> all = c.observations().verdicts(v -> v.ms() <= t1 && !v.observer().equals(v.subject()));
         for (Observations.Verdict v : all.stream().sorted(Comparator.comparingLong(Observations.Verdict::ms)).toList()) {
             String key = v.observer() + ">" + v.subject();
             Observations.Kind before = last.put(key, v.kind());
-            if (v.ms() < t0 || v.kind() == before) continue;
+            Long suspectBefore = v.kind() == Observations.Kind.SUSPECT ? lastSuspectMs.put(key, v.ms()) : null;
+            boolean newSerfEpisode = serf && v.kind() == Observations.Kind.SUSPECT
+                    && (suspectBefore == null || v.ms() - suspectBefore > SERF_SUSPICION_EPISODE.toMillis());
+            if (v.ms() < t0 || (v.kind() == before && !newSerfEpisode)) continue;
             boolean onExcluded = v.subject().equals(excludedName);
-            if (v.kind() == Observations.Kind.FAILED || (!pekko && v.kind() == Observations.Kind.REMOVED)) {
+            if (v.kind() == Observations.Kind.FAILED) {
                 if (onExcluded) pausedFailed++;
                 else {
                     failed++;

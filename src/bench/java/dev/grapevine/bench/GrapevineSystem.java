@@ -102,7 +102,12 @@ final class GrapevineSystem implements SystemUnderTest {
             for (String line; (line = r.readLine()) != null; ) {
                 long ms = System.currentTimeMillis();
                 if (line.isBlank()) continue;
-                JsonNode e = Http.JSON.readTree(line);
+                JsonNode e;
+                try {
+                    e = Http.JSON.readTree(line);
+                } catch (IOException bad) {
+                    continue;   // one bad line must not end the tap
+                }
                 if (e.path("type").asText().equals("user")) {
                     into.receipt(observer, e.path("name").asText(), ms);
                 } else if (e.path("type").asText().equals("member")) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -16,12 +18,19 @@ import java.util.stream.Collectors;
  * bin/bench creates, loss touches nothing else on the machine.
  */
 final class Nft {
+    /** Tables installed and not yet removed: the shutdown hook removes them, so no loss outlives the run. */
+    private static final Set<Nft> INSTALLED = ConcurrentHashMap.newKeySet();
+
     private final String table;
     private final String ports;
 
     Nft(String table, List<Integer> gossipPorts) {
         this.table = table;
         this.ports = gossipPorts.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    static void removeAll() {
+        List.copyOf(INSTALLED).forEach(Nft::remove);
     }
 
     static boolean available() {
@@ -39,6 +48,7 @@ final class Nft {
 
     /** (Re)creates the table with zeroed counters and the given loss, in percent (0: none). */
     void install(int lossPercent) {
+        INSTALLED.add(this);
         String loss = lossPercent > 0 ? "    numgen random mod 1000 < " + lossPercent * 10 + " counter name \"dropped\" drop\n" : "";
         run(List.of("nft", "-f", "-"), "table inet " + table + "\ndelete table inet " + table + "\n"
                 + "table inet " + table + " {\n"
@@ -73,6 +83,7 @@ final class Nft {
     }
 
     void remove() {
+        INSTALLED.remove(this);
         try {
             run(List.of("nft", "delete", "table", "inet", table), "");
         } catch (BenchFailure ignored) {
@@ -82,7 +93,9 @@ final class Nft {
 
     private static String run(List<String> cmd, String stdin) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<String> bounded = new java.util.ArrayList<>(List.of("timeout", "10"));   // readAllBytes below waits for the end
+            bounded.addAll(cmd);
+            Process p = new ProcessBuilder(bounded).redirectErrorStream(true).start();
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

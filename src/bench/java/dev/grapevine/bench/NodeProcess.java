@@ -72,9 +72,9 @@ final class NodeProcess {
         }
     }
 
-    /** utime + stime in clock ticks, or -1 once the process is gone. */
-    long cpuTicks() {
-        return ProcStat.cpuTicks(pid());
+    /** CPU time in nanoseconds, or -1 once the process is gone. */
+    long cpuNanos() {
+        return ProcStat.cpuNanos(pid());
     }
 
     /** Resident set in KiB, or -1 once the process is gone. */

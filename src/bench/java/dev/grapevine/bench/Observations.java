@@ -30,6 +30,8 @@ final class Observations {
     private final List<Verdict> verdicts = new ArrayList<>();
     private final List<Receipt> receipts = new ArrayList<>();
     private long dropped;
+    /** Set during cost windows: taps that poll their node (Pekko's) skip their polls meanwhile. */
+    private volatile boolean pollsHeld;
 
     synchronized void verdict(String observer, String subject, Kind kind, long ms) {
         if (verdicts.size() >= MAX_ENTRIES) {
@@ -53,6 +55,14 @@ final class Observations {
 
     synchronized List<Receipt> receipts(Predicate<Receipt> which) {
         return receipts.stream().filter(which).toList();
+    }
+
+    void holdPolls(boolean held) {
+        pollsHeld = held;
+    }
+
+    boolean pollsHeld() {
+        return pollsHeld;
     }
 
     /** Entries refused once the log was full; a run reports it rather than undercounting silently. */

@@ -6,17 +6,25 @@ import java.nio.file.Path;
 
 /** CPU time and resident memory of a process, from /proc (Linux only, as the whole benchmark). */
 final class ProcStat {
-    /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux the JDK runs on. */
-    static final int CLOCK_TICKS_PER_S = 100;
-
     private ProcStat() {}
 
-    static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15: utime, stime
+    /**
+     * CPU time of every thread of the process, in nanoseconds, or -1 once it is gone. From each
+     * thread's schedstat rather than the process's utime + stime, which count 10 ms ticks: too coarse
+     * for idle figures of a fraction of a percent over a 10 s window.
+     */
+    static long cpuNanos(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long total = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path t : threads.toList()) {
+                try {
+                    total += Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split(" ")[0]);
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended while we listed: its time is lost with it, a few µs at most
+                }
+            }
+            return total;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -114,7 +114,9 @@ final class SerfSystem implements SystemUnderTest {
     /** Runs a serf CLI command; its stdout, or null when it fails or takes more than 5 s. */
     private static String run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> bounded = new java.util.ArrayList<>(List.of("timeout", "5"));   // readAllBytes waits for the end
+            bounded.addAll(cmd);
+            Process p = new ProcessBuilder(bounded).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

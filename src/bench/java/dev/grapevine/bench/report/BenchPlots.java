@@ -46,10 +46,11 @@ final class BenchPlots {
         p.chart(dir, written, "bench-bootstrap", "Bootstrap: all processes up → all list N alive", "ms", "#,##0",
                 p.perSystem(Metric.BOOTSTRAP_MS));
         p.chart(dir, written, "bench-crash", "Crash → every survivor holds the verdict", "ms", "#,##0", List.of(
-                p.one(BenchSystem.GRAPEVINE, Metric.CRASH_VERDICT_ALL_MS, "Grapevine dead", false),
-                p.one(BenchSystem.SERF, Metric.CRASH_VERDICT_ALL_MS, "Serf failed", false),
-                p.one(BenchSystem.PEKKO, Metric.CRASH_UNREACHABLE_ALL_MS, "Pekko unreachable", true),
-                p.one(BenchSystem.PEKKO, Metric.CRASH_VERDICT_ALL_MS, "Pekko removed", false),
+                p.one(BenchSystem.GRAPEVINE, Metric.CRASH_VERDICT_ALL_MS, "Grapevine dead", 0),
+                p.one(BenchSystem.SERF, Metric.CRASH_VERDICT_ALL_MS, "Serf failed", 0),
+                p.one(BenchSystem.PEKKO, Metric.CRASH_UNREACHABLE_ALL_MS, "Pekko unreachable", 1),
+                p.one(BenchSystem.PEKKO, Metric.CRASH_VERDICT_ALL_MS, "Pekko down", 0),
+                p.one(BenchSystem.PEKKO, Metric.CRASH_REMOVED_ALL_MS, "Pekko removed", 2),
                 new Series("detection floor", FLOOR_COLOUR, n -> (double) Math.round(ProtocolFloors.detectionMs(n)))));
         p.chart(dir, written, "bench-event-median", "Event to all nodes, median", "ms", "#,##0",
                 withFloor(p.perSystem(Metric.EVENT_MEDIAN_MS), n -> (double) Math.round(DisseminationFloor.of(n).medianMs())));
@@ -73,7 +74,7 @@ final class BenchPlots {
     private List<Series> perSystem(Metric metric) {
         List<Series> series = new ArrayList<>();
         for (BenchSystem s : BenchSystem.values()) {
-            series.add(one(s, metric, s.label, false));
+            series.add(one(s, metric, s.label, 0));
         }
         return series;
     }
@@ -81,14 +82,17 @@ final class BenchPlots {
     private List<Series> idleAndChurn(Metric idle, Metric churn) {
         List<Series> series = new ArrayList<>();
         for (BenchSystem s : BenchSystem.values()) {
-            series.add(one(s, idle, s.label + " idle", false));
-            series.add(one(s, churn, s.label + " churn", true));
+            series.add(one(s, idle, s.label + " idle", 0));
+            series.add(one(s, churn, s.label + " churn", 1));
         }
         return series;
     }
 
-    private Series one(BenchSystem s, Metric metric, String name, boolean secondary) {
-        return new Series(name, secondary ? lighter(s.colour) : s.colour, n -> {
+    /** shade 0 is the system's colour; each step lighter tells its other verdicts apart. */
+    private Series one(BenchSystem s, Metric metric, String name, int shade) {
+        Color colour = s.colour;
+        for (int i = 0; i < shade; i++) colour = lighter(colour);
+        return new Series(name, colour, n -> {
             Double v = results.median(n, s, metric);
             return v == null ? null : metric.unit.round(v);
         });

@@ -11,8 +11,10 @@ import java.util.Locale;
 record Ratio(Kind kind, double value, double grapevine, double peer) {
 
     enum Kind {
-        /** Either side did not measure it. */
+        /** The peer did not measure it (or neither did). */
         MISSING,
+        /** The peer has a figure and Grapevine none (incomplete events, a crash not seen by all): behind. */
+        GRAPEVINE_MISSING,
         /** 0 vs 0 (typically false positives): no ratio, and neither is ahead. */
         BOTH_ZERO,
         /** Grapevine above 0, the peer at 0: no finite ratio, and Grapevine is behind. */
@@ -21,6 +23,9 @@ record Ratio(Kind kind, double value, double grapevine, double peer) {
     }
 
     static Ratio of(Spread grapevine, Spread peer) {
+        if (grapevine == null && peer != null) {
+            return new Ratio(Kind.GRAPEVINE_MISSING, Double.NaN, Double.NaN, peer.median());
+        }
         if (grapevine == null || peer == null) {
             return new Ratio(Kind.MISSING, Double.NaN, Double.NaN, Double.NaN);
         }
@@ -37,7 +42,7 @@ record Ratio(Kind kind, double value, double grapevine, double peer) {
      * not listed: nothing can beat it, and listing it would bury the real gaps.
      */
     boolean notAhead() {
-        return kind == Kind.PEER_ZERO || (kind == Kind.VALUE && value >= 1);
+        return kind == Kind.PEER_ZERO || kind == Kind.GRAPEVINE_MISSING || (kind == Kind.VALUE && value >= 1);
     }
 
     /** For JSON: the ratio, or null when there is none (see {@link #note}). */
@@ -50,6 +55,7 @@ record Ratio(Kind kind, double value, double grapevine, double peer) {
         return switch (kind) {
             case BOTH_ZERO -> "0 vs 0";
             case PEER_ZERO -> plain(grapevine) + " vs 0";
+            case GRAPEVINE_MISSING -> "Grapevine not measured vs " + plain(peer);
             default -> null;
         };
     }

@@ -122,6 +122,7 @@ public final class Gossiper {
             throw new IllegalArgumentException("the gossiper has no timer " + timer);
         }
         tickPending = false;
+        newsPending = false;   // this round carries it
         round(nowMillis, out);
     }
 
@@ -133,11 +134,13 @@ public final class Gossiper {
     /**
      * Called once a step has settled: if it queued news, one gossip round now instead of at the next
      * tick, so a rumor crosses the cluster at network speed (about log N hops) rather than one tick
-     * per hop (0 to 200 ms each at the LAN interval). Only rumors this node had not heard before are
-     * news, so each node forwards a rumor eagerly at most once; the transmit limit still bounds the
-     * total, and the ticks carry the retransmits. At most one such round per gossip interval: a burst
-     * of news costs at most twice the tick rate of messages. Returns whether it ran a round (its
-     * effects are in {@code out}); either way the news is no longer pending.
+     * per hop (0 to 200 ms each at the LAN interval). Whatever membership broadcasts counts: changes
+     * it accepted, and the rarer repeats it sends to correct a stale accusation or to pass on a new
+     * Lifeguard confirmation. The transmit limit still bounds each rumor's sends, and the ticks carry
+     * the retransmits. At most one such round per gossip interval: a burst of news costs at most twice
+     * the tick rate of messages. A round with no one to send to (a node that has just started) does
+     * not use up the interval's round. Returns whether it sent anything (the sends are in
+     * {@code out}); either way the news is no longer pending.
      */
     public boolean flushNews(long nowMillis, Outbox out) {
         if (!newsPending) {
@@ -147,15 +150,19 @@ public final class Gossiper {
         if (nowMillis - lastNewsRoundMillis < settings.gossipIntervalMillis()) {
             return false;
         }
+        if (round(nowMillis, out) == 0) {
+            return false;
+        }
         lastNewsRoundMillis = nowMillis;
-        round(nowMillis, out);
         return true;
     }
 
-    private void round(long nowMillis, Outbox out) {
+    /** Sends the least-sent rumors to {@code fanout} random targets; returns the messages sent. */
+    private int round(long nowMillis, Outbox out) {
         if (queue.isEmpty()) {
-            return;
+            return 0;
         }
+        int sent = 0;
         List<Member> targets = MemberSampler.pick(view, settings.gossipFanout(), m -> isTarget(m, nowMillis), rng);
         int budget = settings.gossipBytesMax() - GOSSIP_FRAMING_BYTES;
         int limit = settings.retransmitLimit(view.liveCount());
@@ -167,10 +174,12 @@ public final class Gossiper {
             }
             out.send(target.address(), new Message.Gossip(rumors));
             counters.gossipMessages++;
+            sent++;
         }
         if (!targets.isEmpty() && !queue.isEmpty()) {
             ensureTick(nowMillis, out); // with no one to tell, wait until news of someone arrives
         }
+        return sent;
     }
 
     private boolean isTarget(Member m, long nowMillis) {

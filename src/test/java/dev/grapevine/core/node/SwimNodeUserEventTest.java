@@ -84,6 +84,18 @@ class SwimNodeUserEventTest {
     }
 
     @Test
+    void aRoundWithNoOneToTellDoesNotUseUpTheEagerRound() {
+        SwimNode alone = h.node("Z", 52);
+        List<Effect> first = step(out -> alone.emit("first", new byte[] {1}, 1_000, out));
+
+        List<Effect> joined = receive(alone, "B", gossip(NodeHarness.rumor(alive("B"), "B")), 1_010);
+
+        assertTrue(rumorsSent(first).isEmpty(), "no one to send to");
+        assertTrue(rumorsSent(joined).stream().anyMatch(r -> r instanceof Rumor.EventRumor),
+                "the first peer hears the queued event at once, not at the next tick");
+    }
+
+    @Test
     void sameEventReceivedTwiceIsDeliveredOnce() {
         UserEvent e = event("B", 7);
 
