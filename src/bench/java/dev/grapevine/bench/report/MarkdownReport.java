@@ -37,8 +37,8 @@ final class MarkdownReport {
                 .append(". Each figure is the median over a group's successful runs, with (min–max) when there were")
                 .append(" several. Every metric is lower-is-better. Ratios are Grapevine / peer, so below 1 Grapevine")
                 .append(" is ahead; **bold** marks where it is not. Against Pekko, crash detection compares Grapevine's")
-                .append(" `dead` with Pekko's `removed`, both irreversible; Pekko's reversible `unreachable` is shown")
-                .append(" as context.\n");
+                .append(" `dead` with Pekko's `down`, both irreversible; Pekko's reversible `unreachable` and its")
+                .append(" `removed` are shown as context.\n");
     }
 
     private void nodesTable(int n) {
@@ -81,7 +81,8 @@ final class MarkdownReport {
         md.append("\n## Protocol floors (Grapevine)\n\n")
                 .append(String.format(Locale.ROOT, "Goal: measured / floor ≤ %.2f; **bold** above it.", ProtocolFloors.GOAL_RATIO))
                 .append(" Detection floor = 1.6 × probe interval + suspicion minimum, 4 × max(1, log10 N) × probe")
-                .append(" interval (1 s). Dissemination floor: a Monte-Carlo of push gossip, fanout ")
+                .append(" interval (1 s). Dissemination floor: that of tick-driven push gossip (memberlist's), a")
+                .append(" Monte-Carlo with fanout ")
                 .append(DisseminationFloor.FANOUT).append(", a tick every ")
                 .append(String.format(Locale.ROOT, "%.0f", DisseminationFloor.GOSSIP_INTERVAL_MS))
                 .append(" ms at a random phase per node, no latency, no loss, ")
