@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -158,20 +160,20 @@ public final class Bench implements Callable<Integer> {
             }
             // Each scenario starts from all N alive; one that cannot be restored ends the run, and
             // what was measured so far is kept.
-            List<Runnable> steps = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            if (scen.contains("events")) add(steps, names, "events", () -> EventScenario.run(c, s, r));
-            if (scen.contains("idle")) add(steps, names, "idle",
+            Map<String, Runnable> steps = new LinkedHashMap<>();
+            if (scen.contains("events")) steps.put("events", () -> EventScenario.run(c, s, r));
+            if (scen.contains("idle")) steps.put("idle",
                     () -> r.set("idle", CostWindow.measure(c, nft, c.nodes(), s.idleWindow(), () -> Poll.sleep(s.idleWindow()))));
-            if (scen.contains("crash")) add(steps, names, "crash", () -> CrashScenario.run(c, r));
-            if (scen.contains("churn")) add(steps, names, "churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
+            if (scen.contains("crash")) steps.put("crash", () -> CrashScenario.run(c, r));
+            if (scen.contains("churn")) steps.put("churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
             if (scen.contains("loss") && nft != null) {
-                for (int pct : s.lossPercents()) add(steps, names, "loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));
+                for (int pct : s.lossPercents()) steps.put("loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));
             }
-            if (scen.contains("pause")) add(steps, names, "pause", () -> fp.add(FalsePositiveScenario.pause(c, s)));
-            for (int i = 0; i < steps.size(); i++) {
-                if (!attempt(c, scenarioErrors, names.get(i), steps.get(i))) {
-                    if (i + 1 < steps.size()) scenarioErrors.add("skipped: " + names.subList(i + 1, names.size()));
+            if (scen.contains("pause")) steps.put("pause", () -> fp.add(FalsePositiveScenario.pause(c, s)));
+            List<String> names = new ArrayList<>(steps.keySet());
+            for (int i = 0; i < names.size(); i++) {
+                if (!attempt(c, scenarioErrors, names.get(i), steps.get(names.get(i)))) {
+                    if (i + 1 < names.size()) scenarioErrors.add("skipped: " + names.subList(i + 1, names.size()));
                     break;
                 }
             }
@@ -182,11 +184,6 @@ public final class Bench implements Callable<Integer> {
             if (!scenarioErrors.isEmpty()) r.set("scenario_errors", scenarioErrors);
         }
         return r;
-    }
-
-    private static void add(List<Runnable> steps, List<String> names, String name, Runnable step) {
-        steps.add(step);
-        names.add(name);
     }
 
     /**

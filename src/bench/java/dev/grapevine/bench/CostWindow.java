@@ -43,12 +43,12 @@ final class CostWindow {
         }
         ObjectNode out = Http.JSON.createObjectNode();
         out.put("window_s", Math.round(seconds * 10) / 10.0);
-        EventScenario.putNumber(out, "cpu_pct_median", round2(Stats.median(cpu)));
-        EventScenario.putNumber(out, "cpu_pct_max", round2(Stats.max(cpu)));
-        EventScenario.putNumber(out, "rss_mib_median", floor(Stats.median(rssMib)));
-        EventScenario.putNumber(out, "rss_mib_max", floor(Stats.max(rssMib)));
-        EventScenario.putNumber(out, "bytes_per_s_per_node", bytes == null ? null : (double) Math.round(bytes.bytes() / seconds / c.size()));
-        EventScenario.putNumber(out, "packets_per_s_per_node", bytes == null ? null : round2(bytes.packets() / seconds / c.size()));
+        Stats.put(out, "cpu_pct_median", round2(Stats.median(cpu)));
+        Stats.put(out, "cpu_pct_max", round2(Stats.max(cpu)));
+        Stats.put(out, "rss_mib_median", floor(Stats.median(rssMib)));
+        Stats.put(out, "rss_mib_max", floor(Stats.max(rssMib)));
+        Stats.put(out, "bytes_per_s_per_node", bytes == null ? null : (double) Math.round(bytes.bytes() / seconds / c.size()));
+        Stats.put(out, "packets_per_s_per_node", bytes == null ? null : round2(bytes.packets() / seconds / c.size()));
         return out;
     }
 

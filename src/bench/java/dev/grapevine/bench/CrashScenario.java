@@ -68,7 +68,7 @@ final class CrashScenario {
 
     private static void putRange(ObjectNode crash, String what, List<Long> times, int expected, long t0) {
         boolean all = times.size() == expected;
-        EventScenario.putNumber(crash, what + "_first_ms", all ? Stats.min(times).doubleValue() - t0 : null);
-        EventScenario.putNumber(crash, what + "_all_ms", all ? Stats.max(times).doubleValue() - t0 : null);
+        Stats.put(crash, what + "_first_ms", all ? Stats.min(times).doubleValue() - t0 : null);
+        Stats.put(crash, what + "_all_ms", all ? Stats.max(times).doubleValue() - t0 : null);
     }
 }

@@ -85,9 +85,9 @@ final class EventScenario {
         out.put("events", s.events());
         out.put("event_interval_ms", s.eventInterval().toMillis());
         out.put("events_incomplete", incomplete);
-        putNumber(out, "event_ms_median", finite(Stats.median(spread)));
-        putNumber(out, "event_ms_p99", incomplete > 0 ? null : Stats.p99(spread));
-        putNumber(out, "event_from_request_ms_median", finite(Stats.median(sinceRequest)));
+        Stats.put(out, "event_ms_median", finite(Stats.median(spread)));
+        Stats.put(out, "event_ms_p99", incomplete > 0 ? null : Stats.p99(spread));
+        Stats.put(out, "event_from_request_ms_median", finite(Stats.median(sinceRequest)));
     }
 
     private static Double finite(Double v) {
@@ -103,11 +103,5 @@ final class EventScenario {
         Map<String, Observations.Receipt> first = new LinkedHashMap<>();
         for (var r : c.observations().receipts(r -> r.event().equals(event))) first.putIfAbsent(r.observer(), r);
         return new ArrayList<>(first.values());
-    }
-
-    static void putNumber(ObjectNode out, String field, Double v) {
-        if (v == null) out.putNull(field);
-        else if (v == Math.rint(v)) out.put(field, v.longValue());
-        else out.put(field, Math.round(v * 100) / 100.0);
     }
 }

@@ -10,7 +10,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,15 +63,7 @@ final class GrapevineSystem implements SystemUnderTest {
 
     @Override
     public Map<String, String> statuses(int node) {
-        Map<String, String> out = new HashMap<>();
-        JsonNode body = Http.getOrNull(ports.adminAddress(node), "/v1/members");
-        if (body != null) body.path("members").forEach(m -> out.put(m.path("name").asText(), m.path("status").asText()));
-        return out;
-    }
-
-    @Override
-    public String aliveWord() {
-        return "alive";
+        return SystemUnderTest.statusesOf(Http.getOrNull(ports.adminAddress(node), "/v1/members"));
     }
 
     @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,10 +49,7 @@ final class PekkoSystem implements SystemUnderTest {
 
     @Override
     public Map<String, String> statuses(int node) {
-        Map<String, String> out = new HashMap<>();
-        JsonNode body = Http.getOrNull(ports.adminAddress(node), "/members");
-        if (body != null) body.path("members").forEach(m -> out.put(m.path("name").asText(), m.path("status").asText()));
-        return out;
+        return SystemUnderTest.statusesOf(Http.getOrNull(ports.adminAddress(node), "/members"));
     }
 
     @Override

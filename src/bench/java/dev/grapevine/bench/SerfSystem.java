@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,20 +51,12 @@ final class SerfSystem implements SystemUnderTest {
 
     @Override
     public Map<String, String> statuses(int node) {
-        Map<String, String> out = new HashMap<>();
         String json = run(List.of("serf", "members", "-rpc-addr", ports.adminAddress(node), "-format", "json"));
-        if (json == null) return out;
         try {
-            Http.JSON.readTree(json).path("members").forEach(m -> out.put(m.path("name").asText(), m.path("status").asText()));
+            return SystemUnderTest.statusesOf(json == null ? null : Http.JSON.readTree(json));
         } catch (IOException e) {
-            return out;
+            return SystemUnderTest.statusesOf(null);   // a garbled answer counts as no answer
         }
-        return out;
-    }
-
-    @Override
-    public String aliveWord() {
-        return "alive";
     }
 
     @Override

@@ -1,12 +1,21 @@
 package dev.grapevine.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Order statistics of a sample; null for an empty one. */
+/** Order statistics of a sample (null for an empty one), and how a figure goes into a result line. */
 final class Stats {
     private Stats() {}
+
+    /** Whole numbers as integers, others to 2 decimals, null as null ("not measured"). */
+    static void put(ObjectNode out, String field, Double v) {
+        if (v == null) out.putNull(field);
+        else if (v == Math.rint(v)) out.put(field, v.longValue());
+        else out.put(field, Math.round(v * 100) / 100.0);
+    }
 
     /** The upper median (the element at size/2 of the sorted sample), as the reports have always used. */
     static Double median(List<? extends Number> sample) {

@@ -1,6 +1,9 @@
 package dev.grapevine.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.HashMap;
 
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,10 @@ interface SystemUnderTest {
     /** Member name → status word, as node i lists them; empty when it does not answer. */
     Map<String, String> statuses(int node);
 
-    /** The status word of a member that is fully in (Grapevine and Serf "alive", Pekko "up"). */
-    String aliveWord();
+    /** The status word of a member that is fully in: "alive" (Grapevine, Serf), "up" (Pekko). */
+    default String aliveWord() {
+        return "alive";
+    }
 
     void sendEvent(String name);
 
@@ -41,5 +46,12 @@ interface SystemUnderTest {
 
     static String nodeName(int node) {
         return "n" + node;
+    }
+
+    /** Name → status from a {"members":[{"name","status"}]} body, the shape all three list members in. */
+    static Map<String, String> statusesOf(JsonNode body) {
+        Map<String, String> out = new HashMap<>();
+        if (body != null) body.path("members").forEach(m -> out.put(m.path("name").asText(), m.path("status").asText()));
+        return out;
     }
 }
