@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Grapevine agents, started from target/grapevine.jar with the LAN profile. Verdicts and user events
- * come from each node's GET /v1/monitor stream, one JSON object per line, stamped as the line arrives.
+ * come from each node's GET /v1/monitor stream, one JSON object per line, each stamped by the node when
+ * it delivered it ({@code at_ms}), as Pekko's nodes stamp theirs.
  */
 final class GrapevineSystem implements SystemUnderTest {
     private final Ports ports;
@@ -99,6 +100,9 @@ final class GrapevineSystem implements SystemUnderTest {
                 } catch (IOException bad) {
                     continue;   // one bad line must not end the tap
                 }
+                // The node's own stamp of the delivery, as Pekko's nodes stamp theirs; the arrival
+                // time only for an agent without it.
+                if (e.hasNonNull("at_ms")) ms = e.get("at_ms").asLong();
                 if (e.path("type").asText().equals("user")) {
                     into.receipt(observer, e.path("name").asText(), ms);
                 } else if (e.path("type").asText().equals("member")) {

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   POST /v1/join                  body: {"addresses":["host:port", ...]}
  *   POST /v1/leave                 leaves gracefully, answers once the leave went out
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
- *   GET  /v1/monitor               one JSON object per line for every membership change and user event
+ *   GET  /v1/monitor               one JSON object per line for every membership change and user event,
+ *                                  each with "at_ms": when this node delivered it (Unix epoch, ms)
  *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
  * </pre>
@@ -130,9 +131,9 @@ final class AdminHttp extends AllDirectives {
                 .mapMaterializedValue(queue -> {
                     String id = UUID.randomUUID().toString();
                     ActorRef<MembershipEvent> members = system.systemActorOf(Behaviors.receive(MembershipEvent.class)
-                            .onAnyMessage(e -> offer(queue, Json.write(Json.event(e)), dropped)).build(), "monitor-m-" + id, Props.empty());
+                            .onAnyMessage(e -> offer(queue, stamped(Json.event(e)), dropped)).build(), "monitor-m-" + id, Props.empty());
                     ActorRef<UserEvent> users = system.systemActorOf(Behaviors.receive(UserEvent.class)
-                            .onAnyMessage(e -> offer(queue, Json.write(Json.event(e)), dropped)).build(), "monitor-u-" + id, Props.empty());
+                            .onAnyMessage(e -> offer(queue, stamped(Json.event(e)), dropped)).build(), "monitor-u-" + id, Props.empty());
                     grapevine.subscribe(members);
                     grapevine.subscribeUserEvents(users);
                     return new Subscription(members, users);
@@ -149,6 +150,15 @@ final class AdminHttp extends AllDirectives {
                 // A quiet cluster sends nothing; a heartbeat line keeps the connection under the idle timeout.
                 .keepAlive(MONITOR_HEARTBEAT, () -> Json.write(Map.of("type", "heartbeat")))
                 .map(line -> ByteString.fromString(line + "\n", StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A monitor line stamped with the wall-clock time this node delivered it, so a reader can time
+     * dissemination across nodes of one host without the stream's own latency.
+     */
+    private static String stamped(Map<String, Object> event) {
+        event.put("at_ms", System.currentTimeMillis());
+        return Json.write(event);
     }
 
     private record Subscription(ActorRef<MembershipEvent> members, ActorRef<UserEvent> users) {

@@ -154,7 +154,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         Config defaults = ConfigFactory.parseString(
                 "pekko.remote.artery.canonical { hostname = \"127.0.0.1\", port = 7946 }")
-                .withFallback(dev.grapevine.runtime.GrapevineNode.ARTERY_TUNING);
+                .withFallback(dev.grapevine.runtime.GrapevineNode.PEKKO_TUNING);
         try {
             return fromFlags.withFallback(file).withFallback(defaults).withFallback(ConfigFactory.load()).resolve();
         } catch (ConfigException e) {

@@ -1,17 +1,22 @@
 package dev.grapevine.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,6 +62,8 @@ class AgentProcessTest {
             }
         }
 
+        aUserEventReachesAnotherNodesMonitorStamped(n1, n2);
+
         p3.destroyForcibly().waitFor(); // SIGKILL
         await("n1 declares n3 dead", () -> status(n1, "n3").equals("dead"));
         await("n2 declares n3 dead", () -> status(n2, "n3").equals("dead"));
@@ -72,6 +79,41 @@ class AgentProcessTest {
         assertEquals(0, p2.exitValue(), "a stop is a clean exit");
         await("n1 records n2 as left", () -> status(n1, "n2").equals("left"));
         await("n3 records n2 as left", () -> status(n3, "n2").equals("left"));
+    }
+
+    /** GET /v1/monitor on one node shows an event sent through another, with the time it was delivered. */
+    private static void aUserEventReachesAnotherNodesMonitorStamped(AgentProcesses.Agent sender, AgentProcesses.Agent watcher)
+            throws Exception {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread tap = new Thread(() -> {
+            try {
+                new AdminClient(watcher.http()).stream("monitor", lines::add);
+            } catch (RuntimeException ended) {
+                // the agent went away: the test is over with it
+            }
+        }, "monitor-tap");
+        tap.setDaemon(true);
+        tap.start();
+        assertNotNull(lines.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the monitor starts with the current view");
+
+        long beforeMs = System.currentTimeMillis();
+        new AdminClient(sender.http()).post("event/deploy", "v42".getBytes(StandardCharsets.UTF_8));
+        JsonNode event = null;
+        long deadlineNanos = System.nanoTime() + DEADLINE.toNanos();
+        while (event == null && System.nanoTime() < deadlineNanos) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            JsonNode e = line == null ? null : Json.MAPPER.readTree(line);
+            if (e != null && e.path("type").asText().equals("user")) {
+                event = e;
+            }
+        }
+        long afterMs = System.currentTimeMillis();
+        assertNotNull(event, watcher.name() + "'s monitor never showed the event");
+        assertEquals("deploy", event.get("name").asText());
+        assertEquals("v42", event.get("payload").asText());
+        assertEquals(sender.name(), event.get("origin").asText());
+        long atMs = event.get("at_ms").asLong();
+        assertTrue(atMs >= beforeMs && atMs <= afterMs, "delivered at " + atMs + ", outside [" + beforeMs + ", " + afterMs + "]");
     }
 
     @Test

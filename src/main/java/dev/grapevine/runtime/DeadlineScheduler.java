@@ -1,0 +1,215 @@
+package dev.grapevine.runtime;
+
+import com.typesafe.config.Config;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.Scheduler;
+import org.apache.pekko.actor.SchedulerTask;
+import org.apache.pekko.event.LoggingAdapter;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.duration.FiniteDuration;
+
+import java.io.Closeable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Pekko {@link Scheduler} whose thread sleeps until the next deadline, instead of waking on every
+ * tick of a wheel as Pekko's default does (every 10 ms, whether or not anything is due). A node's
+ * timers are few and far apart (a probe a second, a gossip round while there is news), so the wheel's
+ * hundred wake-ups a second were a large part of an idle node's CPU, and it rounded every delay up
+ * to the next tick. Here a task fires within the OS's sleep accuracy and is handed to its executor,
+ * as with Pekko's.
+ *
+ * <p>A node's defaults select it ({@code pekko.scheduler.implementation} in {@link GrapevineNode#PEKKO_TUNING}).
+ * It keeps the contract of {@link Scheduler}: scheduling on a closed scheduler throws
+ * {@link IllegalStateException}; {@link #close()} runs the pending tasks that are
+ * {@link Scheduler.TaskRunOnClose}; a {@link SchedulerTask} that is cancelled is told so.
+ */
+public final class DeadlineScheduler implements Scheduler, Closeable {
+    private static final int SCHEDULED = 0;
+    private static final int FIRED = 1;
+    private static final int CANCELLED = 2;
+
+    private final ScheduledThreadPoolExecutor timer;
+    private final LoggingAdapter log;
+    /** Pending tasks that must run when the scheduler closes (Pekko's dispatcher shutdowns). */
+    private final Set<Once> runOnClose = ConcurrentHashMap.newKeySet();
+
+    /** The constructor Pekko calls reflectively when the actor system starts. */
+    public DeadlineScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
+        this.log = log;
+        this.timer = new ScheduledThreadPoolExecutor(1, threadFactory);
+        timer.setRemoveOnCancelPolicy(true); // most timers are cancelled; none may linger until its deadline
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    @Override
+    public Cancellable scheduleOnce(FiniteDuration delay, Runnable runnable, ExecutionContext executor) {
+        Once task = new Once(runnable, executor);
+        long delayNanos = delay.toNanos();
+        if (delayNanos <= 0) {
+            task.fire();
+            return task;
+        }
+        if (runnable instanceof Scheduler.TaskRunOnClose) {
+            runOnClose.add(task);
+        }
+        task.future = submit(task::fire, delayNanos, runnable);
+        return task;
+    }
+
+    /** Fixed rate: each run is due one interval after the previous one was due, however long it took. */
+    @Override
+    public Cancellable schedule(FiniteDuration initialDelay, FiniteDuration interval, Runnable runnable,
+                                ExecutionContext executor) {
+        long intervalNanos = interval.toNanos();
+        if (intervalNanos <= 0) {
+            throw new IllegalArgumentException("a repeated task needs a positive interval, not " + interval);
+        }
+        Repeating task = new Repeating(runnable, executor, intervalNanos);
+        task.armAt(System.nanoTime() + Math.max(0, initialDelay.toNanos()));
+        return task;
+    }
+
+    /** What Pekko reads as the shortest useful period: a millisecond, well above the sleep's accuracy. */
+    @Override
+    public double maxFrequency() {
+        return 1000.0;
+    }
+
+    /** Stops the timer thread, then runs the pending tasks that are {@link Scheduler.TaskRunOnClose}. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        for (Once task : runOnClose) {
+            if (task.state.compareAndSet(SCHEDULED, FIRED)) {
+                try {
+                    task.runnable.run();
+                } catch (RuntimeException e) {
+                    log.error(e, "a timer task failed while the scheduler closed");
+                }
+            }
+        }
+        runOnClose.clear();
+    }
+
+    private ScheduledFuture<?> submit(Runnable action, long delayNanos, Runnable task) {
+        try {
+            return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the scheduler is closed; cannot schedule " + task, e);
+        }
+    }
+
+    private static void notifyCancelled(Runnable runnable, ExecutionContext executor) {
+        if (runnable instanceof SchedulerTask task) {
+            executor.execute(task::cancelled);
+        }
+    }
+
+    /** A task run once: handed to its executor at its deadline, unless cancelled first. */
+    private final class Once implements Cancellable {
+        final Runnable runnable;
+        final ExecutionContext executor;
+        final AtomicInteger state = new AtomicInteger(SCHEDULED);
+        volatile ScheduledFuture<?> future;
+
+        Once(Runnable runnable, ExecutionContext executor) {
+            this.runnable = runnable;
+            this.executor = executor;
+        }
+
+        void fire() {
+            if (state.compareAndSet(SCHEDULED, FIRED)) {
+                runOnClose.remove(this);
+                executor.execute(runnable);
+            }
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!state.compareAndSet(SCHEDULED, CANCELLED)) {
+                return false;
+            }
+            runOnClose.remove(this);
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+            notifyCancelled(runnable, executor);
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return state.get() == CANCELLED;
+        }
+    }
+
+    /**
+     * A task run at a fixed rate on its executor. The next run is armed after this one returns, so runs
+     * never overlap; a run that throws ends the repetition (the executor reports the exception).
+     */
+    private final class Repeating implements Cancellable, Runnable {
+        private final Runnable runnable;
+        private final ExecutionContext executor;
+        private final long intervalNanos;
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private volatile ScheduledFuture<?> next;
+        private long dueNanos;
+
+        Repeating(Runnable runnable, ExecutionContext executor, long intervalNanos) {
+            this.runnable = runnable;
+            this.executor = executor;
+            this.intervalNanos = intervalNanos;
+        }
+
+        void armAt(long dueNanos) {
+            this.dueNanos = dueNanos;
+            next = submit(() -> executor.execute(this), Math.max(1, dueNanos - System.nanoTime()), runnable);
+            if (cancelled.get()) {
+                next.cancel(false); // cancel() ran between the check in run() and this arming
+            }
+        }
+
+        @Override
+        public void run() {
+            if (cancelled.get()) {
+                return;
+            }
+            runnable.run();
+            if (!cancelled.get()) {
+                try {
+                    armAt(dueNanos + intervalNanos);
+                } catch (IllegalStateException closed) {
+                    cancelled.set(true); // the actor system is shutting down: nothing more runs
+                }
+            }
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!cancelled.compareAndSet(false, true)) {
+                return false;
+            }
+            ScheduledFuture<?> f = next;
+            if (f != null) {
+                f.cancel(false);
+            }
+            notifyCancelled(runnable, executor);
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+    }
+}
