@@ -48,6 +48,9 @@ public final class Bench implements Callable<Integer> {
     long eventIntervalMs;
     @Option(names = "--idle-s", description = "idle window (default 20; quick 10)")
     Integer idleS;
+    @Option(names = "--idle-settle-s", defaultValue = "0",
+            description = "wait this long before the idle window, so that the JVMs' start-up compiling is over")
+    long idleSettleS;
     @Option(names = "--churn-s", defaultValue = "60", description = "churn window")
     long churnS;
     @Option(names = "--churn-every-s", defaultValue = "20", description = "a kill and restart of node N this often")
@@ -86,6 +89,7 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Integer> ns = nodes != null ? nodes : quick ? List.of(5) : List.of(5, 10, 20);
+        if (idleSettleS < 0) throw usage("--idle-settle-s: need >= 0, got " + idleSettleS);
         for (int n : ns) if (n < 3) throw usage("--nodes: need N >= 3 (a crash must leave a majority for Pekko's keep-majority), got " + n);
         for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " (grapevine, serf, pekko)");
         List<String> scen = scenarios != null ? scenarios
@@ -99,7 +103,7 @@ public final class Bench implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(root.toAbsolutePath().normalize(), workDir,
                 Arrays.asList(javaOpts.trim().split("\\s+")), grapevineKv, pekkoPause, pekkoStableAfter,
                 events != null ? events : quick ? 5 : 10, Duration.ofMillis(eventIntervalMs),
-                Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : 20),
+                Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : 20), Duration.ofSeconds(idleSettleS),
                 Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
                 Duration.ofSeconds(fpS != null ? fpS : quick ? 30 : 300), loss != null ? loss : quick ? List.of(10) : List.of(10, 30),
                 Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft);
@@ -163,7 +167,12 @@ public final class Bench implements Callable<Integer> {
             Map<String, Runnable> steps = new LinkedHashMap<>();
             if (scen.contains("events")) steps.put("events", () -> EventScenario.run(c, s, r));
             if (scen.contains("idle")) steps.put("idle",
-                    () -> r.set("idle", CostWindow.measure(c, nft, c.nodes(), s.idleWindow(), () -> Poll.sleep(s.idleWindow()))));
+                    () -> {
+                        Poll.sleep(s.idleSettle());
+                        ObjectNode idle = CostWindow.measure(c, nft, c.nodes(), s.idleWindow(), () -> Poll.sleep(s.idleWindow()));
+                        idle.put("settled_s", s.idleSettle().toSeconds());
+                        r.set("idle", idle);
+                    });
             if (scen.contains("crash")) steps.put("crash", () -> CrashScenario.run(c, r));
             if (scen.contains("churn")) steps.put("churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
             if (scen.contains("loss") && nft != null) {

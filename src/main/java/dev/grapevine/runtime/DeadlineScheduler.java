@@ -61,7 +61,12 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         if (runnable instanceof Scheduler.TaskRunOnClose) {
             runOnClose.add(task);
         }
-        task.future = submit(task::fire, delayNanos, runnable);
+        try {
+            task.future = submit(task::fire, delayNanos, runnable);
+        } catch (IllegalStateException closed) {
+            runOnClose.remove(task);
+            throw closed;
+        }
         return task;
     }
 
@@ -108,6 +113,18 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         }
     }
 
+    /**
+     * Gives a due task to its executor. The timer thread's executor would keep a failure to itself, in
+     * a future no one reads, so it is logged here (an executor that refuses work is shutting down).
+     */
+    private void handOver(ExecutionContext executor, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RuntimeException e) {
+            log.error(e, "could not hand a due timer task to its executor");
+        }
+    }
+
     private static void notifyCancelled(Runnable runnable, ExecutionContext executor) {
         if (runnable instanceof SchedulerTask task) {
             executor.execute(task::cancelled);
@@ -129,7 +146,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         void fire() {
             if (state.compareAndSet(SCHEDULED, FIRED)) {
                 runOnClose.remove(this);
-                executor.execute(runnable);
+                handOver(executor, runnable);
             }
         }
 
@@ -173,7 +190,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
 
         void armAt(long dueNanos) {
             this.dueNanos = dueNanos;
-            next = submit(() -> executor.execute(this), Math.max(1, dueNanos - System.nanoTime()), runnable);
+            next = submit(() -> handOver(executor, this), Math.max(1, dueNanos - System.nanoTime()), runnable);
             if (cancelled.get()) {
                 next.cancel(false); // cancel() ran between the check in run() and this arming
             }
