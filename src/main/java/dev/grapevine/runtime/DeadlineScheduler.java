@@ -47,7 +47,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         this.log = log;
         this.timer = new ScheduledThreadPoolExecutor(1, threadFactory);
         timer.setRemoveOnCancelPolicy(true); // most timers are cancelled; none may linger until its deadline
-        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() runs what must run
     }
 
     @Override
@@ -55,6 +55,9 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         Once task = new Once(runnable, executor);
         long delayNanos = delay.toNanos();
         if (delayNanos <= 0) {
+            if (timer.isShutdown()) {
+                throw closed(runnable, null);
+            }
             task.fire();
             return task;
         }
@@ -65,7 +68,13 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
             task.future = submit(task::fire, delayNanos, runnable);
         } catch (IllegalStateException closed) {
             runOnClose.remove(task);
-            throw closed;
+            if (task.state.compareAndSet(SCHEDULED, CANCELLED)) {
+                throw closed;
+            }
+            return task; // close() ran it meanwhile, as a TaskRunOnClose
+        }
+        if (task.isCancelled()) {
+            task.future.cancel(false); // cancel() came before the future was known
         }
         return task;
     }
@@ -74,12 +83,24 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     @Override
     public Cancellable schedule(FiniteDuration initialDelay, FiniteDuration interval, Runnable runnable,
                                 ExecutionContext executor) {
+        return repeat(initialDelay, interval, true, runnable, executor);
+    }
+
+    /** Fixed delay: each run is due one delay after the previous one ended. */
+    @Override
+    public Cancellable scheduleWithFixedDelay(FiniteDuration initialDelay, FiniteDuration delay, Runnable runnable,
+                                              ExecutionContext executor) {
+        return repeat(initialDelay, delay, false, runnable, executor);
+    }
+
+    private Cancellable repeat(FiniteDuration initialDelay, FiniteDuration interval, boolean fixedRate,
+                               Runnable runnable, ExecutionContext executor) {
         long intervalNanos = interval.toNanos();
         if (intervalNanos <= 0) {
             throw new IllegalArgumentException("a repeated task needs a positive interval, not " + interval);
         }
-        Repeating task = new Repeating(runnable, executor, intervalNanos);
-        task.armAt(System.nanoTime() + Math.max(0, initialDelay.toNanos()));
+        Repeating task = new Repeating(runnable, executor, intervalNanos, fixedRate);
+        task.armAt(saturatedAdd(System.nanoTime(), Math.max(0, initialDelay.toNanos())));
         return task;
     }
 
@@ -89,10 +110,13 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         return 1000.0;
     }
 
-    /** Stops the timer thread, then runs the pending tasks that are {@link Scheduler.TaskRunOnClose}. */
+    /**
+     * Stops the timer thread, then runs the pending tasks that are {@link Scheduler.TaskRunOnClose}.
+     * The thread is not interrupted: it may be handing a task to a dispatcher that is shutting down.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown(); // drops the delayed tasks (setExecuteExistingDelayedTasksAfterShutdownPolicy)
         for (Once task : runOnClose) {
             if (task.state.compareAndSet(SCHEDULED, FIRED)) {
                 try {
@@ -109,8 +133,36 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         try {
             return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("the scheduler is closed; cannot schedule " + task, e);
+            throw closed(task, e);
         }
+    }
+
+    private static IllegalStateException closed(Runnable task, Throwable cause) {
+        return new IllegalStateException("the scheduler is closed; cannot schedule " + task, cause);
+    }
+
+    /** A deadline far in the future stays far in the future, rather than wrapping into the past. */
+    private static long saturatedAdd(long nanos, long moreNanos) {
+        long sum = nanos + moreNanos;
+        return ((nanos ^ sum) & (moreNanos ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** Nanoseconds from now until {@code dueNanos}, at least 1, and without wrapping. */
+    private static long untilNanos(long dueNanos) {
+        long now = System.nanoTime();
+        long delay = dueNanos - now;
+        if (((dueNanos ^ now) & (dueNanos ^ delay)) < 0) {
+            delay = Long.MAX_VALUE;
+        }
+        return Math.max(1, delay);
+    }
+
+    /**
+     * Pekko's repeated sends to an actor end by throwing its SchedulerException once the actor is gone
+     * (classic timers and FSMs rely on it); its own scheduler ends the repetition without a word.
+     */
+    private static boolean isTargetGone(RuntimeException e) {
+        return e.getClass().getName().equals("org.apache.pekko.actor.SchedulerException");
     }
 
     /**
@@ -125,9 +177,13 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         }
     }
 
-    private static void notifyCancelled(Runnable runnable, ExecutionContext executor) {
+    /** Withdraws a task's pending run, and tells a {@link SchedulerTask} it was cancelled. */
+    private void withdraw(ScheduledFuture<?> pending, Runnable runnable, ExecutionContext executor) {
+        if (pending != null) {
+            pending.cancel(false);
+        }
         if (runnable instanceof SchedulerTask task) {
-            executor.execute(task::cancelled);
+            handOver(executor, task::cancelled);
         }
     }
 
@@ -156,11 +212,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
                 return false;
             }
             runOnClose.remove(this);
-            ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false);
-            }
-            notifyCancelled(runnable, executor);
+            withdraw(future, runnable, executor);
             return true;
         }
 
@@ -171,26 +223,29 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
 
     /**
-     * A task run at a fixed rate on its executor. The next run is armed after this one returns, so runs
-     * never overlap; a run that throws ends the repetition (the executor reports the exception).
+     * A task run again and again on its executor, at a fixed rate or with a fixed delay. The next run
+     * is armed after this one returns, so runs never overlap; a run that throws ends the repetition
+     * (the executor reports the exception, unless it says the target actor is gone).
      */
     private final class Repeating implements Cancellable, Runnable {
         private final Runnable runnable;
         private final ExecutionContext executor;
         private final long intervalNanos;
+        private final boolean fixedRate;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private volatile ScheduledFuture<?> next;
         private long dueNanos;
 
-        Repeating(Runnable runnable, ExecutionContext executor, long intervalNanos) {
+        Repeating(Runnable runnable, ExecutionContext executor, long intervalNanos, boolean fixedRate) {
             this.runnable = runnable;
             this.executor = executor;
             this.intervalNanos = intervalNanos;
+            this.fixedRate = fixedRate;
         }
 
         void armAt(long dueNanos) {
             this.dueNanos = dueNanos;
-            next = submit(() -> handOver(executor, this), Math.max(1, dueNanos - System.nanoTime()), runnable);
+            next = submit(() -> handOver(executor, this), untilNanos(dueNanos), runnable);
             if (cancelled.get()) {
                 next.cancel(false); // cancel() ran between the check in run() and this arming
             }
@@ -201,10 +256,18 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
             if (cancelled.get()) {
                 return;
             }
-            runnable.run();
+            try {
+                runnable.run();
+            } catch (RuntimeException e) {
+                cancelled.set(true);
+                if (isTargetGone(e)) {
+                    return;
+                }
+                throw e;
+            }
             if (!cancelled.get()) {
                 try {
-                    armAt(dueNanos + intervalNanos);
+                    armAt(saturatedAdd(fixedRate ? dueNanos : System.nanoTime(), intervalNanos));
                 } catch (IllegalStateException closed) {
                     cancelled.set(true); // the actor system is shutting down: nothing more runs
                 }
@@ -216,11 +279,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
             if (!cancelled.compareAndSet(false, true)) {
                 return false;
             }
-            ScheduledFuture<?> f = next;
-            if (f != null) {
-                f.cancel(false);
-            }
-            notifyCancelled(runnable, executor);
+            withdraw(next, runnable, executor);
             return true;
         }
 

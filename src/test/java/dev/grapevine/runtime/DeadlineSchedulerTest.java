@@ -8,12 +8,15 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.event.NoLogging$;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.duration.FiniteDuration;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeadlineSchedulerTest {
-    private final ExecutorService pool = Executors.newSingleThreadExecutor();
+    /** What the executor's threads let escape: a failed run is reported there, not swallowed. */
+    private final List<Throwable> escaped = new CopyOnWriteArrayList<>();
+    private final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "executor");
+        t.setUncaughtExceptionHandler((thread, e) -> escaped.add(e));
+        return t;
+    });
     private final ExecutionContext ec = ExecutionContext.fromExecutor(pool);
     private final DeadlineScheduler scheduler =
             new DeadlineScheduler(ConfigFactory.empty(), NoLogging$.MODULE$, Executors.defaultThreadFactory());
@@ -76,7 +85,7 @@ class DeadlineSchedulerTest {
     void aCancelledTaskNeverRunsAndIsToldSo() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch told = new CountDownLatch(1);
-        Cancellable c = scheduler.scheduleOnce(ms(30), new SchedulerTask() {
+        Cancellable c = scheduler.scheduleOnce(ms(60_000), new SchedulerTask() {
             @Override
             public void run() {
                 runs.incrementAndGet();
@@ -92,8 +101,8 @@ class DeadlineSchedulerTest {
         assertFalse(c.cancel(), "only the first cancel succeeds");
         assertTrue(c.isCancelled());
         assertTrue(told.await(5, TimeUnit.SECONDS));
-        awaitPast(60);
-        assertEquals(0, runs.get());
+        scheduler.close();
+        assertEquals(0, runs.get(), "not even when the scheduler closes");
     }
 
     @Test
@@ -115,6 +124,45 @@ class DeadlineSchedulerTest {
         int settled = runs.get();
         awaitPast(100);
         assertEquals(settled, runs.get());
+    }
+
+    @Test
+    void aFixedDelayCountsFromTheEndOfEachRun() throws Exception {
+        List<Long> startsNanos = new CopyOnWriteArrayList<>();
+        CountDownLatch three = new CountDownLatch(3);
+        Cancellable c = scheduler.scheduleWithFixedDelay(ms(0), ms(20), () -> {
+            startsNanos.add(System.nanoTime());
+            busyFor(Duration.ofMillis(30));
+            three.countDown();
+        }, ec);
+
+        assertTrue(three.await(5, TimeUnit.SECONDS));
+        c.cancel();
+        for (int i = 1; i < 3; i++) {
+            long gapNanos = startsNanos.get(i) - startsNanos.get(i - 1);
+            assertTrue(gapNanos >= TimeUnit.MILLISECONDS.toNanos(50), "runs of 30 ms, 20 ms apart, started " + gapNanos + " ns apart");
+        }
+    }
+
+    @Test
+    void aRunThatThrowsEndsTheRepetition() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        scheduler.schedule(ms(1), ms(10), () -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("boom");
+        }, ec);
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !escaped.isEmpty());
+        assertEquals("boom", escaped.get(0).getMessage());
+        awaitPast(100);
+        assertEquals(1, runs.get());
+    }
+
+    private static void busyFor(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test
@@ -140,6 +188,8 @@ class DeadlineSchedulerTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> scheduler.scheduleOnce(ms(10), () -> { }, ec));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> scheduler.scheduleOnce(ms(0), other::incrementAndGet, ec));
+        assertEquals(0, other.get(), "not even a task due at once runs after close");
     }
 
     @Test
