@@ -181,6 +181,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     m.message().getClass().getSimpleName(), m.from());
             return this;
         }
+        support.heard(Role.MEMBERSHIP, m);
         return step(() -> core.onPushPull(m.from(), pushPull, support.nowMillis(), support.outbox));
     }
 
@@ -192,6 +193,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
+            node.peerUids().viewChanged(p.event().member(), p.event().previous());
             if (node.dataDir().isPresent() && !timers.isTimerActive(SavePeers.INSTANCE)) {
                 timers.startSingleTimer(SavePeers.INSTANCE, SAVE_PEERS_AFTER);
             }

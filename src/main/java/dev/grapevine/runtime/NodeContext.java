@@ -28,6 +28,7 @@ final class NodeContext {
     /** The last recovery epoch finished in this process, so a restarted coordinator plans from it. */
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
     private final RepairCounters repairCounters = new RepairCounters();
+    private final PeerUids peerUids = new PeerUids();
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -79,6 +80,16 @@ final class NodeContext {
     /** Who hears of membership changes and user events; kept here so a membership restart keeps them. */
     Subscribers subscribers() {
         return subscribers;
+    }
+
+    /** The uids of peers' actors, shared by this node's actors (see {@link PeerUids}). */
+    PeerUids peerUids() {
+        return peerUids;
+    }
+
+    /** This node's current life: the epoch of the last {@link #newLife()}. */
+    long epoch() {
+        return lastEpoch.get();
     }
 
     /**

@@ -85,6 +85,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf(), repair))
                 .onFailure(REPLICA_RESTARTS), "recovery-coordinator");
         ctx.watch(membership);
+        node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
+        node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());
+        node.peerUids().own(Role.GOSSIPER, gossiper.path().uid());
         ctx.getLog().info("Grapevine node {} started at {}", node.settings().name(), node.settings().address());
     }
 

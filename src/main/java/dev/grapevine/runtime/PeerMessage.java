@@ -9,12 +9,21 @@ import java.util.Objects;
  * A protocol message between two nodes' actors of the same role, with the Artery endpoint of the
  * node that sent it (the core answers pings and push-pulls there). Serialized by
  * {@link WireSerializer} with the core's compact codec.
+ *
+ * @param fromEpoch the sender's life, and {@code fromUid} the uid of its actor for the message's
+ *                  role (0: unknown), from which the receiver learns to send back to {@code path#uid}
+ *                  (see {@link PeerUids})
  */
-public record PeerMessage(Address from, Message message)
+public record PeerMessage(Address from, long fromEpoch, int fromUid, Message message)
         implements MembershipActor.Command, ReplicaActor.Command {
 
     public PeerMessage {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** A message whose sender's actor is not known. */
+    public PeerMessage(Address from, Message message) {
+        this(from, 0, 0, message);
     }
 }

@@ -12,10 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Sends protocol messages to the peer actor of the same role on another node, over Artery. Peers are
- * reached by path, without a uid, so a restarted peer on the same endpoint is reached too; resolved
- * references are cached per endpoint and role. Never uses remote DeathWatch: when it fires, Artery
- * quarantines the peer for good, and Grapevine owns liveness anyway.
+ * Sends protocol messages to the peer actor of the same role on another node, over Artery. A peer is
+ * reached by path, without a uid, until {@link PeerUids} knows the uid of its actor in its current
+ * life: then by {@code path#uid}, which Artery compresses to a table index. By path, a restarted peer
+ * on the same endpoint is reached too. References are cached per endpoint and role. Never uses remote
+ * DeathWatch: when it fires, Artery quarantines the peer for good, and Grapevine owns liveness anyway.
  *
  * <p>One router per actor (not shared): actors are single-threaded, so the cache needs no locking.
  */
@@ -25,16 +26,31 @@ final class PeerRouter {
     /** Cached endpoints; beyond it the cache is cleared, and references are resolved again. */
     private static final int CACHE_MAX = 16_384;
 
+    /** A peer actor by path, and by path and uid once that is known. */
+    private static final class Peer {
+        final ActorRef<PeerMessage> byPath;
+        int uid;
+        ActorRef<PeerMessage> byUid;
+
+        Peer(ActorRef<PeerMessage> byPath) {
+            this.byPath = byPath;
+        }
+    }
+
     private final ActorRefResolver resolver;
     private final String systemName;
     private final Address self;
-    private final Map<Address, ActorRef<PeerMessage>>[] byRole;
+    private final NodeContext node;
+    private final Map<Address, Peer>[] byRole;
+    private long sentByUid;
+    private long sentByPath;
 
     @SuppressWarnings("unchecked")
-    PeerRouter(ActorSystem<?> system, Address self) {
+    PeerRouter(ActorSystem<?> system, NodeContext node) {
         this.resolver = ActorRefResolver.get(system);
         this.systemName = system.name();
-        this.self = self;
+        this.node = node;
+        this.self = node.settings().address();
         this.byRole = new Map[Role.values().length];
         for (int i = 0; i < byRole.length; i++) {
             byRole[i] = new HashMap<>();
@@ -42,16 +58,41 @@ final class PeerRouter {
     }
 
     void send(Address to, Message message) {
-        Map<Address, ActorRef<PeerMessage>> cache = byRole[Role.of(message).ordinal()];
-        ActorRef<PeerMessage> peer = cache.get(to);
+        Role role = Role.of(message);
+        PeerUids uids = node.peerUids();
+        int uid = uids.uidFor(role, to);
+        if (uid == 0) {
+            sentByPath++;
+        } else {
+            sentByUid++;
+        }
+        target(role, to, uid).tell(new PeerMessage(self, node.epoch(), uids.own(role), message));
+    }
+
+    /** Messages this router sent by {@code path#uid} (compressible) and by bare path, for the metrics. */
+    void putCounts(Map<String, Long> figures) {
+        figures.put("peer_sends_by_uid", sentByUid);
+        figures.put("peer_sends_by_path", sentByPath);
+    }
+
+    private ActorRef<PeerMessage> target(Role role, Address to, int uid) {
+        Map<Address, Peer> cache = byRole[role.ordinal()];
+        Peer peer = cache.get(to);
         if (peer == null) {
             if (cache.size() >= CACHE_MAX) {
                 cache.clear();
             }
-            peer = resolver.resolveActorRef(path(systemName, to, Role.of(message)));
+            peer = new Peer(resolver.resolveActorRef(path(systemName, to, role)));
             cache.put(to, peer);
         }
-        peer.tell(new PeerMessage(self, message));
+        if (uid == 0) {
+            return peer.byPath;
+        }
+        if (peer.uid != uid) {
+            peer.byUid = resolver.resolveActorRef(path(systemName, to, role) + "#" + uid);
+            peer.uid = uid;
+        }
+        return peer.byUid;
     }
 
     static String path(String systemName, Address node, Role role) {

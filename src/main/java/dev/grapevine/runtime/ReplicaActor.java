@@ -161,6 +161,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                     m.from(), PeerRouter.actorName(role));
             return this;
         }
+        support.heard(role, m);
         return step(() -> core.onPeer(m, support.nowMillis(), support.outbox));
     }
 

@@ -25,6 +25,7 @@ final class RoleActorSupport<C> {
     private final long originNanos;
     private final NodeMetrics metrics;
     private final PeerRouter router;
+    private final PeerUids peerUids;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<C> timers;
     private final Function<Timer, C> tick;
@@ -34,7 +35,8 @@ final class RoleActorSupport<C> {
                      Function<Timer, C> tick, ActorSystem<?> system) {
         this.originNanos = node.originNanos();
         this.metrics = node.metrics();
-        this.router = new PeerRouter(system, node.settings().address());
+        this.router = new PeerRouter(system, node);
+        this.peerUids = node.peerUids();
         this.guardian = guardian;
         this.timers = timers;
         this.tick = tick;
@@ -45,10 +47,17 @@ final class RoleActorSupport<C> {
         return (System.nanoTime() - originNanos) / 1_000_000;
     }
 
+    /** A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}). */
+    void heard(Role role, PeerMessage m) {
+        peerUids.heard(role, m.from(), m.fromEpoch(), m.fromUid());
+    }
+
     /** Copies an actor's counters and its component's gauges into the node's metrics. */
     void publishMetrics(Role role, Counters counters, Map<String, Long> gauges) {
         Map<String, Long> figures = new LinkedHashMap<>(counters.asMap());
         figures.putAll(gauges);
+        router.putCounts(figures);
+        figures.put("peer_uids_known", (long) peerUids.known(role));
         metrics.publish(role, figures);
     }
 

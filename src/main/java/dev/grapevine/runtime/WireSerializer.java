@@ -11,13 +11,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Puts {@link PeerMessage}s on Artery with the core's wire codec: the sender's endpoint (host, port),
- * then the message as {@link WireCodec} encodes it. A frame that does not decode is refused with the
- * codec's reason; Artery logs and drops it, and the association survives.
+ * its epoch (8 bytes) and actor uid (4 bytes), then the message as {@link WireCodec} encodes it. A
+ * frame that does not decode is refused with the codec's reason; Artery logs and drops it, and the
+ * association survives.
  */
 public final class WireSerializer extends SerializerWithStringManifest {
     /** Registered serializer id; never change it, peers rely on it. Ids up to 40 are Pekko's own. */
     public static final int IDENTIFIER = 7_946_001;
-    private static final String MANIFEST = "G1";
+    /** G1 had no epoch and uid. */
+    private static final String MANIFEST = "G2";
 
     @Override
     public int identifier() {
@@ -36,8 +38,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
         }
         byte[] host = pm.from().host().getBytes(StandardCharsets.UTF_8);
         byte[] body = WireCodec.encode(pm.message());
-        return ByteBuffer.allocate(2 + host.length + 2 + body.length)
-                .putShort((short) host.length).put(host).putShort((short) pm.from().port()).put(body)
+        return ByteBuffer.allocate(2 + host.length + 2 + 8 + 4 + body.length)
+                .putShort((short) host.length).put(host).putShort((short) pm.from().port())
+                .putLong(pm.fromEpoch()).putInt(pm.fromUid()).put(body)
                 .array();
     }
 
@@ -49,14 +52,17 @@ public final class WireSerializer extends SerializerWithStringManifest {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             int hostLength = Short.toUnsignedInt(in.getShort());
-            if (hostLength > Address.HOST_BYTES_MAX || hostLength > in.remaining() - 2) {
+            if (hostLength > Address.HOST_BYTES_MAX || hostLength > in.remaining() - 2 - 8 - 4) {
                 throw new WireFormatException("sender host length " + hostLength + " is out of bounds");
             }
             String host = new String(bytes, 2, hostLength, StandardCharsets.UTF_8);
             in.position(2 + hostLength);
             int port = Short.toUnsignedInt(in.getShort());
+            long epoch = in.getLong();
+            int uid = in.getInt();
             int bodyOffset = in.position();
-            return new PeerMessage(new Address(host, port), WireCodec.decode(bytes, bodyOffset, bytes.length - bodyOffset));
+            return new PeerMessage(new Address(host, port), epoch, uid,
+                    WireCodec.decode(bytes, bodyOffset, bytes.length - bodyOffset));
         } catch (WireFormatException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
             NotSerializableException failure = new NotSerializableException("bad Grapevine frame of " + bytes.length
                     + " bytes: " + e.getMessage());

@@ -21,22 +21,28 @@ class WireSerializerTest {
     private final Address from = new Address("10.0.0.7", 7946);
 
     @Test
-    void roundTripsAndAddsOnlyTheSenderEndpoint() throws Exception {
+    void roundTripsAndAddsOnlyTheSendersEndpointLifeAndActor() throws Exception {
         Member m = Member.alive("node-7", from, 1_732_450_000_000L, 3, Map.of("role", "db"));
         Message ping = new Message.Ping(42, "node-9", List.of(new Rumor.MemberRumor(m, "node-7")));
-        PeerMessage original = new PeerMessage(from, ping);
+        PeerMessage original = new PeerMessage(from, 1_732_450_000_000L, -1_234_567, ping);
         byte[] bytes = serializer.toBinary(original);
         assertEquals(original, serializer.fromBinary(bytes, serializer.manifest(original)));
-        assertEquals(2 + "10.0.0.7".length() + 2 + WireSize.of(ping), bytes.length);
+        assertEquals(2 + "10.0.0.7".length() + 2 + 8 + 4 + WireSize.of(ping), bytes.length);
     }
 
     @Test
     void aBadFrameIsRefusedWithItsReason() {
-        byte[] good = serializer.toBinary(new PeerMessage(from, new Message.Nack(5)));
+        PeerMessage nack = new PeerMessage(from, new Message.Nack(5));
+        byte[] good = serializer.toBinary(nack);
+        String manifest = serializer.manifest(nack);
         NotSerializableException truncated = assertThrows(NotSerializableException.class,
-                () -> serializer.fromBinary(Arrays.copyOf(good, good.length - 1), "G1"));
+                () -> serializer.fromBinary(Arrays.copyOf(good, good.length - 1), manifest));
         assertTrue(truncated.getMessage().startsWith("bad Grapevine frame"), truncated.getMessage());
-        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[]{0x7f, 0x7f, 1}, "G1"));
-        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "X9"));
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[]{0x7f, 0x7f, 1}, manifest));
+        // A header cut inside the epoch and uid: refused, not read past.
+        assertThrows(NotSerializableException.class,
+                () -> serializer.fromBinary(Arrays.copyOf(good, 2 + "10.0.0.7".length() + 2 + 5), manifest));
+        NotSerializableException older = assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "G1"));
+        assertTrue(older.getMessage().contains("this node speaks G2"), older.getMessage());
     }
 }
