@@ -51,6 +51,8 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--idle-settle-s", defaultValue = "0",
             description = "wait this long before the idle window, so that the JVMs' start-up compiling is over")
     long idleSettleS;
+    @Option(names = "--crashes", defaultValue = "1", description = "kill -9 and restart cycles in the crash scenario; times are their medians")
+    int crashes;
     @Option(names = "--churn-s", defaultValue = "60", description = "churn window")
     long churnS;
     @Option(names = "--churn-every-s", defaultValue = "20", description = "a kill and restart of node N this often")
@@ -90,6 +92,7 @@ public final class Bench implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Integer> ns = nodes != null ? nodes : quick ? List.of(5) : List.of(5, 10, 20);
         if (idleSettleS < 0) throw usage("--idle-settle-s: need >= 0, got " + idleSettleS);
+        if (crashes < 1 || crashes > 20) throw usage("--crashes: need 1 to 20, got " + crashes);
         for (int n : ns) if (n < 3) throw usage("--nodes: need N >= 3 (a crash must leave a majority for Pekko's keep-majority), got " + n);
         for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " (grapevine, serf, pekko)");
         List<String> scen = scenarios != null ? scenarios
@@ -104,7 +107,7 @@ public final class Bench implements Callable<Integer> {
                 Arrays.asList(javaOpts.trim().split("\\s+")), grapevineKv, pekkoPause, pekkoStableAfter,
                 events != null ? events : quick ? 5 : 10, Duration.ofMillis(eventIntervalMs),
                 Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : 20), Duration.ofSeconds(idleSettleS),
-                Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
+                crashes, Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
                 Duration.ofSeconds(fpS != null ? fpS : quick ? 30 : 300), loss != null ? loss : quick ? List.of(10) : List.of(10, 30),
                 Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft);
         Path results = out != null ? out : workDir.resolve("results.jsonl");
@@ -173,7 +176,7 @@ public final class Bench implements Callable<Integer> {
                         idle.put("settled_s", s.idleSettle().toSeconds());
                         r.set("idle", idle);
                     });
-            if (scen.contains("crash")) steps.put("crash", () -> CrashScenario.run(c, r));
+            if (scen.contains("crash")) steps.put("crash", () -> CrashScenario.run(c, r, s.crashes()));
             if (scen.contains("churn")) steps.put("churn", () -> r.set("churn", ChurnScenario.run(c, nft, s)));
             if (scen.contains("loss") && nft != null) {
                 for (int pct : s.lossPercents()) steps.put("loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));

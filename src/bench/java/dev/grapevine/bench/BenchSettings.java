@@ -12,6 +12,7 @@ import java.util.List;
 record BenchSettings(Path root, Path workDir, List<String> javaOpts, boolean grapevineKv,
                      String pekkoPause, String pekkoStableAfter,
                      int events, Duration eventInterval, Duration idleWindow, Duration idleSettle,
+                     int crashes,
                      Duration churnWindow, Duration churnEvery, Duration churnDown,
                      Duration fpWindow, List<Integer> lossPercents, Duration pause, Duration pauseEvery,
                      boolean lossAllowed) {

@@ -1,5 +1,6 @@
 package dev.grapevine.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
@@ -13,14 +14,50 @@ import java.util.OptionalLong;
  * "down" (the split-brain resolver's irreversible verdict, the counterpart of "dead") and "removed"
  * (the leader's removal once every node has seen the down). Then node N is started again with the
  * same name and address, and the time until every node lists it alive is measured from when it answers.
+ *
+ * <p>With several cycles, each time is the median over the cycles, and {@code samples} keeps every
+ * cycle's: a single crash of a SWIM cluster lands anywhere in a probe round, so one sample says little.
  */
 final class CrashScenario {
     /** Pekko's SBR default (stable-after 20 s) stays well inside it. */
     static final Duration DEADLINE = Duration.ofSeconds(120);
 
+    /** Between a restarted node listed alive everywhere and the next kill. */
+    static final Duration BETWEEN_CYCLES = Duration.ofSeconds(5);
+
     private CrashScenario() {}
 
-    static void run(Cluster c, ObjectNode out) {
+    static void run(Cluster c, ObjectNode out, int cycles) {
+        ArrayNode samples = Http.JSON.createArrayNode();
+        List<Long> rejoins = new ArrayList<>();
+        try {
+            for (int i = 0; i < cycles; i++) {
+                if (i > 0) Poll.sleep(BETWEEN_CYCLES);
+                ObjectNode sample = samples.addObject();
+                cycle(c, sample);
+                rejoins.add(sample.get("rejoin_ms").asLong());
+            }
+        } finally {
+            ObjectNode crash = out.putObject("crash");
+            if (!samples.isEmpty() && samples.get(0).get("crash") instanceof ObjectNode first) {
+                crash.put("failed_status", first.get("failed_status").asText());
+                first.fieldNames().forEachRemaining(field -> {
+                    if (!field.endsWith("_ms")) return;
+                    List<Double> values = new ArrayList<>();
+                    for (var sample : samples) {
+                        var v = sample.path("crash").path(field);
+                        if (v.isNumber()) values.add(v.asDouble());
+                    }
+                    // A cycle without this verdict in time leaves no median: the run failed.
+                    Stats.put(crash, field, values.size() == samples.size() ? Stats.median(values) : null);
+                });
+            }
+            if (cycles > 1) crash.set("samples", samples);
+            if (!rejoins.isEmpty()) out.put("rejoin_ms", Stats.median(rejoins).longValue());
+        }
+    }
+
+    private static void cycle(Cluster c, ObjectNode out) {
         int victim = c.size();
         String name = SystemUnderTest.nodeName(victim);
         boolean pekko = c.system().name().equals("pekko");
