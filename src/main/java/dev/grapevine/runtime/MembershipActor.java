@@ -170,6 +170,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     // The new life starts from an empty view; so must the replicas.
                     getContext().getLog().error("membership of {} failed; it restarts under a new epoch", core.self().name());
                     guardian.tell(NodeGuardian.ResetReplicas.INSTANCE);
+                    node.peerUids().clear(); // learnt again as the new view fills
                     return this;
                 })
                 .build();

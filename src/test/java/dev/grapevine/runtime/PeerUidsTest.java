@@ -7,6 +7,7 @@ import dev.grapevine.core.node.Role;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.grapevine.core.node.Role.FAILURE_DETECTOR;
 import static dev.grapevine.core.node.Role.GOSSIPER;
@@ -36,6 +37,14 @@ class PeerUidsTest {
     }
 
     @Test
+    void newTagsKeepTheUid() {
+        uids.viewChanged(life1, null);
+        uids.heard(FAILURE_DETECTOR, at, 100, 11);
+        uids.viewChanged(Member.alive("b", at, 100, 1, Map.of("zone", "a")), life1);
+        assertEquals(11, uids.uidFor(FAILURE_DETECTOR, at));
+    }
+
+    @Test
     void aNewLifeInTheViewRetiresTheOldUidsUntilItSpeaks() {
         uids.viewChanged(life1, null);
         uids.heard(FAILURE_DETECTOR, at, 100, 11);
@@ -57,6 +66,7 @@ class PeerUidsTest {
         uids.heard(MEMBERSHIP, at, 200, 0); // the new life's join, before its uid is known
         assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
         assertEquals(0, uids.uidFor(GOSSIPER, at));
+        uids.heard(FAILURE_DETECTOR, at, 100, 11); // late, from the old life: not learnt again
         uids.heard(FAILURE_DETECTOR, at, 200, 21); // not learnt: the view still holds life 1
         assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
         uids.viewChanged(life2, life1);
@@ -65,33 +75,68 @@ class PeerUidsTest {
     }
 
     @Test
-    void aGoneMemberOrAMovedOneIsReachedByPath() {
+    void anotherUidFromTheSameLifeReplacesTheOne() {
+        uids.viewChanged(life1, null);
+        uids.heard(FAILURE_DETECTOR, at, 100, 11);
+        uids.heard(FAILURE_DETECTOR, at, 100, 13);
+        assertEquals(13, uids.uidFor(FAILURE_DETECTOR, at));
+    }
+
+    @Test
+    void aGoneMemberIsReachedByPathAndARefutationBringsItsUidBack() {
         uids.viewChanged(life1, null);
         uids.heard(FAILURE_DETECTOR, at, 100, 11);
         Member dead = life1.withStatus(MemberStatus.DEAD);
         uids.viewChanged(dead, life1);
         assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
 
-        // A refutation brings the same life, and its actor, back.
         uids.viewChanged(life1.withIncarnation(1), dead);
         uids.heard(FAILURE_DETECTOR, at, 100, 11);
         assertEquals(11, uids.uidFor(FAILURE_DETECTOR, at));
-
-        Address elsewhere = new Address("10.0.0.3", 7946);
-        Member moved = new Member("b", elsewhere, 100, 2, MemberStatus.ALIVE, new java.util.TreeMap<>());
-        uids.viewChanged(moved, life1.withIncarnation(1));
-        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
-        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, elsewhere));
     }
 
     @Test
-    void anotherMemberLeavingDoesNotRetireTheCurrentOneAtTheSameAddress() {
-        Member other = Member.alive("c", at, 50, 0, Map.of());
-        uids.viewChanged(other, null);
-        uids.viewChanged(life1, null); // b now lives at c's old address
+    void aMemberThatMovedIsLearntAtItsNewAddressOnly() {
+        uids.viewChanged(life1, null);
         uids.heard(FAILURE_DETECTOR, at, 100, 11);
-        uids.viewChanged(other.withStatus(MemberStatus.DEAD), other);
+        Address elsewhere = new Address("10.0.0.3", 7946);
+        Member moved = new Member("b", elsewhere, 200, 0, MemberStatus.ALIVE, new TreeMap<>());
+        uids.viewChanged(moved, life1);
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
+        uids.heard(FAILURE_DETECTOR, elsewhere, 200, 21);
+        assertEquals(21, uids.uidFor(FAILURE_DETECTOR, elsewhere));
+        uids.heard(FAILURE_DETECTOR, at, 100, 11);
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at), "nobody lives at the old address");
+    }
+
+    @Test
+    void twoLiveMembersAtOneAddressAreReachedByPathUntilOneIsGone() {
+        Member a = Member.alive("a", at, 300, 0, Map.of()); // crashed, not yet found out
+        uids.viewChanged(a, null);
+        uids.heard(FAILURE_DETECTOR, at, 300, 31);
+        assertEquals(31, uids.uidFor(FAILURE_DETECTOR, at));
+
+        uids.viewChanged(life1, null); // b starts on a's address, with an older epoch (another clock)
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
+        Member suspect = a.withStatus(MemberStatus.SUSPECT);
+        uids.viewChanged(suspect, a);
+        uids.heard(FAILURE_DETECTOR, at, 100, 11);
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
+
+        uids.viewChanged(suspect.withStatus(MemberStatus.DEAD), suspect);
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at), "a's uid is not b's");
+        uids.heard(FAILURE_DETECTOR, at, 100, 11);
         assertEquals(11, uids.uidFor(FAILURE_DETECTOR, at));
+    }
+
+    @Test
+    void clearForgetsEverything() {
+        uids.viewChanged(life1, null);
+        uids.heard(FAILURE_DETECTOR, at, 100, 11);
+        uids.clear();
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at));
+        uids.viewChanged(life1, null);
+        assertEquals(0, uids.uidFor(FAILURE_DETECTOR, at), "learnt again only when it speaks");
     }
 
     @Test
