@@ -57,17 +57,21 @@ public final class GrapevineNode {
      * Pekko settings for a node that only talks protocol messages to its peers, below the user's own.
      * <ul>
      *   <li>Artery re-sends a handshake on every association each second (inject-handshake-interval),
-     *       so that a restarted peer behind a UDP transport is found; over TCP a reconnect handshakes
-     *       anyway. At 1 s it was over 40% of an idle node's bytes on the wire (1,007 B/s per node in a
-     *       5-node bench, 596 at 10 s). At 10 s it was still about a fifth of the bytes: the reply to
-     *       each injected handshake travels alone, with a TCP acknowledgement of its own. 60 s keeps it
-     *       as a rare check.</li>
+     *       so that a restarted peer behind a UDP transport is found; over TCP, Artery's default and
+     *       Grapevine's, a restarted peer drops the connection and the reconnect handshakes anyway.
+     *       At 1 s it was over 40% of an idle node's bytes on the wire (1,007 B/s per node in a
+     *       5-node bench, 596 at 10 s). At 60 s it was still about a sixth of them at 20 nodes: each
+     *       node has 19 associations, and each request and its reply travel alone. 10 minutes keeps
+     *       it as a rare check.</li>
+     *   <li>No compression of manifests: a Grapevine frame's manifest is 2 bytes, and Artery
+     *       advertises the table to every peer each minute, in a frame of about 160 bytes.</li>
      *   <li>The {@link DeadlineScheduler} sleeps until the next timer is due, where Pekko's wheel wakes
      *       every 10 ms.</li>
      * </ul>
      */
     public static final Config PEKKO_TUNING = ConfigFactory.parseString(
-            "pekko.remote.artery.advanced.inject-handshake-interval = 60s\n"
+            "pekko.remote.artery.advanced.inject-handshake-interval = 10 minutes\n"
+                    + "pekko.remote.artery.advanced.compression.manifests.max = off\n"
                     + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */
