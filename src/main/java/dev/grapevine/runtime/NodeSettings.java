@@ -110,6 +110,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         bytes(p, PROTOCOL, "piggyback-max-bytes", b::piggybackBytesMax, errors);
         count(p, PROTOCOL, "broadcast-queue-max", b::broadcastQueueMax, errors);
         bytes(p, PROTOCOL, "user-event-max-bytes", b::userEventBytesMax, errors);
+        count(p, PROTOCOL, "user-event-direct-max", b::userEventDirectMax, errors);
         count(p, PROTOCOL, "event-buffer-size", b::eventBufferSize, errors);
         count(p, PROTOCOL, "relays-max", b::relaysMax, errors);
         try {
@@ -127,7 +128,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
             "gossip-interval", "gossip-fanout", "gossip-to-the-dead", "suspicion-mult", "suspicion-max-timeout-mult",
             "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "reap-left-after", "awareness-max",
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
-            "event-buffer-size", "relays-max");
+            "user-event-direct-max", "event-buffer-size", "relays-max");
 
     static void duration(Config p, String section, String key, Consumer<Duration> set, List<String> errors) {
         if (p.getIsNull(key)) {

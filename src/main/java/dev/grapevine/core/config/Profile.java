@@ -22,6 +22,13 @@ public enum Profile {
     LOCAL(Duration.ofSeconds(1), Duration.ofMillis(200), 1, Duration.ofMillis(100), 3, Duration.ofSeconds(15),
             3, 2, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofHours(1));
 
+    /**
+     * Up to 32 other members (where memberlist's push-pull starts to scale down), a user event's sender
+     * sends it to each directly: one hop, as Pekko's DistributedPubSub, for N − 1 small messages per
+     * event. Gossip still carries it to any member the direct send missed.
+     */
+    private static final int USER_EVENT_DIRECT_MAX = 32;
+
     private final Settings settings;
 
     Profile(Duration probeInterval, Duration probeTimeout, int indirectChecks, Duration gossipInterval, int fanout,
@@ -29,7 +36,7 @@ public enum Profile {
             Duration reconnectInterval, Duration reapLeftAfter) {
         this.settings = new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, fanout,
                 gossipToTheDead, suspicionMult, 6, retransmitMult, pushPullInterval, 512, reconnectInterval, reapLeftAfter,
-                8, 16 * 1024, 1024, 4096, 8 * 1024, 512, 1024);
+                8, 16 * 1024, 1024, 4096, 8 * 1024, USER_EVENT_DIRECT_MAX, 512, 1024);
     }
 
     public Settings settings() {

@@ -27,6 +27,8 @@ import java.util.List;
  * @param piggybackBytesMax     byte budget of broadcasts piggybacked on a ping or ack (piggyback-max-bytes)
  * @param broadcastQueueMax     broadcasts waiting to be sent; the oldest are dropped and counted beyond (broadcast-queue-max)
  * @param userEventBytesMax     name + payload of one user event (user-event-max-bytes; Serf: 512)
+ * @param userEventDirectMax    a user event goes from its sender straight to every live member while there are at
+ *                              most this many others, as well as by gossip; 0 = gossip only (user-event-direct-max)
  * @param eventBufferSize       Lamport times remembered for user-event dedup; older events are dropped as too old (event-buffer-size)
  * @param relaysMax             ping-req relays this node serves at once; more are refused and counted (relays-max)
  */
@@ -49,6 +51,7 @@ public record Settings(
         int piggybackBytesMax,
         int broadcastQueueMax,
         int userEventBytesMax,
+        int userEventDirectMax,
         int eventBufferSize,
         int relaysMax) {
 
@@ -80,6 +83,7 @@ public record Settings(
         range(errors, "piggyback-max-bytes", piggybackBytesMax, 0, 64 * 1024);
         range(errors, "broadcast-queue-max", broadcastQueueMax, 16, 1 << 20);
         range(errors, "user-event-max-bytes", userEventBytesMax, 16, 64 * 1024);
+        range(errors, "user-event-direct-max", userEventDirectMax, 0, 1024);
         range(errors, "event-buffer-size", eventBufferSize, 16, 1 << 20);
         range(errors, "relays-max", relaysMax, 1, 1 << 20);
         if (userEventBytesMax + EVENT_FRAMING_BYTES > gossipBytesMax) {
@@ -176,6 +180,7 @@ public record Settings(
         private int piggybackBytesMax;
         private int broadcastQueueMax;
         private int userEventBytesMax;
+        private int userEventDirectMax;
         private int eventBufferSize;
         private int relaysMax;
 
@@ -198,6 +203,7 @@ public record Settings(
             piggybackBytesMax = s.piggybackBytesMax;
             broadcastQueueMax = s.broadcastQueueMax;
             userEventBytesMax = s.userEventBytesMax;
+            userEventDirectMax = s.userEventDirectMax;
             eventBufferSize = s.eventBufferSize;
             relaysMax = s.relaysMax;
         }
@@ -220,6 +226,7 @@ public record Settings(
         public Builder piggybackBytesMax(int v) { piggybackBytesMax = v; return this; }
         public Builder broadcastQueueMax(int v) { broadcastQueueMax = v; return this; }
         public Builder userEventBytesMax(int v) { userEventBytesMax = v; return this; }
+        public Builder userEventDirectMax(int v) { userEventDirectMax = v; return this; }
         public Builder eventBufferSize(int v) { eventBufferSize = v; return this; }
         public Builder relaysMax(int v) { relaysMax = v; return this; }
 
@@ -227,7 +234,7 @@ public record Settings(
             return new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, gossipFanout,
                     gossipToTheDead, suspicionMult, suspicionMaxMult, retransmitMult, pushPullInterval,
                     pushPullMembersMax, reconnectInterval, reapLeftAfter, awarenessMax, gossipBytesMax, piggybackBytesMax,
-                    broadcastQueueMax, userEventBytesMax, eventBufferSize, relaysMax);
+                    broadcastQueueMax, userEventBytesMax, userEventDirectMax, eventBufferSize, relaysMax);
         }
     }
 }

@@ -19,6 +19,7 @@ public final class Counters {
     long staleAcks;
     long identityConflicts;
     long gossipMessages;
+    long directSends;
     long pushPulls;
     long reconnectAttempts;
     long deadReapedOverBound;
@@ -64,6 +65,7 @@ public final class Counters {
         m.put("stale_acks", staleAcks);
         m.put("identity_conflicts", identityConflicts);
         m.put("gossip_messages", gossipMessages);
+        m.put("direct_sends", directSends);
         m.put("push_pulls", pushPulls);
         m.put("reconnect_attempts", reconnectAttempts);
         m.put("dead_reaped_over_bound", deadReapedOverBound);

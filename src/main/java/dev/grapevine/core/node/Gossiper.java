@@ -72,9 +72,10 @@ public final class Gossiper {
 
     public void onSignal(Signal signal, long nowMillis, Outbox out) {
         if (signal instanceof Signal.Broadcast b) {
-            queue.enqueue(b.rumor(), WireSize.of(b.rumor()));
-            newsPending = true;
-            ensureTick(nowMillis, out);
+            enqueue(b.rumor(), nowMillis, out);
+        } else if (signal instanceof Signal.Announce a) {
+            sendToAll(a.rumor(), out);
+            enqueue(a.rumor(), nowMillis, out);
         } else if (signal instanceof Signal.ViewChanged changed) {
             Member m = changed.member();
             if (view.merge(m)) {
@@ -92,6 +93,36 @@ public final class Gossiper {
         } else {
             throw new IllegalArgumentException("the gossiper does not take " + signal);
         }
+    }
+
+    private void enqueue(Rumor rumor, long nowMillis, Outbox out) {
+        queue.enqueue(rumor, WireSize.of(rumor));
+        newsPending = true;
+        ensureTick(nowMillis, out);
+    }
+
+    /**
+     * One hop to every live member, while there are few enough: the sender of a user event pays N − 1
+     * small messages so that the event arrives in one network hop instead of about log N (as Pekko's
+     * DistributedPubSub does). The queued copy still goes out by gossip, for any send that is lost.
+     */
+    private void sendToAll(Rumor rumor, Outbox out) {
+        List<Address> targets = new ArrayList<>();
+        for (int id = 0, n = view.idBound(); id < n; id++) {
+            Member m = view.get(id);
+            if (m != null && m.status().isLive() && !m.name().equals(selfName)) {
+                targets.add(m.address());
+            }
+        }
+        if (targets.size() > settings.userEventDirectMax()) {
+            return;
+        }
+        Message.Gossip message = new Message.Gossip(List.of(rumor));
+        for (Address to : targets) {
+            out.send(to, message);
+        }
+        counters.gossipMessages += targets.size();
+        counters.directSends += targets.size();
     }
 
     public void onMessage(Message message, Outbox out) {

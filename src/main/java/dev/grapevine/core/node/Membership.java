@@ -189,7 +189,7 @@ public final class Membership {
     public UserEvent emit(String name, byte[] payload, Outbox out) {
         UserEvent event = events.emit(self.name(), name, payload);
         out.deliver(event);
-        broadcast(new Rumor.EventRumor(event), out);
+        out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.EventRumor(event)));
         return event;
     }
 

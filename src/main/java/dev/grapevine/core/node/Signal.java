@@ -23,6 +23,16 @@ public sealed interface Signal {
     }
 
     /**
+     * To the gossiper: a user event this node sends. It goes straight to every live member while there
+     * are at most {@code user-event-direct-max} others, and is then passed on like any broadcast.
+     */
+    record Announce(Rumor.EventRumor rumor) implements Signal {
+        public Announce {
+            Objects.requireNonNull(rumor, "rumor");
+        }
+    }
+
+    /**
      * From membership to both replicas: this is now the state of {@code member}, asserted by
      * {@code source}. Sent for every change, in order, so the replicas converge on the view.
      */

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.wire.Message;
 
 import java.nio.charset.StandardCharsets;
@@ -72,7 +74,39 @@ class SwimNodeUserEventTest {
     }
 
     @Test
+    void theSenderSendsItsEventStraightToEveryLiveMember() {
+        SwimNode sender = h.node(alive("S"), 53, List.of(alive("B"), alive("C"),
+                alive("D").withStatus(MemberStatus.SUSPECT), alive("E").withStatus(MemberStatus.DEAD)));
+        List<UserEvent> returned = new ArrayList<>();
+
+        List<Effect> fx = step(out -> returned.add(sender.emit("deploy", new byte[] {1}, 1_000, out)));
+
+        Message.Gossip alone = new Message.Gossip(List.of(new Rumor.EventRumor(returned.get(0))));
+        List<Address> direct = NodeHarness.sends(fx).stream().filter(s -> s.message().equals(alone))
+                .map(Effect.Send::to).toList();
+        assertAll(
+                () -> assertTrue(direct.containsAll(List.of(addressOf("B"), addressOf("C"), addressOf("D"))),
+                        "one message to each live member, suspects too: " + direct),
+                () -> assertEquals(3L, NodeHarness.counter(sender, "direct_sends"), "not to the dead E"),
+                () -> assertEquals(1, sender.broadcastsQueued(), "and gossiped as usual for any send that is lost"));
+    }
+
+    @Test
+    void aboveTheDirectBoundTheEventIsOnlyGossiped() {
+        NodeHarness bounded = new NodeHarness(NodeHarness.LAN.toBuilder().userEventDirectMax(1).build());
+        SwimNode sender = bounded.node("S", 54, "B", "C");
+
+        List<Effect> fx = step(out -> sender.emit("deploy", new byte[] {1}, 1_000, out));
+
+        assertAll(
+                () -> assertEquals(0L, NodeHarness.counter(sender, "direct_sends")),
+                () -> assertTrue(rumorsSent(fx).stream().anyMatch(r -> r instanceof Rumor.EventRumor), "gossip still"));
+    }
+
+    @Test
     void atMostOneEagerRoundPerGossipInterval() {
+        NodeHarness gossipOnly = new NodeHarness(NodeHarness.LAN.toBuilder().userEventDirectMax(0).build());
+        SwimNode a = gossipOnly.node("A", 51, "B", "C");
         step(out -> a.emit("first", new byte[] {1}, 1_000, out));
         long interval = a.settings().gossipIntervalMillis();
 
