@@ -72,10 +72,9 @@ public final class Gossiper {
 
     public void onSignal(Signal signal, long nowMillis, Outbox out) {
         if (signal instanceof Signal.Broadcast b) {
-            enqueue(b.rumor(), nowMillis, out);
+            enqueue(b.rumor(), !sentToAllByOrigin(b.rumor()), nowMillis, out);
         } else if (signal instanceof Signal.Announce a) {
-            sendToAll(a.rumor(), out);
-            enqueue(a.rumor(), nowMillis, out);
+            enqueue(a.rumor(), !sendToAll(a.rumor(), out), nowMillis, out);
         } else if (signal instanceof Signal.ViewChanged changed) {
             Member m = changed.member();
             if (view.merge(m)) {
@@ -95,10 +94,25 @@ public final class Gossiper {
         }
     }
 
-    private void enqueue(Rumor rumor, long nowMillis, Outbox out) {
+    /** Queues a rumor; {@code eager}: news worth a round at once ({@link #flushNews}), not at the next tick. */
+    private void enqueue(Rumor rumor, boolean eager, long nowMillis, Outbox out) {
         queue.enqueue(rumor, WireSize.of(rumor));
-        newsPending = true;
+        newsPending |= eager;
         ensureTick(nowMillis, out);
+    }
+
+    /**
+     * Whether the origin of this user event sent it to every member itself ({@link #sendToAll}): then
+     * everyone has it or soon will, and forwarding it at once would only put duplicates on the wire,
+     * and on the CPU of every member, in the very moment they all receive it. The ticks still gossip
+     * it, for a member the origin did not know of or whose direct copy was lost.
+     */
+    private boolean sentToAllByOrigin(Rumor rumor) {
+        if (!(rumor instanceof Rumor.EventRumor e)) {
+            return false;
+        }
+        Member origin = view.get(e.event().origin());
+        return origin != null && origin.status().isLive() && view.liveCount() - 1 <= settings.userEventDirectMax();
     }
 
     /**
@@ -106,7 +120,7 @@ public final class Gossiper {
      * small messages so that the event arrives in one network hop instead of about log N (as Pekko's
      * DistributedPubSub does). The queued copy still goes out by gossip, for any send that is lost.
      */
-    private void sendToAll(Rumor rumor, Outbox out) {
+    private boolean sendToAll(Rumor rumor, Outbox out) {
         List<Address> targets = new ArrayList<>();
         for (int id = 0, n = view.idBound(); id < n; id++) {
             Member m = view.get(id);
@@ -114,8 +128,8 @@ public final class Gossiper {
                 targets.add(m.address());
             }
         }
-        if (targets.size() > settings.userEventDirectMax()) {
-            return;
+        if (targets.isEmpty() || targets.size() > settings.userEventDirectMax()) {
+            return false;
         }
         Message.Gossip message = new Message.Gossip(List.of(rumor));
         for (Address to : targets) {
@@ -123,6 +137,7 @@ public final class Gossiper {
         }
         counters.gossipMessages += targets.size();
         counters.directSends += targets.size();
+        return true;
     }
 
     public void onMessage(Message message, Outbox out) {

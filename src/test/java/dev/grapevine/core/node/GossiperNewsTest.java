@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.wire.Message;
@@ -27,8 +26,9 @@ class GossiperNewsTest {
         g.start(0);
     }
 
-    private static Signal.Broadcast news(long ltime) {
-        return new Signal.Broadcast(new Rumor.EventRumor(new UserEvent("A", ltime, "e", new byte[0])));
+    /** News of a member this node has just heard of: a rumor per {@code n}. */
+    private static Signal.Broadcast news(long n) {
+        return new Signal.Broadcast(new Rumor.MemberRumor(alive("N" + n), "B"));
     }
 
     private static long gossips(Outbox out) {

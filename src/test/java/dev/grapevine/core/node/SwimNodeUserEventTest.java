@@ -67,10 +67,25 @@ class SwimNodeUserEventTest {
 
     @Test
     void heardNewsIsForwardedAtOnceButARepeatIsNot() {
-        UserEvent e = event("B", 7);
+        UserEvent e = event("Z", 7); // from a member A does not know: it may not have sent to everyone
 
         assertTrue(rumorsSent(hear(a, e, 1_000)).contains(new Rumor.EventRumor(e)), "forwarded on first hearing");
         assertTrue(rumorsSent(hear(a, e, 1_500)).isEmpty(), "old news waits for the ticks");
+    }
+
+    @Test
+    void anEventItsOriginSentToEveryoneWaitsForTheTickInsteadOfGoingOutAgainAtOnce() {
+        UserEvent e = event("B", 7);
+
+        List<Effect> fx = hear(a, e, 1_000);
+
+        assertAll(
+                () -> assertEquals(List.of(e), delivered(fx)),
+                () -> assertTrue(rumorsSent(fx).isEmpty(), "B sent it to every member itself: " + fx),
+                () -> assertEquals(1, a.broadcastsQueued()));
+        Effect.Schedule tick = onlySchedule(fx, Timer.Kind.GOSSIP_TICK);
+        assertTrue(rumorsSent(fire(a, tick.timer(), tick.atMillis())).contains(new Rumor.EventRumor(e)),
+                "the tick still gossips it, for anyone B's direct send missed");
     }
 
     @Test
@@ -85,8 +100,8 @@ class SwimNodeUserEventTest {
         List<Address> direct = NodeHarness.sends(fx).stream().filter(s -> s.message().equals(alone))
                 .map(Effect.Send::to).toList();
         assertAll(
-                () -> assertTrue(direct.containsAll(List.of(addressOf("B"), addressOf("C"), addressOf("D"))),
-                        "one message to each live member, suspects too: " + direct),
+                () -> assertEquals(List.of(addressOf("B"), addressOf("C"), addressOf("D")), direct,
+                        "one message to each live member, suspects too, and no eager round on top"),
                 () -> assertEquals(3L, NodeHarness.counter(sender, "direct_sends"), "not to the dead E"),
                 () -> assertEquals(1, sender.broadcastsQueued(), "and gossiped as usual for any send that is lost"));
     }
