@@ -24,7 +24,8 @@ public sealed interface Signal {
 
     /**
      * To the gossiper: a user event this node sends. It goes straight to every live member while there
-     * are at most {@code user-event-direct-max} others, and is then passed on like any broadcast.
+     * are at most {@code user-event-direct-max} others, and is queued for gossip like any broadcast (for
+     * the ticks only, when it went to everyone).
      */
     record Announce(Rumor.EventRumor rumor) implements Signal {
         public Announce {
