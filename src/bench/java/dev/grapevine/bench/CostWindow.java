@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The cost of a window of time: CPU of the nodes that ran through it (from each thread's schedstat,
@@ -19,12 +21,12 @@ final class CostWindow {
     static ObjectNode measure(Cluster c, Nft nft, List<Integer> measured, Duration window, Runnable during) {
         // The harness's own polling of Pekko's logs would be counted in Pekko's CPU: hold it.
         c.observations().holdPolls(true);
-        long[] cpu0 = new long[c.size() + 1];
+        List<Map<Long, Long>> cpu0 = new ArrayList<>(Collections.nCopies(c.size() + 1, null));
         Nft.Count bytes;
         long elapsedNs;
         try {
             if (nft != null) nft.install(0);
-            for (int i : measured) cpu0[i] = c.process(i).cpuNanos();
+            for (int i : measured) cpu0.set(i, c.process(i).threadCpuNanos());
             long t0 = System.nanoTime();
             during.run();
             elapsedNs = System.nanoTime() - t0;
@@ -36,8 +38,10 @@ final class CostWindow {
         List<Double> rssMib = new ArrayList<>();
         double seconds = elapsedNs / 1e9;
         for (int i : measured) {
-            long t1 = c.process(i).cpuNanos();
-            if (cpu0[i] >= 0 && t1 >= 0) cpu.add((t1 - cpu0[i]) / 1e9 * 100.0 / seconds);
+            Map<Long, Long> t1 = c.process(i).threadCpuNanos();
+            if (cpu0.get(i) != null && t1 != null) {
+                cpu.add(ProcStat.cpuNanosBetween(cpu0.get(i), t1) / 1e9 * 100.0 / seconds);
+            }
             long rss = c.process(i).rssKib();
             if (rss >= 0) rssMib.add(rss / 1024.0);
         }

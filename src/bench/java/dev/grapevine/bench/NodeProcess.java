@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,9 +73,9 @@ final class NodeProcess {
         }
     }
 
-    /** CPU time in nanoseconds, or -1 once the process is gone. */
-    long cpuNanos() {
-        return ProcStat.cpuNanos(pid());
+    /** CPU time per thread in nanoseconds ({@link ProcStat#threadCpuNanos}), or null once the process is gone. */
+    Map<Long, Long> threadCpuNanos() {
+        return ProcStat.threadCpuNanos(pid());
     }
 
     /** Resident set in KiB, or -1 once the process is gone. */
