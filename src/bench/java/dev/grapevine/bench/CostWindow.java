@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,12 +21,12 @@ final class CostWindow {
     static ObjectNode measure(Cluster c, Nft nft, List<Integer> measured, Duration window, Runnable during) {
         // The harness's own polling of Pekko's logs would be counted in Pekko's CPU: hold it.
         c.observations().holdPolls(true);
-        List<Map<Long, Long>> cpu0 = new ArrayList<>(Collections.nCopies(c.size() + 1, null));
+        Map<Integer, Map<Long, Long>> cpu0 = new HashMap<>();
         Nft.Count bytes;
         long elapsedNs;
         try {
             if (nft != null) nft.install(0);
-            for (int i : measured) cpu0.set(i, c.process(i).threadCpuNanos());
+            for (int i : measured) cpu0.put(i, c.process(i).threadCpuNanos());
             long t0 = System.nanoTime();
             during.run();
             elapsedNs = System.nanoTime() - t0;
