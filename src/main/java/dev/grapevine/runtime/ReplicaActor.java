@@ -90,7 +90,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                     node.newNameIndex(), counters);
             return new Core() {
                 public void start(long now, Outbox out) { g.start(now); }
-                public void onPeer(PeerMessage m, long now, Outbox out) { g.onMessage(m.message(), out); }
+                public void onPeer(PeerMessage m, long now, Outbox out) { g.onMessage(m.from(), m.message(), out); }
                 public void onSignal(Signal s, long now, Outbox out) { g.onSignal(s, now, out); }
                 public void onTimer(Timer t, long now, Outbox out) { g.onTimer(t, now, out); }
                 public Map<String, Long> gauges() { return g.gauges(); }

@@ -20,6 +20,7 @@ public final class Counters {
     long identityConflicts;
     long gossipMessages;
     long directSends;
+    long broadcastsRetiredEarly;
     long pushPulls;
     long reconnectAttempts;
     long deadReapedOverBound;
@@ -66,6 +67,7 @@ public final class Counters {
         m.put("identity_conflicts", identityConflicts);
         m.put("gossip_messages", gossipMessages);
         m.put("direct_sends", directSends);
+        m.put("broadcasts_retired_early", broadcastsRetiredEarly);
         m.put("push_pulls", pushPulls);
         m.put("reconnect_attempts", reconnectAttempts);
         m.put("dead_reaped_over_bound", deadReapedOverBound);

@@ -13,8 +13,11 @@ import dev.grapevine.core.wire.WireSize;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -44,6 +47,18 @@ public final class Gossiper {
     /** News was queued in this step: send it now rather than at the next tick ({@link #flushNews}). */
     private boolean newsPending;
     private long lastNewsRoundMillis = Long.MIN_VALUE / 2;
+    /**
+     * Who sent each rumor heard lately that is not (yet) queued here: membership queues what it accepts
+     * a step later, and its senders need not be sent it again. Insertion-ordered, the oldest forgotten.
+     */
+    private final Map<Rumor, Set<Object>> heardFrom = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Rumor, Set<Object>> eldest) {
+            return size() > HEARD_FROM_MAX;
+        }
+    };
+    /** Rumors whose senders are remembered until queued; about one burst of news in a large cluster. */
+    static final int HEARD_FROM_MAX = 1024;
 
     public Gossiper(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         this.settings = settings;
@@ -74,7 +89,7 @@ public final class Gossiper {
         if (signal instanceof Signal.Broadcast b) {
             enqueue(b.rumor(), !sentToAllByOrigin(b.rumor()), nowMillis, out);
         } else if (signal instanceof Signal.Announce a) {
-            enqueue(a.rumor(), !sendToAll(a.rumor(), out), nowMillis, out);
+            enqueue(a.rumor(), false, nowMillis, out);
         } else if (signal instanceof Signal.ViewChanged changed) {
             Member m = changed.member();
             if (view.merge(m)) {
@@ -88,7 +103,7 @@ public final class Gossiper {
             view.remove(reaped.name());
             deadSinceMillis.remove(reaped.name());
         } else if (signal instanceof Signal.Outbound outbound) {
-            out.send(outbound.to(), withPiggyback(outbound.message()));
+            out.send(outbound.to(), withPiggyback(outbound.to(), outbound.message()));
         } else {
             throw new IllegalArgumentException("the gossiper does not take " + signal);
         }
@@ -96,13 +111,19 @@ public final class Gossiper {
 
     /** Queues a rumor; {@code eager}: news worth a round at once ({@link #flushNews}), not at the next tick. */
     private void enqueue(Rumor rumor, boolean eager, long nowMillis, Outbox out) {
-        queue.enqueue(rumor, WireSize.of(rumor));
+        Set<Object> holders = heardFrom.remove(rumor);
+        queue.enqueue(rumor, WireSize.of(rumor), holders);
+        // Eager even when everyone holds this one: the news may be a first peer, for what waited for one.
         newsPending |= eager;
+        if (holders != null && heldByAllLive(holders)) {
+            queue.retire(rumor.subject());
+            counters.broadcastsRetiredEarly++;
+        }
         ensureTick(nowMillis, out);
     }
 
     /**
-     * Whether the origin of this user event sent it to every member itself ({@link #sendToAll}): then
+     * Whether the origin of this user event sent it to every member itself ({@link Membership#emit}): then
      * everyone has it or soon will, and forwarding it at once would only put duplicates on the wire,
      * and on the CPU of every member, in the very moment they all receive it. The ticks still gossip
      * it, for a member the origin did not know of or whose direct copy was lost.
@@ -116,37 +137,41 @@ public final class Gossiper {
     }
 
     /**
-     * One hop to every live member, while there are few enough: the sender of a user event pays N − 1
-     * small messages so that the event arrives in one network hop instead of about log N (as Pekko's
-     * DistributedPubSub does). The queued copy still goes out by gossip, for any send that is lost.
+     * A peer's gossip: its rumors go to membership, and the peer is known to hold each of them, so
+     * this node does not send them back to it. A queued rumor that every live member has sent here is
+     * retired before its transmit limit.
      */
-    private boolean sendToAll(Rumor rumor, Outbox out) {
-        List<Address> targets = new ArrayList<>();
-        for (int id = 0, n = view.idBound(); id < n; id++) {
-            Member m = view.get(id);
-            if (m != null && m.status().isLive() && !m.name().equals(selfName)) {
-                targets.add(m.address());
-            }
-        }
-        if (targets.isEmpty() || targets.size() > settings.userEventDirectMax()) {
-            return false;
-        }
-        Message.Gossip message = new Message.Gossip(List.of(rumor));
-        for (Address to : targets) {
-            out.send(to, message);
-        }
-        counters.gossipMessages += targets.size();
-        counters.directSends += targets.size();
-        return true;
-    }
-
-    public void onMessage(Message message, Outbox out) {
+    public void onMessage(Address from, Message message, Outbox out) {
         if (!(message instanceof Message.Gossip gossip)) {
             throw new IllegalArgumentException("the gossiper does not take " + message.getClass().getSimpleName());
         }
-        if (!gossip.rumors().isEmpty()) {
-            out.tell(Role.MEMBERSHIP, new Signal.Heard(gossip.rumors()));
+        if (gossip.rumors().isEmpty()) {
+            return;
         }
+        for (Rumor r : gossip.rumors()) {
+            Set<Object> holders = queue.heldBy(r, from);
+            if (holders == null) {
+                heardFrom.computeIfAbsent(r, k -> new HashSet<>(4)).add(from);
+            } else if (heldByAllLive(holders)) {
+                queue.retire(r.subject());
+                counters.broadcastsRetiredEarly++;
+            }
+        }
+        out.tell(Role.MEMBERSHIP, new Signal.Heard(gossip.rumors()));
+    }
+
+    /** Whether every live member but this one is among {@code holders} (addresses). */
+    private boolean heldByAllLive(Set<Object> holders) {
+        if (holders.size() < view.liveCount() - 1) {
+            return false;
+        }
+        for (int id = 0, n = view.idBound(); id < n; id++) {
+            Member m = view.get(id);
+            if (m != null && m.status().isLive() && !m.name().equals(selfName) && !holders.contains(m.address())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -209,14 +234,16 @@ public final class Gossiper {
             return 0;
         }
         int sent = 0;
-        List<Member> targets = MemberSampler.pick(view, settings.gossipFanout(), m -> isTarget(m, nowMillis), rng);
+        // Members known to hold all there is are not picked: the round's messages go where they tell something.
+        List<Member> targets = MemberSampler.pick(view, settings.gossipFanout(),
+                m -> isTarget(m, nowMillis) && queue.hasNewsFor(m.address()), rng);
         int budget = settings.gossipBytesMax() - GOSSIP_FRAMING_BYTES;
         int limit = settings.retransmitLimit(view.liveCount());
         for (Member target : targets) {
             List<Rumor> rumors = new ArrayList<>();
-            queue.take(budget, limit, rumors);
+            queue.take(budget, limit, rumors, target.address(), this::heldByAllLive);
             if (rumors.isEmpty()) {
-                break;
+                continue; // it holds all there is; the next target may not
             }
             out.send(target.address(), new Message.Gossip(rumors));
             counters.gossipMessages++;
@@ -240,19 +267,19 @@ public final class Gossiper {
     }
 
     /** Fills a ping or ack up to the piggyback budget with the least-sent rumors. */
-    private Message withPiggyback(Message message) {
+    private Message withPiggyback(Address to, Message message) {
         if (queue.isEmpty()) {
             return message;
         }
         int limit = settings.retransmitLimit(view.liveCount());
         if (message instanceof Message.Ping ping) {
             List<Rumor> rumors = new ArrayList<>(ping.piggyback());
-            queue.take(settings.piggybackBytesMax() - rumorBytes(rumors), limit, rumors);
+            queue.take(settings.piggybackBytesMax() - rumorBytes(rumors), limit, rumors, to, this::heldByAllLive);
             return new Message.Ping(ping.seq(), ping.target(), rumors);
         }
         if (message instanceof Message.Ack ack) {
             List<Rumor> rumors = new ArrayList<>(ack.piggyback());
-            queue.take(settings.piggybackBytesMax() - rumorBytes(rumors), limit, rumors);
+            queue.take(settings.piggybackBytesMax() - rumorBytes(rumors), limit, rumors, to, this::heldByAllLive);
             return new Message.Ack(ack.seq(), rumors);
         }
         return message;

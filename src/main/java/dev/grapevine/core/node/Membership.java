@@ -182,15 +182,38 @@ public final class Membership {
     }
 
     /**
-     * Sends a user event to every member, and delivers it here too.
+     * Sends a user event to every member, and delivers it here too. While there are at most
+     * {@code user-event-direct-max} others, it goes to each of them straight from here, one hop as
+     * Pekko's DistributedPubSub sends, before this node delivers it: the sends are on their way before
+     * any local subscriber runs, and do not wait for a hand-off to the gossiper. The gossiper queues it
+     * either way, for any copy that is lost (see {@link Signal.Announce}).
      *
      * @throws IllegalArgumentException if name plus payload exceed {@code user-event-max-bytes}
      */
     public UserEvent emit(String name, byte[] payload, Outbox out) {
         UserEvent event = events.emit(self.name(), name, payload);
+        Rumor.EventRumor rumor = new Rumor.EventRumor(event);
+        boolean sentToAll = sendToAll(rumor, out);
         out.deliver(event);
-        out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.EventRumor(event)));
+        out.tell(Role.GOSSIPER, sentToAll ? new Signal.Announce(rumor) : new Signal.Broadcast(rumor));
         return event;
+    }
+
+    /** One message to each live member, while there are few enough; false (and nothing sent) otherwise. */
+    private boolean sendToAll(Rumor rumor, Outbox out) {
+        int others = table.liveCount() - 1;
+        if (others < 1 || others > settings.userEventDirectMax()) {
+            return false;
+        }
+        Message.Gossip message = new Message.Gossip(List.of(rumor));
+        table.forEach(m -> {
+            if (m.status().isLive() && !m.name().equals(self.name())) {
+                out.send(m.address(), message);
+            }
+        });
+        counters.gossipMessages += others;
+        counters.directSends += others;
+        return true;
     }
 
     private void changeSelf(Member next, Outbox out) {

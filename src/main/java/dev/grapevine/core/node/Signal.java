@@ -23,9 +23,9 @@ public sealed interface Signal {
     }
 
     /**
-     * To the gossiper: a user event this node sends. It goes straight to every live member while there
-     * are at most {@code user-event-direct-max} others, and is queued for gossip like any broadcast (for
-     * the ticks only, when it went to everyone).
+     * To the gossiper: a user event this node has just sent to every live member itself. It is queued
+     * for gossip like any broadcast, for a copy that was lost, but the ticks carry it: a round at once
+     * would only send duplicates while every member is busy receiving it.
      */
     record Announce(Rumor.EventRumor rumor) implements Signal {
         public Announce {

@@ -86,6 +86,7 @@ public final class RecoveryCoordinator {
     private long nextRoutineMillis = Long.MAX_VALUE;
     private Progress published;
     private long publishedAtMillis = Long.MIN_VALUE / 2;
+    private long epochStartedMillis;
     private String announcedComplete;
 
     /**
@@ -245,6 +246,7 @@ public final class RecoveryCoordinator {
             priorLives = epochLives;
         }
         epoch = epochOf(lives);
+        epochStartedMillis = nowMillis;
         ownership = next;
         epochLives = lives;
         queue.clear();
@@ -348,13 +350,21 @@ public final class RecoveryCoordinator {
         }
     }
 
+    /**
+     * Gossips this node's progress when it changed: at once when the epoch's work is done, otherwise
+     * at most once per progress interval and not before the epoch is that old. Each publication is a
+     * tag change that every member hears, so an epoch whose work ends within the interval (the usual
+     * case: one death or rejoin) costs one publication per node, not two.
+     */
     private void publish(long nowMillis, List<RecoveryAction> out) {
         if (epoch == null) {
             return;
         }
         Progress mine = new Progress(epoch, pending, failed);
         progress.put(self, mine);
-        if (mine.equals(published) || nowMillis - publishedAtMillis < settings.progressIntervalMillis() && !mine.done()) {
+        long interval = settings.progressIntervalMillis();
+        boolean held = nowMillis - publishedAtMillis < interval || nowMillis - epochStartedMillis < interval;
+        if (mine.equals(published) || held && !mine.done()) {
             return;
         }
         published = mine;

@@ -182,4 +182,75 @@ class BroadcastQueueTest {
     void capacityMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new BroadcastQueue(0));
     }
+
+    @Test
+    void aRumorIsNotSentToAMemberKnownToHoldItNorCountedForIt() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10);
+        q.enqueue(rumor("b"), 10);
+        assertEquals(1, q.heldBy(rumor("a"), "peer-1").size());
+
+        List<Rumor> toHolder = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, toHolder, "peer-1", h -> false);
+        List<Rumor> toOther = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, toOther, "peer-2", h -> false);
+
+        assertAll(
+                () -> assertEquals(List.of("b"), subjects(toHolder)),
+                () -> assertEquals(List.of("a", "b"), subjects(toOther).stream().sorted().toList()),
+                () -> assertEquals(1, q.transmits("a"), "the holder's message did not count for a"),
+                () -> assertEquals(2, q.transmits("b")));
+    }
+
+    @Test
+    void aRumorGoesToEachTargetAtMostTwiceAndIsRetiredWhenAllHaveIt() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10);
+        java.util.function.Predicate<java.util.Set<Object>> all = h -> h.containsAll(List.of("p1", "p2", "p3"));
+        java.util.function.Function<String, List<String>> sendTo = target -> {
+            List<Rumor> sink = new ArrayList<>();
+            q.take(BIG_BUDGET, NO_LIMIT, sink, target, all);
+            return subjects(sink);
+        };
+
+        assertEquals(List.of("a"), sendTo.apply("p1"));
+        assertEquals(List.of("a"), sendTo.apply("p1"));
+        assertEquals(List.of(), sendTo.apply("p1"), "p1 was sent it " + BroadcastQueue.SENDS_PER_TARGET_MAX + " times");
+        q.heldBy(rumor("a"), "p2"); // p2 sent it here
+        assertEquals(List.of(), sendTo.apply("p2"));
+        assertEquals(List.of("a"), sendTo.apply("p3"));
+        assertEquals(1, q.size(), "p3 was sent it once only");
+        assertEquals(List.of("a"), sendTo.apply("p3"));
+        assertAll(
+                () -> assertTrue(q.isEmpty(), "p1 and p3 were sent it twice and p2 has it: retired"),
+                () -> assertEquals(0, q.dropped()));
+    }
+
+    @Test
+    void onlyTheVeryRumorQueuedGainsHolders() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a", 2), 10);
+
+        assertAll(
+                () -> assertEquals(null, q.heldBy(rumor("a", 1), "peer-1"), "an older state of a proves nothing"),
+                () -> assertEquals(null, q.heldBy(rumor("z"), "peer-1"), "nor does a rumor not queued"));
+        List<Rumor> sink = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, sink, "peer-1", h -> false);
+        assertEquals(List.of("a"), subjects(sink));
+    }
+
+    @Test
+    void holdersGivenAtEnqueueAreSkippedAndARetiredRumorIsGoneWithoutCountingAsDropped() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10, java.util.Set.of("peer-1"));
+        List<Rumor> sink = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, sink, "peer-1", h -> false);
+        assertTrue(sink.isEmpty());
+
+        q.retire("a");
+        assertAll(
+                () -> assertTrue(q.isEmpty()),
+                () -> assertEquals(-1, q.transmits("a")),
+                () -> assertEquals(0, q.dropped()));
+    }
 }

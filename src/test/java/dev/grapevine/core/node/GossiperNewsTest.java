@@ -69,4 +69,47 @@ class GossiperNewsTest {
         assertEquals(0, gossips(out));
         assertEquals(2, g.queued(), "both kept for the ticks");
     }
+
+    private static Message.Gossip gossipOf(Rumor r) {
+        return new Message.Gossip(java.util.List.of(r));
+    }
+
+    private static java.util.List<dev.grapevine.core.member.Address> gossipTargets(Outbox out) {
+        return out.effects().stream().filter(e -> e instanceof Effect.Send s && s.message() instanceof Message.Gossip)
+                .map(e -> ((Effect.Send) e).to()).toList();
+    }
+
+    @Test
+    void aRumorIsNotSentBackToTheMembersItCameFrom() {
+        Rumor r = news(1).rumor();
+        g.onMessage(NodeHarness.addressOf("B"), gossipOf(r), new Outbox()); // heard before membership queues it
+        g.onSignal(news(1), 1_000, new Outbox());
+        g.onMessage(NodeHarness.addressOf("C"), gossipOf(r), new Outbox()); // and again, once queued
+
+        java.util.Set<dev.grapevine.core.member.Address> reached = new java.util.HashSet<>();
+        for (int tick = 1; tick <= 10; tick++) {
+            Outbox out = new Outbox();
+            g.onTimer(Timer.GOSSIP_TICK, 1_000 + tick * 200L, out);
+            reached.addAll(gossipTargets(out));
+        }
+        assertEquals(java.util.Set.of(NodeHarness.addressOf("D")), reached, "only D lacked it");
+    }
+
+    @Test
+    void aRumorEveryLiveMemberSentHereLeavesTheQueueBeforeItsTransmitLimit() {
+        Rumor r = news(1).rumor();
+        g.onSignal(news(1), 1_000, new Outbox());
+        Counters counters = new Counters();
+        Gossiper fresh = new Gossiper(alive("A"), NodeHarness.LAN, new SplittableRandom(3), new NameIndex(), counters);
+        for (String peer : new String[] {"B", "C", "D"}) {
+            fresh.onSignal(new Signal.ViewChanged(alive(peer), peer), 0, new Outbox());
+        }
+        fresh.onSignal(news(1), 1_000, new Outbox());
+        for (String peer : new String[] {"B", "C", "D"}) {
+            assertEquals(1, fresh.queued(), "still owed to someone before " + peer + " sent it");
+            fresh.onMessage(NodeHarness.addressOf(peer), gossipOf(r), new Outbox());
+        }
+        assertEquals(0, fresh.queued());
+        assertEquals(1L, counters.asMap().get("broadcasts_retired_early"));
+    }
 }

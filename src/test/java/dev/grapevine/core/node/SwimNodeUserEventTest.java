@@ -103,7 +103,28 @@ class SwimNodeUserEventTest {
                 () -> assertEquals(List.of(addressOf("B"), addressOf("C"), addressOf("D")), direct,
                         "one message to each live member, suspects too, and no eager round on top"),
                 () -> assertEquals(3L, NodeHarness.counter(sender, "direct_sends"), "not to the dead E"),
-                () -> assertEquals(1, sender.broadcastsQueued(), "and gossiped as usual for any send that is lost"));
+                () -> assertEquals(1, sender.broadcastsQueued(), "and gossiped as usual for any send that is lost"),
+                () -> assertTrue(lastIndexOf(fx, alone) < firstDeliver(fx),
+                        "the sends leave before the sender's own subscribers get it: " + fx));
+    }
+
+    private static int lastIndexOf(List<Effect> fx, Message message) {
+        int last = -1;
+        for (int i = 0; i < fx.size(); i++) {
+            if (fx.get(i) instanceof Effect.Send s && s.message().equals(message)) {
+                last = i;
+            }
+        }
+        return last;
+    }
+
+    private static int firstDeliver(List<Effect> fx) {
+        for (int i = 0; i < fx.size(); i++) {
+            if (fx.get(i) instanceof Effect.Deliver) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
     @Test
@@ -209,7 +230,7 @@ class SwimNodeUserEventTest {
     void eventsBeforeTheClusterClockOfTheJoinReplyArePassedOnNotDelivered() {
         SwimNode j = h.node("J", 52);
         step(out -> j.join(List.of(addressOf("S")), 0, out));
-        receive(j, "S", new Message.PushPull(false, true, 50, List.of(alive("S"))), 10);
+        receive(j, "S", new Message.PushPull(false, true, 50, List.of(alive("S"), alive("T"))), 10);
         assertTrue(j.eventClock() >= 50);
 
         UserEvent before = event("S", 49);
@@ -217,7 +238,7 @@ class SwimNodeUserEventTest {
 
         assertTrue(delivered(fx).isEmpty(), "happened before J joined");
         assertTrue(rumorsSent(fire(j, Timer.GOSSIP_TICK, 1_000)).contains(new Rumor.EventRumor(before)),
-                "but passed on to others");
+                "but passed on to others (T: S sent it)");
 
         assertEquals(1, delivered(receive(j, "S", gossip(new Rumor.EventRumor(event("S", 50))), 1_030)).size());
         assertEquals(1, delivered(receive(j, "S", gossip(new Rumor.EventRumor(event("S", 60))), 1_040)).size());

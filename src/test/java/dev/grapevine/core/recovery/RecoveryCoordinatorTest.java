@@ -202,6 +202,73 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
+    void an_epoch_done_within_the_progress_interval_is_published_once_and_a_longer_one_also_while_it_works() {
+        RecoveryCoordinator.Settings settings = new RecoveryCoordinator.Settings(32, 3, 1_000, 4, 3, 500, 600_000, 500);
+        RecoveryCoordinator a = new RecoveryCoordinator("a", settings, null);
+        List<Progress> published = new ArrayList<>();
+        List<SyncTask> syncs = new ArrayList<>();
+        java.util.function.LongConsumer tickAt = t -> {
+            for (String m : List.of("a", "b", "c")) {
+                a.onMember(m, 1L, true, null, 0);
+            }
+            for (RecoveryAction act : a.onTick(t)) {
+                if (act instanceof RecoveryAction.PublishProgress pp) {
+                    published.add(pp.progress());
+                } else if (act instanceof RecoveryAction.StartSync s) {
+                    syncs.add(s.task());
+                }
+            }
+        };
+        tickAt.accept(1_000); // the epoch starts, with exchanges to run
+        assertFalse(syncs.isEmpty());
+        assertTrue(published.isEmpty(), "pending work is not published before the epoch is 500 ms old: " + published);
+        tickAt.accept(1_400);
+        assertTrue(published.isEmpty());
+        SyncTask last = syncs.get(0);
+        finishAllExcept(a, syncs, last, 1_450);
+        tickAt.accept(1_500); // 500 ms into the epoch, still working: the pending count goes out
+        assertEquals(1, published.size());
+        assertEquals(1, published.get(0).pending());
+        a.onSyncFinished(last, true, 1_600);
+        tickAt.accept(1_600); // done: at once, though the last publication is only 100 ms old
+        assertEquals(2, published.size());
+        assertTrue(published.get(1).done());
+
+        // The next epoch's work all ends within the interval: only its end is published.
+        a.onMember("c", 1L, false, null, 2_000);
+        published.clear();
+        syncs.clear();
+        for (RecoveryAction act : a.onTick(3_000)) {
+            if (act instanceof RecoveryAction.StartSync s) {
+                syncs.add(s.task());
+            } else if (act instanceof RecoveryAction.PublishProgress pp) {
+                published.add(pp.progress());
+            }
+        }
+        finishAllExcept(a, syncs, null, 3_100);
+        for (RecoveryAction act : a.onTick(3_200)) {
+            if (act instanceof RecoveryAction.PublishProgress pp) {
+                published.add(pp.progress());
+            }
+        }
+        assertEquals(1, published.size(), published.toString());
+        assertTrue(published.get(0).done());
+    }
+
+    /** Finishes {@code running} but {@code kept}, and every exchange the finished ones let start. */
+    private static void finishAllExcept(RecoveryCoordinator c, List<SyncTask> running, SyncTask kept, long nowMillis) {
+        List<SyncTask> todo = new ArrayList<>(running);
+        todo.remove(kept);
+        while (!todo.isEmpty()) {
+            for (RecoveryAction act : c.onSyncFinished(todo.remove(0), true, nowMillis)) {
+                if (act instanceof RecoveryAction.StartSync s) {
+                    todo.add(s.task());
+                }
+            }
+        }
+    }
+
+    @Test
     void progress_tags_parse_and_reject_garbage() {
         assertEquals(new Progress("ab12", 3, 1), Progress.parse("ab12:3:1"));
         assertNull(Progress.parse("ab12:3"));
