@@ -38,7 +38,7 @@ public final class BroadcastQueue {
         /** Members known to hold this rumor, or sent it {@link #SENDS_PER_TARGET_MAX} times; null while none. */
         Set<Object> holders;
         /** Members sent it fewer times than that, and how often; null while none. */
-        Map<Object, Integer> sentOnce;
+        Map<Object, Integer> sendsBelowMax;
 
         Entry(Rumor rumor, int sizeBytes, long id) {
             this.rumor = rumor;
@@ -135,11 +135,11 @@ public final class BroadcastQueue {
             sink.add(e.rumor);
             e.transmits++;
             if (target != null) {
-                if (e.sentOnce == null) {
-                    e.sentOnce = new HashMap<>();
+                if (e.sendsBelowMax == null) {
+                    e.sendsBelowMax = new HashMap<>();
                 }
-                if (e.sentOnce.merge(target, 1, Integer::sum) >= SENDS_PER_TARGET_MAX) {
-                    e.sentOnce.remove(target);
+                if (e.sendsBelowMax.merge(target, 1, Integer::sum) >= SENDS_PER_TARGET_MAX) {
+                    e.sendsBelowMax.remove(target);
                     if (e.holders == null) {
                         e.holders = new HashSet<>();
                     }
