@@ -146,7 +146,7 @@ public final class BroadcastQueue {
                     e.holders.add(target);
                 }
             }
-            if (e.transmits < transmitLimit && (e.holders == null || !coversAll.test(e.holders))) {
+            if (e.transmits < transmitLimit && (coversAll == null || e.holders == null || !coversAll.test(e.holders))) {
                 order.add(e);
             } else {
                 bySubject.remove(e.rumor.subject());

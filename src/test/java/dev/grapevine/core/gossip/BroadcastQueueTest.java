@@ -227,6 +227,17 @@ class BroadcastQueueTest {
     }
 
     @Test
+    void aTakeForNoTargetIgnoresHoldersAndKeepsCounting() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.enqueue(rumor("a"), 10);
+        q.heldBy(rumor("a"), "peer-1");
+
+        assertEquals(List.of("a"), subjects(take(q, BIG_BUDGET, 2)));
+        assertEquals(List.of("a"), subjects(take(q, BIG_BUDGET, 2)));
+        assertTrue(q.isEmpty(), "retired at its transmit limit");
+    }
+
+    @Test
     void onlyTheVeryRumorQueuedGainsHolders() {
         BroadcastQueue q = new BroadcastQueue(16);
         q.enqueue(rumor("a", 2), 10);
