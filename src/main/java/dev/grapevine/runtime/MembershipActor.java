@@ -1,6 +1,7 @@
 package dev.grapevine.runtime;
 
 import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
@@ -10,6 +11,7 @@ import dev.grapevine.core.node.Membership;
 import dev.grapevine.core.node.Role;
 import dev.grapevine.core.node.Signal;
 import dev.grapevine.core.node.Timer;
+import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.wire.Message;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -97,8 +99,15 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record SetTags(Map<String, String> tags) implements Command {
     }
 
-    /** Sets one tag under the reserved {@code grapevine.} prefix, which {@link SetTags} keeps. */
-    record SetReservedTag(String key, String value) implements Command {
+    /** Gossips this node's recovery progress. */
+    record PublishProgress(Progress progress) implements Command {
+    }
+
+    /**
+     * Hands {@code subscriber} (through {@code deliver}) the latest progress held of each member
+     * first, then every newer word: how the recovery coordinator hears everyone else's progress.
+     */
+    record SubscribeProgress(ActorRef<?> subscriber, Consumer<Rumor.ProgressRumor> deliver) implements Command {
     }
 
     /** Leaves gracefully; replies once the leave has gone out (or at once if nobody is there to tell). */
@@ -154,12 +163,18 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     eventSubscribers.remove(u.subscriber());
                     node.subscribers().liveViews.remove(u.subscriber());
                     node.subscribers().ownership.remove(u.subscriber());
+                    node.subscribers().progress.remove(u.subscriber());
                     return this;
                 })
                 .onMessage(Emit.class, this::onEmit)
                 .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
-                .onMessage(SetReservedTag.class, t -> step(() -> core.updateReservedTag(t.key(), t.value(), support.outbox)))
+                .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), support.outbox)))
+                .onMessage(SubscribeProgress.class, s -> {
+                    core.progress().forEach(s.deliver());
+                    node.subscribers().progress.put(s.subscriber(), s.deliver());
+                    return this;
+                })
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
@@ -201,6 +216,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
             memberSubscribers.values().forEach(s -> s.accept(p.event()));
         } else if (effect instanceof Effect.Deliver d) {
             eventSubscribers.values().forEach(s -> s.accept(d.event()));
+        } else if (effect instanceof Effect.ProgressHeard p) {
+            node.subscribers().progress.values().forEach(s -> s.accept(p.progress()));
         }
     }
 

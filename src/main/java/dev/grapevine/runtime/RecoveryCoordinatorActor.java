@@ -1,6 +1,7 @@
 package dev.grapevine.runtime;
 
 import dev.grapevine.api.Recoverable;
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
@@ -32,7 +33,7 @@ import java.util.function.Consumer;
 /**
  * The shell of the {@link RecoveryCoordinator}: feeds it membership's events and a clock tick, and
  * carries out what it decides: tells domain actors of each new epoch, hands exchanges to the
- * {@link RepairActor}, gossips progress as this node's {@link Progress#TAG} tag, remembers finished
+ * {@link RepairActor}, gossips this node's {@link Progress}, remembers finished
  * epochs (in the data dir too), and hands off then drops partitions no longer owned once the epoch is
  * complete everywhere. After a restart it rebuilds from membership's view and the last finished
  * epoch, and redoes the current epoch's exchanges (cheap where replicas agree: one root hash each).
@@ -62,6 +63,9 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     }
 
     private record MemberChanged(MemberEvent event) implements Command {
+    }
+
+    private record ProgressHeard(Rumor.ProgressRumor word) implements Command {
     }
 
     private enum Tick implements Command { INSTANCE }
@@ -124,6 +128,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         this.exchangeDone = ctx.messageAdapter(RepairActor.ExchangeDone.class, ExchangeFinished::new);
         ActorRef<Command> self = ctx.getSelf();
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(self, e -> self.tell(new MemberChanged(e)))));
+        guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeProgress(self, p -> self.tell(new ProgressHeard(p)))));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
     }
 
@@ -131,6 +136,10 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(MemberChanged.class, this::onMemberChanged)
+                .onMessage(ProgressHeard.class, p -> {
+                    core.onProgress(p.word().member(), p.word().life(), p.word().progress());
+                    return this;
+                })
                 .onMessageEquals(Tick.INSTANCE, () -> perform(core.onTick(nowMillis(), this::held)))
                 .onMessage(ExchangeFinished.class, this::onExchangeFinished)
                 .onMessage(SubscribeLiveView.class, s -> {
@@ -177,7 +186,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         Member member = m.event().member();
         boolean live = m.event().kind() != MemberEvent.Kind.REAPED && member.status().isLive();
         addresses.put(member.name(), member.address());
-        core.onMember(member.name(), member.epoch(), live, member.tags().get(Progress.TAG), nowMillis());
+        core.onMember(member.name(), member.epoch(), live, nowMillis());
         LiveView.Snapshot next = view.apply(m.event());
         if (next != null) {
             liveViewSubscribers.values().forEach(s -> s.accept(next));
@@ -199,7 +208,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             } else if (a instanceof RecoveryAction.EpochStarted e) {
                 onEpochStarted(e);
             } else if (a instanceof RecoveryAction.PublishProgress p) {
-                guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SetReservedTag(Progress.TAG, p.progress().encode())));
+                guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.PublishProgress(p.progress())));
             } else if (a instanceof RecoveryAction.SaveEpoch s) {
                 node.recordRecoveryEpoch(s.lives());
             } else if (a instanceof RecoveryAction.CompleteEverywhere c) {

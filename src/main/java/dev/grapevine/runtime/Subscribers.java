@@ -19,6 +19,8 @@ final class Subscribers {
     final Map<ActorRef<?>, Consumer<UserEvent>> userEvents = new ConcurrentHashMap<>();
     /** Domain actors following the live view (kept by the recovery coordinator). */
     final Map<ActorRef<?>, Consumer<dev.grapevine.core.recovery.LiveView.Snapshot>> liveViews = new ConcurrentHashMap<>();
+    /** The recovery coordinator, told of every member's progress (kept by membership). */
+    final Map<ActorRef<?>, Consumer<dev.grapevine.core.gossip.Rumor.ProgressRumor>> progress = new ConcurrentHashMap<>();
     /** Domain actors told of each recovery epoch (kept by the recovery coordinator). */
     final Map<ActorRef<?>, Consumer<RecoveryCoordinatorActor.Epoch>> ownership = new ConcurrentHashMap<>();
 }

@@ -1,7 +1,7 @@
 package dev.grapevine.sim;
 
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.MemberEvent;
-import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.recovery.RecoveryAction;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.recovery.SyncTask;
@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Recovery under churn: every node runs the real {@link RecoveryCoordinator} on the membership
- * events of its simulated node, gossips its progress as the node's tag, and runs its exchanges (which
+ * events of its simulated node, gossips its progress, and runs its exchanges (which
  * succeed when both ends are up and can reach each other, after a round trip per exchange). For the
  * scenario's duration, every {@value #CHURN_EVERY_MILLIS} ms a random node crashes or a crashed one
  * restarts (with the last epoch it finished, as from its data dir), and some nodes pause. Then the
@@ -49,7 +49,14 @@ final class RecoveryScenario implements Scenario {
                 if (coordinators[node] != null) {
                     var m = event.member();
                     boolean live = event.kind() != MemberEvent.Kind.REAPED && m.status().isLive();
-                    coordinators[node].onMember(m.name(), m.epoch(), live, m.tags().get(Progress.TAG), nowMillis);
+                    coordinators[node].onMember(m.name(), m.epoch(), live, nowMillis);
+                }
+            }
+
+            @Override
+            public void onProgress(int node, Rumor.ProgressRumor word, long nowMillis) {
+                if (coordinators[node] != null) {
+                    coordinators[node].onProgress(word.member(), word.life(), word.progress());
                 }
             }
         });
@@ -88,7 +95,7 @@ final class RecoveryScenario implements Scenario {
     private static RecoveryCoordinator startCoordinator(Simulation sim, int i, Map<String, Long> saved) {
         RecoveryCoordinator c = new RecoveryCoordinator(sim.name(i), SETTINGS, saved);
         for (var m : sim.core(i).members()) {
-            c.onMember(m.name(), m.epoch(), m.status().isLive(), m.tags().get(Progress.TAG), sim.nowMillis());
+            c.onMember(m.name(), m.epoch(), m.status().isLive(), sim.nowMillis());
         }
         return c;
     }
@@ -126,7 +133,7 @@ final class RecoveryScenario implements Scenario {
         RecoveryCoordinator c = coordinators[i];
         for (RecoveryAction a : actions) {
             if (a instanceof RecoveryAction.PublishProgress p) {
-                sim.setReservedTag(i, Progress.TAG, p.progress().encode());
+                sim.publishProgress(i, p.progress());
             } else if (a instanceof RecoveryAction.EpochStarted) {
                 epochsStarted[0]++;
             } else if (a instanceof RecoveryAction.SaveEpoch s) {

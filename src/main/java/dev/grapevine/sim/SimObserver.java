@@ -1,6 +1,7 @@
 package dev.grapevine.sim;
 
 import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.MemberEvent;
 
 /** What a scenario watches: each node's published effects, at simulated time. */
@@ -9,5 +10,8 @@ public interface SimObserver {
     }
 
     default void onUserEvent(int node, UserEvent event, long nowMillis) {
+    }
+
+    default void onProgress(int node, Rumor.ProgressRumor progress, long nowMillis) {
     }
 }

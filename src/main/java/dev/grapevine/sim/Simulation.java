@@ -11,6 +11,7 @@ import dev.grapevine.core.node.Effect;
 import dev.grapevine.core.node.Outbox;
 import dev.grapevine.core.node.SwimNode;
 import dev.grapevine.core.node.Timer;
+import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
 
@@ -183,9 +184,10 @@ public final class Simulation {
     }
 
     /** Sets one of node {@code i}'s own tags (recovery progress, say); gossiped like any change of the node. */
-    public void setReservedTag(int i, String key, String value) {
+    /** Node {@code i} gossips its recovery progress. */
+    public void publishProgress(int i, Progress progress) {
         SimNode n = nodes[i];
-        n.core.updateReservedTag(key, value, nowMillis, outbox);
+        n.core.publishProgress(progress, nowMillis, outbox);
         perform(n);
     }
 
@@ -272,6 +274,10 @@ public final class Simulation {
             } else if (effect instanceof Effect.Deliver d) {
                 for (SimObserver o : observers) {
                     o.onUserEvent(n.index, d.event(), nowMillis);
+                }
+            } else if (effect instanceof Effect.ProgressHeard p) {
+                for (SimObserver o : observers) {
+                    o.onProgress(n.index, p.progress(), nowMillis);
                 }
             }
         }

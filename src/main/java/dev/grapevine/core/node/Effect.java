@@ -1,6 +1,7 @@
 package dev.grapevine.core.node;
 
 import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.wire.Message;
@@ -28,6 +29,10 @@ public sealed interface Effect {
 
     /** Hand a user event to subscribers; it is new to this node (deduplicated). */
     record Deliver(UserEvent event) implements Effect {
+    }
+
+    /** Tell recovery that a member's progress changed: the word is newer than any this node held. */
+    record ProgressHeard(Rumor.ProgressRumor progress) implements Effect {
     }
 
     /**

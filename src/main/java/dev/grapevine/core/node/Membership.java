@@ -11,6 +11,7 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.member.Precedence;
+import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.swim.Suspicion;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
@@ -30,7 +31,7 @@ import java.util.random.RandomGenerator;
  * the news on. Also runs push-pull anti-entropy and the reconnect attempts that heal partitions.
  */
 public final class Membership {
-    /** Tags under this prefix belong to the node itself (recovery progress); users' tags cannot take them. */
+    /** Tags under this prefix are kept for the node itself; users' tags cannot take them. */
     public static final String RESERVED_TAG_PREFIX = "grapevine.";
 
     /**
@@ -70,6 +71,7 @@ public final class Membership {
     private List<Address> seeds = List.of();
     private boolean joining;
     private boolean seedTurn;
+    private final ProgressBoard progress = new ProgressBoard();
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         if (self.status() != MemberStatus.ALIVE) {
@@ -168,17 +170,13 @@ public final class Membership {
         changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
     }
 
-    /** Sets one of the node's own tags (recovery progress, say); nothing goes out if it is unchanged. */
-    public void updateReservedTag(String key, String value, Outbox out) {
-        if (!key.startsWith(RESERVED_TAG_PREFIX)) {
-            throw new IllegalArgumentException("reserved tags start with " + RESERVED_TAG_PREFIX + ": " + key);
-        }
-        if (value.equals(self.tags().get(key))) {
-            return;
-        }
-        Map<String, String> next = new java.util.TreeMap<>(self.tags());
-        next.put(key, value);
-        changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
+    /**
+     * Gossips this node's recovery progress: a rumor of its own, queued for the gossip ticks and
+     * piggybacks rather than sent in a round of its own (nothing waits on it at network speed), and
+     * carried by push-pull for any member the rumor missed.
+     */
+    public void publishProgress(Progress mine, Outbox out) {
+        out.tell(Role.GOSSIPER, new Signal.Announce(progress.publish(self, mine)));
     }
 
     /**
@@ -253,6 +251,8 @@ public final class Membership {
                 apply(m.member(), m.source(), nowMillis, out);
             } else if (r instanceof Rumor.EventRumor e) {
                 receiveEvent(e.event(), out);
+            } else if (r instanceof Rumor.ProgressRumor p && receiveProgress(p, out)) {
+                out.tell(Role.GOSSIPER, new Signal.Announce(p));
             }
         }
     }
@@ -267,6 +267,15 @@ public final class Membership {
             case PASS_ON -> broadcast(new Rumor.EventRumor(event), out);
             case DROP -> { }
         }
+    }
+
+    /** A member's recovery progress heard from a peer: recovery is told if it is news. */
+    private boolean receiveProgress(Rumor.ProgressRumor word, Outbox out) {
+        if (!progress.offer(word, table.get(word.member()), self.name())) {
+            return false;
+        }
+        out.add(new Effect.ProgressHeard(word));
+        return true;
     }
 
     // ---------------------------------------------------------------- the merge path
@@ -493,6 +502,7 @@ public final class Membership {
             return;
         }
         reaped.put(gone.name(), gone);
+        progress.forget(gone.name());
         if (reaped.size() > REAPED_REMEMBERED_MAX) {
             reaped.remove(reaped.keySet().iterator().next());
         }
@@ -528,6 +538,9 @@ public final class Membership {
         for (UserEvent event : message.recentEvents()) {
             receiveEvent(event, out);
         }
+        for (Rumor.ProgressRumor word : message.progress()) {
+            receiveProgress(word, out); // anti-entropy: told here, not passed on
+        }
     }
 
     /** This node first, then all others, or a random window of them when the view is too large. */
@@ -549,7 +562,8 @@ public final class Membership {
                 members.add(m);
             }
         }
-        return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
+        return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of),
+                progress.of(members));
     }
 
     /**
@@ -603,5 +617,10 @@ public final class Membership {
 
     public UserEventLog events() {
         return events;
+    }
+
+    /** The latest recovery progress held of each live member, this node's own included. */
+    public List<Rumor.ProgressRumor> progress() {
+        return progress.all();
     }
 }

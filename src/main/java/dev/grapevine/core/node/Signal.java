@@ -23,11 +23,12 @@ public sealed interface Signal {
     }
 
     /**
-     * To the gossiper: a user event this node has just sent to every live member itself. It is queued
-     * for gossip like any broadcast, for a copy that was lost, but the ticks carry it: a round at once
-     * would only send duplicates while every member is busy receiving it.
+     * To the gossiper: pass this rumor on, with the ticks and piggybacks only, not in a round at once.
+     * For a user event this node has just sent to every live member itself (a round at once would
+     * only send duplicates while every member is busy receiving it), and for recovery progress,
+     * which nothing waits on at network speed.
      */
-    record Announce(Rumor.EventRumor rumor) implements Signal {
+    record Announce(Rumor rumor) implements Signal {
         public Announce {
             Objects.requireNonNull(rumor, "rumor");
         }

@@ -2,10 +2,12 @@ package dev.grapevine.core.node;
 
 import dev.grapevine.core.config.Settings;
 import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
+import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.wire.Message;
 
 import java.util.ArrayDeque;
@@ -90,9 +92,9 @@ public final class SwimNode {
         settle(nowMillis, out);
     }
 
-    /** See {@link Membership#updateReservedTag}. */
-    public void updateReservedTag(String key, String value, long nowMillis, Outbox out) {
-        membership.updateReservedTag(key, value, inner);
+    /** See {@link Membership#publishProgress}. */
+    public void publishProgress(Progress progress, long nowMillis, Outbox out) {
+        membership.publishProgress(progress, inner);
         settle(nowMillis, out);
     }
 
@@ -164,6 +166,11 @@ public final class SwimNode {
     /** This node's view, tombstones included, in a deterministic order. */
     public List<Member> members() {
         return membership.members();
+    }
+
+    /** See {@link Membership#progress}. */
+    public List<Rumor.ProgressRumor> progress() {
+        return membership.progress();
     }
 
     public int liveCount() {

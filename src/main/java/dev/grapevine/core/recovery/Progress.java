@@ -1,23 +1,19 @@
 package dev.grapevine.core.recovery;
 
 /**
- * One node's word on its recovery work, gossiped as its {@value #TAG} tag: the epoch it works in and
- * how many of its repair tasks for that epoch are pending or gave up. Every node reads everyone's
- * progress from the same gossiped tags, so each can tell on its own whether an epoch is complete
+ * One node's word on its recovery work, gossiped as a {@code ProgressRumor} of its own: the epoch it
+ * works in and how many of its repair tasks for that epoch are pending or gave up. Every node reads
+ * everyone's progress from the same gossip, so each can tell on its own whether an epoch is complete
  * everywhere.
  *
- * @param epoch   the recovery epoch (see {@link RecoveryCoordinator#epochOf})
+ * @param epoch   the recovery epoch (see {@link RecoveryCoordinator#epochOf}): 16 lowercase hex digits
  * @param pending repair tasks not yet done
  * @param failed  repair tasks that gave up after their last attempt
  */
 public record Progress(String epoch, int pending, int failed) {
-    /** The tag key; keys under {@code grapevine.} are reserved for the node itself. */
-    public static final String TAG = "grapevine.recovery";
 
     public Progress {
-        if (epoch.isEmpty() || epoch.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("an epoch is a non-empty token without ':', but was '" + epoch + "'");
-        }
+        epochBits(epoch); // validates, with its message
         if (pending < 0 || failed < 0) {
             throw new IllegalArgumentException("pending and failed cannot be negative: " + pending + ", " + failed);
         }
@@ -27,23 +23,23 @@ public record Progress(String epoch, int pending, int failed) {
         return pending == 0 && failed == 0;
     }
 
-    public String encode() {
-        return epoch + ":" + pending + ":" + failed;
+    /** An epoch's name as the 64 bits it stands for: what goes on the wire. */
+    public static long epochBits(String epoch) {
+        if (epoch.length() != 16) {
+            throw new IllegalArgumentException("an epoch is 16 lowercase hex digits, but was '" + epoch + "'");
+        }
+        for (int i = 0; i < 16; i++) {
+            char c = epoch.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                throw new IllegalArgumentException("an epoch is 16 lowercase hex digits, but was '" + epoch + "'");
+            }
+        }
+        return Long.parseUnsignedLong(epoch, 16);
     }
 
-    /** The progress in a tag value, or null if it is not one (a peer of another version, or garbage). */
-    public static Progress parse(String value) {
-        if (value == null) {
-            return null;
-        }
-        String[] parts = value.split(":", -1);
-        if (parts.length != 3) {
-            return null;
-        }
-        try {
-            return new Progress(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** The name of the epoch whose bits these are (inverse of {@link #epochBits}). */
+    public static String epochName(long bits) {
+        String hex = Long.toHexString(bits);
+        return "0".repeat(16 - hex.length()) + hex;
     }
 }

@@ -18,7 +18,7 @@ public sealed interface RecoveryAction {
     record StartSync(SyncTask task) implements RecoveryAction {
     }
 
-    /** Publish this node's progress as its {@link Progress#TAG} tag. */
+    /** Gossip this node's progress (membership sends it as a progress rumor). */
     record PublishProgress(Progress progress) implements RecoveryAction {
     }
 

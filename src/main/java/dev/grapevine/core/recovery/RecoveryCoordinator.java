@@ -29,8 +29,9 @@ import java.util.TreeSet;
  *       Of two current owners, the one with the smaller name starts the exchange, so each pair is
  *       covered once whatever either remembers of earlier epochs. Exchanges run at most
  *       {@code maxConcurrentSyncs} at a time and are retried up to {@code maxAttempts} times.</li>
- *   <li><b>Progress.</b> The node gossips {@link Progress} (epoch, pending, failed); an epoch is
- *       complete everywhere when every live member reports it done.</li>
+ *   <li><b>Progress.</b> The node gossips {@link Progress} (epoch, pending, failed), and is told
+ *       everyone else's ({@link #onProgress}); an epoch is complete everywhere when every live
+ *       member reports it done.</li>
  *   <li><b>Anti-entropy.</b> Every {@code antiEntropyIntervalMillis} the exchanges run again as
  *       routine work, which repairs what hinted handoff and read repair missed and does not reopen
  *       the epoch.</li>
@@ -64,7 +65,11 @@ public final class RecoveryCoordinator {
     private final String self;
     private final Settings settings;
     private final SortedMap<String, Long> live = new TreeMap<>();
-    private final Map<String, Progress> progress = new HashMap<>();
+    /** The latest progress heard of each member, with the life it is from; only that life's counts. */
+    private final Map<String, Heard> progress = new HashMap<>();
+
+    private record Heard(long life, Progress progress) {
+    }
     private long lastChangeMillis;
 
     private String epoch;
@@ -112,7 +117,7 @@ public final class RecoveryCoordinator {
             }
             h = Ownership.mix(h ^ e.getValue()) * 0x100000001b3L;
         }
-        return String.format("%016x", Ownership.mix(h));
+        return Progress.epochName(Ownership.mix(h));
     }
 
     // ---------------------------------------------------------------- inputs
@@ -122,18 +127,11 @@ public final class RecoveryCoordinator {
      *
      * @param life      its epoch (one per process life)
      * @param isLive    alive or suspect
-     * @param recovery  its {@link Progress#TAG} tag, or null
      */
-    public void onMember(String name, long life, boolean isLive, String recovery, long nowMillis) {
+    public void onMember(String name, long life, boolean isLive, long nowMillis) {
         Long before = live.get(name);
         if (isLive) {
             live.put(name, life);
-            Progress p = Progress.parse(recovery);
-            if (p != null) {
-                progress.put(name, p);
-            } else {
-                progress.remove(name);
-            }
         } else {
             live.remove(name);
             progress.remove(name);
@@ -142,6 +140,20 @@ public final class RecoveryCoordinator {
         if (before == null ? after != null : !before.equals(after)) {
             lastChangeMillis = nowMillis;
         }
+    }
+
+    /** A member's progress, newer than any heard of it before (membership orders them), from its life {@code life}. */
+    public void onProgress(String name, long life, Progress p) {
+        if (!name.equals(self)) {
+            progress.put(name, new Heard(life, p));
+        }
+    }
+
+    /** The progress heard of a live member in the life the view holds; null if none. */
+    private Progress progressOf(String member) {
+        Heard h = progress.get(member);
+        Long life = live.get(member);
+        return h != null && life != null && h.life() == life ? h.progress() : null;
     }
 
     /** Advances time, for a node whose domains hold no partition it does not own. */
@@ -361,7 +373,6 @@ public final class RecoveryCoordinator {
             return;
         }
         Progress mine = new Progress(epoch, pending, failed);
-        progress.put(self, mine);
         long interval = settings.progressIntervalMillis();
         boolean held = nowMillis - publishedAtMillis < interval || nowMillis - epochStartedMillis < interval;
         if (mine.equals(published) || held && !mine.done()) {
@@ -380,7 +391,7 @@ public final class RecoveryCoordinator {
             return false;
         }
         for (String m : live.keySet()) {
-            Progress p = progress.get(m);
+            Progress p = m.equals(self) ? local() : progressOf(m);
             if (p == null || !p.epoch().equals(epoch) || !p.done()) {
                 return false;
             }
@@ -409,13 +420,13 @@ public final class RecoveryCoordinator {
         int pendingEverywhere = 0;
         Map<String, Progress> nodes = new TreeMap<>();
         for (String m : live.keySet()) {
-            Progress p = progress.get(m);
+            Progress p = m.equals(self) ? local() : progressOf(m);
             nodes.put(m, p);
             if (p != null && p.epoch().equals(epoch)) {
                 pendingEverywhere += p.pending();
             }
         }
-        Progress local = epoch == null ? null : new Progress(epoch, pending, failed);
+        Progress local = local();
         int routine = 0;
         for (SyncTask t : queue) {
             routine += t.routine() ? 1 : 0;
@@ -425,6 +436,11 @@ public final class RecoveryCoordinator {
         }
         return new Status(epoch, live.size(), completeEverywhere(), pendingEverywhere, nodes, local, running.size(),
                 syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine);
+    }
+
+    /** This node's progress in its current epoch; null before the first. */
+    private Progress local() {
+        return epoch == null ? null : new Progress(epoch, pending, failed);
     }
 
     public String epoch() {

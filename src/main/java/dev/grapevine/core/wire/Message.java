@@ -58,16 +58,19 @@ public sealed interface Message {
      * @param eventClock   the sender's user-event Lamport time, so a (re)joining node's clock catches up
      * @param recentEvents the sender's latest user events, oldest first: anti-entropy for events, so
      *                     one that every piggyback missed still arrives (Serf's push-pull does this too)
+     * @param progress     the latest recovery progress the sender holds of the members it lists, so one
+     *                     that every piggyback missed still arrives
      */
-    record PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents)
-            implements Message {
+    record PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
+                    List<Rumor.ProgressRumor> progress) implements Message {
         public PushPull {
             members = List.copyOf(members);
             recentEvents = List.copyOf(recentEvents);
+            progress = List.copyOf(progress);
         }
 
         public PushPull(boolean join, boolean reply, long eventClock, List<Member> members) {
-            this(join, reply, eventClock, members, List.of());
+            this(join, reply, eventClock, members, List.of(), List.of());
         }
     }
 }

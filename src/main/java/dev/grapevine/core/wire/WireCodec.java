@@ -28,10 +28,12 @@ import java.util.TreeMap;
  *   PingReq  = seq:varint target:string host:string port:varint
  *   Gossip   = rumors
  *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
- *              count:varint event*
+ *              count:varint event* count:varint progress*
  *   rumors   = count:varint rumor*
  *   rumor    = 1:u8 member source:string                                    (MemberRumor)
  *            | 2:u8 event                                                   (EventRumor)
+ *            | 3:u8 progress                                                (ProgressRumor)
+ *   progress = member:string life:varint seq:varint epoch:u64 (big-endian) pending:varint failed:varint
  *   event    = origin:string ltime:varint name:string payload:bytes
  *   member   = name:string host:string port:varint epoch:varint incarnation:varint
  *              status:u8 (MemberStatus.wireId) tagCount:varint (key:string value:string)*
@@ -51,8 +53,8 @@ import java.util.TreeMap;
  */
 public final class WireCodec {
 
-    /** The format this node writes and the only one it reads. */
-    public static final int VERSION = 1;
+    /** The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull too. */
+    public static final int VERSION = 2;
 
     // ---------------------------------------------------------------------------------------------
     // Type ids are a wire-compatibility point: nodes of different builds must agree on them.
@@ -69,6 +71,7 @@ public final class WireCodec {
     /** Rumor type ids (first byte of every rumor). ONLY APPEND; never renumber. */
     public static final int RUMOR_MEMBER = 1;
     public static final int RUMOR_EVENT = 2;
+    public static final int RUMOR_PROGRESS = 3;
 
     /** PushPull flag bits. ONLY APPEND; never renumber. */
     static final int FLAG_JOIN = 1;
@@ -139,6 +142,11 @@ public final class WireCodec {
             for (int i = 0, n = events.size(); i < n; i++) {
                 writeEvent(w, events.get(i));
             }
+            List<Rumor.ProgressRumor> progress = pp.progress();
+            w.writeVarint(progress.size(), "progress count");
+            for (int i = 0, n = progress.size(); i < n; i++) {
+                writeProgress(w, progress.get(i));
+            }
         } else {
             throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
         }
@@ -205,6 +213,9 @@ public final class WireCodec {
             } else if (rumor instanceof Rumor.EventRumor er) {
                 w.writeByte(RUMOR_EVENT);
                 writeEvent(w, er.event());
+            } else if (rumor instanceof Rumor.ProgressRumor pr) {
+                w.writeByte(RUMOR_PROGRESS);
+                writeProgress(w, pr);
             } else {
                 throw new IllegalArgumentException("no wire format for " + rumor.getClass().getName());
             }
@@ -216,6 +227,15 @@ public final class WireCodec {
         w.writeVarint(e.ltime(), "event ltime");
         w.writeString(e.name(), "event name");
         w.writeBytes(e.payload(), "event payload");
+    }
+
+    private static void writeProgress(WireWriter w, Rumor.ProgressRumor p) {
+        w.writeString(p.member(), "progress member");
+        w.writeVarint(p.life(), "progress life");
+        w.writeVarint(p.seq(), "progress seq");
+        w.writeFixed64(p.epoch());
+        w.writeVarint(p.pending(), "progress pending");
+        w.writeVarint(p.failed(), "progress failed");
     }
 
     private static void writeMember(WireWriter w, Member m) {
@@ -265,6 +285,8 @@ public final class WireCodec {
             }
             case RUMOR_EVENT:
                 return new Rumor.EventRumor(readEvent(r));
+            case RUMOR_PROGRESS:
+                return readProgress(r);
             default:
                 throw new WireFormatException("unknown rumor type " + type + " at offset " + at);
         }
@@ -280,6 +302,24 @@ public final class WireCodec {
             return new UserEvent(origin, ltime, name, payload);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid user event at offset " + at + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Rumor.ProgressRumor readProgress(WireReader r) {
+        int at = r.offset();
+        String member = r.readString("progress member");
+        long life = r.readVarint("progress life");
+        long seq = r.readVarint("progress seq");
+        long epoch = r.readFixed64("progress epoch");
+        long pending = r.readVarint("progress pending");
+        long failed = r.readVarint("progress failed");
+        if (pending > Integer.MAX_VALUE || failed > Integer.MAX_VALUE) {
+            throw new WireFormatException("progress counts at offset " + at + " are out of range: " + pending + ", " + failed);
+        }
+        try {
+            return new Rumor.ProgressRumor(member, life, seq, epoch, (int) pending, (int) failed);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid progress at offset " + at + ": " + e.getMessage(), e);
         }
     }
 
@@ -300,8 +340,13 @@ public final class WireCodec {
         for (int i = 0; i < eventCount; i++) {
             events[i] = readEvent(r);
         }
+        int progressCount = r.readCount("push-pull progress count");
+        Rumor.ProgressRumor[] progress = new Rumor.ProgressRumor[progressCount];
+        for (int i = 0; i < progressCount; i++) {
+            progress[i] = readProgress(r);
+        }
         return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members),
-                List.of(events));
+                List.of(events), List.of(progress));
     }
 
     private static Member readMember(WireReader r) {

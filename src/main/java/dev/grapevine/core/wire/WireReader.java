@@ -43,6 +43,16 @@ final class WireReader {
         return buf[pos++] & 0xFF;
     }
 
+    /** Eight bytes, most significant first (see {@code WireWriter.writeFixed64}). */
+    long readFixed64(String what) {
+        require(8, what);
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = value << 8 | (buf[pos++] & 0xFF);
+        }
+        return value;
+    }
+
     /** An unsigned LEB128 varint holding a value in {@code 0..Long.MAX_VALUE}, shortest form only. */
     long readVarint(String what) {
         int at = offset();

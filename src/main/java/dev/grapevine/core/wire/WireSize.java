@@ -60,7 +60,14 @@ public final class WireSize {
             for (UserEvent event : pp.recentEvents()) {
                 eventBytes += of(event);
             }
-            return pushPullSize(pp.eventClock(), pp.members().size(), memberBytes, pp.recentEvents().size(), eventBytes);
+            int progressBytes = 0;
+            for (Rumor.ProgressRumor p : pp.progress()) {
+                progressBytes += of(p);
+            }
+            return HEADER_BYTES + 1 /* flags */ + varintSize(pp.eventClock())
+                    + listOverhead(pp.members().size()) + memberBytes
+                    + listOverhead(pp.recentEvents().size()) + eventBytes
+                    + listOverhead(pp.progress().size()) + progressBytes;
         }
         throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
     }
@@ -71,8 +78,16 @@ public final class WireSize {
             return RUMOR_TYPE_BYTES + of(mr.member()) + stringSize(mr.source());
         } else if (r instanceof Rumor.EventRumor er) {
             return RUMOR_TYPE_BYTES + of(er.event());
+        } else if (r instanceof Rumor.ProgressRumor pr) {
+            return RUMOR_TYPE_BYTES + of(pr);
         }
         throw new IllegalArgumentException("no wire format for " + r.getClass().getName());
+    }
+
+    /** Bytes of one member's progress, without a rumor's type byte (as push-pull lists it). */
+    public static int of(Rumor.ProgressRumor p) {
+        return stringSize(p.member()) + varintSize(p.life()) + varintSize(p.seq()) + 8 /* epoch */
+                + varintSize(p.pending()) + varintSize(p.failed());
     }
 
     /** Bytes of one user event: origin, Lamport time, name, payload. */
@@ -109,12 +124,6 @@ public final class WireSize {
     /** An Ack carrying {@code rumorCount} piggybacked rumors that take {@code rumorBytes} in total. */
     public static int ackSize(long seq, int rumorCount, int rumorBytes) {
         return HEADER_BYTES + varintSize(seq) + listOverhead(rumorCount) + rumorBytes;
-    }
-
-    /** A PushPull carrying members and recent events that take {@code memberBytes} and {@code eventBytes}. */
-    public static int pushPullSize(long eventClock, int memberCount, int memberBytes, int eventCount, int eventBytes) {
-        return HEADER_BYTES + 1 /* flags */ + varintSize(eventClock) + listOverhead(memberCount) + memberBytes
-                + listOverhead(eventCount) + eventBytes;
     }
 
     /** Bytes a list of {@code count} items adds besides its items: the count varint. */

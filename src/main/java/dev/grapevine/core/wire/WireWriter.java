@@ -25,6 +25,14 @@ final class WireWriter {
         buf[pos++] = (byte) b;
     }
 
+    /** Eight bytes, most significant first: for values whose every bit is used (hashes), where a varint would take nine or ten. */
+    void writeFixed64(long value) {
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[pos++] = (byte) (value >>> shift);
+        }
+    }
+
     /** Unsigned LEB128: low 7 bits first, high bit set on every byte but the last. */
     void writeVarint(long value, String field) {
         if (value < 0) {

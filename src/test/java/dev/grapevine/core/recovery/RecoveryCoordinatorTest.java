@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several coordinators fed the same membership, with exchanges that finish when the test says. */
@@ -22,7 +23,7 @@ class RecoveryCoordinatorTest {
 
     private final Map<String, RecoveryCoordinator> nodes = new LinkedHashMap<>();
     private final Map<String, Long> lives = new TreeMap<>();
-    private final Map<String, Progress> tags = new TreeMap<>();
+    private final Map<String, Progress> published = new TreeMap<>();
     private final List<SyncTask> started = new ArrayList<>();
     private final Map<String, RecoveryAction.EpochStarted> epochs = new TreeMap<>();
     private final List<SyncTask> everStarted = new ArrayList<>();
@@ -42,21 +43,24 @@ class RecoveryCoordinatorTest {
     private void depart(String name) {
         lives.remove(name);
         nodes.remove(name);
-        tags.remove(name);
+        published.remove(name);
         departed.add(name);
         tick(0);
     }
 
-    /** Every node hears every member's state and tag, then time passes by {@code millis}. */
+    /** Every node hears every member's state and progress, then time passes by {@code millis}. */
     private void tick(long millis) {
         now += millis;
         for (int round = 0; round < 3; round++) { // progress published in one round is heard in the next
             for (Map.Entry<String, RecoveryCoordinator> e : nodes.entrySet()) {
                 for (Map.Entry<String, Long> m : lives.entrySet()) {
-                    Progress p = tags.get(m.getKey());
-                    e.getValue().onMember(m.getKey(), m.getValue(), true, p == null ? null : p.encode(), now);
+                    e.getValue().onMember(m.getKey(), m.getValue(), true, now);
+                    Progress p = published.get(m.getKey());
+                    if (p != null) {
+                        e.getValue().onProgress(m.getKey(), m.getValue(), p);
+                    }
                 }
-                departed.forEach(d -> e.getValue().onMember(d, 1L, false, null, now));
+                departed.forEach(d -> e.getValue().onMember(d, 1L, false, now));
                 Set<Integer> held = holding.getOrDefault(e.getKey(), Set.of());
                 for (RecoveryAction a : e.getValue().onTick(now, () -> held)) {
                     apply(e.getKey(), a);
@@ -70,7 +74,7 @@ class RecoveryCoordinatorTest {
             started.add(s.task());
             startedBy.computeIfAbsent(node, k -> new ArrayList<>()).add(s.task());
         } else if (a instanceof RecoveryAction.PublishProgress p) {
-            tags.put(node, p.progress());
+            published.put(node, p.progress());
         } else if (a instanceof RecoveryAction.EpochStarted e) {
             epochs.put(node, e);
         }
@@ -209,7 +213,7 @@ class RecoveryCoordinatorTest {
         List<SyncTask> syncs = new ArrayList<>();
         java.util.function.LongConsumer tickAt = t -> {
             for (String m : List.of("a", "b", "c")) {
-                a.onMember(m, 1L, true, null, 0);
+                a.onMember(m, 1L, true, 0);
             }
             for (RecoveryAction act : a.onTick(t)) {
                 if (act instanceof RecoveryAction.PublishProgress pp) {
@@ -235,7 +239,7 @@ class RecoveryCoordinatorTest {
         assertTrue(published.get(1).done());
 
         // The next epoch's work all ends within the interval: only its end is published.
-        a.onMember("c", 1L, false, null, 2_000);
+        a.onMember("c", 1L, false, 2_000);
         published.clear();
         syncs.clear();
         for (RecoveryAction act : a.onTick(3_000)) {
@@ -269,12 +273,26 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
-    void progress_tags_parse_and_reject_garbage() {
-        assertEquals(new Progress("ab12", 3, 1), Progress.parse("ab12:3:1"));
-        assertNull(Progress.parse("ab12:3"));
-        assertNull(Progress.parse("ab12:x:1"));
-        assertNull(Progress.parse(":1:1"));
-        assertNull(Progress.parse("ab:-1:0"));
+    void progress_of_an_earlier_life_does_not_count_and_epochs_are_sixteen_hex_digits() {
+        RecoveryCoordinator b = new RecoveryCoordinator("b", SETTINGS, null); // "a" starts their exchanges: b has none
+        b.onMember("a", 1L, true, 0);
+        b.onMember("b", 1L, true, 0);
+        b.onTick(1_000);
+        String epoch = b.epoch();
+        assertFalse(b.completeEverywhere(), "nothing heard of a yet");
+        b.onProgress("a", 1L, new Progress(epoch, 0, 0));
+        assertTrue(b.completeEverywhere());
+        assertEquals(new Progress(epoch, 0, 0), b.status().nodes().get("a"));
+
+        b.onMember("a", 2L, true, 1_100); // a restarted: what it said in its first life no longer counts
+        assertNull(b.status().nodes().get("a"));
+        assertFalse(b.completeEverywhere());
+
+        assertEquals(epoch, Progress.epochName(Progress.epochBits(epoch)));
+        assertEquals("000000000000002a", Progress.epochName(42));
+        assertThrows(IllegalArgumentException.class, () -> new Progress("ab12", 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Progress("00000000000000AB", 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Progress(epoch, -1, 0));
     }
 
     @Test

@@ -135,7 +135,7 @@ class WireCodecProperties {
 
     private static Arbitrary<Rumor> rumors() {
         Arbitrary<Rumor> memberRumors = Combinators.combine(members(), text(0, 10)).as(Rumor.MemberRumor::new);
-        return Arbitraries.oneOf(memberRumors, events().map(Rumor.EventRumor::new));
+        return Arbitraries.oneOf(memberRumors, events().map(Rumor.EventRumor::new), progress());
     }
 
     /** Names up to 60 chars: past 42 the encoder measures strings before writing them. */
@@ -147,6 +147,12 @@ class WireCodecProperties {
     @Provide
     Arbitrary<List<Rumor>> rumorLists() {
         return rumors().list().ofMaxSize(6);
+    }
+
+    private static Arbitrary<Rumor.ProgressRumor> progress() {
+        Arbitrary<Integer> counts = Arbitraries.integers().between(0, Integer.MAX_VALUE);
+        return Combinators.combine(text(0, 10), nonNegative(), nonNegative(), Arbitraries.longs(), counts, counts)
+                .as(Rumor.ProgressRumor::new);
     }
 
     @Provide
@@ -166,7 +172,7 @@ class WireCodecProperties {
                 Combinators.combine(nonNegative(), text(0, 12), addresses).as(Message.PingReq::new),
                 rumorLists.map(Message.Gossip::new),
                 Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), nonNegative(),
-                        members().list().ofMaxSize(4), events().list().ofMaxSize(3))
-                        .as((join, reply, clock, members, events) -> new Message.PushPull(join, reply, clock, members, events)));
+                        members().list().ofMaxSize(4), events().list().ofMaxSize(3), progress().list().ofMaxSize(3))
+                        .as(Message.PushPull::new));
     }
 }

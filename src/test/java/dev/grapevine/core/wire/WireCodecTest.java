@@ -30,6 +30,8 @@ class WireCodecTest {
     // ----- fixtures ---------------------------------------------------------------------------------
 
     private static final long EPOCH = 1_732_450_000_000L;
+    /** The version byte every hand-built message starts with. */
+    private static final byte V = WireCodec.VERSION;
 
     private static Member member(String name, String host, int port, long epoch, long incarnation,
                                  MemberStatus status, Map<String, String> tags) {
@@ -65,7 +67,15 @@ class WireCodecTest {
                 // strings past 42 chars take the writer's measure-first path; 64+ 'ü' need a 2-byte length
                 new Rumor.MemberRumor(member("long", "h".repeat(200), 9, 1, 1, MemberStatus.ALIVE,
                         Map.of("t", "ü".repeat(300))), "s".repeat(43)),
-                event("o".repeat(42), 1, "ü".repeat(100), new byte[]{7}));
+                event("o".repeat(42), 1, "ü".repeat(100), new byte[]{7}),
+                typicalProgress(),
+                new Rumor.ProgressRumor("ü", Long.MAX_VALUE, Long.MAX_VALUE, -1L, Integer.MAX_VALUE, Integer.MAX_VALUE),
+                new Rumor.ProgressRumor("", 0, 0, Long.MIN_VALUE, 0, 0));
+    }
+
+    /** A node's word after a death: its life, its third publication, an epoch, nothing pending. */
+    private static Rumor.ProgressRumor typicalProgress() {
+        return new Rumor.ProgressRumor("node-17", EPOCH, 3, 0x9f3c61d2a07be415L, 0, 0);
     }
 
     /** Encodes, checks the size promise and the round trip, and returns the bytes. */
@@ -99,7 +109,9 @@ class WireCodecTest {
                 new Message.PushPull(true, false, 5, List.of(typicalMember())),
                 new Message.PushPull(false, true, Long.MAX_VALUE, List.of(typicalMember(),
                         member("b", "10.0.0.2", 7946, 2, 9, MemberStatus.SUSPECT, Map.of("k", "v")))),
-                new Message.PushPull(true, true, 1, List.of(typicalMember().withStatus(MemberStatus.DEAD))));
+                new Message.PushPull(true, true, 1, List.of(typicalMember().withStatus(MemberStatus.DEAD))),
+                new Message.PushPull(false, false, 3, List.of(typicalMember()), List.of(),
+                        List.of(typicalProgress(), new Rumor.ProgressRumor("b", 1, 1, 0, 4, 1))));
     }
 
     // ----- round trips and sizes --------------------------------------------------------------------
@@ -173,14 +185,14 @@ class WireCodecTest {
     void smallPingIsSevenBytesLaidOutAsDocumented() {
         // version 01 | type Ping 01 | seq 1 -> 01 | target: length 02, 'n' '1' | rumor count 00  = 7 bytes
         byte[] bytes = roundTrip(new Message.Ping(1, "n1", List.of()));
-        assertArrayEquals(new byte[]{1, 1, 1, 2, 'n', '1', 0}, bytes);
+        assertArrayEquals(new byte[]{V, 1, 1, 2, 'n', '1', 0}, bytes);
     }
 
     @Test
     void pingReqLaysOutThePortAsAVarint() {
         // 01 04 | seq 01 | target 02 'n' '1' | host 08 "10.0.0.1" | port 7946 = 0x1F0A -> 8A 3E  = 17 bytes
         byte[] bytes = roundTrip(new Message.PingReq(1, "n1", new Address("10.0.0.1", 7946)));
-        byte[] expected = new Raw().u8(1).u8(4).u8(1).str("n1").str("10.0.0.1").u8(0x8A).u8(0x3E).toBytes();
+        byte[] expected = new Raw().u8(V).u8(4).u8(1).str("n1").str("10.0.0.1").u8(0x8A).u8(0x3E).toBytes();
         assertArrayEquals(expected, bytes);
     }
 
@@ -205,8 +217,11 @@ class WireCodecTest {
                 {new Message.Nack(1), 3},
                 // header 2 + count 1
                 {new Message.Gossip(List.of()), 3},
-                // header 2 + flags 1 + clock 1 + count 1 + member 29 + event count 1
-                {new Message.PushPull(true, false, 0, List.of(typicalMember())), 35},
+                // header 2 + flags 1 + clock 1 + count 1 + member 29 + event count 1 + progress count 1
+                {new Message.PushPull(true, false, 0, List.of(typicalMember())), 36},
+                // progress rumor: type 1 + member 1+7 + life 6 + seq 1 + epoch 8 + pending 1 + failed 1 = 26,
+                // where the member record with its recovery tag took about 80
+                {new Message.Gossip(List.of(typicalProgress())), 3 + 26},
                 // event rumor: type 1 + origin 1+2 + ltime 1 + name 1+6 + payload 1+3 = 16, in a gossip of 3 + 16
                 {new Message.Gossip(List.of(event("n1", 5, "deploy", new byte[]{1, 2, 3}))), 19},
         };
@@ -269,14 +284,14 @@ class WireCodecTest {
 
     @Test
     void wrongVersion() {
-        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 1)");
+        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 2)");
         assertMentions(rejects(new byte[]{0}), "unsupported wire version 0");
     }
 
     @Test
     void unknownMessageType() {
-        assertMentions(rejects(new byte[]{1, 42}), "unknown message type 42");
-        assertMentions(rejects(new byte[]{1, 0}), "unknown message type 0");
+        assertMentions(rejects(new byte[]{V, 42}), "unknown message type 42");
+        assertMentions(rejects(new byte[]{V, 0}), "unknown message type 0");
     }
 
     @Test
@@ -300,7 +315,7 @@ class WireCodecTest {
     @Test
     void truncationNamesTheFieldAndOffset() {
         // a gossip whose only rumor's member name says 5 bytes but only 1 follows
-        byte[] bytes = new Raw().u8(1).u8(5).u8(1).u8(1).u8(5).u8('a').toBytes();
+        byte[] bytes = new Raw().u8(V).u8(5).u8(1).u8(1).u8(5).u8('a').toBytes();
         assertMentions(rejects(bytes), "truncated message: needed 4 more bytes for member name at offset 5");
     }
 
@@ -313,20 +328,20 @@ class WireCodecTest {
 
     @Test
     void hugeDeclaredListCount() {
-        assertMentions(rejects(new Raw().u8(1).u8(5).varint(1_000_000_000L).toBytes()), "gossip rumor count 1000000000");
-        assertMentions(rejects(new Raw().u8(1).u8(6).u8(0).u8(0).varint(Long.MAX_VALUE).toBytes()), "push-pull member count");
-        assertMentions(rejects(new Raw().u8(1).u8(2).u8(1).varint(3).u8(2).toBytes()), "exceeds the 1 bytes remaining");
+        assertMentions(rejects(new Raw().u8(V).u8(5).varint(1_000_000_000L).toBytes()), "gossip rumor count 1000000000");
+        assertMentions(rejects(new Raw().u8(V).u8(6).u8(0).u8(0).varint(Long.MAX_VALUE).toBytes()), "push-pull member count");
+        assertMentions(rejects(new Raw().u8(V).u8(2).u8(1).varint(3).u8(2).toBytes()), "exceeds the 1 bytes remaining");
     }
 
     @Test
     void stringLongerThanRemaining() {
-        assertMentions(rejects(new Raw().u8(1).u8(1).u8(1).varint(10).u8('a').toBytes()),
+        assertMentions(rejects(new Raw().u8(V).u8(1).u8(1).varint(10).u8('a').toBytes()),
                 "truncated message: needed 9 more bytes for ping target");
     }
 
     @Test
     void stringLongerThanTheLimit() {
-        Raw raw = new Raw().u8(1).u8(1).u8(1).varint(70_000);
+        Raw raw = new Raw().u8(V).u8(1).u8(1).varint(70_000);
         for (int i = 0; i < 70_000; i++) {
             raw.u8('a');
         }
@@ -336,7 +351,7 @@ class WireCodecTest {
 
     @Test
     void payloadLongerThanRemaining() {
-        byte[] bytes = new Raw().u8(1).u8(5).u8(1).u8(2).str("o").u8(1).str("e").varint(50).u8(1).toBytes();
+        byte[] bytes = new Raw().u8(V).u8(5).u8(1).u8(2).str("o").u8(1).str("e").varint(50).u8(1).toBytes();
         assertMentions(rejects(bytes), "event payload length 50");
     }
 
@@ -347,7 +362,7 @@ class WireCodecTest {
 
     /** A gossip of one member rumor, built by hand so that any field can be made invalid. */
     private static Raw memberGossip(String name, int port, int status) {
-        return new Raw().u8(1).u8(5).u8(1).u8(1).str(name).str("h").varint(port).u8(0).u8(0).u8(status);
+        return new Raw().u8(V).u8(5).u8(1).u8(1).str(name).str("h").varint(port).u8(0).u8(0).u8(status);
     }
 
     @Test
@@ -382,14 +397,14 @@ class WireCodecTest {
 
     @Test
     void invalidUserEventIsAWireFormatError() {
-        WireFormatException e = rejects(new Raw().u8(1).u8(5).u8(1).u8(2).str("o").u8(1).str("").u8(0).toBytes());
+        WireFormatException e = rejects(new Raw().u8(V).u8(5).u8(1).u8(2).str("o").u8(1).str("").u8(0).toBytes());
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertMentions(e, "invalid user event at offset 4"); // the event's fields start after the rumor type byte
     }
 
     @Test
     void unknownRumorType() {
-        assertMentions(rejects(new Raw().u8(1).u8(5).u8(1).u8(9).toBytes()), "unknown rumor type 9 at offset 3");
+        assertMentions(rejects(new Raw().u8(V).u8(5).u8(1).u8(9).toBytes()), "unknown rumor type 9 at offset 3");
     }
 
     @Test
@@ -405,31 +420,31 @@ class WireCodecTest {
 
     @Test
     void unknownPushPullFlags() {
-        assertMentions(rejects(new byte[]{1, 6, 4, 0, 0}), "unknown push-pull flag bits 0x4 at offset 2");
+        assertMentions(rejects(new byte[]{V, 6, 4, 0, 0}), "unknown push-pull flag bits 0x4 at offset 2");
     }
 
     @Test
     void malformedVarints() {
-        Raw overflow = new Raw().u8(1).u8(3);
+        Raw overflow = new Raw().u8(V).u8(3);
         for (int i = 0; i < 9; i++) {
             overflow.u8(0xFF);
         }
         assertMentions(rejects(overflow.u8(0x01).toBytes()), "overflows a signed 64-bit value");
-        Raw tooLong = new Raw().u8(1).u8(3);
+        Raw tooLong = new Raw().u8(V).u8(3);
         for (int i = 0; i < 10; i++) {
             tooLong.u8(0x80);
         }
         assertMentions(rejects(tooLong.u8(0x00).toBytes()), "longer than 10 bytes");
-        assertMentions(rejects(new byte[]{1, 3, (byte) 0x81, 0x00}), "over-long varint for nack seq");
-        assertMentions(rejects(new byte[]{1, 3, (byte) 0x80}), "truncated message: needed 1 more byte for nack seq at offset 3");
+        assertMentions(rejects(new byte[]{V, 3, (byte) 0x81, 0x00}), "over-long varint for nack seq");
+        assertMentions(rejects(new byte[]{V, 3, (byte) 0x80}), "truncated message: needed 1 more byte for nack seq at offset 3");
     }
 
     @Test
     void malformedUtf8() {
-        byte[] bytes = new Raw().u8(1).u8(1).u8(1).u8(2).u8(0xC3).u8(0x28).u8(0).toBytes();
+        byte[] bytes = new Raw().u8(V).u8(1).u8(1).u8(2).u8(0xC3).u8(0x28).u8(0).toBytes();
         assertMentions(rejects(bytes), "ping target at offset 4 is not valid UTF-8");
         // an encoded surrogate (CESU-8) is not UTF-8 either
-        assertMentions(rejects(new Raw().u8(1).u8(1).u8(1).u8(3).u8(0xED).u8(0xA0).u8(0x80).u8(0).toBytes()), "not valid UTF-8");
+        assertMentions(rejects(new Raw().u8(V).u8(1).u8(1).u8(3).u8(0xED).u8(0xA0).u8(0x80).u8(0).toBytes()), "not valid UTF-8");
     }
 
     @Test
