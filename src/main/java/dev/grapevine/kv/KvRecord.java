@@ -236,10 +236,7 @@ public record KvRecord(long hlc, String writer, boolean tombstone, byte[] value)
         return h;
     }
 
-    /** SplitMix64's finaliser (Steele, Lea and Flood 2014). */
     private static long splitMix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        return dev.grapevine.core.Hash64.mix(z);
     }
 }

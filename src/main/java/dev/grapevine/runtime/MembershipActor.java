@@ -192,13 +192,13 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     }
 
     private Behavior<Command> onPeer(PeerMessage m) {
-        if (!(m.message() instanceof Message.PushPull pushPull)) {
-            getContext().getLog().warn("dropped {} from {}: membership only takes push-pull",
+        if (Role.of(m.message()) != Role.MEMBERSHIP) {
+            getContext().getLog().warn("dropped {} from {}: membership only takes push-pull and view digests",
                     m.message().getClass().getSimpleName(), m.from());
             return this;
         }
         support.heard(Role.MEMBERSHIP, m);
-        return step(() -> core.onPushPull(m.from(), pushPull, support.nowMillis(), support.outbox));
+        return step(() -> core.onMessage(m.from(), m.message(), support.nowMillis(), support.outbox));
     }
 
     private Behavior<Command> step(Runnable action) {

@@ -22,6 +22,8 @@ public final class Counters {
     long directSends;
     long broadcastsRetiredEarly;
     long pushPulls;
+    long viewDigestsSent;
+    long viewDigestsAlike;
     long reconnectAttempts;
     long deadReapedOverBound;
 
@@ -69,6 +71,8 @@ public final class Counters {
         m.put("direct_sends", directSends);
         m.put("broadcasts_retired_early", broadcastsRetiredEarly);
         m.put("push_pulls", pushPulls);
+        m.put("view_digests_sent", viewDigestsSent);
+        m.put("view_digests_alike", viewDigestsAlike);
         m.put("reconnect_attempts", reconnectAttempts);
         m.put("dead_reaped_over_bound", deadReapedOverBound);
         return m;

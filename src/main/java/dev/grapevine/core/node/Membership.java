@@ -425,9 +425,39 @@ public final class Membership {
         }
         List<Member> peer = MemberSampler.pick(table, 1, m -> m.status().isLive() && !m.name().equals(self.name()), rng);
         if (!peer.isEmpty()) {
-            out.send(peer.get(0).address(), pushPull(false, false));
-            counters.pushPulls++;
+            out.send(peer.get(0).address(), new Message.ViewDigest(viewDigest(), events.time()));
+            counters.viewDigestsSent++;
         }
+    }
+
+    /** What {@link ViewDigest} makes of this node's view: what its push-pull would carry, and the events it remembers. */
+    private long viewDigest() {
+        return ViewDigest.of(table, progress.of(table.snapshot()), events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
+    }
+
+    /** A peer's push-pull or view digest. */
+    public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
+        if (message instanceof Message.PushPull pp) {
+            onPushPull(from, pp, nowMillis, out);
+        } else if (message instanceof Message.ViewDigest d) {
+            onViewDigest(from, d, out);
+        } else {
+            throw new IllegalArgumentException("membership does not take " + message.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A peer's digest of its view. Alike: nothing to exchange. Different: a push-pull with the peer,
+     * which answers with its own, as if it had sent one (it has a reason to: its view differs).
+     */
+    private void onViewDigest(Address from, Message.ViewDigest digest, Outbox out) {
+        events.witness(digest.eventClock());
+        if (digest.digest() == viewDigest()) {
+            counters.viewDigestsAlike++;
+            return;
+        }
+        out.send(from, pushPull(false, false));
+        counters.pushPulls++;
     }
 
     /**
@@ -515,7 +545,7 @@ public final class Membership {
      * Merges a peer's view. A peer's "dead" is taken as a suspicion (as memberlist does): the member
      * may be alive and merely cut off from that peer, and a suspicion can still be refuted.
      */
-    public void onPushPull(Address from, Message.PushPull message, long nowMillis, Outbox out) {
+    private void onPushPull(Address from, Message.PushPull message, long nowMillis, Outbox out) {
         if (message.reply() && joining) {
             joining = false;
             events.joined(message.eventClock());

@@ -109,7 +109,7 @@ public final class SwimNode {
 
     public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
         switch (Role.of(message)) {
-            case MEMBERSHIP -> membership.onPushPull(from, (Message.PushPull) message, nowMillis, inner);
+            case MEMBERSHIP -> membership.onMessage(from, message, nowMillis, inner);
             case FAILURE_DETECTOR -> failureDetector.onMessage(from, message, nowMillis, inner);
             case GOSSIPER -> gossiper.onMessage(from, message, inner);
         }

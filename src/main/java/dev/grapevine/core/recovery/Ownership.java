@@ -1,6 +1,7 @@
 package dev.grapevine.core.recovery;
 
-import java.nio.charset.StandardCharsets;
+import dev.grapevine.core.Hash64;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -108,19 +109,10 @@ public final class Ownership {
     }
 
     static long fnv1a64(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        long h = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return h;
+        return Hash64.fnv(Hash64.FNV_OFFSET, s);
     }
 
-    /** SplitMix64's finaliser: spreads every input bit over the output. */
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        return Hash64.mix(z);
     }
 }

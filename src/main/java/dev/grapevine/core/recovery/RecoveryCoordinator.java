@@ -1,6 +1,7 @@
 package dev.grapevine.core.recovery;
 
-import java.nio.charset.StandardCharsets;
+import dev.grapevine.core.Hash64;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,14 +111,11 @@ public final class RecoveryCoordinator {
 
     /** The epoch's name for a live set: the same on every node, and new whenever a member joins, goes or restarts. */
     public static String epochOf(Map<String, Long> lives) {
-        long h = 0xcbf29ce484222325L;
+        long h = Hash64.FNV_OFFSET;
         for (Map.Entry<String, Long> e : new TreeMap<>(lives).entrySet()) {
-            for (byte b : e.getKey().getBytes(StandardCharsets.UTF_8)) {
-                h = (h ^ (b & 0xff)) * 0x100000001b3L;
-            }
-            h = Ownership.mix(h ^ e.getValue()) * 0x100000001b3L;
+            h = Hash64.mix(Hash64.fnv(h, e.getKey()) ^ e.getValue()) * 0x100000001b3L; // the FNV prime, as before
         }
-        return Progress.epochName(Ownership.mix(h));
+        return Progress.epochName(Hash64.mix(h));
     }
 
     // ---------------------------------------------------------------- inputs

@@ -1,6 +1,7 @@
 package dev.grapevine.core.repair;
 
-import java.nio.charset.StandardCharsets;
+import dev.grapevine.core.Hash64;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,17 +135,10 @@ public final class MerkleTree {
     }
 
     static long hash(String key) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return mix(h);
+        return mix(Hash64.fnv(Hash64.FNV_OFFSET, key));
     }
 
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        return Hash64.mix(z);
     }
 }

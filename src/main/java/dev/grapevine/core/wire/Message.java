@@ -73,4 +73,15 @@ public sealed interface Message {
             this(join, reply, eventClock, members, List.of(), List.of());
         }
     }
+
+    /**
+     * Anti-entropy's first step: a digest of the sender's view (its members, their recovery progress
+     * and its recent user events; see {@code ViewDigest}). A receiver whose own view digests alike
+     * has nothing to exchange and says nothing; one whose differs starts a push-pull with the sender.
+     * Views that agree, the usual case, cost one small message instead of two whole views.
+     *
+     * @param eventClock the sender's user-event Lamport time, as a push-pull carries it
+     */
+    record ViewDigest(long digest, long eventClock) implements Message {
+    }
 }

@@ -27,6 +27,7 @@ import java.util.TreeMap;
  *   Nack     = seq:varint
  *   PingReq  = seq:varint target:string host:string port:varint
  *   Gossip   = rumors
+ *   ViewDigest = digest:u64 (big-endian) eventClock:varint
  *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
  *              count:varint event* count:varint progress*
  *   rumors   = count:varint rumor*
@@ -53,7 +54,10 @@ import java.util.TreeMap;
  */
 public final class WireCodec {
 
-    /** The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull too. */
+    /**
+     * The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull
+     * too, and view digests.
+     */
     public static final int VERSION = 2;
 
     // ---------------------------------------------------------------------------------------------
@@ -67,6 +71,7 @@ public final class WireCodec {
     public static final int TYPE_PING_REQ = 4;
     public static final int TYPE_GOSSIP = 5;
     public static final int TYPE_PUSH_PULL = 6;
+    public static final int TYPE_VIEW_DIGEST = 7;
 
     /** Rumor type ids (first byte of every rumor). ONLY APPEND; never renumber. */
     public static final int RUMOR_MEMBER = 1;
@@ -128,6 +133,10 @@ public final class WireCodec {
         } else if (m instanceof Message.Gossip g) {
             w.writeByte(TYPE_GOSSIP);
             writeRumors(w, g.rumors());
+        } else if (m instanceof Message.ViewDigest d) {
+            w.writeByte(TYPE_VIEW_DIGEST);
+            w.writeFixed64(d.digest());
+            w.writeVarint(d.eventClock(), "view digest event clock");
         } else if (m instanceof Message.PushPull pp) {
             w.writeByte(TYPE_PUSH_PULL);
             w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0));
@@ -190,6 +199,7 @@ public final class WireCodec {
                     readAddress(r, "ping-req host", "ping-req port"));
             case TYPE_GOSSIP -> new Message.Gossip(readRumors(r, "gossip rumor count"));
             case TYPE_PUSH_PULL -> readPushPull(r);
+            case TYPE_VIEW_DIGEST -> new Message.ViewDigest(r.readFixed64("view digest"), r.readVarint("view digest event clock"));
             default -> throw new WireFormatException("unknown message type " + type);
         };
         if (r.remaining() != 0) {

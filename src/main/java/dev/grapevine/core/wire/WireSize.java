@@ -51,6 +51,8 @@ public final class WireSize {
                     + stringSize(r.targetAddress().host()) + varintSize(r.targetAddress().port());
         } else if (m instanceof Message.Gossip g) {
             return gossipSize(g.rumors().size(), rumorsBytes(g.rumors()));
+        } else if (m instanceof Message.ViewDigest d) {
+            return HEADER_BYTES + 8 + varintSize(d.eventClock());
         } else if (m instanceof Message.PushPull pp) {
             int memberBytes = 0;
             for (Member member : pp.members()) {

@@ -86,7 +86,7 @@ class SwimNodeHardeningTest {
             view.add(Member.alive("m" + i, addressOf("m" + i), 1, 0, tags));
         }
         SwimNode a = h.node(alive("A"), 5, view);
-        List<Message.PushPull> sentPushPulls = sent(step(out -> a.onTimer(Timer.PUSH_PULL_TICK, 1_000, out)), Message.PushPull.class);
+        List<Message.PushPull> sentPushPulls = sent(receive(a, "B", new Message.ViewDigest(0, 0), 1_000), Message.PushPull.class);
         assertEquals(1, sentPushPulls.size());
         int bytes = WireSize.of(sentPushPulls.get(0));
         assertTrue(bytes < 256 * 1024, "a push-pull of " + bytes + " bytes would not fit Artery's frame");

@@ -23,7 +23,9 @@ import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.wire.Message;
+import dev.grapevine.core.wire.WireSize;
 
 import java.util.HashSet;
 import java.util.List;
@@ -138,7 +140,9 @@ class SwimNodePushPullTest {
         long now = onlySchedule(step(out -> a.start(0, out)), Timer.Kind.PUSH_PULL_TICK).atMillis();
         for (int i = 0; i < 100; i++) {
             List<Effect> fx = fire(a, Timer.PUSH_PULL_TICK, now);
-            Message.PushPull pp = pushPull(onlySend(fx, Message.PushPull.class));
+            onlySend(fx, Message.ViewDigest.class);
+            // A peer whose view digests otherwise: it gets a push-pull
+            Message.PushPull pp = pushPull(onlySend(receive(a, "M5", new Message.ViewDigest(0, 0), now), Message.PushPull.class));
             List<String> names = names(pp);
             assertEquals(16, names.size(), "window of round " + i);
             assertEquals("M0", names.get(0), "the sender first, round " + i);
@@ -212,5 +216,41 @@ class SwimNodePushPullTest {
 
         Effect.Send send = onlySend(fx, Message.PushPull.class);
         assertEquals(addressOf("C"), send.to());
+    }
+
+    @Test
+    void theTickSendsADigestAndAPeerWhoseViewIsTheSameAnswersNothing() {
+        SwimNode a = h.node("A", 1, "B", "C");
+        SwimNode b = h.node("B", 2, "A", "C");
+
+        Effect.Send digest = onlySend(fire(a, Timer.PUSH_PULL_TICK, 30_000), Message.ViewDigest.class);
+        List<Effect> fx = receive(b, addressOf("A"), digest.message(), 30_001);
+
+        assertAll(
+                () -> assertTrue(sendsOf(fx, Message.class).isEmpty(), "nothing to exchange: " + fx),
+                () -> assertEquals(1L, NodeHarness.counter(b, "view_digests_alike")),
+                () -> assertTrue(WireSize.of(digest.message()) <= 12, "a digest is a dozen bytes, not a view"));
+    }
+
+    @Test
+    void aPeerWhoseViewDiffersInAMemberOrAProgressWordStartsAPushPullAndBothEndAlike() {
+        SwimNode a = h.node("A", 1, "B", "C");
+        SwimNode b = h.node("B", 2, "A", "C", "D");
+        assertPushPullMakesThemAlike(a, b);
+
+        step(out -> b.publishProgress(new Progress("00000000000000e1", 0, 0), 40_000, out)); // A has not heard it
+        assertPushPullMakesThemAlike(a, b);
+    }
+
+    /** A's digest reaches B; B differs, so they push-pull; then A's next digest finds B alike. */
+    private static void assertPushPullMakesThemAlike(SwimNode a, SwimNode b) {
+        Effect.Send digest = onlySend(fire(a, Timer.PUSH_PULL_TICK, 50_000), Message.ViewDigest.class);
+        Effect.Send request = onlySend(receive(b, addressOf("A"), digest.message(), 50_001), Message.PushPull.class);
+        Effect.Send reply = onlySend(receive(a, addressOf("B"), request.message(), 50_002), Message.PushPull.class);
+        receive(b, addressOf("A"), reply.message(), 50_003);
+
+        Effect.Send again = onlySend(fire(a, Timer.PUSH_PULL_TICK, 80_000), Message.ViewDigest.class);
+        assertTrue(sendsOf(receive(b, addressOf("A"), again.message(), 80_001), Message.class).isEmpty(),
+                "one exchange made the views alike");
     }
 }

@@ -289,6 +289,10 @@ class RecoveryCoordinatorTest {
         assertFalse(b.completeEverywhere());
 
         assertEquals(epoch, Progress.epochName(Progress.epochBits(epoch)));
+        // Epoch names and partitions are compared across nodes of different builds, and kept on disk: pinned.
+        assertEquals("3514bb9ce053300c", RecoveryCoordinator.epochOf(Map.of("node-1", 1_732_450_000_000L, "nœud-2", 7L)));
+        assertEquals(59, Ownership.partitionOf("some-key", 64));
+        assertEquals(52, Ownership.partitionOf("ключ", 64));
         assertEquals("000000000000002a", Progress.epochName(42));
         assertThrows(IllegalArgumentException.class, () -> new Progress("ab12", 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Progress("00000000000000AB", 0, 0));

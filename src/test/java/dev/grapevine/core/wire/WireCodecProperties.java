@@ -171,6 +171,7 @@ class WireCodecProperties {
                 nonNegative().map(Message.Nack::new),
                 Combinators.combine(nonNegative(), text(0, 12), addresses).as(Message.PingReq::new),
                 rumorLists.map(Message.Gossip::new),
+                Combinators.combine(Arbitraries.longs(), nonNegative()).as(Message.ViewDigest::new),
                 Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), nonNegative(),
                         members().list().ofMaxSize(4), events().list().ofMaxSize(3), progress().list().ofMaxSize(3))
                         .as(Message.PushPull::new));

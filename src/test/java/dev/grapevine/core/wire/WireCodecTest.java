@@ -105,6 +105,9 @@ class WireCodecTest {
                 new Message.Gossip(List.of()),
                 new Message.Gossip(mixedRumors()),
                 new Message.Gossip(manyRumors),
+                new Message.ViewDigest(0, 0),
+                new Message.ViewDigest(-1L, Long.MAX_VALUE),
+                new Message.ViewDigest(0x8000_0000_0000_0001L, 300),
                 new Message.PushPull(false, false, 0, List.of()),
                 new Message.PushPull(true, false, 5, List.of(typicalMember())),
                 new Message.PushPull(false, true, Long.MAX_VALUE, List.of(typicalMember(),
@@ -222,6 +225,8 @@ class WireCodecTest {
                 // progress rumor: type 1 + member 1+7 + life 6 + seq 1 + epoch 8 + pending 1 + failed 1 = 26,
                 // where the member record with its recovery tag took about 80
                 {new Message.Gossip(List.of(typicalProgress())), 3 + 26},
+                // header 2 + digest 8 + clock 1: what an idle push-pull round sends, instead of two views
+                {new Message.ViewDigest(0x9f3c61d2a07be415L, 12), 11},
                 // event rumor: type 1 + origin 1+2 + ltime 1 + name 1+6 + payload 1+3 = 16, in a gossip of 3 + 16
                 {new Message.Gossip(List.of(event("n1", 5, "deploy", new byte[]{1, 2, 3}))), 19},
         };
