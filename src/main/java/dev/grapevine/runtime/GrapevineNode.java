@@ -67,11 +67,26 @@ public final class GrapevineNode {
      *       advertises the table to every peer each minute, in a frame of about 160 bytes.</li>
      *   <li>The {@link DeadlineScheduler} sleeps until the next timer is due, where Pekko's wheel wakes
      *       every 10 ms.</li>
+     *   <li>A failed outbound TCP connection is retried after 100 ms (outbound-restart-backoff), not
+     *       1 s, growing to 500 ms, not 5 s. While a member is dead its peers' sends to it fail and
+     *       back off, so when it restarts on the same address some peers reached it only 1.75 to 2.96 s
+     *       after it joined. Meanwhile their probes failed and the new life was suspected by every
+     *       member, then refuted: 84 extra rumor sends in one kill and restart at 5 nodes. With
+     *       100 ms every peer reached it within 0.05 s. Retries still happen only when something is
+     *       sent.</li>
+     *   <li>Artery never terminates the node because an outbound stream keeps failing
+     *       (outbound-max-restarts, 5 in 5 s by default). Grapevine keeps sending to dead members (gossip
+     *       to the dead, reconnects, hinted writes), and a refused connection fails the stream: with
+     *       the shorter backoff, three of four survivors of a killed node terminated within seconds
+     *       under the key-value store's writes. Reaching a dead member is membership's business; the
+     *       failures are logged at debug level only.</li>
      * </ul>
      */
     public static final Config PEKKO_TUNING = ConfigFactory.parseString(
             "pekko.remote.artery.advanced.inject-handshake-interval = 10 minutes\n"
                     + "pekko.remote.artery.advanced.compression.manifests.max = off\n"
+                    + "pekko.remote.artery.advanced.outbound-restart-backoff = 100ms\n"
+                    + "pekko.remote.artery.advanced.outbound-max-restarts = 1000000\n"
                     + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */
