@@ -35,6 +35,28 @@ class KvAgentProcessTest {
         }
     }
 
+    /** Per node, its hint counters and how it lists every member: what a stuck replay needs explained. */
+    private static String hintsAndViews(List<AgentProcesses.Agent> all) {
+        StringBuilder out = new StringBuilder();
+        for (AgentProcesses.Agent a : all) {
+            out.append('\n').append(a.name()).append(':');
+            try {
+                JsonNode metrics = json(a, "GET", "/v1/info").get("metrics");
+                metrics.fieldNames().forEachRemaining(k -> {
+                    if (k.startsWith("kv_hints")) {
+                        out.append(' ').append(k).append('=').append(metrics.get(k).asText());
+                    }
+                });
+            } catch (Exception e) {
+                out.append(" metrics unreadable: ").append(e);
+            }
+            for (AgentProcesses.Agent m : all) {
+                out.append(' ').append(m.name()).append('=').append(AgentProcesses.status(a, m.name()));
+            }
+        }
+        return out.toString();
+    }
+
     private static JsonNode json(AgentProcesses.Agent a, String method, String path) throws Exception {
         AdminClient.Reply r = new AdminClient(a.http()).request(method, path, null);
         return Json.MAPPER.readTree(r.body());
@@ -131,13 +153,17 @@ class KvAgentProcessTest {
         for (AgentProcesses.Agent a : all) {
             AgentProcesses.await(a.name() + " complete again with 5", DEADLINE, () -> complete(a, 5));
         }
-        AgentProcesses.await("hints replayed", DEADLINE, () -> all.stream().allMatch(a -> {
-            try {
-                return json(a, "GET", "/v1/info").get("metrics").get("kv_hints_pending").asLong() == 0;
-            } catch (Exception e) {
-                return false;
-            }
-        }));
+        try {
+            AgentProcesses.await("hints replayed", DEADLINE, () -> all.stream().allMatch(a -> {
+                try {
+                    return json(a, "GET", "/v1/info").get("metrics").get("kv_hints_pending").asLong() == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            }));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("hints not replayed within " + DEADLINE + ": " + hintsAndViews(all), e);
+        }
 
         assertTrue(writer.acked.size() > 300, "acked " + writer.acked.size());
         for (Map.Entry<String, String> e : writer.acked.entrySet()) {
