@@ -97,6 +97,9 @@ final class RecoveryScenario implements Scenario {
         for (var m : sim.core(i).members()) {
             c.onMember(m.name(), m.epoch(), m.status().isLive(), sim.nowMillis());
         }
+        for (var word : sim.core(i).progress()) { // what the node holds already, as the runtime replays it
+            c.onProgress(word.member(), word.life(), word.progress());
+        }
         return c;
     }
 
