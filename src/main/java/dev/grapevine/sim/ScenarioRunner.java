@@ -50,6 +50,7 @@ public final class ScenarioRunner {
         out.put("simulated_ms", sim.nowMillis());
         out.put("messages_per_node_per_second", round2(sim.messagesSent() / simulatedSeconds / spec.nodes()));
         out.put("bytes_per_node_per_second", round2(sim.bytesSent() / simulatedSeconds / spec.nodes()));
+        out.put("traffic_per_node_per_second", sim.trafficPerNodePerSecond(simulatedSeconds));
         out.put("events_processed", sim.eventsProcessed());
         out.putAll(figures);
         out.put("violations", sim.violations());

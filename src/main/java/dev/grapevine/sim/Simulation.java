@@ -82,6 +82,7 @@ public final class Simulation {
     private long nextSeq;
     private long messagesSent;
     private long bytesSent;
+    private final TrafficCounter traffic = new TrafficCounter();
     private long eventsProcessed;
     private long[] incarnationIssued;
 
@@ -289,7 +290,9 @@ public final class Simulation {
 
     private void send(SimNode from, Address to, Message message) {
         messagesSent++;
-        bytesSent += WireSize.of(message);
+        int bytes = WireSize.of(message);
+        bytesSent += bytes;
+        traffic.count(message, bytes);
         Integer target = byAddress.get(to);
         if (target == null) {
             return;
@@ -412,6 +415,11 @@ public final class Simulation {
 
     public long bytesSent() {
         return bytesSent;
+    }
+
+    /** {@link TrafficCounter#perNodePerSecond}: this run's messages and rumor copies by type. */
+    Map<String, Object> trafficPerNodePerSecond(double seconds) {
+        return traffic.perNodePerSecond(seconds, nodes.length);
     }
 
     public long eventsProcessed() {

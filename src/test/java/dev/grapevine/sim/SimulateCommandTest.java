@@ -51,6 +51,29 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theTrafficByTypeAddsUpToTheTotals() throws Exception {
+        Run run = cli("simulate", "--scenario", "crash", "--nodes", "12", "--seed", "3", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        JsonNode byType = json.path("traffic_per_node_per_second").path("messages");
+        double messages = 0;
+        double bytes = 0;
+        for (JsonNode t : byType) {
+            messages += t.get("messages").asDouble();
+            bytes += t.get("bytes").asDouble();
+        }
+        // Each figure is rounded to hundredths: the sum may be off by that much per type.
+        double slack = 0.01 * byType.size();
+        assertEquals(json.get("messages_per_node_per_second").asDouble(), messages, slack, run.out());
+        assertEquals(json.get("bytes_per_node_per_second").asDouble(), bytes, slack, run.out());
+        assertTrue(byType.has("ping") && byType.has("ack"), run.out());
+        // A crash is told by suspicion and death rumors, which ride pings, acks and gossip.
+        JsonNode copies = json.path("traffic_per_node_per_second").path("rumor_copies");
+        assertTrue(copies.path("member_suspect").asDouble() > 0, run.out());
+        assertTrue(copies.path("member_dead").asDouble() > 0, run.out());
+    }
+
+    @Test
     void eachScenarioPrintsItsOwnFigures() throws Exception {
         String[][] cases = {
                 {"broadcast", "all_informed_ms", "all_informed_rounds", "informed_fraction"},

@@ -363,8 +363,8 @@ public final class RecoveryCoordinator {
     /**
      * Gossips this node's progress when it changed: at once when the epoch's work is done, otherwise
      * at most once per progress interval and not before the epoch is that old. Each publication is a
-     * tag change that every member hears, so an epoch whose work ends within the interval (the usual
-     * case: one death or rejoin) costs one publication per node, not two.
+     * rumor that every member hears, so an epoch whose work ends within the interval (the usual case:
+     * one death or rejoin) costs one publication per node, not two.
      */
     private void publish(long nowMillis, List<RecoveryAction> out) {
         if (epoch == null) {

@@ -1,0 +1,66 @@
+package dev.grapevine.sim;
+
+import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.wire.Message;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where a run's traffic goes: messages and bytes sent per message type, and the copies of rumors
+ * they carried per rumor type (a member rumor by the status it asserts). Each message counts once
+ * when sent, lost or not, as {@link Simulation#messagesSent()} does.
+ */
+final class TrafficCounter {
+    /** Message type → {messages, bytes}. */
+    private final Map<String, long[]> messages = new TreeMap<>();
+    private final Map<String, Long> rumorCopies = new TreeMap<>();
+
+    void count(Message message, int bytes) {
+        long[] c = messages.computeIfAbsent(typeOf(message), k -> new long[2]);
+        c[0]++;
+        c[1] += bytes;
+        for (Rumor r : rumorsOf(message)) rumorCopies.merge(typeOf(r), 1L, Long::sum);
+    }
+
+    /** Per node per second: {"messages": {type: {"messages", "bytes"}}, "rumor_copies": {type: n}}. */
+    Map<String, Object> perNodePerSecond(double seconds, int nodes) {
+        double per = seconds * nodes;
+        Map<String, Object> byType = new LinkedHashMap<>();
+        messages.forEach((type, c) -> byType.put(type, Map.of("messages", round2(c[0] / per), "bytes", round2(c[1] / per))));
+        Map<String, Object> copies = new LinkedHashMap<>();
+        rumorCopies.forEach((type, n) -> copies.put(type, round2(n / per)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("messages", byType);
+        out.put("rumor_copies", copies);
+        return out;
+    }
+
+    private static List<Rumor> rumorsOf(Message m) {
+        if (m instanceof Message.Ping p) return p.piggyback();
+        if (m instanceof Message.Ack a) return a.piggyback();
+        if (m instanceof Message.Gossip g) return g.rumors();
+        return List.of();
+    }
+
+    private static String typeOf(Message m) {
+        return snake(m.getClass().getSimpleName());
+    }
+
+    private static String typeOf(Rumor r) {
+        if (r instanceof Rumor.MemberRumor m) return "member_" + m.member().status().name().toLowerCase(Locale.ROOT);
+        return snake(r.getClass().getSimpleName());
+    }
+
+    /** PushPull → push_pull, as the other figures are named. */
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+}
