@@ -79,6 +79,10 @@ public final class Bench implements Callable<Integer> {
     String pekkoPause;
     @Option(names = "--pekko-stable-after", defaultValue = "3s", description = "Pekko SBR stable-after (its default: 20s)")
     String pekkoStableAfter;
+    @Option(names = "--shared-jvm-from", defaultValue = "0", paramLabel = "N",
+            description = "from this cluster size on, each JVM system runs nodes 1..N-1 in one JVM (node N, the one "
+                    + "crashed, churned and paused, in its own); Serf keeps a process per node. 0: never (default)")
+    int sharedJvmFrom;
     @Option(names = "--root", defaultValue = ".", description = "the repository: target/ holds the jars")
     Path root;
     @Option(names = "--out", description = "also append each JSON line to this file")
@@ -96,6 +100,7 @@ public final class Bench implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Integer> ns = nodes != null ? nodes : quick ? List.of(5) : List.of(5, 10, 20);
         if (idleSettleS < 0) throw usage("--idle-settle-s: need >= 0, got " + idleSettleS);
+        if (sharedJvmFrom < 0) throw usage("--shared-jvm-from: need >= 0, got " + sharedJvmFrom);
         if (crashes < 1 || crashes > 20) throw usage("--crashes: need 1 to 20, got " + crashes);
         for (int n : ns) if (n < 3) throw usage("--nodes: need N >= 3 (a crash must leave a majority for Pekko's keep-majority), got " + n);
         for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " (grapevine, serf, pekko)");
@@ -113,7 +118,7 @@ public final class Bench implements Callable<Integer> {
                 Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : 20), Duration.ofSeconds(idleSettleS),
                 crashes, Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
                 Duration.ofSeconds(fpS != null ? fpS : quick ? 30 : 300), loss != null ? loss : quick ? List.of(10) : List.of(10, 30),
-                Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft);
+                Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft, sharedJvmFrom);
         Path results = out != null ? out : workDir.resolve("results.jsonl");
         int failures = 0;
         try {
@@ -164,7 +169,7 @@ public final class Bench implements Callable<Integer> {
         ArrayNode fp = Http.JSON.createArrayNode();
         try (Cluster c = new Cluster(sut, n, s.workDir())) {
             try {
-                bootstrap(c, r);
+                bootstrap(c, r, s.sharedJvm(n));
             } catch (BenchFailure e) {
                 r.put("error", e.getMessage());   // nothing was measured
                 return r;
@@ -207,19 +212,31 @@ public final class Bench implements Callable<Integer> {
      * n1 goes first for every system). up_ms: launch of n2..nN until every node answers (JVM start
      * dominates); bootstrap_ms: from then until every node lists all N alive.
      */
-    private static void bootstrap(Cluster c, ObjectNode r) {
-        c.launch(1);
-        c.awaitAnswering(List.of(1));
-        long tLaunch = System.currentTimeMillis();
+    private static void bootstrap(Cluster c, ObjectNode r, boolean shareJvm) {
         List<Integer> rest = c.nodes().subList(1, c.size());
-        for (int i : rest) c.launch(i);
+        long tLaunch;
+        if (shareJvm && c.system().sharedCommand(c.nodes()) != null) {
+            // n1..n(N-1) in one process, which starts n1 first and then the rest at once; nN alone
+            // once n1 answers, so that it can be crashed, churned and paused as before.
+            List<Integer> hosted = c.nodes().subList(0, c.size() - 1);
+            c.launchShared(hosted);
+            c.awaitAnswering(List.of(1));
+            tLaunch = System.currentTimeMillis();
+            c.launch(c.size());
+            r.set("shared_jvm", Http.JSON.valueToTree(hosted));
+        } else {
+            c.launch(1);
+            c.awaitAnswering(List.of(1));
+            tLaunch = System.currentTimeMillis();
+            for (int i : rest) c.launch(i);
+        }
         c.awaitAnswering(rest);
         long tUp = System.currentTimeMillis();
         c.awaitFormed();
         r.put("up_ms", tUp - tLaunch);
         r.put("bootstrap_ms", System.currentTimeMillis() - tUp);
         ArrayNode rss = r.putArray("rss_mib");
-        for (int i : c.nodes()) rss.add(c.process(i).rssKib() / 1024);
+        for (int i : c.nodes()) rss.add(c.process(i).rssKib() / 1024 / c.sharing(i));
     }
 
     /**

@@ -15,7 +15,7 @@ record BenchSettings(Path root, Path workDir, List<String> javaOpts, boolean gra
                      int crashes,
                      Duration churnWindow, Duration churnEvery, Duration churnDown,
                      Duration fpWindow, List<Integer> lossPercents, Duration pause, Duration pauseEvery,
-                     boolean lossAllowed) {
+                     boolean lossAllowed, int sharedJvmFrom) {
 
     /** The JVM running the harness, with the nodes' options: both JVM systems get the same. */
     List<String> javaCommand() {
@@ -23,5 +23,32 @@ record BenchSettings(Path root, Path workDir, List<String> javaOpts, boolean gra
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(javaOpts);
         return cmd;
+    }
+
+    /** Whether a cluster of n nodes runs nodes 1..n-1 of each JVM system in one process. */
+    boolean sharedJvm(int n) {
+        return sharedJvmFrom > 0 && n >= sharedJvmFrom;
+    }
+
+    /**
+     * The JVM options of a process of k nodes: the nodes' options, then a heap that grows with k (a
+     * later -Xmx wins). Both JVM systems get the same.
+     */
+    List<String> sharedJavaCommand(int k) {
+        List<String> cmd = javaCommand();
+        cmd.add("-Xmx" + (SHARED_HEAP_BASE_MIB + SHARED_HEAP_PER_NODE_MIB * k) + "m");
+        return cmd;
+    }
+
+    static final int SHARED_HEAP_BASE_MIB = 64;
+    static final int SHARED_HEAP_PER_NODE_MIB = 16;
+
+    /** The classpath of a shared process: the harness's jar (SharedJvm) and its libraries, after {@code first}. */
+    String benchClasspath(String... first) {
+        List<String> cp = new ArrayList<>(List.of(first));
+        cp.add(root.resolve("target/grapevine-bench.jar").toString());
+        cp.add(root.resolve("target/lib/*").toString());
+        cp.add(root.resolve("target/bench-lib/*").toString());
+        return String.join(":", cp);
     }
 }

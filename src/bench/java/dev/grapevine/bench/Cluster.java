@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 
 /**
  * N nodes of one system: their processes, a tap on each, and the waits the scenarios share. Node N is
- * the one crashed, churned and paused; node 1 is everyone's seed and sends the events.
+ * the one crashed, churned and paused; node 1 is everyone's seed and sends the events. Nodes may
+ * share a process ({@link #launchShared}); node N always has its own.
  */
 final class Cluster implements AutoCloseable {
     /** JVMs starting at once on 2 cores take about 3 s each. */
@@ -20,7 +21,11 @@ final class Cluster implements AutoCloseable {
         return Duration.ofSeconds(60 + 15L * n);
     }
 
-    static final Duration FORM_DEADLINE = Duration.ofSeconds(120);
+    /** 120 s up to 20 nodes, 4 s more per node beyond: Pekko's leader admits joiners in 1 s gossip rounds. */
+    static Duration formDeadline(int n) {
+        return Duration.ofSeconds(120 + 4L * Math.max(0, n - 20));
+    }
+
     static final Duration POLL = Duration.ofMillis(100);
     static final long STOP_GRACE_S = 10;
 
@@ -45,6 +50,8 @@ final class Cluster implements AutoCloseable {
     private final Observations observations = new Observations();
     private final NodeProcess[] processes;
     private final SystemUnderTest.Tap[] taps;
+    /** Nodes running in one process with others; empty when each node has its own. */
+    private final Set<Integer> shared = new java.util.TreeSet<>();
 
     Cluster(SystemUnderTest sut, int n, Path logDir) {
         this.sut = sut;
@@ -75,8 +82,39 @@ final class Cluster implements AutoCloseable {
         return IntStream.rangeClosed(1, n).boxed().toList();
     }
 
+    /** How many nodes node i's process runs. */
+    int sharing(int node) {
+        return shared.contains(node) ? shared.size() : 1;
+    }
+
+    /** Nodes that share one process, in order; empty when every node has its own. */
+    Set<Integer> shared() {
+        return Set.copyOf(shared);
+    }
+
+    /**
+     * Launches the given nodes in one process ({@link SystemUnderTest#sharedCommand}), the first
+     * started first inside it; {@link #awaitAnswering} then waits for them.
+     */
+    void launchShared(List<Integer> nodes) {
+        List<String> command = sut.sharedCommand(nodes);
+        if (command == null) throw new BenchFailure(sut.name() + " runs only a process per node");
+        synchronized (Cluster.class) {
+            if (shuttingDown) throw new BenchFailure("shutting down");
+            NodeProcess p;
+            try {
+                p = NodeProcess.start("n" + nodes, command, logDir.resolve(sut.name() + "-shared.log"));
+            } catch (IOException e) {
+                throw new BenchFailure("cannot start n" + nodes + ": " + e.getMessage());
+            }
+            for (int i : nodes) processes[i] = p;
+            shared.addAll(nodes);
+        }
+    }
+
     /** Launches node i; {@link #awaitAnswering} then waits for it. */
     void launch(int node) {
+        if (shared.contains(node)) throw new BenchFailure("n" + node + " runs in a shared process: it cannot be started alone");
         closeTap(node);
         String name = SystemUnderTest.nodeName(node);
         synchronized (Cluster.class) {   // against the shutdown hook: a node started after it ran would outlive the harness
@@ -112,7 +150,7 @@ final class Cluster implements AutoCloseable {
     }
 
     void awaitFormed() {
-        Poll.until(FORM_DEADLINE, POLL, "every node to list all " + n + " " + sut.aliveWord(), this::formed);
+        Poll.until(formDeadline(n), POLL, "every node to list all " + n + " " + sut.aliveWord(), this::formed);
     }
 
     /** Whether every node lists node i with the alive word. */
@@ -125,20 +163,31 @@ final class Cluster implements AutoCloseable {
     }
 
     void crash(int node) {
+        if (shared.contains(node)) throw new BenchFailure("n" + node + " runs in a shared process: it cannot be crashed alone");
         closeTap(node);
         processes[node].crash();
     }
 
-    /** Nodes whose process has exited (a Pekko node exits once downed). */
+    /**
+     * Nodes whose process has exited (a Pekko node exits once downed), and nodes of a shared process
+     * that no longer answer (a downed Pekko node there stops its actor system, not the process).
+     */
     List<Integer> exited() {
         List<Integer> out = new ArrayList<>();
-        for (int i = 1; i <= n; i++) if (processes[i] == null || !processes[i].alive()) out.add(i);
+        for (int i = 1; i <= n; i++) {
+            if (processes[i] == null || !processes[i].alive() || (shared.contains(i) && !sut.answers(i))) out.add(i);
+        }
         return out;
     }
 
-    /** Restarts every node that has exited and waits until the cluster lists all N alive again. */
+    /**
+     * Restarts every node that has exited and waits until the cluster lists all N alive again. A node
+     * of a shared process cannot be restarted alone: that fails.
+     */
     List<Integer> heal() {
         List<Integer> gone = exited();
+        List<Integer> lost = gone.stream().filter(shared::contains).toList();
+        if (!lost.isEmpty()) throw new BenchFailure("n" + lost + " of the shared process stopped; it cannot restart one node");
         for (int i : gone) launch(i);
         if (!gone.isEmpty()) awaitAnswering(gone);
         awaitFormed();
@@ -158,9 +207,10 @@ final class Cluster implements AutoCloseable {
         for (int i = 1; i <= n; i++) closeTap(i);
         // In parallel: graceful leaves take a moment each, and nothing may be left running.
         List<Thread> stops = new ArrayList<>();
+        Set<NodeProcess> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i = 1; i <= n; i++) {
             NodeProcess p = processes[i];
-            if (p == null) continue;
+            if (p == null || !distinct.add(p)) continue;
             Thread t = new Thread(() -> p.stop(STOP_GRACE_S));
             t.start();
             stops.add(t);

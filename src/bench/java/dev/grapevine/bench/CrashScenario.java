@@ -86,7 +86,7 @@ final class CrashScenario {
         c.launch(victim);
         c.awaitAnswering(List.of(victim));
         long tUp = System.currentTimeMillis();
-        Poll.until(Cluster.FORM_DEADLINE, Cluster.POLL, "every node to list the restarted " + name + " " + c.system().aliveWord(),
+        Poll.until(Cluster.formDeadline(c.size()), Cluster.POLL, "every node to list the restarted " + name + " " + c.system().aliveWord(),
                 () -> c.allSee(victim));
         out.put("rejoin_ms", System.currentTimeMillis() - tUp);
     }

@@ -38,13 +38,31 @@ final class GrapevineSystem implements SystemUnderTest {
     public List<String> command(int node) {
         writeConfigOnce();
         List<String> cmd = new ArrayList<>(settings.javaCommand());
-        Path logback = settings.root().resolve("conf/logback.xml");
-        cmd.add("-Dlogback.configurationFile=" + logback);
-        cmd.addAll(List.of("-jar", settings.root().resolve("target/grapevine.jar").toString(), "agent",
-                "--node", SystemUnderTest.nodeName(node), "--bind", ports.gossipAddress(node),
-                "--http", ports.adminAddress(node), "--profile", "lan", "--config", configFile.toString()));
-        if (node > 1) cmd.addAll(List.of("--join", ports.gossipAddress(1)));
+        cmd.add("-Dlogback.configurationFile=" + settings.root().resolve("conf/logback.xml"));
+        cmd.addAll(List.of("-jar", settings.root().resolve("target/grapevine.jar").toString(), "agent"));
+        cmd.addAll(agentFlags(node));
         return cmd;
+    }
+
+    @Override
+    public List<String> sharedCommand(List<Integer> nodes) {
+        writeConfigOnce();
+        List<String> cmd = new ArrayList<>(settings.sharedJavaCommand(nodes.size()));
+        cmd.add("-Dlogback.configurationFile=" + settings.root().resolve("conf/logback.xml"));
+        cmd.addAll(List.of("-cp", settings.benchClasspath(settings.root().resolve("target/grapevine.jar").toString()),
+                SharedJvm.class.getName(), "grapevine"));
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i > 0) cmd.add("--next");
+            cmd.addAll(agentFlags(nodes.get(i)));
+        }
+        return cmd;
+    }
+
+    private List<String> agentFlags(int node) {
+        List<String> flags = new ArrayList<>(List.of("--node", SystemUnderTest.nodeName(node), "--bind", ports.gossipAddress(node),
+                "--http", ports.adminAddress(node), "--profile", "lan", "--config", configFile.toString()));
+        if (node > 1) flags.addAll(List.of("--join", ports.gossipAddress(1)));
+        return flags;
     }
 
     /** The key-value store is off: neither peer runs a data store, and its timers and ports would be extra cost. */

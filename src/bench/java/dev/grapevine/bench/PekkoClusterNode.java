@@ -68,13 +68,24 @@ public final class PekkoClusterNode {
             System.exit(2);
             return;
         }
+        ActorSystem<Void> system = start(o, true);
+        Runtime.getRuntime().addShutdownHook(new Thread(system::terminate, "bench-shutdown"));
+    }
+
+    /**
+     * Starts the node and its admin API. {@code exitJvmWhenDowned}: a node alone in its process exits
+     * once downed; one of several in a shared JVM only terminates its actor system.
+     */
+    static ActorSystem<Void> start(Options o, boolean exitJvmWhenDowned) throws java.io.IOException {
         NodeRecord record = new NodeRecord();
-        ActorSystem<Void> system = ActorSystem.create(guardian(record), SYSTEM_NAME, config(o));
+        ActorSystem<Void> system = ActorSystem.create(guardian(record), SYSTEM_NAME,
+                ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = " + (exitJvmWhenDowned ? "on" : "off"))
+                        .withFallback(config(o)));
         BenchAdminHttp http = new BenchAdminHttp(system, record, o.name);
         http.start(o.http);
         // A downed or terminated node must not linger as a zombie that still answers its admin API.
         system.getWhenTerminated().whenComplete((done, err) -> http.stop());
-        Runtime.getRuntime().addShutdownHook(new Thread(system::terminate, "bench-shutdown"));
+        return system;
     }
 
     static Config config(Options o) {
@@ -91,8 +102,6 @@ public final class PekkoClusterNode {
                 "pekko.cluster.split-brain-resolver.stable-after = " + o.stableAfter.toMillis() + "ms",
                 "pekko.cluster.failure-detector.heartbeat-interval = " + DEFAULT_HEARTBEAT_INTERVAL.toMillis() + "ms",
                 "pekko.cluster.failure-detector.acceptable-heartbeat-pause = " + o.acceptablePause.toMillis() + "ms",
-                // Exit once downed, like a Grapevine agent that learns it was declared dead restarts.
-                "pekko.coordinated-shutdown.exit-jvm = on",
                 "pekko.cluster.jmx.enabled = off",
                 "pekko.loglevel = INFO"))
                 .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))

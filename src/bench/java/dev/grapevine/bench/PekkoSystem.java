@@ -34,12 +34,26 @@ final class PekkoSystem implements SystemUnderTest {
     @Override
     public List<String> command(int node) {
         List<String> cmd = new ArrayList<>(settings.javaCommand());
-        String cp = String.join(":", settings.root().resolve("target/grapevine-bench.jar").toString(),
-                settings.root().resolve("target/lib/*").toString(), settings.root().resolve("target/bench-lib/*").toString());
-        cmd.addAll(List.of("-cp", cp, PekkoClusterNode.class.getName(), "--name", SystemUnderTest.nodeName(node),
-                "--bind", ports.gossipAddress(node), "--http", ports.adminAddress(node), "--seed", ports.gossipAddress(1),
-                "--acceptable-heartbeat-pause", settings.pekkoPause(), "--stable-after", settings.pekkoStableAfter()));
+        cmd.addAll(List.of("-cp", settings.benchClasspath(), PekkoClusterNode.class.getName()));
+        cmd.addAll(flags(node));
         return cmd;
+    }
+
+    @Override
+    public List<String> sharedCommand(List<Integer> nodes) {
+        List<String> cmd = new ArrayList<>(settings.sharedJavaCommand(nodes.size()));
+        cmd.addAll(List.of("-cp", settings.benchClasspath(), SharedJvm.class.getName(), "pekko"));
+        for (int i = 0; i < nodes.size(); i++) {
+            if (i > 0) cmd.add("--next");
+            cmd.addAll(flags(nodes.get(i)));
+        }
+        return cmd;
+    }
+
+    private List<String> flags(int node) {
+        return List.of("--name", SystemUnderTest.nodeName(node),
+                "--bind", ports.gossipAddress(node), "--http", ports.adminAddress(node), "--seed", ports.gossipAddress(1),
+                "--acceptable-heartbeat-pause", settings.pekkoPause(), "--stable-after", settings.pekkoStableAfter());
     }
 
     @Override

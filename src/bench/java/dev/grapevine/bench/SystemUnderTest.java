@@ -19,6 +19,14 @@ interface SystemUnderTest {
     /** The command line of node i; the harness adds nothing to it. */
     List<String> command(int node);
 
+    /**
+     * The command line of one process running all the given nodes (the first is started first), or
+     * null for a system that runs only a process per node.
+     */
+    default List<String> sharedCommand(List<Integer> nodes) {
+        return null;
+    }
+
     /** Whether node i's admin API (or RPC) answers. */
     boolean answers(int node);
 

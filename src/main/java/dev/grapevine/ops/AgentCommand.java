@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code grapevine agent}: runs one node until SIGTERM or SIGINT, which make it leave the cluster
@@ -64,6 +65,29 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Started agent = start();
+        AtomicBoolean asked = new AtomicBoolean();
+        ShutdownSignals.onTermOrInt(() -> {
+            asked.set(true);
+            agent.leaveAndTerminate();
+        });
+        command.commandLine().getOut().printf("grapevine agent %s: gossip on %s, admin API on http://%s%n",
+                agent.name(), agent.gossip(), agent.admin());
+        command.commandLine().getOut().flush();
+        agent.system().getWhenTerminated().toCompletableFuture().join();
+        if (!asked.get()) {
+            command.commandLine().getErr().println("grapevine agent: the node stopped on its own (see the log); exiting 1");
+            return 1; // so that systemd's Restart=on-failure starts it again
+        }
+        return 0;
+    }
+
+    /**
+     * Starts the node and its admin API from the parsed flags and returns once both run. {@link #call}
+     * adds the signals and the wait; a process hosting several nodes (the benchmark's shared JVM) calls
+     * this once per node.
+     */
+    public Started start() {
         org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logging before Pekko logs anything
         Config resolved = configuration();
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
@@ -83,25 +107,20 @@ public final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
-        java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
-        ShutdownSignals.onTermOrInt(() -> {
-            asked.set(true);
+        return new Started(system, grapevine, settings.name(), gossip, admin);
+    }
+
+    /** A running agent: its node's actor system and extension, and where it listens. */
+    public record Started(ActorSystem<Void> system, Grapevine grapevine, String name, Address gossip, Address admin) {
+        /** Leaves the cluster, waiting at most {@link #LEAVE_TIMEOUT} for the leave to go out, then stops the node. */
+        public void leaveAndTerminate() {
             try {
                 grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                System.err.println("grapevine: leave did not complete within " + LEAVE_TIMEOUT.toSeconds() + " s: " + e);
+                System.err.println("grapevine: " + name + "'s leave did not complete within " + LEAVE_TIMEOUT.toSeconds() + " s: " + e);
             }
             system.terminate();
-        });
-        command.commandLine().getOut().printf("grapevine agent %s: gossip on %s, admin API on http://%s%n",
-                settings.name(), gossip, admin);
-        command.commandLine().getOut().flush();
-        system.getWhenTerminated().toCompletableFuture().join();
-        if (!asked.get()) {
-            command.commandLine().getErr().println("grapevine agent: the node stopped on its own (see the log); exiting 1");
-            return 1; // so that systemd's Restart=on-failure starts it again
         }
-        return 0;
     }
 
     /** Flags, then the --config file (with its ${?ENV} overrides), then reference.conf. */

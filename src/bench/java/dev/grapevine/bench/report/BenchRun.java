@@ -16,9 +16,10 @@ import java.util.Map;
  * @param error  why the harness gave up on this run, else null; such a run is kept out of all figures
  * @param scenarioErrors scenarios that failed inside a run that otherwise went on ("scenario_errors"):
  *               their figures are simply absent, and the report says why
+ * @param sharedJvm how many of the nodes ran in one process ("shared_jvm"), else 0
  */
 record BenchRun(String source, BenchSystem system, int nodes, String run, String error, List<String> scenarioErrors,
-        Map<Metric, Double> values) {
+        Map<Metric, Double> values, int sharedJvm) {
 
     boolean failed() {
         return error != null;
@@ -57,6 +58,7 @@ record BenchRun(String source, BenchSystem system, int nodes, String run, String
                 }
             }
         }
-        return new BenchRun(source, system, nodes.asInt(), run, error, List.copyOf(scenarioErrors), values);
+        return new BenchRun(source, system, nodes.asInt(), run, error, List.copyOf(scenarioErrors), values,
+                line.path("shared_jvm").size());
     }
 }

@@ -50,7 +50,16 @@ final class MarkdownReport {
                 md.append(" (+").append(failed).append(" failed)");
             }
         }
-        md.append(".\n\n| metric | Grapevine | Serf | Pekko Cluster | G / Serf | G / Pekko |\n")
+        md.append('.');
+        for (BenchSystem s : BenchSystem.values()) {
+            int shared = results.sharedJvm(n, s);
+            if (shared > 0) {
+                md.append(' ').append(s.label).append(" ran ").append(shared).append(" of its nodes in one JVM, node ")
+                        .append(n).append(" in its own; its CPU and RSS are per node, the shared JVM's divided by ")
+                        .append(shared).append('.');
+            }
+        }
+        md.append("\n\n| metric | Grapevine | Serf | Pekko Cluster | G / Serf | G / Pekko |\n")
                 .append("|---|---:|---:|---:|---:|---:|\n");
         for (Metric m : Metric.values()) {
             md.append("| ").append(m.label);

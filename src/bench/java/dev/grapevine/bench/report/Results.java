@@ -46,6 +46,11 @@ final class Results {
         return (int) group(nodes, system).filter(BenchRun::failed).count();
     }
 
+    /** The most nodes that shared one process in any run of the group, else 0. */
+    int sharedJvm(int nodes, BenchSystem system) {
+        return group(nodes, system).mapToInt(BenchRun::sharedJvm).max().orElse(0);
+    }
+
     /** Null when no successful run of the group measured it. */
     Spread spread(int nodes, BenchSystem system, Metric metric) {
         return Spread.of(group(nodes, system).filter(r -> !r.failed())
