@@ -193,7 +193,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private Behavior<Command> onPeer(PeerMessage m) {
         if (Role.of(m.message()) != Role.MEMBERSHIP) {
-            getContext().getLog().warn("dropped {} from {}: membership only takes push-pull and view digests",
+            getContext().getLog().warn("dropped {} from {}: membership only takes push-pull, view digests and direct user events",
                     m.message().getClass().getSimpleName(), m.from());
             return this;
         }

@@ -87,7 +87,12 @@ public final class Gossiper {
 
     public void onSignal(Signal signal, long nowMillis, Outbox out) {
         if (signal instanceof Signal.Broadcast b) {
-            enqueue(b.rumor(), !sentToAllByOrigin(b.rumor()), nowMillis, out);
+            Member origin = sentToAllByOrigin(b.rumor());
+            if (origin != null) {
+                // It came from its origin, which therefore holds it: the ticks need not send it back.
+                heardFrom.computeIfAbsent(b.rumor(), k -> new HashSet<>(4)).add(origin.address());
+            }
+            enqueue(b.rumor(), origin == null, nowMillis, out);
         } else if (signal instanceof Signal.Announce a) {
             enqueue(a.rumor(), false, nowMillis, out);
         } else if (signal instanceof Signal.ViewChanged changed) {
@@ -123,17 +128,20 @@ public final class Gossiper {
     }
 
     /**
-     * Whether the origin of this user event sent it to every member itself ({@link Membership#emit}): then
-     * everyone has it or soon will, and forwarding it at once would only put duplicates on the wire,
-     * and on the CPU of every member, in the very moment they all receive it. The ticks still gossip
-     * it, for a member the origin did not know of or whose direct copy was lost.
+     * The origin of this user event if it sent it to every member itself ({@link Membership#emit}), else
+     * null. Then everyone has it or soon will, and forwarding it at once would only put duplicates on
+     * the wire, and on the CPU of every member, in the very moment they all receive it. The ticks
+     * still gossip it, for a member the origin did not know of or whose direct copy was lost.
      */
-    private boolean sentToAllByOrigin(Rumor rumor) {
+    private Member sentToAllByOrigin(Rumor rumor) {
         if (!(rumor instanceof Rumor.EventRumor e)) {
-            return false;
+            return null;
         }
         Member origin = view.get(e.event().origin());
-        return origin != null && origin.status().isLive() && view.liveCount() - 1 <= settings.userEventDirectMax();
+        // This node's own event comes here only when it was not sent to all (Membership#emit announces it otherwise).
+        boolean direct = origin != null && !origin.name().equals(selfName) && origin.status().isLive()
+                && view.liveCount() - 1 <= settings.userEventDirectMax();
+        return direct ? origin : null;
     }
 
     /**

@@ -183,7 +183,8 @@ public final class Membership {
      * Sends a user event to every member, and delivers it here too. While there are at most
      * {@code user-event-direct-max} others, it goes to each of them straight from here, one hop as
      * Pekko's DistributedPubSub sends, before this node delivers it: the sends are on their way before
-     * any local subscriber runs, and do not wait for a hand-off to the gossiper. The gossiper queues it
+     * any local subscriber runs, and do not wait for a hand-off to the gossiper. They are
+     * {@link Message.Event}s, which the receivers' membership takes itself. The gossiper queues it
      * either way, for any copy that is lost (see {@link Signal.Announce}).
      *
      * @throws IllegalArgumentException if name plus payload exceed {@code user-event-max-bytes}
@@ -191,19 +192,19 @@ public final class Membership {
     public UserEvent emit(String name, byte[] payload, Outbox out) {
         UserEvent event = events.emit(self.name(), name, payload);
         Rumor.EventRumor rumor = new Rumor.EventRumor(event);
-        boolean sentToAll = sendToAll(rumor, out);
+        boolean sentToAll = sendToAll(event, out);
         out.deliver(event);
         out.tell(Role.GOSSIPER, sentToAll ? new Signal.Announce(rumor) : new Signal.Broadcast(rumor));
         return event;
     }
 
     /** One message to each live member, while there are few enough; false (and nothing sent) otherwise. */
-    private boolean sendToAll(Rumor rumor, Outbox out) {
+    private boolean sendToAll(UserEvent event, Outbox out) {
         int others = table.liveCount() - 1;
         if (others < 1 || others > settings.userEventDirectMax()) {
             return false;
         }
-        Message.Gossip message = new Message.Gossip(List.of(rumor));
+        Message.Event message = new Message.Event(event);
         table.forEach(m -> {
             if (m.status().isLive() && !m.name().equals(self.name())) {
                 out.send(m.address(), message);
@@ -435,12 +436,14 @@ public final class Membership {
         return ViewDigest.of(table, progress.of(table.snapshot()), events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
     }
 
-    /** A peer's push-pull or view digest. */
+    /** A peer's push-pull, view digest, or user event sent straight from its origin. */
     public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
         if (message instanceof Message.PushPull pp) {
             onPushPull(from, pp, nowMillis, out);
         } else if (message instanceof Message.ViewDigest d) {
             onViewDigest(from, d, out);
+        } else if (message instanceof Message.Event e) {
+            receiveEvent(e.event(), out);
         } else {
             throw new IllegalArgumentException("membership does not take " + message.getClass().getSimpleName());
         }

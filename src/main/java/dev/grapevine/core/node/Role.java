@@ -7,7 +7,7 @@ import dev.grapevine.core.wire.Message;
  * a peer goes to the peer's component of the same role; in {@link SwimNode} they run side by side.
  */
 public enum Role {
-    /** Single writer of the member view: merges, refutes, times suspicions, push-pull and view digests, user events. */
+    /** Single writer of the member view: merges, refutes, times suspicions, push-pull and view digests, user events (and their direct sends). */
     MEMBERSHIP,
     /** SWIM probing with Lifeguard local health, on a replica of the view. */
     FAILURE_DETECTOR,
@@ -19,7 +19,7 @@ public enum Role {
         if (message instanceof Message.Gossip) {
             return GOSSIPER;
         }
-        if (message instanceof Message.PushPull || message instanceof Message.ViewDigest) {
+        if (message instanceof Message.PushPull || message instanceof Message.ViewDigest || message instanceof Message.Event) {
             return MEMBERSHIP;
         }
         return FAILURE_DETECTOR; // Ping, Ack, Nack, PingReq

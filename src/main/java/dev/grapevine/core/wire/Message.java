@@ -84,4 +84,15 @@ public sealed interface Message {
      */
     record ViewDigest(long digest, long eventClock) implements Message {
     }
+
+    /**
+     * A user event its origin sends straight to each member ({@code Membership#emit}), handled by the
+     * receiver's membership, which delivers events: one actor hop from the network to the
+     * subscribers, where a gossip message goes through the gossiper first.
+     */
+    record Event(UserEvent event) implements Message {
+        public Event {
+            Objects.requireNonNull(event, "event");
+        }
+    }
 }

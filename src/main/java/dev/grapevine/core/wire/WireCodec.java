@@ -28,6 +28,7 @@ import java.util.TreeMap;
  *   PingReq  = seq:varint target:string host:string port:varint
  *   Gossip   = rumors
  *   ViewDigest = digest:u64 (big-endian) eventClock:varint
+ *   Event    = event
  *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
  *              count:varint event* count:varint progress*
  *   rumors   = count:varint rumor*
@@ -56,7 +57,7 @@ public final class WireCodec {
 
     /**
      * The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull
-     * too, and view digests.
+     * too, view digests, and user events sent straight to each member.
      */
     public static final int VERSION = 2;
 
@@ -72,6 +73,7 @@ public final class WireCodec {
     public static final int TYPE_GOSSIP = 5;
     public static final int TYPE_PUSH_PULL = 6;
     public static final int TYPE_VIEW_DIGEST = 7;
+    public static final int TYPE_EVENT = 8;
 
     /** Rumor type ids (first byte of every rumor). ONLY APPEND; never renumber. */
     public static final int RUMOR_MEMBER = 1;
@@ -137,6 +139,9 @@ public final class WireCodec {
             w.writeByte(TYPE_VIEW_DIGEST);
             w.writeFixed64(d.digest());
             w.writeVarint(d.eventClock(), "view digest event clock");
+        } else if (m instanceof Message.Event e) {
+            w.writeByte(TYPE_EVENT);
+            writeEvent(w, e.event());
         } else if (m instanceof Message.PushPull pp) {
             w.writeByte(TYPE_PUSH_PULL);
             w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0));
@@ -200,6 +205,7 @@ public final class WireCodec {
             case TYPE_GOSSIP -> new Message.Gossip(readRumors(r, "gossip rumor count"));
             case TYPE_PUSH_PULL -> readPushPull(r);
             case TYPE_VIEW_DIGEST -> new Message.ViewDigest(r.readFixed64("view digest"), r.readVarint("view digest event clock"));
+            case TYPE_EVENT -> new Message.Event(readEvent(r));
             default -> throw new WireFormatException("unknown message type " + type);
         };
         if (r.remaining() != 0) {

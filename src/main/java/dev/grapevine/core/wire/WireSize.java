@@ -53,6 +53,8 @@ public final class WireSize {
             return gossipSize(g.rumors().size(), rumorsBytes(g.rumors()));
         } else if (m instanceof Message.ViewDigest d) {
             return HEADER_BYTES + 8 + varintSize(d.eventClock());
+        } else if (m instanceof Message.Event e) {
+            return HEADER_BYTES + of(e.event());
         } else if (m instanceof Message.PushPull pp) {
             int memberBytes = 0;
             for (Member member : pp.members()) {

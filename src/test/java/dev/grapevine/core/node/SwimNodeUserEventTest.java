@@ -61,7 +61,8 @@ class SwimNodeUserEventTest {
         List<UserEvent> returned = new ArrayList<>();
         List<Effect> fx = step(out -> returned.add(a.emit("deploy", new byte[] {1}, 1_000, out)));
 
-        assertTrue(rumorsSent(fx).contains(new Rumor.EventRumor(returned.get(0))), "sent at once");
+        assertTrue(NodeHarness.sends(fx).stream().anyMatch(s -> s.message().equals(new Message.Event(returned.get(0)))),
+                "sent at once");
         assertEquals(1, a.broadcastsQueued(), "and kept for the retransmits at the ticks");
     }
 
@@ -89,6 +90,24 @@ class SwimNodeUserEventTest {
     }
 
     @Test
+    void anEventSentStraightFromItsOriginIsDeliveredAndLaterGossipedButNotBackToTheOrigin() {
+        UserEvent e = event("B", 7);
+
+        List<Effect> fx = receive(a, "B", new Message.Event(e), 1_000);
+
+        assertAll(
+                () -> assertEquals(List.of(e), delivered(fx)),
+                () -> assertTrue(rumorsSent(fx).isEmpty(), "B sent it to every member itself: " + fx),
+                () -> assertEquals(1, a.broadcastsQueued()),
+                () -> assertTrue(receive(a, "B", new Message.Event(e), 1_100).stream()
+                        .noneMatch(x -> x instanceof Effect.Deliver), "a second copy is not delivered again"));
+        Effect.Schedule tick = onlySchedule(fx, Timer.Kind.GOSSIP_TICK);
+        List<Effect.Send> gossip = NodeHarness.sends(fire(a, tick.timer(), tick.atMillis()));
+        assertEquals(List.of(addressOf("C")), gossip.stream().map(Effect.Send::to).toList(),
+                "the tick gossips it to C, whose direct copy may have been lost, and not to B, which sent it");
+    }
+
+    @Test
     void theSenderSendsItsEventStraightToEveryLiveMember() {
         SwimNode sender = h.node(alive("S"), 53, List.of(alive("B"), alive("C"),
                 alive("D").withStatus(MemberStatus.SUSPECT), alive("E").withStatus(MemberStatus.DEAD)));
@@ -96,7 +115,7 @@ class SwimNodeUserEventTest {
 
         List<Effect> fx = step(out -> returned.add(sender.emit("deploy", new byte[] {1}, 1_000, out)));
 
-        Message.Gossip alone = new Message.Gossip(List.of(new Rumor.EventRumor(returned.get(0))));
+        Message.Event alone = new Message.Event(returned.get(0));
         List<Address> direct = NodeHarness.sends(fx).stream().filter(s -> s.message().equals(alone))
                 .map(Effect.Send::to).toList();
         assertAll(
