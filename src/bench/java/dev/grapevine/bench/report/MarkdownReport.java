@@ -1,6 +1,7 @@
 package dev.grapevine.bench.report;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -51,13 +52,18 @@ final class MarkdownReport {
             }
         }
         md.append('.');
+        List<String> sharing = new ArrayList<>();
+        int shared = 0;
         for (BenchSystem s : BenchSystem.values()) {
-            int shared = results.sharedJvm(n, s);
-            if (shared > 0) {
-                md.append(' ').append(s.label).append(" ran ").append(shared).append(" of its nodes in one JVM, node ")
-                        .append(n).append(" in its own; its CPU and RSS are per node, the shared JVM's divided by ")
-                        .append(shared).append('.');
+            if (results.sharedJvm(n, s) > 0) {
+                sharing.add(s.label);
+                shared = Math.max(shared, results.sharedJvm(n, s));
             }
+        }
+        if (!sharing.isEmpty()) {
+            md.append(' ').append(String.join(" and ", sharing)).append(" ran nodes 1 to ").append(shared)
+                    .append(" in one JVM per system, node ").append(n).append(" in its own; CPU and RSS per process")
+                    .append(" are then per node: the shared JVM's divided by ").append(shared).append('.');
         }
         md.append("\n\n| metric | Grapevine | Serf | Pekko Cluster | G / Serf | G / Pekko |\n")
                 .append("|---|---:|---:|---:|---:|---:|\n");
