@@ -41,7 +41,8 @@ record BenchSettings(Path root, Path workDir, List<String> javaOpts, boolean gra
     }
 
     static final int SHARED_HEAP_BASE_MIB = 64;
-    static final int SHARED_HEAP_PER_NODE_MIB = 16;
+    /** 16 MiB ran 49 Grapevine nodes out of heap within ten minutes (a GC spiral, then OutOfMemoryError). */
+    static final int SHARED_HEAP_PER_NODE_MIB = 32;
 
     /** The classpath of a shared process: the harness's jar (SharedJvm) and its libraries, after {@code first}. */
     String benchClasspath(String... first) {
