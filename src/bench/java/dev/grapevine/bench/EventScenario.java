@@ -48,8 +48,8 @@ final class EventScenario {
 
         Map<String, Long> sentMs = new LinkedHashMap<>();
         long t0 = System.currentTimeMillis();
-        // The harness's own polling of Pekko's logs (4 requests a second per node) kept Pekko's JVMs
-        // awake, and an awake JVM takes a message faster: at N = 5 in one JVM, Grapevine's median went
+        // The harness's own polling of Pekko's logs (4 requests a second per node) is work inside the
+        // JVMs being timed, and it moves event times: at N = 5 in one JVM, Grapevine's median went
         // from 10 to 7 ms when polled the same way. No system is polled while events are timed; the
         // receipts carry the nodes' own stamps, so reading them afterwards changes no figure.
         c.observations().holdPolls(true);
