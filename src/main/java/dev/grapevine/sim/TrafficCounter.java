@@ -1,8 +1,10 @@
 package dev.grapevine.sim;
 
 import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.wire.Message;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,13 +48,26 @@ final class TrafficCounter {
         return List.of();
     }
 
+    /** Names per class and per member status, worked out once: this runs for every message a simulation sends. */
+    private static final ClassValue<String> NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return snake(type.getSimpleName());
+        }
+    };
+    private static final Map<MemberStatus, String> MEMBER_RUMOR_NAMES = new EnumMap<>(MemberStatus.class);
+
+    static {
+        for (MemberStatus s : MemberStatus.values()) MEMBER_RUMOR_NAMES.put(s, "member_" + s.name().toLowerCase(Locale.ROOT));
+    }
+
     private static String typeOf(Message m) {
-        return snake(m.getClass().getSimpleName());
+        return NAMES.get(m.getClass());
     }
 
     private static String typeOf(Rumor r) {
-        if (r instanceof Rumor.MemberRumor m) return "member_" + m.member().status().name().toLowerCase(Locale.ROOT);
-        return snake(r.getClass().getSimpleName());
+        if (r instanceof Rumor.MemberRumor m) return MEMBER_RUMOR_NAMES.get(m.member().status());
+        return NAMES.get(r.getClass());
     }
 
     /** PushPull → push_pull, as the other figures are named. */

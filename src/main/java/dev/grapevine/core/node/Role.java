@@ -7,7 +7,10 @@ import dev.grapevine.core.wire.Message;
  * a peer goes to the peer's component of the same role; in {@link SwimNode} they run side by side.
  */
 public enum Role {
-    /** Single writer of the member view: merges, refutes, times suspicions, push-pull and view digests, user events (and their direct sends). */
+    /**
+     * Single writer of the member view: merges, refutes, times suspicions, push-pull and view digests,
+     * user events (the direct sends of small clusters included).
+     */
     MEMBERSHIP,
     /** SWIM probing with Lifeguard local health, on a replica of the view. */
     FAILURE_DETECTOR,
