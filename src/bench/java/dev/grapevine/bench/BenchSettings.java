@@ -41,7 +41,7 @@ record BenchSettings(Path root, Path workDir, List<String> javaOpts, boolean gra
     }
 
     static final int SHARED_HEAP_BASE_MIB = 64;
-    /** 16 MiB ran 49 Grapevine nodes out of heap within ten minutes (a GC spiral, then OutOfMemoryError). */
+    /** With 16 MiB, a JVM of 49 Grapevine nodes showed the signs of an exhausted heap within ten minutes. */
     static final int SHARED_HEAP_PER_NODE_MIB = 32;
 
     /** The classpath of a shared process: the harness's jar (SharedJvm) and its libraries, after {@code first}. */

@@ -49,12 +49,8 @@ final class GrapevineSystem implements SystemUnderTest {
         writeConfigOnce();
         List<String> cmd = new ArrayList<>(settings.sharedJavaCommand(nodes.size()));
         cmd.add("-Dlogback.configurationFile=" + settings.root().resolve("conf/logback.xml"));
-        cmd.addAll(List.of("-cp", settings.benchClasspath(settings.root().resolve("target/grapevine.jar").toString()),
-                SharedJvm.class.getName(), "grapevine"));
-        for (int i = 0; i < nodes.size(); i++) {
-            if (i > 0) cmd.add("--next");
-            cmd.addAll(agentFlags(nodes.get(i)));
-        }
+        cmd.addAll(List.of("-cp", settings.benchClasspath(settings.root().resolve("target/grapevine.jar").toString())));
+        cmd.addAll(SharedJvm.arguments("grapevine", nodes.stream().map(this::agentFlags).toList()));
         return cmd;
     }
 

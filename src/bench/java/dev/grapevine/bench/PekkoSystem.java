@@ -42,11 +42,8 @@ final class PekkoSystem implements SystemUnderTest {
     @Override
     public List<String> sharedCommand(List<Integer> nodes) {
         List<String> cmd = new ArrayList<>(settings.sharedJavaCommand(nodes.size()));
-        cmd.addAll(List.of("-cp", settings.benchClasspath(), SharedJvm.class.getName(), "pekko"));
-        for (int i = 0; i < nodes.size(); i++) {
-            if (i > 0) cmd.add("--next");
-            cmd.addAll(flags(nodes.get(i)));
-        }
+        cmd.addAll(List.of("-cp", settings.benchClasspath()));
+        cmd.addAll(SharedJvm.arguments("pekko", nodes.stream().map(this::flags).toList()));
         return cmd;
     }
 

@@ -80,6 +80,16 @@ public final class SharedJvm {
         System.exit(0);
     }
 
+    /** The arguments that run {@code system}'s nodes, one flag list each: the inverse of {@link #split}. */
+    static List<String> arguments(String system, List<List<String>> flagsPerNode) {
+        List<String> out = new ArrayList<>(List.of(SharedJvm.class.getName(), system));
+        for (int i = 0; i < flagsPerNode.size(); i++) {
+            if (i > 0) out.add("--next");
+            out.addAll(flagsPerNode.get(i));
+        }
+        return out;
+    }
+
     /** The argument lists between the {@code --next} separators. */
     static List<String[]> split(String[] args) {
         List<String[]> out = new ArrayList<>();
