@@ -9,13 +9,14 @@ import java.util.Map;
  * @param members           live members
  * @param complete          every live member reports this epoch's repairs done
  * @param partitionsPending repair tasks still pending across the members that report this epoch
- * @param nodes             by member: its reported progress, or null if it reported none yet
+ * @param nodes             by member: its reported progress in the current epoch, or null if it reported
+ *                          none yet (or is not in the epoch: it joined or restarted since)
  * @param local             this node's counters (syncs done and failed, bytes and entries exchanged, ...)
  */
 public record RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
                              Map<String, NodeProgress> nodes, Map<String, Long> local) {
 
-    /** One member's progress: the epoch it works in, its pending and failed repair tasks. */
+    /** One member's progress: the epoch, its pending and failed repair tasks there. */
     public record NodeProgress(String epoch, int pending, int failed) {
     }
 }

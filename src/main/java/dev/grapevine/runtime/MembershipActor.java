@@ -1,7 +1,6 @@
 package dev.grapevine.runtime;
 
 import dev.grapevine.core.events.UserEvent;
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
@@ -11,6 +10,7 @@ import dev.grapevine.core.node.Membership;
 import dev.grapevine.core.node.Role;
 import dev.grapevine.core.node.Signal;
 import dev.grapevine.core.node.Timer;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.wire.Message;
 import org.apache.pekko.Done;
@@ -99,15 +99,16 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record SetTags(Map<String, String> tags) implements Command {
     }
 
-    /** Gossips this node's recovery progress. */
-    record PublishProgress(Progress progress) implements Command {
+    /** Gossips this node's recovery progress, as member {@code index} of {@code members} in its epoch. */
+    record PublishProgress(Progress progress, int index, int members) implements Command {
     }
 
     /**
-     * Hands {@code subscriber} (through {@code deliver}) the latest progress held of each member
-     * first, then every newer word: how the recovery coordinator hears everyone else's progress.
+     * Hands {@code subscriber} (through {@code deliver}) the progress held of the last few epochs first,
+     * then each epoch's again whenever a word in it is news: how the recovery coordinator hears
+     * everyone else's progress.
      */
-    record SubscribeProgress(ActorRef<?> subscriber, Consumer<Rumor.ProgressRumor> deliver) implements Command {
+    record SubscribeProgress(ActorRef<?> subscriber, Consumer<EpochProgress> deliver) implements Command {
     }
 
     /** Leaves gracefully; replies once the leave has gone out (or at once if nobody is there to tell). */
@@ -169,7 +170,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Emit.class, this::onEmit)
                 .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
-                .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), support.outbox)))
+                .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), p.index(), p.members(), support.outbox)))
                 .onMessage(SubscribeProgress.class, s -> {
                     core.progress().forEach(s.deliver());
                     node.subscribers().progress.put(s.subscriber(), s.deliver());

@@ -1,10 +1,10 @@
 package dev.grapevine.runtime;
 
 import dev.grapevine.api.Recoverable;
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.LiveView;
 import dev.grapevine.core.recovery.Ownership;
 import dev.grapevine.core.recovery.Progress;
@@ -65,7 +65,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     private record MemberChanged(MemberEvent event) implements Command {
     }
 
-    private record ProgressHeard(Rumor.ProgressRumor word) implements Command {
+    private record ProgressHeard(EpochProgress progress) implements Command {
     }
 
     private enum Tick implements Command { INSTANCE }
@@ -137,7 +137,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         return newReceiveBuilder()
                 .onMessage(MemberChanged.class, this::onMemberChanged)
                 .onMessage(ProgressHeard.class, p -> {
-                    core.onProgress(p.word().member(), p.word().life(), p.word().progress());
+                    core.onProgress(p.progress());
                     return this;
                 })
                 .onMessageEquals(Tick.INSTANCE, () -> perform(core.onTick(nowMillis(), this::held)))
@@ -208,7 +208,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             } else if (a instanceof RecoveryAction.EpochStarted e) {
                 onEpochStarted(e);
             } else if (a instanceof RecoveryAction.PublishProgress p) {
-                guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.PublishProgress(p.progress())));
+                guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.PublishProgress(p.progress(), p.index(), p.members())));
             } else if (a instanceof RecoveryAction.SaveEpoch s) {
                 node.recordRecoveryEpoch(s.lives());
             } else if (a instanceof RecoveryAction.CompleteEverywhere c) {

@@ -2,6 +2,7 @@ package dev.grapevine.runtime;
 
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.recovery.EpochProgress;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.util.Map;
@@ -19,8 +20,8 @@ final class Subscribers {
     final Map<ActorRef<?>, Consumer<UserEvent>> userEvents = new ConcurrentHashMap<>();
     /** Domain actors following the live view (kept by the recovery coordinator). */
     final Map<ActorRef<?>, Consumer<dev.grapevine.core.recovery.LiveView.Snapshot>> liveViews = new ConcurrentHashMap<>();
-    /** The recovery coordinator, told of every member's progress (kept by membership). */
-    final Map<ActorRef<?>, Consumer<dev.grapevine.core.gossip.Rumor.ProgressRumor>> progress = new ConcurrentHashMap<>();
+    /** The recovery coordinator, told of every epoch's progress (kept by membership). */
+    final Map<ActorRef<?>, Consumer<EpochProgress>> progress = new ConcurrentHashMap<>();
     /** Domain actors told of each recovery epoch (kept by the recovery coordinator). */
     final Map<ActorRef<?>, Consumer<RecoveryCoordinatorActor.Epoch>> ownership = new ConcurrentHashMap<>();
 }

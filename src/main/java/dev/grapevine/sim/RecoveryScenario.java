@@ -1,7 +1,7 @@
 package dev.grapevine.sim;
 
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.RecoveryAction;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.recovery.SyncTask;
@@ -54,9 +54,9 @@ final class RecoveryScenario implements Scenario {
             }
 
             @Override
-            public void onProgress(int node, Rumor.ProgressRumor word, long nowMillis) {
+            public void onProgress(int node, EpochProgress progress, long nowMillis) {
                 if (coordinators[node] != null) {
-                    coordinators[node].onProgress(word.member(), word.life(), word.progress());
+                    coordinators[node].onProgress(progress);
                 }
             }
         });
@@ -97,8 +97,8 @@ final class RecoveryScenario implements Scenario {
         for (var m : sim.core(i).members()) {
             c.onMember(m.name(), m.epoch(), m.status().isLive(), sim.nowMillis());
         }
-        for (var word : sim.core(i).progress()) { // what the node holds already, as the runtime replays it
-            c.onProgress(word.member(), word.life(), word.progress());
+        for (EpochProgress progress : sim.core(i).progress()) { // what the node holds already, as the runtime replays it
+            c.onProgress(progress);
         }
         return c;
     }
@@ -136,7 +136,7 @@ final class RecoveryScenario implements Scenario {
         RecoveryCoordinator c = coordinators[i];
         for (RecoveryAction a : actions) {
             if (a instanceof RecoveryAction.PublishProgress p) {
-                sim.publishProgress(i, p.progress());
+                sim.publishProgress(i, p.progress(), p.index(), p.members());
             } else if (a instanceof RecoveryAction.EpochStarted) {
                 epochsStarted[0]++;
             } else if (a instanceof RecoveryAction.SaveEpoch s) {

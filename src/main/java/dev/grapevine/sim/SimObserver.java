@@ -1,8 +1,8 @@
 package dev.grapevine.sim;
 
 import dev.grapevine.core.events.UserEvent;
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.recovery.EpochProgress;
 
 /** What a scenario watches: each node's published effects, at simulated time. */
 public interface SimObserver {
@@ -12,6 +12,6 @@ public interface SimObserver {
     default void onUserEvent(int node, UserEvent event, long nowMillis) {
     }
 
-    default void onProgress(int node, Rumor.ProgressRumor progress, long nowMillis) {
+    default void onProgress(int node, EpochProgress progress, long nowMillis) {
     }
 }

@@ -184,11 +184,10 @@ public final class Simulation {
         perform(n);
     }
 
-    /** Sets one of node {@code i}'s own tags (recovery progress, say); gossiped like any change of the node. */
-    /** Node {@code i} gossips its recovery progress. */
-    public void publishProgress(int i, Progress progress) {
+    /** Node {@code i} gossips its recovery progress, as member {@code index} of {@code members} in its epoch. */
+    public void publishProgress(int i, Progress progress, int index, int members) {
         SimNode n = nodes[i];
-        n.core.publishProgress(progress, nowMillis, outbox);
+        n.core.publishProgress(progress, index, members, nowMillis, outbox);
         perform(n);
     }
 

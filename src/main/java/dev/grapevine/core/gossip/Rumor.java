@@ -2,7 +2,7 @@ package dev.grapevine.core.gossip;
 
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.Member;
-import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.Objects;
 
@@ -47,47 +47,22 @@ public sealed interface Rumor {
     }
 
     /**
-     * A member's word on its recovery work ({@link Progress}), apart from its member record: a
-     * progress change is news for recovery alone, so it neither raises the member's incarnation nor
-     * carries its address and tags. Of two from the same member, the later life wins, then the higher
-     * {@code seq} (the member counts its publications within a life).
-     *
-     * @param member the member whose progress this is
-     * @param life   the member's epoch (one per process life)
-     * @param seq    the member's publication counter in this life
-     * @param epoch  the recovery epoch's 64-bit name ({@link Progress#epoch()} is its 16 hex digits)
+     * Every member's word on its recovery work in one epoch ({@link EpochProgress}), apart from member
+     * records: a progress change is news for recovery alone, so it neither raises an incarnation nor
+     * carries addresses and tags. Of two about the same epoch, neither replaces the other: they merge.
      */
-    record ProgressRumor(String member, long life, long seq, long epoch, int pending, int failed) implements Rumor {
+    record ProgressRumor(EpochProgress progress) implements Rumor {
         public ProgressRumor {
-            Objects.requireNonNull(member, "member");
-            if (life < 0 || seq < 0 || pending < 0 || failed < 0) {
-                throw new IllegalArgumentException("life, seq, pending and failed cannot be negative: " + life + ", "
-                        + seq + ", " + pending + ", " + failed);
-            }
-        }
-
-        /** @throws IllegalArgumentException if the progress's epoch is not 16 lowercase hex digits */
-        public static ProgressRumor of(String member, long life, long seq, Progress progress) {
-            return new ProgressRumor(member, life, seq, Progress.epochBits(progress.epoch()), progress.pending(),
-                    progress.failed());
-        }
-
-        public Progress progress() {
-            return new Progress(Progress.epochName(epoch), pending, failed);
-        }
-
-        /** Whether this supersedes {@code other}, a word from the same member. */
-        public boolean newerThan(ProgressRumor other) {
-            return life != other.life ? life > other.life : seq > other.seq;
+            Objects.requireNonNull(progress, "progress");
         }
 
         @Override
         public Object subject() {
-            return new ProgressOf(member);
+            return new ProgressOf(progress.epoch());
         }
     }
 
-    /** What a {@link ProgressRumor} is about: one member's progress, the newest replacing the older. */
-    record ProgressOf(String member) {
+    /** What a {@link ProgressRumor} is about: one epoch's progress, a merged value replacing the older. */
+    record ProgressOf(long epoch) {
     }
 }

@@ -26,6 +26,9 @@ public final class Counters {
     long viewDigestsAlike;
     long reconnectAttempts;
     long deadReapedOverBound;
+    long progressRefused;
+    long progressTooLarge;
+    long rumorsTooLarge;
 
     public long probes() {
         return probes;
@@ -75,6 +78,9 @@ public final class Counters {
         m.put("view_digests_alike", viewDigestsAlike);
         m.put("reconnect_attempts", reconnectAttempts);
         m.put("dead_reaped_over_bound", deadReapedOverBound);
+        m.put("progress_refused", progressRefused);
+        m.put("progress_too_large", progressTooLarge);
+        m.put("rumors_too_large", rumorsTooLarge);
         return m;
     }
 }

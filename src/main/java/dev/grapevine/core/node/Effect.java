@@ -1,9 +1,9 @@
 package dev.grapevine.core.node;
 
 import dev.grapevine.core.events.UserEvent;
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.wire.Message;
 
 /**
@@ -31,8 +31,8 @@ public sealed interface Effect {
     record Deliver(UserEvent event) implements Effect {
     }
 
-    /** Tell recovery that a member's progress changed: the word is newer than any this node held. */
-    record ProgressHeard(Rumor.ProgressRumor progress) implements Effect {
+    /** Tell recovery an epoch's progress as now held: a peer's value brought a word newer than any held. */
+    record ProgressHeard(EpochProgress progress) implements Effect {
     }
 
     /**

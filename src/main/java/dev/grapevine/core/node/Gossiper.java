@@ -117,7 +117,14 @@ public final class Gossiper {
     /** Queues a rumor; {@code eager}: news worth a round at once ({@link #flushNews}), not at the next tick. */
     private void enqueue(Rumor rumor, boolean eager, long nowMillis, Outbox out) {
         Set<Object> holders = heardFrom.remove(rumor);
-        queue.enqueue(rumor, WireSize.of(rumor), holders);
+        int sizeBytes = WireSize.of(rumor);
+        if (sizeBytes > settings.gossipBytesMax() - GOSSIP_FRAMING_BYTES) {
+            // No message could carry it, and queued it would keep the ticks going for nothing. Push-pull
+            // carries what it tells: the progress of an epoch of many thousands of members.
+            counters.rumorsTooLarge++;
+            return;
+        }
+        queue.enqueue(rumor, sizeBytes, holders);
         // Eager even when everyone holds this one: the news may be a first peer, for what waited for one.
         newsPending |= eager;
         if (holders != null && heldByAllLive(holders)) {

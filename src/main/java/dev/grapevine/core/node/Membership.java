@@ -11,7 +11,9 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.member.Precedence;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.swim.Suspicion;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
@@ -66,6 +68,8 @@ public final class Membership {
      * it stays well under Artery's 256 KiB frame however large the members' tags are.
      */
     static final int PUSH_PULL_MEMBER_BYTES_MAX = 128 * 1024;
+    /** Bytes of recovery progress in one push-pull: one epoch's value, about 1 byte per member once done. */
+    static final int PUSH_PULL_PROGRESS_BYTES_MAX = 64 * 1024;
     private Member self;
     private boolean leaving;
     private List<Address> seeds = List.of();
@@ -171,12 +175,15 @@ public final class Membership {
     }
 
     /**
-     * Gossips this node's recovery progress: a rumor of its own, queued for the gossip ticks and
-     * piggybacks rather than sent in a round of its own (nothing waits on it at network speed), and
-     * carried by push-pull for any member the rumor missed.
+     * Gossips this node's recovery progress, as its word in its epoch's value: queued for the gossip
+     * ticks and piggybacks rather than sent in a round of its own (nothing waits on it at network
+     * speed), and carried by push-pull for any member the gossip missed.
+     *
+     * @param index   this node's position among the epoch's members, in ascending order of name
+     * @param members how many members the epoch has
      */
-    public void publishProgress(Progress mine, Outbox out) {
-        out.tell(Role.GOSSIPER, new Signal.Announce(progress.publish(self, mine)));
+    public void publishProgress(Progress mine, int index, int members, Outbox out) {
+        out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(progress.publish(mine, index, members))));
     }
 
     /**
@@ -252,8 +259,11 @@ public final class Membership {
                 apply(m.member(), m.source(), nowMillis, out);
             } else if (r instanceof Rumor.EventRumor e) {
                 receiveEvent(e.event(), out);
-            } else if (r instanceof Rumor.ProgressRumor p && receiveProgress(p, out)) {
-                out.tell(Role.GOSSIPER, new Signal.Announce(p));
+            } else if (r instanceof Rumor.ProgressRumor p) {
+                EpochProgress merged = receiveProgress(p.progress(), out);
+                if (merged != null) {
+                    out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(merged)));
+                }
             }
         }
     }
@@ -270,13 +280,20 @@ public final class Membership {
         }
     }
 
-    /** A member's recovery progress heard from a peer: recovery is told if it is news. */
-    private boolean receiveProgress(Rumor.ProgressRumor word, Outbox out) {
-        if (!progress.offer(word, table.get(word.member()), self.name())) {
-            return false;
+    /**
+     * An epoch's progress heard from a peer, merged into the value held: recovery is told the merged
+     * value if the peer's brought news. Returns it then, else null.
+     */
+    private EpochProgress receiveProgress(EpochProgress incoming, Outbox out) {
+        if (progress.conflicts(incoming)) {
+            counters.progressRefused++;
+            return null;
         }
-        out.add(new Effect.ProgressHeard(word));
-        return true;
+        EpochProgress merged = progress.offer(incoming);
+        if (merged != null) {
+            out.add(new Effect.ProgressHeard(merged));
+        }
+        return merged;
     }
 
     // ---------------------------------------------------------------- the merge path
@@ -433,7 +450,7 @@ public final class Membership {
 
     /** What {@link ViewDigest} makes of this node's view: what its push-pull would carry, and the events it remembers. */
     private long viewDigest() {
-        return ViewDigest.of(table, progress.of(table.snapshot()), events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
+        return ViewDigest.of(table, currentProgress(), events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
     }
 
     /** A peer's push-pull, view digest, or user event sent straight from its origin. */
@@ -535,7 +552,6 @@ public final class Membership {
             return;
         }
         reaped.put(gone.name(), gone);
-        progress.forget(gone.name());
         if (reaped.size() > REAPED_REMEMBERED_MAX) {
             reaped.remove(reaped.keySet().iterator().next());
         }
@@ -571,8 +587,8 @@ public final class Membership {
         for (UserEvent event : message.recentEvents()) {
             receiveEvent(event, out);
         }
-        for (Rumor.ProgressRumor word : message.progress()) {
-            receiveProgress(word, out); // anti-entropy: told here, not passed on
+        for (EpochProgress value : message.progress()) {
+            receiveProgress(value, out); // anti-entropy: told here, not passed on
         }
     }
 
@@ -596,7 +612,30 @@ public final class Membership {
             }
         }
         return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of),
-                progress.of(members));
+                currentProgress());
+    }
+
+    /**
+     * The progress held for the epoch of the live members this view holds: the epoch recovery works
+     * in once the view has settled, and the one whose completion anti-entropy must not leave waiting.
+     * Empty if none is held, or if it is too large for a push-pull (counted).
+     */
+    private List<EpochProgress> currentProgress() {
+        Map<String, Long> lives = new HashMap<>();
+        table.forEach(m -> {
+            if (m.status().isLive()) {
+                lives.put(m.name(), m.epoch());
+            }
+        });
+        EpochProgress value = progress.of(Progress.epochBits(RecoveryCoordinator.epochOf(lives)));
+        if (value == null) {
+            return List.of();
+        }
+        if (WireSize.of(value) > PUSH_PULL_PROGRESS_BYTES_MAX) {
+            counters.progressTooLarge++;
+            return List.of();
+        }
+        return List.of(value);
     }
 
     /**
@@ -652,8 +691,8 @@ public final class Membership {
         return events;
     }
 
-    /** The latest recovery progress held of each live member, this node's own included. */
-    public List<Rumor.ProgressRumor> progress() {
+    /** The recovery progress held of the last few epochs, this node's own words included; the latest last. */
+    public List<EpochProgress> progress() {
         return progress.all();
     }
 }

@@ -1,68 +1,84 @@
 package dev.grapevine.core.node;
 
-import dev.grapevine.core.gossip.Rumor;
-import dev.grapevine.core.member.Member;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The latest recovery progress this node holds of each member, its own included. Progress travels
- * apart from member records ({@link Rumor.ProgressRumor}): as a tag it raised the member's
- * incarnation and sent its whole record, tags and all, to every member, once per member per epoch.
- * Bounded by the view: a word is taken only about a member the view holds live, and is dropped when
- * that member is reaped.
+ * The recovery progress this node holds, one merged {@link EpochProgress} per epoch, for the
+ * {@link #EPOCHS_MAX} epochs that changed last: older epochs are over or were never settled on, and
+ * a value heard of one again starts it afresh.
  */
 final class ProgressBoard {
-    private final Map<String, Rumor.ProgressRumor> latest = new HashMap<>();
+    /** A few epochs: the current one, and those that nodes still settling may be in. */
+    static final int EPOCHS_MAX = 4;
+
+    /** By epoch, the one changed last at the end. */
+    private final LinkedHashMap<Long, EpochProgress> held = new LinkedHashMap<>();
     /** This node's publications in this life; a new life (a restart, or membership starting over) starts again at 1. */
     private long seq;
 
-    /** This node's progress, as its next publication. */
-    Rumor.ProgressRumor publish(Member self, Progress progress) {
-        Rumor.ProgressRumor mine = Rumor.ProgressRumor.of(self.name(), self.epoch(), ++seq, progress);
-        latest.put(self.name(), mine);
-        return mine;
+    /**
+     * This node's progress as its next word in its epoch's value.
+     *
+     * @param index   this node's position in the epoch's members, in ascending order of name
+     * @param members how many members the epoch has
+     * @return the value now held for the epoch, to gossip
+     */
+    EpochProgress publish(Progress mine, int index, int members) {
+        long epoch = Progress.epochBits(mine.epoch());
+        EpochProgress current = held.get(epoch);
+        if (current == null || current.members() != members) {
+            current = EpochProgress.empty(epoch, members);
+        }
+        return keep(current.with(index, ++seq, mine.pending(), mine.failed()));
     }
 
     /**
-     * Takes a peer's word if it is news: about another member that {@code known} (the view's entry)
-     * shows live, from that life or a later one the view has not heard of yet, and newer than what is
-     * held. Returns whether it was taken.
+     * Merges a peer's value.
+     *
+     * @return the value now held for its epoch if the peer's brought a newer word, else null (and
+     *         null for a value whose member count differs from the one held: see {@link #conflicts})
      */
-    boolean offer(Rumor.ProgressRumor word, Member known, String selfName) {
-        if (known == null || !known.status().isLive() || word.member().equals(selfName) || word.life() < known.epoch()) {
-            return false;
+    EpochProgress offer(EpochProgress incoming) {
+        EpochProgress current = held.get(incoming.epoch());
+        if (current == null) {
+            return keep(incoming);
         }
-        Rumor.ProgressRumor held = latest.get(word.member());
-        if (held != null && !word.newerThan(held)) {
-            return false;
+        if (!current.sameEpoch(incoming)) {
+            return null;
         }
-        latest.put(word.member(), word);
-        return true;
+        EpochProgress merged = current.merge(incoming);
+        return merged == current ? null : keep(merged);
     }
 
-    void forget(String member) {
-        latest.remove(member);
-    }
-
-    /** What a push-pull carries: the word held of each of {@code members} that is live, in the life listed. */
-    List<Rumor.ProgressRumor> of(List<Member> members) {
-        List<Rumor.ProgressRumor> out = new ArrayList<>();
-        for (Member m : members) {
-            Rumor.ProgressRumor word = latest.get(m.name());
-            if (word != null && m.status().isLive() && word.life() == m.epoch()) {
-                out.add(word);
-            }
+    private EpochProgress keep(EpochProgress value) {
+        held.remove(value.epoch());
+        held.put(value.epoch(), value);
+        for (Iterator<Long> oldest = held.keySet().iterator(); held.size() > EPOCHS_MAX; ) {
+            oldest.next();
+            oldest.remove();
         }
-        return out;
+        return value;
     }
 
-    /** Every word held, for a subscriber that starts (or starts over) and must catch up. */
-    List<Rumor.ProgressRumor> all() {
-        return List.copyOf(latest.values());
+    /** The value held for {@code epoch}, or null. */
+    EpochProgress of(long epoch) {
+        return held.get(epoch);
+    }
+
+    /** Every value held, the one changed last at the end: for a subscriber that starts (or starts over) and must catch up. */
+    List<EpochProgress> all() {
+        return new ArrayList<>(held.values());
+    }
+
+    /** Whether {@code incoming} names an epoch held with another member count: a digest collision or a bad peer. */
+    boolean conflicts(EpochProgress incoming) {
+        EpochProgress current = held.get(incoming.epoch());
+        return current != null && !current.sameEpoch(incoming);
     }
 }

@@ -2,11 +2,11 @@ package dev.grapevine.core.node;
 
 import dev.grapevine.core.config.Settings;
 import dev.grapevine.core.events.UserEvent;
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.wire.Message;
 
@@ -93,8 +93,8 @@ public final class SwimNode {
     }
 
     /** See {@link Membership#publishProgress}. */
-    public void publishProgress(Progress progress, long nowMillis, Outbox out) {
-        membership.publishProgress(progress, inner);
+    public void publishProgress(Progress progress, int index, int members, long nowMillis, Outbox out) {
+        membership.publishProgress(progress, index, members, inner);
         settle(nowMillis, out);
     }
 
@@ -169,7 +169,7 @@ public final class SwimNode {
     }
 
     /** See {@link Membership#progress}. */
-    public List<Rumor.ProgressRumor> progress() {
+    public List<EpochProgress> progress() {
         return membership.progress();
     }
 

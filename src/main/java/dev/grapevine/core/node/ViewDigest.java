@@ -2,16 +2,16 @@ package dev.grapevine.core.node;
 
 import dev.grapevine.core.Hash64;
 import dev.grapevine.core.events.UserEvent;
-import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberTable;
+import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * A 64-bit digest of what a push-pull would carry: every member record the view holds (tombstones
- * too), the recovery progress held of the live ones, and the ids of the recent user events. Each
+ * too), the recovery progress held of the live members' epoch, and the ids of the recent user events. Each
  * item is hashed on its own and the hashes are added, so the digest does not depend on the order in
  * which a node learnt things (member ids and event arrival differ from node to node), only on what
  * it holds. Two views that hold the same digest alike; a difference in any field of any item changes
@@ -21,10 +21,10 @@ final class ViewDigest {
     private ViewDigest() {
     }
 
-    static long of(MemberTable view, List<Rumor.ProgressRumor> progress, List<UserEvent> recentEvents) {
+    static long of(MemberTable view, List<EpochProgress> progress, List<UserEvent> recentEvents) {
         long[] sum = {0};
         view.forEach(m -> sum[0] += Hash64.mix(member(m)));
-        for (Rumor.ProgressRumor p : progress) {
+        for (EpochProgress p : progress) {
             sum[0] += Hash64.mix(progress(p));
         }
         for (UserEvent e : recentEvents) {
@@ -45,9 +45,12 @@ final class ViewDigest {
         return h;
     }
 
-    private static long progress(Rumor.ProgressRumor p) {
-        long h = Hash64.fnv(Hash64.FNV_OFFSET ^ 2, p.member());
-        h = Hash64.fnv(Hash64.fnv(h, p.life()), p.seq());
-        return Hash64.fnv(Hash64.fnv(h, p.epoch()), ((long) p.pending() << 32) | p.failed());
+    /** The epoch and every member's word, in member order (the same on every node of the epoch). */
+    private static long progress(EpochProgress p) {
+        long h = Hash64.fnv(Hash64.FNV_OFFSET ^ 2, p.epoch());
+        for (int i = 0, n = p.members(); i < n; i++) {
+            h = Hash64.fnv(Hash64.fnv(h, p.seq(i)), ((long) p.pending(i) << 32) | p.failed(i));
+        }
+        return h;
     }
 }

@@ -18,8 +18,13 @@ public sealed interface RecoveryAction {
     record StartSync(SyncTask task) implements RecoveryAction {
     }
 
-    /** Gossip this node's progress (membership sends it as a progress rumor). */
-    record PublishProgress(Progress progress) implements RecoveryAction {
+    /**
+     * Gossip this node's progress (membership sends it as its word in the epoch's {@link EpochProgress}).
+     *
+     * @param index   this node's position among the epoch's members, in ascending order of name
+     * @param members how many members the epoch has
+     */
+    record PublishProgress(Progress progress, int index, int members) implements RecoveryAction {
     }
 
     /** This node's own work for an epoch is done: remember its live set (name to life) across restarts. */

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,9 @@ import java.util.TreeSet;
  *       Of two current owners, the one with the smaller name starts the exchange, so each pair is
  *       covered once whatever either remembers of earlier epochs. Exchanges run at most
  *       {@code maxConcurrentSyncs} at a time and are retried up to {@code maxAttempts} times.</li>
- *   <li><b>Progress.</b> The node gossips {@link Progress} (epoch, pending, failed), and is told
- *       everyone else's ({@link #onProgress}); an epoch is complete everywhere when every live
- *       member reports it done.</li>
+ *   <li><b>Progress.</b> The node gossips {@link Progress} (epoch, pending, failed) as its word in
+ *       the epoch's {@link EpochProgress}, and is told everyone's words merged ({@link #onProgress});
+ *       an epoch is complete everywhere when every live member reports it done.</li>
  *   <li><b>Anti-entropy.</b> Every {@code antiEntropyIntervalMillis} the exchanges run again as
  *       routine work, which repairs what hinted handoff and read repair missed and does not reopen
  *       the epoch.</li>
@@ -66,16 +68,16 @@ public final class RecoveryCoordinator {
     private final String self;
     private final Settings settings;
     private final SortedMap<String, Long> live = new TreeMap<>();
-    /** The latest progress heard of each member, with the life it is from; only that life's counts. */
-    private final Map<String, Heard> progress = new HashMap<>();
-
-    private record Heard(long life, Progress progress) {
-    }
+    /** The progress heard of the last few epochs, as membership merged it; the one told last at the end. */
+    private final LinkedHashMap<Long, EpochProgress> heard = new LinkedHashMap<>();
+    private static final int EPOCHS_HEARD_MAX = 4;
     private long lastChangeMillis;
 
     private String epoch;
     private Ownership ownership;
     private Map<String, Long> epochLives = Map.of();
+    /** The epoch's members in ascending order of name: member i of its {@link EpochProgress}. */
+    private List<String> epochMembers = List.of();
     private Ownership prior;
     private Map<String, Long> priorLives;
 
@@ -91,6 +93,9 @@ public final class RecoveryCoordinator {
     private long syncsFailed;
     private long nextRoutineMillis = Long.MAX_VALUE;
     private Progress published;
+    /** The last few epochs whose latest word from this node said done: peers may hold that word still. */
+    private final LinkedHashSet<String> saidDone = new LinkedHashSet<>();
+    private static final int SAID_DONE_MAX = 8;
     private long publishedAtMillis = Long.MIN_VALUE / 2;
     private long epochStartedMillis;
     private String announcedComplete;
@@ -132,7 +137,6 @@ public final class RecoveryCoordinator {
             live.put(name, life);
         } else {
             live.remove(name);
-            progress.remove(name);
         }
         Long after = live.get(name);
         if (before == null ? after != null : !before.equals(after)) {
@@ -140,18 +144,28 @@ public final class RecoveryCoordinator {
         }
     }
 
-    /** A member's progress, newer than any heard of it before (membership orders them), from its life {@code life}. */
-    public void onProgress(String name, long life, Progress p) {
-        if (!name.equals(self)) {
-            progress.put(name, new Heard(life, p));
+    /** An epoch's progress as membership now holds it: every word it heard, merged. */
+    public void onProgress(EpochProgress value) {
+        heard.remove(value.epoch());
+        heard.put(value.epoch(), value);
+        for (Iterator<Long> oldest = heard.keySet().iterator(); heard.size() > EPOCHS_HEARD_MAX; ) {
+            oldest.next();
+            oldest.remove();
         }
     }
 
-    /** The progress heard of a live member in the life the view holds; null if none. */
+    /**
+     * The word heard of another member about the current epoch; null if none, or if the member is not
+     * live in the life the epoch holds (a restarted member's earlier words no longer count).
+     */
     private Progress progressOf(String member) {
-        Heard h = progress.get(member);
         Long life = live.get(member);
-        return h != null && life != null && h.life() == life ? h.progress() : null;
+        int index = Collections.binarySearch(epochMembers, member);
+        if (epoch == null || life == null || index < 0 || !life.equals(epochLives.get(member))) {
+            return null;
+        }
+        EpochProgress value = heard.get(Progress.epochBits(epoch));
+        return value == null || value.members() != epochMembers.size() ? null : value.progress(index);
     }
 
     /** Advances time, for a node whose domains hold no partition it does not own. */
@@ -259,6 +273,7 @@ public final class RecoveryCoordinator {
         epochStartedMillis = nowMillis;
         ownership = next;
         epochLives = lives;
+        epochMembers = List.copyOf(new TreeMap<>(lives).keySet());
         queue.clear();
         retryAtMillis.clear();
         attempts.clear();
@@ -363,8 +378,9 @@ public final class RecoveryCoordinator {
     /**
      * Gossips this node's progress when it changed: at once when the epoch's work is done, otherwise
      * at most once per progress interval and not before the epoch is that old. Each publication is a
-     * rumor that every member hears, so an epoch whose work ends within the interval (the usual case:
-     * one death or rejoin) costs one publication per node, not two.
+     * word that every member hears, so an epoch whose work ends within the interval (the usual case:
+     * one death or rejoin) costs one publication per node, not two. Back in an epoch it last said was
+     * done, with work again, it says so at once: the others still hold that "done".
      */
     private void publish(long nowMillis, List<RecoveryAction> out) {
         if (epoch == null) {
@@ -373,12 +389,19 @@ public final class RecoveryCoordinator {
         Progress mine = new Progress(epoch, pending, failed);
         long interval = settings.progressIntervalMillis();
         boolean held = nowMillis - publishedAtMillis < interval || nowMillis - epochStartedMillis < interval;
-        if (mine.equals(published) || held && !mine.done()) {
+        if (mine.equals(published) || held && !mine.done() && !saidDone.contains(epoch)) {
             return;
         }
         published = mine;
         publishedAtMillis = nowMillis;
-        out.add(new RecoveryAction.PublishProgress(mine));
+        saidDone.remove(epoch);
+        if (mine.done()) {
+            saidDone.add(epoch);
+            if (saidDone.size() > SAID_DONE_MAX) {
+                saidDone.remove(saidDone.iterator().next());
+            }
+        }
+        out.add(new RecoveryAction.PublishProgress(mine, Collections.binarySearch(epochMembers, self), epochMembers.size()));
     }
 
     // ---------------------------------------------------------------- answers

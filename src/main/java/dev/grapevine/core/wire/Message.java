@@ -4,6 +4,7 @@ import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
+import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.List;
 import java.util.Objects;
@@ -58,11 +59,11 @@ public sealed interface Message {
      * @param eventClock   the sender's user-event Lamport time, so a (re)joining node's clock catches up
      * @param recentEvents the sender's latest user events, oldest first: anti-entropy for events, so
      *                     one that every piggyback missed still arrives (Serf's push-pull does this too)
-     * @param progress     the latest recovery progress the sender holds of the members it lists, so one
-     *                     that every piggyback missed still arrives
+     * @param progress     the recovery progress the sender holds of the epoch of its live members, so
+     *                     words that every piggyback missed still arrive
      */
     record PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
-                    List<Rumor.ProgressRumor> progress) implements Message {
+                    List<EpochProgress> progress) implements Message {
         public PushPull {
             members = List.copyOf(members);
             recentEvents = List.copyOf(recentEvents);

@@ -6,6 +6,7 @@ import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.Utf8;
+import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.Collections;
 import java.util.List;
@@ -34,8 +35,11 @@ import java.util.TreeMap;
  *   rumors   = count:varint rumor*
  *   rumor    = 1:u8 member source:string                                    (MemberRumor)
  *            | 2:u8 event                                                   (EventRumor)
- *            | 3:u8 progress                                                (ProgressRumor)
- *   progress = member:string life:varint seq:varint epoch:u64 (big-endian) pending:varint failed:varint
+ *            | 4:u8 progress                                                (ProgressRumor)
+ *   progress = epoch:u64 (big-endian) count:varint word*          (EpochProgress; count 1..65536)
+ *   word     = 0:varint                                           no word from this member
+ *            | (2·seq):varint                                     done: seq ≥ 1
+ *            | (2·seq + 1):varint pending:varint failed:varint    not done: not both counts 0
  *   event    = origin:string ltime:varint name:string payload:bytes
  *   member   = name:string host:string port:varint epoch:varint incarnation:varint
  *              status:u8 (MemberStatus.wireId) tagCount:varint (key:string value:string)*
@@ -57,9 +61,10 @@ public final class WireCodec {
 
     /**
      * The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull
-     * too, view digests, and user events sent straight to each member.
+     * too, view digests, and user events sent straight to each member. 3: recovery progress as one
+     * value per epoch (rumor type 4), not one rumor per member (type 3, retired).
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     // ---------------------------------------------------------------------------------------------
     // Type ids are a wire-compatibility point: nodes of different builds must agree on them.
@@ -78,7 +83,8 @@ public final class WireCodec {
     /** Rumor type ids (first byte of every rumor). ONLY APPEND; never renumber. */
     public static final int RUMOR_MEMBER = 1;
     public static final int RUMOR_EVENT = 2;
-    public static final int RUMOR_PROGRESS = 3;
+    // 3: one member's progress, in version 2; retired.
+    public static final int RUMOR_PROGRESS = 4;
 
     /** PushPull flag bits. ONLY APPEND; never renumber. */
     static final int FLAG_JOIN = 1;
@@ -156,7 +162,7 @@ public final class WireCodec {
             for (int i = 0, n = events.size(); i < n; i++) {
                 writeEvent(w, events.get(i));
             }
-            List<Rumor.ProgressRumor> progress = pp.progress();
+            List<EpochProgress> progress = pp.progress();
             w.writeVarint(progress.size(), "progress count");
             for (int i = 0, n = progress.size(); i < n; i++) {
                 writeProgress(w, progress.get(i));
@@ -231,7 +237,7 @@ public final class WireCodec {
                 writeEvent(w, er.event());
             } else if (rumor instanceof Rumor.ProgressRumor pr) {
                 w.writeByte(RUMOR_PROGRESS);
-                writeProgress(w, pr);
+                writeProgress(w, pr.progress());
             } else {
                 throw new IllegalArgumentException("no wire format for " + rumor.getClass().getName());
             }
@@ -245,13 +251,22 @@ public final class WireCodec {
         w.writeBytes(e.payload(), "event payload");
     }
 
-    private static void writeProgress(WireWriter w, Rumor.ProgressRumor p) {
-        w.writeString(p.member(), "progress member");
-        w.writeVarint(p.life(), "progress life");
-        w.writeVarint(p.seq(), "progress seq");
+    private static void writeProgress(WireWriter w, EpochProgress p) {
         w.writeFixed64(p.epoch());
-        w.writeVarint(p.pending(), "progress pending");
-        w.writeVarint(p.failed(), "progress failed");
+        int n = p.members();
+        w.writeVarint(n, "progress member count");
+        for (int i = 0; i < n; i++) {
+            long seq = p.seq(i);
+            if (seq == 0) {
+                w.writeVarint(0, "progress word");
+            } else if (p.done(i)) {
+                w.writeVarint(2 * seq, "progress word");
+            } else {
+                w.writeVarint(2 * seq + 1, "progress word");
+                w.writeVarint(p.pending(i), "progress pending");
+                w.writeVarint(p.failed(i), "progress failed");
+            }
+        }
     }
 
     private static void writeMember(WireWriter w, Member m) {
@@ -302,7 +317,7 @@ public final class WireCodec {
             case RUMOR_EVENT:
                 return new Rumor.EventRumor(readEvent(r));
             case RUMOR_PROGRESS:
-                return readProgress(r);
+                return new Rumor.ProgressRumor(readProgress(r));
             default:
                 throw new WireFormatException("unknown rumor type " + type + " at offset " + at);
         }
@@ -321,19 +336,33 @@ public final class WireCodec {
         }
     }
 
-    private static Rumor.ProgressRumor readProgress(WireReader r) {
+    private static EpochProgress readProgress(WireReader r) {
         int at = r.offset();
-        String member = r.readString("progress member");
-        long life = r.readVarint("progress life");
-        long seq = r.readVarint("progress seq");
         long epoch = r.readFixed64("progress epoch");
-        long pending = r.readVarint("progress pending");
-        long failed = r.readVarint("progress failed");
-        if (pending > Integer.MAX_VALUE || failed > Integer.MAX_VALUE) {
-            throw new WireFormatException("progress counts at offset " + at + " are out of range: " + pending + ", " + failed);
+        int n = r.readCount("progress member count"); // each word takes a byte at least
+        if (n < 1 || n > EpochProgress.MEMBERS_MAX) {
+            throw new WireFormatException("progress at offset " + at + " lists " + n + " members, not 1.."
+                    + EpochProgress.MEMBERS_MAX);
+        }
+        long[] seq = new long[n];
+        int[] pending = new int[n];
+        int[] failed = new int[n];
+        for (int i = 0; i < n; i++) {
+            long word = r.readVarint("progress word");
+            seq[i] = word >>> 1;
+            if ((word & 1) != 0) {
+                long p = r.readVarint("progress pending");
+                long f = r.readVarint("progress failed");
+                if (p > Integer.MAX_VALUE || f > Integer.MAX_VALUE || p == 0 && f == 0) {
+                    throw new WireFormatException("progress counts of member " + i + " at offset " + at
+                            + " are out of range, or say done in the form for not done: " + p + ", " + f);
+                }
+                pending[i] = (int) p;
+                failed[i] = (int) f;
+            }
         }
         try {
-            return new Rumor.ProgressRumor(member, life, seq, epoch, (int) pending, (int) failed);
+            return EpochProgress.of(epoch, seq, pending, failed);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid progress at offset " + at + ": " + e.getMessage(), e);
         }
@@ -357,7 +386,7 @@ public final class WireCodec {
             events[i] = readEvent(r);
         }
         int progressCount = r.readCount("push-pull progress count");
-        Rumor.ProgressRumor[] progress = new Rumor.ProgressRumor[progressCount];
+        EpochProgress[] progress = new EpochProgress[progressCount];
         for (int i = 0; i < progressCount; i++) {
             progress[i] = readProgress(r);
         }

@@ -4,6 +4,7 @@ import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.Utf8;
+import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class WireSize {
                 eventBytes += of(event);
             }
             int progressBytes = 0;
-            for (Rumor.ProgressRumor p : pp.progress()) {
+            for (EpochProgress p : pp.progress()) {
                 progressBytes += of(p);
             }
             return HEADER_BYTES + 1 /* flags */ + varintSize(pp.eventClock())
@@ -83,15 +84,26 @@ public final class WireSize {
         } else if (r instanceof Rumor.EventRumor er) {
             return RUMOR_TYPE_BYTES + of(er.event());
         } else if (r instanceof Rumor.ProgressRumor pr) {
-            return RUMOR_TYPE_BYTES + of(pr);
+            return RUMOR_TYPE_BYTES + of(pr.progress());
         }
         throw new IllegalArgumentException("no wire format for " + r.getClass().getName());
     }
 
-    /** Bytes of one member's progress, without a rumor's type byte (as push-pull lists it). */
-    public static int of(Rumor.ProgressRumor p) {
-        return stringSize(p.member()) + varintSize(p.life()) + varintSize(p.seq()) + 8 /* epoch */
-                + varintSize(p.pending()) + varintSize(p.failed());
+    /** Bytes of one epoch's progress, without a rumor's type byte (as push-pull lists it). */
+    public static int of(EpochProgress p) {
+        int n = p.members();
+        int bytes = 8 /* epoch */ + varintSize(n);
+        for (int i = 0; i < n; i++) {
+            long seq = p.seq(i);
+            if (seq == 0) {
+                bytes += 1;
+            } else if (p.done(i)) {
+                bytes += varintSize(2 * seq);
+            } else {
+                bytes += varintSize(2 * seq + 1) + varintSize(p.pending(i)) + varintSize(p.failed(i));
+            }
+        }
+        return bytes;
     }
 
     /** Bytes of one user event: origin, Lamport time, name, payload. */

@@ -2,6 +2,7 @@ package dev.grapevine.core.node;
 
 import static dev.grapevine.core.node.NodeHarness.addressOf;
 import static dev.grapevine.core.node.NodeHarness.alive;
+import static dev.grapevine.core.node.NodeHarness.counter;
 import static dev.grapevine.core.node.NodeHarness.fire;
 import static dev.grapevine.core.node.NodeHarness.gossip;
 import static dev.grapevine.core.node.NodeHarness.onlySchedule;
@@ -15,13 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.wire.Message;
 
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Recovery progress: its own rumor, ordered by life and publication, carried by push-pull too. */
+/** Recovery progress: one merged value per epoch, gossiped when it changes, carried by push-pull too. */
 class SwimNodeProgressTest {
     private static final String EPOCH = "00000000000000e1";
     private static final long EPOCH_BITS = 0xe1;
@@ -29,64 +34,103 @@ class SwimNodeProgressTest {
     private final NodeHarness h = new NodeHarness();
     private final SwimNode a = h.node("A", 61, "B", "C");
 
-    private static Rumor.ProgressRumor word(String member, long life, long seq, int pending) {
-        return new Rumor.ProgressRumor(member, life, seq, EPOCH_BITS, pending, 0);
+    /** The value of EPOCH (members A, B, C) with these publication numbers, and {@code pending} for each word. */
+    private static EpochProgress value(long seqA, long seqB, long seqC, int pending) {
+        long[] seq = {seqA, seqB, seqC};
+        int[] counts = new int[3];
+        for (int i = 0; i < 3; i++) {
+            counts[i] = seq[i] == 0 ? 0 : pending;
+        }
+        return EpochProgress.of(EPOCH_BITS, seq, counts, new int[3]);
     }
 
-    private static List<Rumor.ProgressRumor> heard(List<Effect> fx) {
+    private static Rumor.ProgressRumor rumor(EpochProgress value) {
+        return new Rumor.ProgressRumor(value);
+    }
+
+    private static List<EpochProgress> heard(List<Effect> fx) {
         return fx.stream().filter(Effect.ProgressHeard.class::isInstance)
                 .map(e -> ((Effect.ProgressHeard) e).progress()).toList();
     }
 
     @Test
     void aNodesOwnProgressGoesOutWithTheTicksNotInARoundOfItsOwn() {
-        List<Effect> fx = step(out -> a.publishProgress(new Progress(EPOCH, 2, 0), 1_000, out));
+        List<Effect> fx = step(out -> a.publishProgress(new Progress(EPOCH, 2, 0), 0, 3, 1_000, out));
 
         assertTrue(sends(fx).isEmpty(), "nothing waits on progress at network speed: " + fx);
         Effect.Schedule tick = onlySchedule(fx, Timer.Kind.GOSSIP_TICK);
-        assertTrue(rumorsSent(fire(a, tick.timer(), tick.atMillis())).contains(word("A", 1, 1, 2)),
-                "the tick gossips it, with the node's life and its first publication number");
+        assertTrue(rumorsSent(fire(a, tick.timer(), tick.atMillis())).contains(rumor(value(1, 0, 0, 2))),
+                "the tick gossips the epoch's value, with this node's first publication as member 0");
 
-        step(out -> a.publishProgress(new Progress(EPOCH, 0, 0), 1_500, out));
-        assertEquals(List.of(word("A", 1, 2, 0)), a.progress().stream()
-                .filter(p -> p.member().equals("A")).toList(), "the next publication supersedes it");
+        step(out -> a.publishProgress(new Progress(EPOCH, 0, 0), 0, 3, 1_500, out));
+        assertEquals(List.of(value(2, 0, 0, 0)), a.progress(), "the next publication supersedes it");
     }
 
     @Test
-    void aPeersProgressIsToldOnceAndOnlyWhenNewer() {
-        assertEquals(List.of(word("B", 1, 2, 3)), heard(receive(a, "C", gossip(word("B", 1, 2, 3)), 1_000)));
+    void aPeersValueIsToldAndPassedOnOnlyWhenItBringsANewerWord() {
+        EpochProgress first = value(0, 2, 0, 3);
+        assertEquals(List.of(first), heard(receive(a, "C", gossip(rumor(first)), 1_000)));
+        assertEquals(1, a.broadcastsQueued(), "news is passed on");
         assertAll(
-                () -> assertTrue(heard(receive(a, "B", gossip(word("B", 1, 2, 3)), 1_100)).isEmpty(), "a repeat"),
-                () -> assertTrue(heard(receive(a, "B", gossip(word("B", 1, 1, 5)), 1_200)).isEmpty(), "an older word"),
-                () -> assertEquals(List.of(word("B", 1, 3, 0)), heard(receive(a, "B", gossip(word("B", 1, 3, 0)), 1_300))),
-                () -> assertEquals(List.of(word("B", 2, 1, 4)), heard(receive(a, "B", gossip(word("B", 2, 1, 4)), 1_400)),
-                        "a later life wins whatever its count"));
+                () -> assertTrue(heard(receive(a, "B", gossip(rumor(first)), 1_100)).isEmpty(), "a repeat"),
+                () -> assertTrue(heard(receive(a, "B", gossip(rumor(value(0, 1, 0, 5))), 1_200)).isEmpty(), "an older word"),
+                () -> assertEquals(List.of(value(0, 3, 0, 0)), heard(receive(a, "B", gossip(rumor(value(0, 3, 0, 0))), 1_300))));
     }
 
     @Test
-    void progressOfAnUnknownMemberAnEarlierLifeOrThisNodeIsNotTaken() {
-        List<Effect> fx = receive(a, "B", gossip(word("Z", 1, 1, 0), word("B", 0, 9, 0), word("A", 1, 7, 0)), 1_000);
+    void aValueThatKnowsLessOfOneMemberAndMoreOfAnotherMergesWordByWord() {
+        Effect.Schedule tick = onlySchedule(receive(a, "B", gossip(rumor(value(0, 4, 0, 0))), 1_000), Timer.Kind.GOSSIP_TICK);
+
+        EpochProgress fromC = EpochProgress.of(EPOCH_BITS, new long[] {0, 1, 5}, new int[] {0, 2, 1}, new int[3]);
+        List<Effect> fx = receive(a, "C", gossip(rumor(fromC)), 1_100);
+
+        EpochProgress merged = EpochProgress.of(EPOCH_BITS, new long[] {0, 4, 5}, new int[] {0, 0, 1}, new int[3]);
+        assertAll(
+                () -> assertEquals(List.of(merged), heard(fx)),
+                () -> assertTrue(rumorsSent(fire(a, tick.timer(), tick.atMillis())).contains(rumor(merged)),
+                        "what goes on is the merged value, which neither peer holds"));
+    }
+
+    @Test
+    void aValueWhoseMemberCountDisagreesWithTheOneHeldIsRefusedAndCounted() {
+        step(out -> a.publishProgress(new Progress(EPOCH, 0, 0), 0, 3, 1_000, out));
+        EpochProgress four = EpochProgress.empty(EPOCH_BITS, 4).with(1, 1, 0, 0);
+
+        List<Effect> fx = receive(a, "B", gossip(rumor(four)), 1_100);
 
         assertAll(
                 () -> assertTrue(heard(fx).isEmpty(), fx.toString()),
-                () -> assertEquals(0, a.broadcastsQueued(), "nor passed on"));
+                () -> assertEquals(1L, counter(a, "progress_refused")),
+                () -> assertEquals(List.of(value(1, 0, 0, 0)), a.progress()));
     }
 
     @Test
-    void pushPullCarriesTheProgressOfTheMembersItListsAndWhatItBringsIsToldButNotPassedOn() {
-        step(out -> a.publishProgress(new Progress(EPOCH, 0, 0), 1_000, out));
-        receive(a, "B", gossip(word("B", 1, 4, 0)), 1_000);
+    void onlyTheEpochsChangedLastAreKept() {
+        for (int e = 1; e <= ProgressBoard.EPOCHS_MAX + 2; e++) {
+            receive(a, "B", gossip(rumor(EpochProgress.empty(e, 3).with(1, 1, 0, 0))), 1_000 + e);
+        }
+        assertEquals(List.of(3L, 4L, 5L, 6L), a.progress().stream().map(EpochProgress::epoch).toList());
+    }
+
+    @Test
+    void pushPullCarriesTheValueOfTheLiveMembersEpochAndWhatItBringsIsToldButNotPassedOn() {
+        String live = RecoveryCoordinator.epochOf(a.members().stream().filter(m -> m.status().isLive())
+                .collect(Collectors.toMap(Member::name, Member::epoch)));
+        long liveBits = Progress.epochBits(live);
+        step(out -> a.publishProgress(new Progress(live, 0, 0), 0, 3, 1_000, out));
+        step(out -> a.publishProgress(new Progress(EPOCH, 0, 0), 0, 3, 1_000, out)); // another epoch: not carried
         int queued = a.broadcastsQueued();
 
-        Message.PushPull fromC = new Message.PushPull(false, false, 0, List.of(alive("C"), alive("A"), alive("B")),
-                List.of(), List.of(word("C", 1, 2, 1)));
-        List<Effect> fx = receive(a, addressOf("C"), fromC, 2_000);
+        EpochProgress fromC = EpochProgress.empty(liveBits, 3).with(2, 2, 1, 0);
+        Message.PushPull pushPull = new Message.PushPull(false, false, 0, List.of(alive("C"), alive("A"), alive("B")),
+                List.of(), List.of(fromC));
+        List<Effect> fx = receive(a, addressOf("C"), pushPull, 2_000);
 
         Message.PushPull reply = sent(fx, Message.PushPull.class).get(0);
         assertAll(
-                () -> assertEquals(List.of(word("C", 1, 2, 1)), heard(fx)),
+                () -> assertEquals(List.of(EpochProgress.empty(liveBits, 3).with(0, 1, 0, 0).with(2, 2, 1, 0)), heard(fx)),
                 () -> assertEquals(queued, a.broadcastsQueued(), "anti-entropy is not news to gossip"),
-                () -> assertEquals(java.util.Set.of(word("A", 1, 1, 0), word("B", 1, 4, 0)),
-                        java.util.Set.copyOf(reply.progress()), "the reply is this node's view before the merge"));
+                () -> assertEquals(List.of(EpochProgress.empty(liveBits, 3).with(0, 1, 0, 0)), reply.progress(),
+                        "the reply is this node's value before the merge"));
     }
 }

@@ -24,6 +24,7 @@ import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
 
@@ -238,7 +239,10 @@ class SwimNodePushPullTest {
         SwimNode b = h.node("B", 2, "A", "C", "D");
         assertPushPullMakesThemAlike(a, b);
 
-        step(out -> b.publishProgress(new Progress("00000000000000e1", 0, 0), 40_000, out)); // A has not heard it
+        // A word in the epoch of the live members (A, B, C, D: B is member 1), which A has not heard.
+        String epoch = RecoveryCoordinator.epochOf(b.members().stream().filter(m -> m.status().isLive())
+                .collect(java.util.stream.Collectors.toMap(Member::name, Member::epoch)));
+        step(out -> b.publishProgress(new Progress(epoch, 0, 0), 1, 4, 40_000, out));
         assertPushPullMakesThemAlike(a, b);
     }
 

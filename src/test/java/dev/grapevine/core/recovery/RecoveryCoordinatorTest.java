@@ -3,6 +3,7 @@ package dev.grapevine.core.recovery;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,9 @@ class RecoveryCoordinatorTest {
 
     private final Map<String, RecoveryCoordinator> nodes = new LinkedHashMap<>();
     private final Map<String, Long> lives = new TreeMap<>();
-    private final Map<String, Progress> published = new TreeMap<>();
+    /** Every epoch's progress as gossip would merge it, from every node's publications. */
+    private final Map<Long, EpochProgress> board = new HashMap<>();
+    private long publications;
     private final List<SyncTask> started = new ArrayList<>();
     private final Map<String, RecoveryAction.EpochStarted> epochs = new TreeMap<>();
     private final List<SyncTask> everStarted = new ArrayList<>();
@@ -43,7 +46,6 @@ class RecoveryCoordinatorTest {
     private void depart(String name) {
         lives.remove(name);
         nodes.remove(name);
-        published.remove(name);
         departed.add(name);
         tick(0);
     }
@@ -55,10 +57,11 @@ class RecoveryCoordinatorTest {
             for (Map.Entry<String, RecoveryCoordinator> e : nodes.entrySet()) {
                 for (Map.Entry<String, Long> m : lives.entrySet()) {
                     e.getValue().onMember(m.getKey(), m.getValue(), true, now);
-                    Progress p = published.get(m.getKey());
-                    if (p != null) {
-                        e.getValue().onProgress(m.getKey(), m.getValue(), p);
-                    }
+                }
+                String epoch = e.getValue().epoch();
+                EpochProgress progress = epoch == null ? null : board.get(Progress.epochBits(epoch));
+                if (progress != null) {
+                    e.getValue().onProgress(progress);
                 }
                 departed.forEach(d -> e.getValue().onMember(d, 1L, false, now));
                 Set<Integer> held = holding.getOrDefault(e.getKey(), Set.of());
@@ -74,7 +77,9 @@ class RecoveryCoordinatorTest {
             started.add(s.task());
             startedBy.computeIfAbsent(node, k -> new ArrayList<>()).add(s.task());
         } else if (a instanceof RecoveryAction.PublishProgress p) {
-            published.put(node, p.progress());
+            long epoch = Progress.epochBits(p.progress().epoch());
+            EpochProgress held = board.getOrDefault(epoch, EpochProgress.empty(epoch, p.members()));
+            board.put(epoch, held.with(p.index(), ++publications, p.progress().pending(), p.progress().failed()));
         } else if (a instanceof RecoveryAction.EpochStarted e) {
             epochs.put(node, e);
         }
@@ -206,6 +211,45 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
+    void back_in_an_epoch_it_said_was_done_and_with_work_again_a_node_says_so_at_once() {
+        RecoveryCoordinator.Settings settings = new RecoveryCoordinator.Settings(32, 3, 1_000, 4, 3, 500, 600_000, 500);
+        RecoveryCoordinator a = new RecoveryCoordinator("a", settings, null);
+        List<Progress> published = new ArrayList<>();
+        java.util.function.LongConsumer tickAt = t -> {
+            List<SyncTask> syncs = new ArrayList<>();
+            for (RecoveryAction act : a.onTick(t)) {
+                if (act instanceof RecoveryAction.PublishProgress pp) {
+                    published.add(pp.progress());
+                } else if (act instanceof RecoveryAction.StartSync s) {
+                    syncs.add(s.task());
+                }
+            }
+            finishAllExcept(a, syncs, null, t);
+            a.onTick(t).stream().filter(RecoveryAction.PublishProgress.class::isInstance)
+                    .forEach(act -> published.add(((RecoveryAction.PublishProgress) act).progress()));
+        };
+        for (String m : List.of("a", "b", "c")) {
+            a.onMember(m, 1L, true, 0);
+        }
+        tickAt.accept(1_000);
+        String first = a.epoch();
+        a.onMember("c", 1L, false, 2_000); // c is cut off, then comes back in the same life: the first epoch again
+        tickAt.accept(3_000);
+        a.onMember("c", 1L, true, 4_000);
+        published.clear();
+
+        for (RecoveryAction act : a.onTick(5_000)) {
+            if (act instanceof RecoveryAction.PublishProgress pp) {
+                published.add(pp.progress());
+            }
+        }
+
+        assertEquals(first, a.epoch());
+        assertEquals(1, published.size(), "its peers still hold its 'done' from the first stay: " + published);
+        assertTrue(published.get(0).pending() > 0, published.toString());
+    }
+
+    @Test
     void an_epoch_done_within_the_progress_interval_is_published_once_and_a_longer_one_also_while_it_works() {
         RecoveryCoordinator.Settings settings = new RecoveryCoordinator.Settings(32, 3, 1_000, 4, 3, 500, 600_000, 500);
         RecoveryCoordinator a = new RecoveryCoordinator("a", settings, null);
@@ -280,7 +324,7 @@ class RecoveryCoordinatorTest {
         b.onTick(1_000);
         String epoch = b.epoch();
         assertFalse(b.completeEverywhere(), "nothing heard of a yet");
-        b.onProgress("a", 1L, new Progress(epoch, 0, 0));
+        b.onProgress(EpochProgress.empty(Progress.epochBits(epoch), 2).with(0, 1, 0, 0)); // a is member 0 of a, b
         assertTrue(b.completeEverywhere());
         assertEquals(new Progress(epoch, 0, 0), b.status().nodes().get("a"));
 

@@ -5,6 +5,7 @@ import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.recovery.EpochProgress;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -135,7 +136,7 @@ class WireCodecProperties {
 
     private static Arbitrary<Rumor> rumors() {
         Arbitrary<Rumor> memberRumors = Combinators.combine(members(), text(0, 10)).as(Rumor.MemberRumor::new);
-        return Arbitraries.oneOf(memberRumors, events().map(Rumor.EventRumor::new), progress());
+        return Arbitraries.oneOf(memberRumors, events().map(Rumor.EventRumor::new), progress().map(Rumor.ProgressRumor::new));
     }
 
     /** Names up to 60 chars: past 42 the encoder measures strings before writing them. */
@@ -149,10 +150,19 @@ class WireCodecProperties {
         return rumors().list().ofMaxSize(6);
     }
 
-    private static Arbitrary<Rumor.ProgressRumor> progress() {
+    /** Up to 40 members (past 32 the count is still one byte; words of 1 to 19 bytes), any epoch. */
+    private static Arbitrary<EpochProgress> progress() {
         Arbitrary<Integer> counts = Arbitraries.integers().between(0, Integer.MAX_VALUE);
-        return Combinators.combine(text(0, 10), nonNegative(), nonNegative(), Arbitraries.longs(), counts, counts)
-                .as(Rumor.ProgressRumor::new);
+        Arbitrary<long[]> word = Combinators.combine(Arbitraries.longs().between(0, EpochProgress.SEQ_MAX), counts, counts)
+                .as((seq, pending, failed) -> seq == 0 ? new long[3] : new long[] {seq, pending, failed});
+        return Combinators.combine(Arbitraries.longs(), word.list().ofMinSize(1).ofMaxSize(40)).as((epoch, words) -> {
+            EpochProgress p = EpochProgress.empty(epoch, words.size());
+            for (int i = 0; i < words.size(); i++) {
+                long[] w = words.get(i);
+                p = p.with(i, w[0], (int) w[1], (int) w[2]);
+            }
+            return p;
+        });
     }
 
     @Provide

@@ -5,6 +5,7 @@ import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.core.recovery.EpochProgress;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -69,13 +71,22 @@ class WireCodecTest {
                         Map.of("t", "ü".repeat(300))), "s".repeat(43)),
                 event("o".repeat(42), 1, "ü".repeat(100), new byte[]{7}),
                 typicalProgress(),
-                new Rumor.ProgressRumor("ü", Long.MAX_VALUE, Long.MAX_VALUE, -1L, Integer.MAX_VALUE, Integer.MAX_VALUE),
-                new Rumor.ProgressRumor("", 0, 0, Long.MIN_VALUE, 0, 0));
+                // the largest publication number and counts, a word not heard, and a member past 127
+                new Rumor.ProgressRumor(EpochProgress.empty(-1L, 200).with(0, EpochProgress.SEQ_MAX, Integer.MAX_VALUE,
+                        Integer.MAX_VALUE).with(199, 1, 0, 1)),
+                new Rumor.ProgressRumor(EpochProgress.empty(Long.MIN_VALUE, 1)));
     }
 
-    /** A node's word after a death: its life, its third publication, an epoch, nothing pending. */
+    /**
+     * An epoch of 20 after a death: 17 members said done (in their first to third publications), one
+     * has 4 exchanges pending, and two have not been heard from yet.
+     */
     private static Rumor.ProgressRumor typicalProgress() {
-        return new Rumor.ProgressRumor("node-17", EPOCH, 3, 0x9f3c61d2a07be415L, 0, 0);
+        EpochProgress p = EpochProgress.empty(0x9f3c61d2a07be415L, 20);
+        for (int i = 0; i < 17; i++) {
+            p = p.with(i, 1 + i % 3, 0, 0);
+        }
+        return new Rumor.ProgressRumor(p.with(17, 2, 4, 0));
     }
 
     /** Encodes, checks the size promise and the round trip, and returns the bytes. */
@@ -116,7 +127,7 @@ class WireCodecTest {
                         member("b", "10.0.0.2", 7946, 2, 9, MemberStatus.SUSPECT, Map.of("k", "v")))),
                 new Message.PushPull(true, true, 1, List.of(typicalMember().withStatus(MemberStatus.DEAD))),
                 new Message.PushPull(false, false, 3, List.of(typicalMember()), List.of(),
-                        List.of(typicalProgress(), new Rumor.ProgressRumor("b", 1, 1, 0, 4, 1))));
+                        List.of(typicalProgress().progress(), EpochProgress.empty(0, 2).with(1, 1, 4, 1))));
     }
 
     // ----- round trips and sizes --------------------------------------------------------------------
@@ -224,9 +235,9 @@ class WireCodecTest {
                 {new Message.Gossip(List.of()), 3},
                 // header 2 + flags 1 + clock 1 + count 1 + member 29 + event count 1 + progress count 1
                 {new Message.PushPull(true, false, 0, List.of(typicalMember())), 36},
-                // progress rumor: type 1 + member 1+7 + life 6 + seq 1 + epoch 8 + pending 1 + failed 1 = 26,
-                // where the member record with its recovery tag took about 80
-                {new Message.Gossip(List.of(typicalProgress())), 3 + 26},
+                // progress of an epoch of 20: type 1 + epoch 8 + count 1 + 17 done words of 1 + a pending word
+                // 1+1+1 + two unheard of 1 = 32, where one rumor per member took 26 each
+                {new Message.Gossip(List.of(typicalProgress())), 3 + 32},
                 // header 2 + digest 8 + clock 1: what an idle push-pull round sends, instead of two views
                 {new Message.ViewDigest(0x9f3c61d2a07be415L, 12), 11},
                 // event rumor: type 1 + origin 1+2 + ltime 1 + name 1+6 + payload 1+3 = 16, in a gossip of 3 + 16
@@ -293,7 +304,7 @@ class WireCodecTest {
 
     @Test
     void wrongVersion() {
-        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 2)");
+        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 3)");
         assertMentions(rejects(new byte[]{0}), "unsupported wire version 0");
     }
 
@@ -409,6 +420,31 @@ class WireCodecTest {
         WireFormatException e = rejects(new Raw().u8(V).u8(5).u8(1).u8(2).str("o").u8(1).str("").u8(0).toBytes());
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertMentions(e, "invalid user event at offset 4"); // the event's fields start after the rumor type byte
+    }
+
+    /** A gossip of one progress rumor of {@code count} members, up to its first word. */
+    private static Raw progressGossip(long count) {
+        return new Raw().u8(V).u8(5).u8(1).u8(WireCodec.RUMOR_PROGRESS).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0xe1)
+                .varint(count);
+    }
+
+    @Test
+    void progressOutsideItsFormIsRefused() {
+        assertEquals(new Message.Gossip(List.of(new Rumor.ProgressRumor(EpochProgress.empty(0xe1, 2).with(1, 3, 2, 0)))),
+                WireCodec.decode(progressGossip(2).varint(0).varint(7).varint(2).varint(0).toBytes()), "the form itself");
+        Raw tooMany = progressGossip(EpochProgress.MEMBERS_MAX + 1);
+        for (int i = 0; i <= EpochProgress.MEMBERS_MAX; i++) {
+            tooMany.u8(0);
+        }
+        assertAll(
+                () -> assertMentions(rejects(progressGossip(0).toBytes()), "lists 0 members"),
+                () -> assertMentions(rejects(tooMany.toBytes()), "lists 65537 members"),
+                () -> assertMentions(rejects(progressGossip(1).varint(3).varint(0).varint(0).toBytes()),
+                        "say done in the form for not done"),
+                () -> assertMentions(rejects(progressGossip(1).varint(1).varint(4).varint(0).toBytes()),
+                        "a member with no word (seq 0) has no counts"),
+                () -> assertMentions(rejects(progressGossip(1).varint(3).varint(1L << 31).varint(0).toBytes()),
+                        "out of range"));
     }
 
     @Test
