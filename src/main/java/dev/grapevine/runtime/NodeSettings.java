@@ -91,7 +91,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
     /** Each non-null key overrides the profile's value; the whole is validated by {@link Settings}. */
     private static Settings readProtocol(Config p, Profile profile, List<String> errors) {
-        Settings.Builder b = profile.settings().toBuilder();
+        Settings.Builder b = profile.settings().toBuilder().gossipCopiesMax(ARTERY_GOSSIP_COPIES);
         duration(p, PROTOCOL, "probe-interval", b::probeInterval, errors);
         duration(p, PROTOCOL, "probe-timeout", b::probeTimeout, errors);
         count(p, PROTOCOL, "indirect-checks", b::indirectChecks, errors);
@@ -113,6 +113,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         count(p, PROTOCOL, "user-event-direct-max", b::userEventDirectMax, errors);
         count(p, PROTOCOL, "event-buffer-size", b::eventBufferSize, errors);
         count(p, PROTOCOL, "relays-max", b::relaysMax, errors);
+        count(p, PROTOCOL, "gossip-copies-per-member", b::gossipCopiesMax, errors);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -123,12 +124,20 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
     private static final String PROTOCOL = "grapevine.protocol";
 
+    /**
+     * Copies of a broadcast a node sends to one member unless configured: one. Artery keeps one
+     * ordered connection per peer, so a second copy would arrive after the first, and the profiles'
+     * two (for a network that loses copies one at a time) only cost bytes: in the simulator's
+     * recovery churn, one copy sent 8–26 % fewer messages at N = 5 to 20 (seeds 1–3).
+     */
+    static final int ARTERY_GOSSIP_COPIES = 1;
+
     /** The protocol keys this reader knows, in reference.conf order. */
     static final List<String> PROTOCOL_KEYS = List.of("probe-interval", "probe-timeout", "indirect-checks",
             "gossip-interval", "gossip-fanout", "gossip-to-the-dead", "suspicion-mult", "suspicion-max-timeout-mult",
             "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "reap-left-after", "awareness-max",
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
-            "user-event-direct-max", "event-buffer-size", "relays-max");
+            "user-event-direct-max", "event-buffer-size", "relays-max", "gossip-copies-per-member");
 
     static void duration(Config p, String section, String key, Consumer<Duration> set, List<String> errors) {
         if (p.getIsNull(key)) {

@@ -115,6 +115,9 @@ public record ScenarioSpec(
         if (settings.retransmitMult() != base.retransmitMult()) {
             b.append(" --retransmit-mult ").append(settings.retransmitMult());
         }
+        if (settings.gossipCopiesMax() != base.gossipCopiesMax()) {
+            b.append(" --copies-per-member ").append(settings.gossipCopiesMax());
+        }
         if (settings.suspicionMult() != base.suspicionMult()) {
             b.append(" --suspicion-mult ").append(settings.suspicionMult());
         }

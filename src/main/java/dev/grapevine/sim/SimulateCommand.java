@@ -66,6 +66,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--retransmit-mult", description = "override: a broadcast goes out in mult·⌈log2(N+1)⌉ messages per node")
     Integer retransmitMult;
 
+    @Option(names = "--copies-per-member", description = "override: copies of a broadcast a node sends to one member"
+            + " (profiles: 2, for this network's independent losses; a node on Artery sends 1)")
+    Integer copiesPerMember;
+
     @Option(names = "--suspicion-mult", description = "override: suspicion min = mult·max(1, log10 N)·probe interval")
     Integer suspicionMult;
 
@@ -123,6 +127,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (retransmitMult != null) {
             b.retransmitMult(retransmitMult);
+        }
+        if (copiesPerMember != null) {
+            b.gossipCopiesMax(copiesPerMember);
         }
         if (suspicionMult != null) {
             b.suspicionMult(suspicionMult);

@@ -31,6 +31,9 @@ import java.util.List;
  *                              most this many others, as well as by gossip; 0 = gossip only (user-event-direct-max)
  * @param eventBufferSize       Lamport times remembered for user-event dedup; older events are dropped as too old (event-buffer-size)
  * @param relaysMax             ping-req relays this node serves at once; more are refused and counted (relays-max)
+ * @param gossipCopiesMax       copies of one broadcast this node sends to any one member (gossip-copies-per-member):
+ *                              2 in the profiles, for a network that loses copies one at a time (the simulator's);
+ *                              1 on a node, since Artery delivers a second copy after the first
  */
 public record Settings(
         Duration probeInterval,
@@ -53,7 +56,8 @@ public record Settings(
         int userEventBytesMax,
         int userEventDirectMax,
         int eventBufferSize,
-        int relaysMax) {
+        int relaysMax,
+        int gossipCopiesMax) {
 
     /** Bytes a gossip message spends on framing and one rumor's header besides a user event's payload. */
     static final int EVENT_FRAMING_BYTES = 64 + 128;
@@ -86,6 +90,7 @@ public record Settings(
         range(errors, "user-event-direct-max", userEventDirectMax, 0, 1024);
         range(errors, "event-buffer-size", eventBufferSize, 16, 1 << 20);
         range(errors, "relays-max", relaysMax, 1, 1 << 20);
+        range(errors, "gossip-copies-per-member", gossipCopiesMax, 1, 8);
         if (userEventBytesMax + EVENT_FRAMING_BYTES > gossipBytesMax) {
             errors.add("user-event-max-bytes (" + userEventBytesMax + ") must leave " + EVENT_FRAMING_BYTES
                     + " bytes of framing within gossip-max-bytes (" + gossipBytesMax + "), or no event could be sent");
@@ -183,6 +188,7 @@ public record Settings(
         private int userEventDirectMax;
         private int eventBufferSize;
         private int relaysMax;
+        private int gossipCopiesMax;
 
         private Builder(Settings s) {
             probeInterval = s.probeInterval;
@@ -206,6 +212,7 @@ public record Settings(
             userEventDirectMax = s.userEventDirectMax;
             eventBufferSize = s.eventBufferSize;
             relaysMax = s.relaysMax;
+            gossipCopiesMax = s.gossipCopiesMax;
         }
 
         public Builder probeInterval(Duration v) { probeInterval = v; return this; }
@@ -229,12 +236,13 @@ public record Settings(
         public Builder userEventDirectMax(int v) { userEventDirectMax = v; return this; }
         public Builder eventBufferSize(int v) { eventBufferSize = v; return this; }
         public Builder relaysMax(int v) { relaysMax = v; return this; }
+        public Builder gossipCopiesMax(int v) { gossipCopiesMax = v; return this; }
 
         public Settings build() {
             return new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, gossipFanout,
                     gossipToTheDead, suspicionMult, suspicionMaxMult, retransmitMult, pushPullInterval,
                     pushPullMembersMax, reconnectInterval, reapLeftAfter, awarenessMax, gossipBytesMax, piggybackBytesMax,
-                    broadcastQueueMax, userEventBytesMax, userEventDirectMax, eventBufferSize, relaysMax);
+                    broadcastQueueMax, userEventBytesMax, userEventDirectMax, eventBufferSize, relaysMax, gossipCopiesMax);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  *       a member is worth sending.</li>
  *   <li>Bounded: beyond {@code capacity}, the most-sent (oldest) broadcasts are dropped and counted in
  *       {@link #dropped()}; push-pull still repairs what they would have told.</li>
- *   <li>A rumor goes to each member at most {@link #SENDS_PER_TARGET_MAX} times from this node, and
+ *   <li>A rumor goes to each member at most {@code copiesMax} times from this node, and
  *       not at all to one that sent it here ({@link #heldBy}); once every member has it or was sent
  *       it that often, it is retired. memberlist picks targets blindly, so that in a small cluster
  *       each member got each rumor about ten times (9 sends from each of 5 members to 4 others), most
@@ -35,7 +35,7 @@ public final class BroadcastQueue {
         final int sizeBytes;
         final long id;
         int transmits;
-        /** Members known to hold this rumor, or sent it {@link #SENDS_PER_TARGET_MAX} times; null while none. */
+        /** Members known to hold this rumor, or sent it {@code copiesMax} times; null while none. */
         Set<Object> holders;
         /** Members sent it fewer times than that, and how often; null while none. */
         Map<Object, Integer> sendsBelowMax;
@@ -53,21 +53,25 @@ public final class BroadcastQueue {
     });
     private final Map<Object, Entry> bySubject = new HashMap<>();
     /**
-     * Copies of one rumor this node sends to one member at most. One copy each halves the traffic
-     * again in a small cluster, but at 50 % loss a member of five then missed a rumor until push-pull
-     * in some runs of the simulator; two copies keep that tail under a second.
+     * Copies of one rumor this node sends to one member at most. Over a transport that delivers in
+     * order, as Artery does, one: a second copy would arrive after the first. Over one that loses
+     * copies alone, one copy each halved the traffic again in a small cluster, but at 50 % loss a
+     * member of five then missed a rumor until push-pull in some runs of the simulator; two copies
+     * keep that tail under a second.
      */
-    public static final int SENDS_PER_TARGET_MAX = 2;
+    private final int copiesMax;
     private final int capacity;
     private long nextId;
     private long dropped;
     private int smallestSizeBytes = Integer.MAX_VALUE;
 
-    public BroadcastQueue(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("broadcast queue capacity must be >= 1, but was " + capacity);
+    public BroadcastQueue(int capacity, int copiesMax) {
+        if (capacity < 1 || copiesMax < 1) {
+            throw new IllegalArgumentException("broadcast queue capacity and copies per member must be >= 1, but were "
+                    + capacity + " and " + copiesMax);
         }
         this.capacity = capacity;
+        this.copiesMax = copiesMax;
     }
 
     /** Queues {@code rumor} (its encoded size given) and replaces any queued rumor about the same subject. */
@@ -138,7 +142,7 @@ public final class BroadcastQueue {
                 if (e.sendsBelowMax == null) {
                     e.sendsBelowMax = new HashMap<>();
                 }
-                if (e.sendsBelowMax.merge(target, 1, Integer::sum) >= SENDS_PER_TARGET_MAX) {
+                if (e.sendsBelowMax.merge(target, 1, Integer::sum) >= copiesMax) {
                     e.sendsBelowMax.remove(target);
                     if (e.holders == null) {
                         e.holders = new HashSet<>();

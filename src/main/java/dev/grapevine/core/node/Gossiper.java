@@ -66,7 +66,7 @@ public final class Gossiper {
         this.selfName = self.name();
         this.view = new MemberTable(names);
         this.counters = counters;
-        this.queue = new BroadcastQueue(settings.broadcastQueueMax());
+        this.queue = new BroadcastQueue(settings.broadcastQueueMax(), settings.gossipCopiesMax());
         view.merge(self);
     }
 

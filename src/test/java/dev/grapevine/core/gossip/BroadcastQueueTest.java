@@ -39,7 +39,7 @@ class BroadcastQueueTest {
 
     @Test
     void newestFirstAmongEqualTransmits() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10);
         q.enqueue(rumor("b"), 10);
         q.enqueue(rumor("c"), 10);
@@ -49,7 +49,7 @@ class BroadcastQueueTest {
 
     @Test
     void fewestTransmitsFirst() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10);
         q.enqueue(rumor("b"), 10);
         q.enqueue(rumor("c"), 10);
@@ -66,7 +66,7 @@ class BroadcastQueueTest {
 
     @Test
     void sameSubjectReplacesTheQueuedRumor() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("x", 0), 10);
         q.enqueue(rumor("y", 0), 10);
         take(q, BIG_BUDGET, NO_LIMIT);
@@ -82,7 +82,7 @@ class BroadcastQueueTest {
 
     @Test
     void rumorLeavesAfterTransmitLimitTakes() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10);
 
         for (int i = 1; i <= 3; i++) {
@@ -97,7 +97,7 @@ class BroadcastQueueTest {
 
     @Test
     void takeReturnsTheBytesItTook() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 30);
         q.enqueue(rumor("b"), 20);
         List<Rumor> sink = new ArrayList<>();
@@ -109,7 +109,7 @@ class BroadcastQueueTest {
 
     @Test
     void bigRumorThatDoesNotFitDoesNotBlockSmallerOnes() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("small1"), 10);
         q.enqueue(rumor("small2"), 10);
         q.enqueue(rumor("big"), 100); // newest: first in line
@@ -126,7 +126,7 @@ class BroadcastQueueTest {
     @Test
     void byteBudgetIsNeverExceeded() {
         SplittableRandom rng = new SplittableRandom(99);
-        BroadcastQueue q = new BroadcastQueue(64);
+        BroadcastQueue q = new BroadcastQueue(64, 2);
         Map<Object, Integer> sizes = new HashMap<>();
         for (int round = 0; round < 2_000; round++) {
             if (rng.nextInt(3) > 0) {
@@ -147,7 +147,7 @@ class BroadcastQueueTest {
 
     @Test
     void overflowDropsTheMostSentAndCountsIt() {
-        BroadcastQueue q = new BroadcastQueue(3);
+        BroadcastQueue q = new BroadcastQueue(3, 2);
         q.enqueue(rumor("a"), 100);
         q.enqueue(rumor("b"), 100);
         q.enqueue(rumor("c"), 10);
@@ -168,7 +168,7 @@ class BroadcastQueueTest {
 
     @Test
     void overflowAmongEqualsDropsTheOldest() {
-        BroadcastQueue q = new BroadcastQueue(2);
+        BroadcastQueue q = new BroadcastQueue(2, 2);
         q.enqueue(rumor("a"), 10);
         q.enqueue(rumor("b"), 10);
         q.enqueue(rumor("c"), 10);
@@ -180,12 +180,12 @@ class BroadcastQueueTest {
 
     @Test
     void capacityMustBePositive() {
-        assertThrows(IllegalArgumentException.class, () -> new BroadcastQueue(0));
+        assertThrows(IllegalArgumentException.class, () -> new BroadcastQueue(0, 2));
     }
 
     @Test
     void aRumorIsNotSentToAMemberKnownToHoldItNorCountedForIt() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10);
         q.enqueue(rumor("b"), 10);
         assertEquals(1, q.heldBy(rumor("a"), "peer-1").size());
@@ -204,7 +204,7 @@ class BroadcastQueueTest {
 
     @Test
     void aRumorGoesToEachTargetAtMostTwiceAndIsRetiredWhenAllHaveIt() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10);
         java.util.function.Predicate<java.util.Set<Object>> all = h -> h.containsAll(List.of("p1", "p2", "p3"));
         java.util.function.Function<String, List<String>> sendTo = target -> {
@@ -215,7 +215,7 @@ class BroadcastQueueTest {
 
         assertEquals(List.of("a"), sendTo.apply("p1"));
         assertEquals(List.of("a"), sendTo.apply("p1"));
-        assertEquals(List.of(), sendTo.apply("p1"), "p1 was sent it " + BroadcastQueue.SENDS_PER_TARGET_MAX + " times");
+        assertEquals(List.of(), sendTo.apply("p1"), "p1 was sent it twice, the most this queue sends one member");
         q.heldBy(rumor("a"), "p2"); // p2 sent it here
         assertEquals(List.of(), sendTo.apply("p2"));
         assertEquals(List.of("a"), sendTo.apply("p3"));
@@ -227,8 +227,28 @@ class BroadcastQueueTest {
     }
 
     @Test
+    void withOneCopyPerMemberARumorIsRetiredOnceEachMemberWasSentItOnce() {
+        BroadcastQueue q = new BroadcastQueue(16, 1);
+        q.enqueue(rumor("a"), 10);
+        java.util.function.Predicate<java.util.Set<Object>> all = h -> h.containsAll(List.of("p1", "p2"));
+        List<Rumor> first = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, first, "p1", all);
+        List<Rumor> again = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, again, "p1", all);
+        List<Rumor> other = new ArrayList<>();
+        q.take(BIG_BUDGET, NO_LIMIT, other, "p2", all);
+
+        assertAll(
+                () -> assertEquals(List.of("a"), subjects(first)),
+                () -> assertEquals(List.of(), subjects(again), "over an ordered connection a second copy comes after the first"),
+                () -> assertEquals(List.of("a"), subjects(other)),
+                () -> assertTrue(q.isEmpty(), "every member was sent it: retired"),
+                () -> assertThrows(IllegalArgumentException.class, () -> new BroadcastQueue(16, 0)));
+    }
+
+    @Test
     void aTakeForNoTargetIgnoresHoldersAndKeepsCounting() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10);
         q.heldBy(rumor("a"), "peer-1");
 
@@ -239,7 +259,7 @@ class BroadcastQueueTest {
 
     @Test
     void onlyTheVeryRumorQueuedGainsHolders() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a", 2), 10);
 
         assertAll(
@@ -252,7 +272,7 @@ class BroadcastQueueTest {
 
     @Test
     void holdersGivenAtEnqueueAreSkippedAndARetiredRumorIsGoneWithoutCountingAsDropped() {
-        BroadcastQueue q = new BroadcastQueue(16);
+        BroadcastQueue q = new BroadcastQueue(16, 2);
         q.enqueue(rumor("a"), 10, java.util.Set.of("peer-1"));
         List<Rumor> sink = new ArrayList<>();
         q.take(BIG_BUDGET, NO_LIMIT, sink, "peer-1", h -> false);
