@@ -14,6 +14,7 @@ final class FalsePositiveTracker implements SimObserver {
     private final Simulation sim;
     private final TreeSet<String> wronglyDeclared = new TreeSet<>();
     private long suspicionsOfHealthy;
+    private long deathsOfHealthy;
 
     FalsePositiveTracker(Simulation sim) {
         this.sim = sim;
@@ -31,6 +32,7 @@ final class FalsePositiveTracker implements SimObserver {
         }
         if (event.kind() == MemberEvent.Kind.FAILED && connected && sim.name(node).equals(event.source())) {
             wronglyDeclared.add(event.member().name());
+            deathsOfHealthy++;
         }
     }
 
@@ -40,5 +42,10 @@ final class FalsePositiveTracker implements SimObserver {
 
     long suspicionsOfHealthy() {
         return suspicionsOfHealthy;
+    }
+
+    /** Declarations of a healthy node's death, each declarer's own: the count a benchmark sees, not just whom. */
+    long deathsOfHealthy() {
+        return deathsOfHealthy;
     }
 }

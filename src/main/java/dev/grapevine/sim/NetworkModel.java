@@ -8,9 +8,38 @@ import java.util.random.RandomGenerator;
  * jitter, which also reorders), duplication, and partitions. A partition assigns nodes to groups and
  * blocks chosen directions between groups, so both symmetric splits and one-way (asymmetric) cuts are
  * expressible. Every random draw comes from the generator given, so a seed replays a run exactly.
+ *
+ * <p>Loss shows in one of two ways ({@link Transport}): a datagram is simply gone, as a UDP probe
+ * is; on a stream, as on Artery's TCP connections, a lost packet is sent again after a timeout, and
+ * what is sent behind it waits.
  */
 public final class NetworkModel {
+
+    /** How a lost packet shows. */
+    public enum Transport {
+        /** Each message is lost, or arrives, on its own; duplicates and reordering happen. */
+        DATAGRAM,
+        /**
+         * One ordered connection per direction between two nodes, as TCP. A message whose packet is
+         * lost arrives when a retransmission gets through: the first 200 ms after sending (Linux's
+         * minimum retransmission timeout, and its tail-loss probe with one packet in flight), then
+         * after timeouts that double. The connection sends nothing new until a packet and its
+         * acknowledgement both got through, so the messages behind a loss wait too. A message across
+         * a partition is lost, as with a connection that broke.
+         */
+        STREAM
+    }
+
+    /** Linux's minimum retransmission timeout: the first retry of a lone lost packet waits this long. */
+    static final long RETRANSMIT_FIRST_MILLIS = 200;
+    /** TCP gives a connection up after about 15 retries (tcp_retries2); here a message waits at most this. */
+    static final long RETRANSMIT_GIVE_UP_MILLIS = 120_000;
+
     private final RandomGenerator rng;
+    private Transport transport = Transport.DATAGRAM;
+    /** STREAM: per directed pair (from · n + to), when the connection can send again and its last delivery. */
+    private final java.util.Map<Long, long[]> streams = new java.util.HashMap<>();
+    private final int nodes;
     private double lossFraction;
     private double duplicateFraction;
     private long latencyMinMillis;
@@ -22,6 +51,7 @@ public final class NetworkModel {
 
     public NetworkModel(int nodes, RandomGenerator rng) {
         this.rng = rng;
+        this.nodes = nodes;
         this.groupOf = new int[nodes];
         this.latencyMinMillis = 1;
         this.latencyJitterMeanMillis = 1.0;
@@ -32,6 +62,15 @@ public final class NetworkModel {
             throw new IllegalArgumentException("loss must be in [0, 1), but was " + fraction);
         }
         this.lossFraction = fraction;
+    }
+
+    public void setTransport(Transport transport) {
+        this.transport = java.util.Objects.requireNonNull(transport, "transport");
+        streams.clear();
+    }
+
+    public Transport transport() {
+        return transport;
     }
 
     public void setDuplicates(double fraction) {
@@ -89,8 +128,61 @@ public final class NetworkModel {
         return !blocked[groupOf[from]][groupOf[to]];
     }
 
+    /**
+     * When a message sent now from {@code from} to {@code to} arrives: none (lost or cut off), one
+     * time, or two (a duplicated datagram).
+     */
+    public long[] arrivals(int from, int to, long nowMillis) {
+        if (transport == Transport.STREAM) {
+            return canReach(from, to) ? new long[] {streamArrival(from, to, nowMillis)} : new long[0];
+        }
+        long[] at = new long[copies(from, to)];
+        for (int c = 0; c < at.length; c++) {
+            at[c] = nowMillis + latencyMillis();
+        }
+        return at;
+    }
+
+    /**
+     * A message on the connection from {@code from} to {@code to}. An idle connection sends it at once;
+     * while a transmission is unacknowledged, what is sent waits and goes out together in the next
+     * one, as TCP sends its queued bytes. A transmission is retried while its packet or the
+     * acknowledgement is lost; it arrives with the first packet that gets through.
+     */
+    private long streamArrival(int from, int to, long nowMillis) {
+        long[] link = streams.computeIfAbsent((long) from * nodes + to, k -> new long[] {0, 0, 0});
+        // link[0]: when the last scheduled transmission is acknowledged; [1]: when it starts; [2]: when it arrives
+        if (nowMillis < link[0] && link[1] > nowMillis) {
+            return link[2]; // joins the transmission that waits for the one in flight
+        }
+        long start = Math.max(nowMillis, link[0]);
+        long oneWay = latencyMillis();
+        long arrival = -1;
+        long waitedMillis = 0;
+        for (long backoff = RETRANSMIT_FIRST_MILLIS; ; backoff *= 2) {
+            boolean delivered = rng.nextDouble() >= lossFraction;
+            boolean acknowledged = delivered && rng.nextDouble() >= lossFraction;
+            if (delivered && arrival < 0) {
+                arrival = start + waitedMillis + oneWay;
+            }
+            if (acknowledged || waitedMillis >= RETRANSMIT_GIVE_UP_MILLIS) {
+                break;
+            }
+            waitedMillis += backoff;
+        }
+        long acknowledgedAt = start + waitedMillis + 2 * oneWay;
+        if (arrival < 0) {
+            arrival = acknowledgedAt; // given up on: the connection is torn down and rebuilt, and it goes first
+        }
+        arrival = Math.max(arrival, link[2]); // in order
+        link[0] = acknowledgedAt;
+        link[1] = start;
+        link[2] = arrival;
+        return arrival;
+    }
+
     /** Copies a message gets: 0 (lost or cut off), 1, or 2 (duplicated). */
-    public int copies(int from, int to) {
+    private int copies(int from, int to) {
         if (!canReach(from, to)) {
             return 0;
         }

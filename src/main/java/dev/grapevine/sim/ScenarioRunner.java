@@ -16,6 +16,7 @@ public final class ScenarioRunner {
         Simulation sim = new Simulation(spec.nodes(), spec.settings(), spec.seed());
         sim.network().setLatency(spec.latencyMinMillis(), spec.latencyJitterMillis());
         sim.network().setDuplicates(spec.duplicatePercent() / 100.0);
+        sim.network().setTransport(spec.transport());
         if (spec.lossPercent() != null) {
             sim.network().setLoss(spec.lossPercent() / 100.0);
         }
@@ -46,6 +47,7 @@ public final class ScenarioRunner {
         out.put("converged", converged);
         out.put("false_positives", falsePositives.falsePositives());
         out.put("suspicions_of_healthy", falsePositives.suspicionsOfHealthy());
+        out.put("deaths_of_healthy", falsePositives.deathsOfHealthy());
         double simulatedSeconds = Math.max(1, sim.nowMillis()) / 1000.0;
         out.put("simulated_ms", sim.nowMillis());
         out.put("messages_per_node_per_second", round2(sim.messagesSent() / simulatedSeconds / spec.nodes()));

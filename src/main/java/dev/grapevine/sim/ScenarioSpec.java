@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param partitionDuration how long the two halves are cut off (partition)
  * @param asymmetric        cut only one direction (partition)
  * @param restartWindow     the window within which every node restarts (restart-all)
+ * @param transport         how a lost message shows: gone (a datagram) or late (a TCP stream)
  */
 public record ScenarioSpec(
         String scenario,
@@ -29,7 +30,8 @@ public record ScenarioSpec(
         Duration restartWindow,
         long latencyMinMillis,
         double latencyJitterMillis,
-        double duplicatePercent) {
+        double duplicatePercent,
+        NetworkModel.Transport transport) {
 
     public ScenarioSpec {
         if (nodes < 2) {
@@ -47,32 +49,42 @@ public record ScenarioSpec(
         if (settings == null) {
             settings = profile.settings();
         }
+        if (transport == null) {
+            transport = NetworkModel.Transport.DATAGRAM;
+        }
+        if (transport == NetworkModel.Transport.STREAM && duplicatePercent > 0) {
+            throw new IllegalArgumentException("--duplicate applies to datagrams; a stream delivers each message once");
+        }
     }
 
     /** A spec with the defaults for everything but the essentials. */
     public static ScenarioSpec of(String scenario, int nodes, long seed, Profile profile) {
         return new ScenarioSpec(scenario, nodes, seed, profile, profile.settings(), null, null, 1, null, false,
-                null, 1, 1.0, 0);
+                null, 1, 1.0, 0, null);
     }
 
     public ScenarioSpec withLoss(double percent) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, percent, duration, crashCount,
-                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent);
+                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
+                transport);
     }
 
     public ScenarioSpec withDuration(Duration d) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, d, crashCount,
-                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent);
+                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
+                transport);
     }
 
     public ScenarioSpec withPartition(Duration d, boolean oneWay) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, duration, crashCount,
-                d, oneWay, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent);
+                d, oneWay, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
+                transport);
     }
 
     public ScenarioSpec withCrashes(int count) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, duration, count,
-                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent);
+                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
+                transport);
     }
 
     public long durationMillisOr(Duration fallback) {
@@ -104,6 +116,9 @@ public record ScenarioSpec(
         }
         if (duplicatePercent > 0) {
             b.append(" --duplicate ").append(duplicatePercent);
+        }
+        if (transport != NetworkModel.Transport.DATAGRAM) {
+            b.append(" --transport ").append(transport.name().toLowerCase(java.util.Locale.ROOT));
         }
         if (latencyMinMillis != 1 || latencyJitterMillis != 1.0) {
             b.append(" --latency-ms ").append(latencyMinMillis).append(" --jitter-ms ").append(latencyJitterMillis);

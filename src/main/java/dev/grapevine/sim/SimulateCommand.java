@@ -60,6 +60,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--duplicate", defaultValue = "0", description = "percent of messages delivered twice")
     double duplicatePercent;
 
+    @Option(names = "--transport", defaultValue = "datagram", description = "how a lost message shows: datagram"
+            + " (gone) or stream (late: resent after TCP's timeouts, holding up what follows, as on Artery)",
+            converter = TransportConverter.class)
+    NetworkModel.Transport transport;
+
+    /** Accepts the transport's name in any case. */
+    static final class TransportConverter implements picocli.CommandLine.ITypeConverter<NetworkModel.Transport> {
+        @Override
+        public NetworkModel.Transport convert(String value) {
+            try {
+                return NetworkModel.Transport.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("--transport must be datagram or stream, not '"
+                        + value + "'");
+            }
+        }
+    }
+
     @Option(names = "--fanout", description = "override the profile's gossip fanout")
     Integer fanout;
 
@@ -92,7 +110,8 @@ public final class SimulateCommand implements Callable<Integer> {
         Profile p = Profile.parse(profile);
         ScenarioSpec spec = new ScenarioSpec(scenario, nodes, seed, p, settings(p), lossPercent,
                 parseDuration("--duration", duration), crash, parseDuration("--partition-duration", partitionDuration),
-                asymmetric, parseDuration("--restart-window", restartWindow), latencyMs, jitterMs, duplicatePercent);
+                asymmetric, parseDuration("--restart-window", restartWindow), latencyMs, jitterMs, duplicatePercent,
+                transport);
         Scenario.named(scenario); // fail on a bad name before any work
         long startNanos = System.nanoTime();
         long[] lastProgressNanos = {startNanos};

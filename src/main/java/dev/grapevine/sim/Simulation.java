@@ -296,9 +296,8 @@ public final class Simulation {
         if (target == null) {
             return;
         }
-        int copies = network.copies(from.index, target);
-        for (int c = 0; c < copies; c++) {
-            events.add(new SimEvent(nowMillis + network.latencyMillis(), nextSeq++, MESSAGE, target, 0, message, from.address));
+        for (long atMillis : network.arrivals(from.index, target, nowMillis)) {
+            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, target, 0, message, from.address));
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,26 @@ class SimulateCommandTest {
         Run missing = cli("simulate", "--nodes", "10");
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("--scenario"), missing.err());
+
+        Run badTransport = cli("simulate", "--scenario", "loss", "--transport", "carrier-pigeon");
+        assertEquals(2, badTransport.exitCode());
+        assertTrue(badTransport.err().contains("--transport must be datagram or stream"), badTransport.err());
+
+        Run duplicatedStream = cli("simulate", "--scenario", "loss", "--transport", "stream", "--duplicate", "5");
+        assertEquals(2, duplicatedStream.exitCode());
+        assertTrue(duplicatedStream.err().contains("--duplicate applies to datagrams"), duplicatedStream.err());
+    }
+
+    @Test
+    void overAStreamLossMakesMessagesLateNotLostAndTheRunSaysHowToReplayIt() throws Exception {
+        ScenarioSpec spec = new ScenarioSpec("loss", 5, 3, dev.grapevine.core.config.Profile.LAN, null, 30.0,
+                java.time.Duration.ofSeconds(60), 1, null, false, null, 1, 1.0, 0, NetworkModel.Transport.STREAM);
+        SimulationReport report = ScenarioRunner.run(spec, null);
+        assertAll(
+                () -> assertTrue(spec.reproduceCommand().endsWith("--transport stream"), spec.reproduceCommand()),
+                () -> assertTrue(report.figures().containsKey("deaths_of_healthy"), report.figures().toString()),
+                () -> assertTrue(((Number) report.figures().get("suspicions_of_healthy")).longValue() > 0,
+                        "late probes are suspected: " + report.figures()));
     }
 
     @Test

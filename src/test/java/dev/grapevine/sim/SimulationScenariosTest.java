@@ -39,7 +39,7 @@ class SimulationScenariosTest {
     @Test
     void broadcastSurvivesLossDuplicatesAndReordering() {
         ScenarioSpec spec = new ScenarioSpec("broadcast", 200, 11, Profile.LAN, null, 20.0, null, 1, null, false,
-                null, 1, 5.0, 10.0);
+                null, 1, 5.0, 10.0, null);
         SimulationReport r = run(spec);
         assertEquals(1.0, r.decimal("informed_fraction"), r::describe);
     }
@@ -111,7 +111,7 @@ class SimulationScenariosTest {
         Map<String, Object> second = new LinkedHashMap<>(ScenarioRunner.run(spec, null).figures());
         assertEquals(first, second);
         Map<String, Object> other = ScenarioRunner.run(new ScenarioSpec("partition", 30, 38, Profile.LAN, null, 5.0, null, 1,
-                Duration.ofSeconds(20), false, null, 1, 1.0, 0), null).figures();
+                Duration.ofSeconds(20), false, null, 1, 1.0, 0, null), null).figures();
         assertTrue(!first.equals(other), "a different seed gave the very same run");
     }
 
