@@ -183,7 +183,8 @@ public final class Membership {
      * @param members how many members the epoch has
      */
     public void publishProgress(Progress mine, int index, int members, Outbox out) {
-        out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(progress.publish(mine, index, members))));
+        out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(progress.publish(mine, index, members,
+                liveEpoch()))));
     }
 
     /**
@@ -260,8 +261,11 @@ public final class Membership {
             } else if (r instanceof Rumor.EventRumor e) {
                 receiveEvent(e.event(), out);
             } else if (r instanceof Rumor.ProgressRumor p) {
-                EpochProgress merged = receiveProgress(p.progress(), out);
-                if (merged != null) {
+                long live = liveEpoch();
+                EpochProgress merged = receiveProgress(p.progress(), live, out);
+                if (merged != null && merged.epoch() == live) {
+                    // Passed on only in the epoch of our live members: a node's values of epochs it
+                    // left, or was alone in while joining, would otherwise circulate for ever.
                     out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(merged)));
                 }
             }
@@ -283,13 +287,15 @@ public final class Membership {
     /**
      * An epoch's progress heard from a peer, merged into the value held: recovery is told the merged
      * value if the peer's brought news. Returns it then, else null.
+     *
+     * @param liveEpoch the epoch of the live members this view holds, whose value is never dropped
      */
-    private EpochProgress receiveProgress(EpochProgress incoming, Outbox out) {
+    private EpochProgress receiveProgress(EpochProgress incoming, long liveEpoch, Outbox out) {
         if (progress.conflicts(incoming)) {
             counters.progressRefused++;
             return null;
         }
-        EpochProgress merged = progress.offer(incoming);
+        EpochProgress merged = progress.offer(incoming, liveEpoch);
         if (merged != null) {
             out.add(new Effect.ProgressHeard(merged));
         }
@@ -587,8 +593,9 @@ public final class Membership {
         for (UserEvent event : message.recentEvents()) {
             receiveEvent(event, out);
         }
+        long live = liveEpoch();
         for (EpochProgress value : message.progress()) {
-            receiveProgress(value, out); // anti-entropy: told here, not passed on
+            receiveProgress(value, live, out); // anti-entropy: told here, not passed on
         }
     }
 
@@ -621,13 +628,7 @@ public final class Membership {
      * Empty if none is held, or if it is too large for a push-pull (counted).
      */
     private List<EpochProgress> currentProgress() {
-        Map<String, Long> lives = new HashMap<>();
-        table.forEach(m -> {
-            if (m.status().isLive()) {
-                lives.put(m.name(), m.epoch());
-            }
-        });
-        EpochProgress value = progress.of(Progress.epochBits(RecoveryCoordinator.epochOf(lives)));
+        EpochProgress value = progress.of(liveEpoch());
         if (value == null) {
             return List.of();
         }
@@ -636,6 +637,17 @@ public final class Membership {
             return List.of();
         }
         return List.of(value);
+    }
+
+    /** The 64-bit name of the epoch of the live members (alive or suspect, with their lives) this view holds. */
+    private long liveEpoch() {
+        Map<String, Long> lives = new HashMap<>();
+        table.forEach(m -> {
+            if (m.status().isLive()) {
+                lives.put(m.name(), m.epoch());
+            }
+        });
+        return Progress.epochBits(RecoveryCoordinator.epochOf(lives));
     }
 
     /**

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * The recovery progress this node holds, one merged {@link EpochProgress} per epoch, for the
- * {@link #EPOCHS_MAX} epochs that changed last: older epochs are over or were never settled on, and
- * a value heard of one again starts it afresh.
+ * {@link #EPOCHS_MAX} epochs that changed last, but never dropping the one given as current (the
+ * epoch of the live members): older epochs are over or were never settled on, and a value heard of
+ * one again starts it afresh.
  */
 final class ProgressBoard {
     /** A few epochs: the current one, and those that nodes still settling may be in. */
@@ -29,13 +30,13 @@ final class ProgressBoard {
      * @param members how many members the epoch has
      * @return the value now held for the epoch, to gossip
      */
-    EpochProgress publish(Progress mine, int index, int members) {
+    EpochProgress publish(Progress mine, int index, int members, long currentEpoch) {
         long epoch = Progress.epochBits(mine.epoch());
         EpochProgress current = held.get(epoch);
         if (current == null || current.members() != members) {
             current = EpochProgress.empty(epoch, members);
         }
-        return keep(current.with(index, ++seq, mine.pending(), mine.failed()));
+        return keep(current.with(index, ++seq, mine.pending(), mine.failed()), currentEpoch);
     }
 
     /**
@@ -44,24 +45,26 @@ final class ProgressBoard {
      * @return the value now held for its epoch if the peer's brought a newer word, else null (and
      *         null for a value whose member count differs from the one held: see {@link #conflicts})
      */
-    EpochProgress offer(EpochProgress incoming) {
+    EpochProgress offer(EpochProgress incoming, long currentEpoch) {
         EpochProgress current = held.get(incoming.epoch());
         if (current == null) {
-            return keep(incoming);
+            return keep(incoming, currentEpoch);
         }
         if (!current.sameEpoch(incoming)) {
             return null;
         }
         EpochProgress merged = current.merge(incoming);
-        return merged == current ? null : keep(merged);
+        return merged == current ? null : keep(merged, currentEpoch);
     }
 
-    private EpochProgress keep(EpochProgress value) {
+    /** Holds {@code value} as the latest change; beyond the bound, drops the oldest but {@code currentEpoch}'s. */
+    private EpochProgress keep(EpochProgress value, long currentEpoch) {
         held.remove(value.epoch());
         held.put(value.epoch(), value);
         for (Iterator<Long> oldest = held.keySet().iterator(); held.size() > EPOCHS_MAX; ) {
-            oldest.next();
-            oldest.remove();
+            if (oldest.next() != currentEpoch) {
+                oldest.remove();
+            }
         }
         return value;
     }

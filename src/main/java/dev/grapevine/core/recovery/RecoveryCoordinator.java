@@ -144,13 +144,18 @@ public final class RecoveryCoordinator {
         }
     }
 
-    /** An epoch's progress as membership now holds it: every word it heard, merged. */
+    /**
+     * An epoch's progress as membership now holds it: every word it heard, merged. The last few are
+     * kept (an epoch this node has yet to settle on may be among them), never dropping the current one.
+     */
     public void onProgress(EpochProgress value) {
         heard.remove(value.epoch());
         heard.put(value.epoch(), value);
+        Long current = epoch == null ? null : Progress.epochBits(epoch);
         for (Iterator<Long> oldest = heard.keySet().iterator(); heard.size() > EPOCHS_HEARD_MAX; ) {
-            oldest.next();
-            oldest.remove();
+            if (!oldest.next().equals(current)) {
+                oldest.remove();
+            }
         }
     }
 

@@ -28,8 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /** Recovery progress: one merged value per epoch, gossiped when it changes, carried by push-pull too. */
 class SwimNodeProgressTest {
-    private static final String EPOCH = "00000000000000e1";
-    private static final long EPOCH_BITS = 0xe1;
+    /** The epoch of A's view: A, B and C alive in their first lives. */
+    private static final String EPOCH = RecoveryCoordinator.epochOf(java.util.Map.of("A", 1L, "B", 1L, "C", 1L));
+    private static final long EPOCH_BITS = Progress.epochBits(EPOCH);
+    /** An epoch A's view is not in. */
+    private static final long OTHER_BITS = 0xe1;
 
     private final NodeHarness h = new NodeHarness();
     private final SwimNode a = h.node("A", 61, "B", "C");
@@ -78,6 +81,27 @@ class SwimNodeProgressTest {
     }
 
     @Test
+    void aValueOfAnEpochOtherThanTheLiveMembersIsKeptForRecoveryButNotPassedOn() {
+        // Left over from an epoch the sender was alone in while it joined, say: passed on, it would
+        // circulate for as long as some node had forgotten it.
+        EpochProgress other = EpochProgress.empty(OTHER_BITS, 1).with(0, 1, 0, 0);
+        List<Effect> fx = receive(a, "B", gossip(rumor(other)), 1_000);
+
+        assertAll(
+                () -> assertEquals(List.of(other), heard(fx), "recovery may settle on it yet"),
+                () -> assertEquals(0, a.broadcastsQueued()));
+    }
+
+    @Test
+    void theLiveMembersEpochIsNeverDroppedForNewerValuesOfOthers() {
+        receive(a, "B", gossip(rumor(value(0, 1, 0, 0))), 1_000);
+        for (int e = 1; e <= ProgressBoard.EPOCHS_MAX + 2; e++) {
+            receive(a, "B", gossip(rumor(EpochProgress.empty(e, 3).with(1, 1, 0, 0))), 1_000 + e);
+        }
+        assertEquals(List.of(EPOCH_BITS, 4L, 5L, 6L), a.progress().stream().map(EpochProgress::epoch).toList());
+    }
+
+    @Test
     void aValueThatKnowsLessOfOneMemberAndMoreOfAnotherMergesWordByWord() {
         Effect.Schedule tick = onlySchedule(receive(a, "B", gossip(rumor(value(0, 4, 0, 0))), 1_000), Timer.Kind.GOSSIP_TICK);
 
@@ -118,7 +142,7 @@ class SwimNodeProgressTest {
                 .collect(Collectors.toMap(Member::name, Member::epoch)));
         long liveBits = Progress.epochBits(live);
         step(out -> a.publishProgress(new Progress(live, 0, 0), 0, 3, 1_000, out));
-        step(out -> a.publishProgress(new Progress(EPOCH, 0, 0), 0, 3, 1_000, out)); // another epoch: not carried
+        step(out -> a.publishProgress(new Progress(Progress.epochName(OTHER_BITS), 0, 0), 0, 3, 1_000, out)); // not carried
         int queued = a.broadcastsQueued();
 
         EpochProgress fromC = EpochProgress.empty(liveBits, 3).with(2, 2, 1, 0);
