@@ -12,7 +12,6 @@ import dev.grapevine.core.node.Signal;
 import dev.grapevine.core.node.Timer;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
-import dev.grapevine.core.wire.Message;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
