@@ -1,6 +1,9 @@
 package dev.grapevine.sim;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,7 +41,7 @@ public final class NetworkModel {
     private final RandomGenerator rng;
     private Transport transport = Transport.DATAGRAM;
     /** STREAM: per directed pair (from · n + to), when the connection can send again and its last delivery. */
-    private final java.util.Map<Long, long[]> streams = new java.util.HashMap<>();
+    private final Map<Long, long[]> streams = new HashMap<>();
     private final int nodes;
     private double lossFraction;
     private double duplicateFraction;
@@ -65,7 +68,7 @@ public final class NetworkModel {
     }
 
     public void setTransport(Transport transport) {
-        this.transport = java.util.Objects.requireNonNull(transport, "transport");
+        this.transport = Objects.requireNonNull(transport, "transport");
         streams.clear();
     }
 

@@ -13,7 +13,6 @@ import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.member.Precedence;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
-import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.swim.Suspicion;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
@@ -639,15 +638,8 @@ public final class Membership {
         return List.of(value);
     }
 
-    /** The 64-bit name of the epoch of the live members (alive or suspect, with their lives) this view holds. */
     private long liveEpoch() {
-        Map<String, Long> lives = new HashMap<>();
-        table.forEach(m -> {
-            if (m.status().isLive()) {
-                lives.put(m.name(), m.epoch());
-            }
-        });
-        return Progress.epochBits(RecoveryCoordinator.epochOf(lives));
+        return ProgressBoard.liveEpoch(table);
     }
 
     /**

@@ -1,12 +1,16 @@
 package dev.grapevine.core.node;
 
+import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.RecoveryCoordinator;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The recovery progress this node holds, one merged {@link EpochProgress} per epoch, for the
@@ -67,6 +71,20 @@ final class ProgressBoard {
             }
         }
         return value;
+    }
+
+    /**
+     * The 64-bit name of the epoch of the live members (alive or suspect, with their lives) that
+     * {@code view} holds: the epoch recovery will settle on if the view stays as it is.
+     */
+    static long liveEpoch(MemberTable view) {
+        Map<String, Long> lives = new HashMap<>();
+        view.forEach(m -> {
+            if (m.status().isLive()) {
+                lives.put(m.name(), m.epoch());
+            }
+        });
+        return Progress.epochBits(RecoveryCoordinator.epochOf(lives));
     }
 
     /** The value held for {@code epoch}, or null. */
