@@ -91,7 +91,8 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
     /** Each non-null key overrides the profile's value; the whole is validated by {@link Settings}. */
     private static Settings readProtocol(Config p, Profile profile, List<String> errors) {
-        Settings.Builder b = profile.settings().toBuilder().gossipCopiesMax(ARTERY_GOSSIP_COPIES);
+        Settings.Builder b = profile.settings().toBuilder().gossipCopiesMax(ARTERY_GOSSIP_COPIES)
+                .retransmitMult(Math.min(profile.settings().retransmitMult(), ARTERY_RETRANSMIT_MULT_MAX));
         duration(p, PROTOCOL, "probe-interval", b::probeInterval, errors);
         duration(p, PROTOCOL, "probe-timeout", b::probeTimeout, errors);
         count(p, PROTOCOL, "indirect-checks", b::indirectChecks, errors);
@@ -131,6 +132,17 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
      * recovery churn, one copy sent 8–26 % fewer messages at N = 5 to 20 (seeds 1–3).
      */
     static final int ARTERY_GOSSIP_COPIES = 1;
+
+    /**
+     * Retransmit multiplier a node uses unless configured: the profile's, at most two. The profiles'
+     * three is for a network that loses each copy on its own. Over Artery, with one copy per member,
+     * a rumor still reaches all but about N^-2.9 of the members by the sends of each node alone
+     * (2·⌈log2(N+1)⌉ distinct targets each), and push-pull makes up the rest. In the simulator, over a
+     * model of TCP with one copy per member (seeds 1–5): 15–25 % fewer messages in recovery churn at
+     * N = 50 and 100 and at 30 % loss at N = 20, the same detection times to the millisecond, no
+     * healthy member declared dead, every broadcast delivered to all.
+     */
+    static final int ARTERY_RETRANSMIT_MULT_MAX = 2;
 
     /** The protocol keys this reader knows, in reference.conf order. */
     static final List<String> PROTOCOL_KEYS = List.of("probe-interval", "probe-timeout", "indirect-checks",

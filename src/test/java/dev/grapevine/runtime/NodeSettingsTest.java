@@ -33,8 +33,8 @@ class NodeSettingsTest {
         NodeSettings s = read("");
         assertAll(
                 () -> assertEquals(Profile.LAN, s.profile()),
-                () -> assertEquals(Profile.LAN.settings().toBuilder().gossipCopiesMax(1).build(), s.protocol(),
-                        "but for one copy of a broadcast per member, as over Artery"),
+                () -> assertEquals(Profile.LAN.settings().toBuilder().gossipCopiesMax(1).retransmitMult(2).build(), s.protocol(),
+                        "but for one copy of a broadcast per member and a retransmit multiplier of 2, as over Artery"),
                 () -> assertEquals("10.1.2.3:7946", s.name()),
                 () -> assertEquals(List.of(), s.seeds()),
                 () -> assertTrue(s.dataDir().isEmpty()));
@@ -47,6 +47,15 @@ class NodeSettingsTest {
         assertEquals(Duration.ofSeconds(5), s.protocol().probeInterval(), "from the wan profile");
         assertEquals(Duration.ofSeconds(2), s.protocol().probeTimeout(), "explicit");
         assertEquals(32 * 1024, s.protocol().gossipBytesMax());
+    }
+
+    @Test
+    void overArteryTheRetransmitMultiplierIsAtMostTwoUnlessSet() {
+        assertAll(
+                () -> assertEquals(2, read("grapevine.profile = wan").protocol().retransmitMult(), "wan's 3, capped"),
+                () -> assertEquals(Profile.LOCAL.settings().retransmitMult(),
+                        read("grapevine.profile = local").protocol().retransmitMult(), "local's own, already at most 2"),
+                () -> assertEquals(3, read("grapevine.protocol.retransmit-mult = 3").protocol().retransmitMult(), "explicit"));
     }
 
     @Test
