@@ -19,6 +19,7 @@ public final class MemberTable {
     private Member[] byId = new Member[16];
     private int known;
     private int live;
+    private long changes;
 
     public MemberTable(NameIndex names) {
         this.names = names;
@@ -48,6 +49,14 @@ public final class MemberTable {
         return known;
     }
 
+    /**
+     * How many times this table changed: a reader that derives a value from every member recomputes
+     * it only when this moved.
+     */
+    public long changes() {
+        return changes;
+    }
+
     /** Alive and suspect members, this node included: the N in SWIM's and Lifeguard's formulas. */
     public int liveCount() {
         return live;
@@ -68,6 +77,7 @@ public final class MemberTable {
             return false;
         }
         byId[id] = incoming;
+        changes++;
         if (current == null) {
             known++;
         } else if (current.status().isLive()) {
@@ -89,6 +99,7 @@ public final class MemberTable {
         Member current = id < 0 ? null : get(id);
         if (current != null) {
             byId[id] = null;
+            changes++;
             known--;
             if (current.status().isLive()) {
                 live--;
@@ -108,6 +119,7 @@ public final class MemberTable {
         byId = Arrays.copyOf(source.byId, Math.max(source.idBound(), 1));
         known = source.known;
         live = source.live;
+        changes++;
     }
 
     public void forEach(Consumer<Member> action) {

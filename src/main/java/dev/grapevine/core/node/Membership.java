@@ -639,7 +639,7 @@ public final class Membership {
     }
 
     private long liveEpoch() {
-        return ProgressBoard.liveEpoch(table);
+        return progress.liveEpoch(table);
     }
 
     /**

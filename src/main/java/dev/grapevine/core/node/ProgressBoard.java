@@ -26,6 +26,10 @@ final class ProgressBoard {
     private final LinkedHashMap<Long, EpochProgress> held = new LinkedHashMap<>();
     /** This node's publications in this life; a new life (a restart, or membership starting over) starts again at 1. */
     private long seq;
+    /** {@link #liveEpoch}'s last answer, and the view and change count it was worked out for. */
+    private MemberTable liveEpochView;
+    private long liveEpochChanges;
+    private long liveEpoch;
 
     /**
      * This node's progress as its next word in its epoch's value.
@@ -75,16 +79,23 @@ final class ProgressBoard {
 
     /**
      * The 64-bit name of the epoch of the live members (alive or suspect, with their lives) that
-     * {@code view} holds: the epoch recovery will settle on if the view stays as it is.
+     * {@code view} holds: the epoch recovery will settle on if the view stays as it is. Worked out
+     * again only when the view changed: membership asks for every progress value it hears, and the
+     * name is a digest of every live member's name, sorted.
      */
-    static long liveEpoch(MemberTable view) {
-        Map<String, Long> lives = new HashMap<>();
-        view.forEach(m -> {
-            if (m.status().isLive()) {
-                lives.put(m.name(), m.epoch());
-            }
-        });
-        return Progress.epochBits(RecoveryCoordinator.epochOf(lives));
+    long liveEpoch(MemberTable view) {
+        if (view != liveEpochView || view.changes() != liveEpochChanges) {
+            Map<String, Long> lives = new HashMap<>();
+            view.forEach(m -> {
+                if (m.status().isLive()) {
+                    lives.put(m.name(), m.epoch());
+                }
+            });
+            liveEpoch = Progress.epochBits(RecoveryCoordinator.epochOf(lives));
+            liveEpochView = view;
+            liveEpochChanges = view.changes();
+        }
+        return liveEpoch;
     }
 
     /** The value held for {@code epoch}, or null. */
