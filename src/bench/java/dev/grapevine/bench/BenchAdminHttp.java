@@ -36,7 +36,7 @@ import java.util.concurrent.Executors;
  * {@code status} folds reachability into Pekko's member status, the way SWIM's statuses do: "removed"
  * (seen removed, no longer a member), else "unreachable" when this node's failure detector (or one it
  * heard of by gossip) flags it, else the member status in lower case ("up", "joining", "down"...).
- * The JDK's HTTP server is enough here and keeps pekko-http's start-up out of the measured JVMs.
+ * Served by the JDK's HTTP server, as a Grapevine agent's admin API is, so neither JVM carries an HTTP stack the other lacks.
  */
 final class BenchAdminHttp {
     private static final ObjectMapper JSON = new ObjectMapper();

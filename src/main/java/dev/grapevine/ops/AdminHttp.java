@@ -1,34 +1,19 @@
 package dev.grapevine.ops;
 
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.api.MembershipEvent;
-import dev.grapevine.api.UserEvent;
-import dev.grapevine.core.member.Address;
 import dev.grapevine.kv.KvService;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A node's admin API, JSON over HTTP, for the {@code grapevine} CLI and for operators:
@@ -43,18 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
  * </pre>
- * and the key-value store's routes ({@link KvHttp}) when the node runs it.
+ * and the key-value store's routes ({@link KvHttp}) when the node runs it. Errors are
+ * {@code {"error": "..."}}: 400 for bad input, 404 for an unknown path, 405 for the wrong method.
  */
-final class AdminHttp extends AllDirectives {
-    /** Lines a slow monitor client may fall behind by; beyond it lines are dropped and the drop is reported. */
-    static final int MONITOR_BUFFER_LINES = 1024;
-    /** Below pekko-http's 60 s idle timeout. */
-    static final java.time.Duration MONITOR_HEARTBEAT = java.time.Duration.ofSeconds(20);
-
+final class AdminHttp implements AdminServer.Routes {
     private final ActorSystem<?> system;
     private final Grapevine grapevine;
     private final Map<String, Object> info;
     private final KvService kv;
+    private final KvHttp kvHttp;
 
     /** @param kv the node's key-value store, or null if it runs none */
     AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info, KvService kv) {
@@ -62,133 +44,116 @@ final class AdminHttp extends AllDirectives {
         this.grapevine = grapevine;
         this.info = info;
         this.kv = kv;
+        this.kvHttp = kv == null ? null : new KvHttp(kv);
     }
 
-    CompletionStage<ServerBinding> bind(Address http) {
-        return Http.get(system).newServerAt(http.host(), http.port()).bind(routes());
+    /** Serves the API on {@code http} (port 0: any free one) until the node's actor system terminates. */
+    AdminServer bind(InetSocketAddress http) throws IOException {
+        AdminServer server = AdminServer.start(http, this);
+        system.getWhenTerminated().thenRun(server::stop);
+        return server;
     }
 
-    Route routes() {
-        Route admin = v1();
-        return kv == null ? admin : concat(admin, new KvHttp(kv).routes());
+    @Override
+    public CompletionStage<HttpReply> route(HttpCall call) throws IOException {
+        List<String> path = call.segments();
+        if (kvHttp != null && !path.isEmpty() && path.get(0).equals("kv")) {
+            return kvHttp.route(call);
+        }
+        if (call.is("v1", "members")) {
+            return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(Json.members(ms))));
+        }
+        if (call.is("v1", "info")) {
+            return only(call, "GET", () -> done(HttpReply.ok(info())));
+        }
+        if (call.is("v1", "recovery")) {
+            return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s))));
+        }
+        if (call.is("v1", "recovery", "repair")) {
+            return only(call, "POST", () -> {
+                grapevine.repairNow();
+                return done(HttpReply.ok(Map.of("repair", "started")));
+            });
+        }
+        if (call.is("v1", "join")) {
+            return only(call, "POST", () -> join(call));
+        }
+        if (call.is("v1", "leave")) {
+            return only(call, "POST", () -> grapevine.leave().thenApply(ok -> HttpReply.ok(Map.of("left", true))));
+        }
+        if (path.size() == 3 && path.get(0).equals("v1") && path.get(1).equals("event") && !path.get(2).isEmpty()) {
+            return only(call, "POST", () -> event(call, path.get(2)));
+        }
+        if (call.is("v1", "monitor")) {
+            return only(call, "GET", () -> done(HttpReply.ok(new MonitorStream(system, grapevine))));
+        }
+        return null;
     }
 
-    private Route v1() {
-        return pathPrefix("v1", () -> concat(
-                path("members", () -> get(() -> completeWithFuture(grapevine.members()
-                        .thenApply(ms -> json(Json.members(ms)))))),
-                path("info", () -> get(() -> {
-                    Map<String, Object> body = new LinkedHashMap<>(info);
-                    Map<String, Long> metrics = new java.util.TreeMap<>(grapevine.metrics());
-                    if (kv != null) {
-                        metrics.putAll(kv.metrics());
-                    }
-                    body.put("metrics", metrics);
-                    return complete(json(body));
-                })),
-                pathPrefix("recovery", () -> concat(
-                        pathEnd(() -> get(() -> completeWithFuture(grapevine.recoveryStatus()
-                                .thenApply(s -> json(Json.recovery(s)))))),
-                        path("repair", () -> post(() -> {
-                            grapevine.repairNow();
-                            return complete(json(Map.of("repair", "started")));
-                        })))),
-                path("join", () -> post(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
-                        body -> join(body)))),
-                path("leave", () -> post(() -> completeWithFuture(grapevine.leave()
-                        .thenApply(done -> json(Map.of("left", true)))))),
-                pathPrefix("event", () -> path(name -> post(() -> extractDataBytes(bytes -> completeWithFuture(
-                        bytes.runFold(ByteString.emptyByteString(), ByteString::concat, system)
-                                .thenCompose(payload -> grapevine.sendUserEvent(name, payload.toArray()))
-                                .handle((event, error) -> error == null
-                                        ? json(Map.of("name", event.name(), "lamport_time", event.lamportTime()))
-                                        : badRequest(error.getCause() != null ? error.getCause() : error))))))),
-                path("monitor", () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpResponse.create()
-                        .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, monitor())))))));
+    /** The route's answer if the call uses {@code method}, else 405. */
+    static CompletionStage<HttpReply> only(HttpCall call, String method, Supplier<CompletionStage<HttpReply>> route) {
+        return call.method().equals(method) ? route.get()
+                : done(HttpReply.error(405, call.method() + " is not allowed here; use " + method));
     }
 
-    private Route join(String body) {
+    static CompletionStage<HttpReply> done(HttpReply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    /** Reads a body of at most {@link AdminServer#BODY_BYTES_MAX}; null (and a 400 is due) if it is larger. */
+    static byte[] body(HttpCall call) {
+        try {
+            return call.body(AdminServer.BODY_BYTES_MAX);
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** A 400 for a body over {@link AdminServer#BODY_BYTES_MAX}. */
+    static HttpReply tooLarge(HttpCall call) {
+        return HttpReply.error(400, "the body takes " + call.tooLargeSize(AdminServer.BODY_BYTES_MAX)
+                + " bytes; this API reads at most " + AdminServer.BODY_BYTES_MAX);
+    }
+
+    private Map<String, Object> info() {
+        Map<String, Object> body = new LinkedHashMap<>(info);
+        Map<String, Long> metrics = new TreeMap<>(grapevine.metrics());
+        if (kv != null) {
+            metrics.putAll(kv.metrics());
+        }
+        body.put("metrics", metrics);
+        return body;
+    }
+
+    private CompletionStage<HttpReply> join(HttpCall call) {
+        byte[] body = body(call);
+        if (body == null) {
+            return done(tooLarge(call));
+        }
         try {
             @SuppressWarnings("unchecked")
             List<String> addresses = (List<String>) Json.MAPPER.readValue(body, Map.class).get("addresses");
             if (addresses == null || addresses.isEmpty()) {
-                return complete(badRequest(new IllegalArgumentException("expected {\"addresses\":[\"host:port\", ...]}")));
+                return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
             }
             grapevine.join(addresses);
-            return complete(json(Map.of("joining", addresses)));
-        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
-            return complete(badRequest(e));
+            return done(HttpReply.ok(Map.of("joining", addresses)));
+        } catch (IllegalArgumentException | IOException | ClassCastException e) {
+            return done(HttpReply.error(400, e.getMessage()));
         }
     }
 
-    /**
-     * A stream of JSON lines: the current view first, then every change and user event. Two small
-     * actors subscribe for the connection and are stopped when the client goes away.
-     */
-    private Source<ByteString, NotUsed> monitor() {
-        AtomicLong dropped = new AtomicLong();
-        return Source.<String>queue(MONITOR_BUFFER_LINES)
-                .mapMaterializedValue(queue -> {
-                    String id = UUID.randomUUID().toString();
-                    ActorRef<MembershipEvent> members = system.systemActorOf(Behaviors.receive(MembershipEvent.class)
-                            .onAnyMessage(e -> offer(queue, stamped(Json.event(e)), dropped)).build(), "monitor-m-" + id, Props.empty());
-                    ActorRef<UserEvent> users = system.systemActorOf(Behaviors.receive(UserEvent.class)
-                            .onAnyMessage(e -> offer(queue, stamped(Json.event(e)), dropped)).build(), "monitor-u-" + id, Props.empty());
-                    grapevine.subscribe(members);
-                    grapevine.subscribeUserEvents(users);
-                    return new Subscription(members, users);
-                })
-                .watchTermination((subscription, done) -> {
-                    done.whenComplete((ok, error) -> {
-                        grapevine.unsubscribe(subscription.members());
-                        grapevine.unsubscribe(subscription.users());
-                        stop(subscription.members());
-                        stop(subscription.users());
-                    });
-                    return NotUsed.getInstance();
-                })
-                // A quiet cluster sends nothing; a heartbeat line keeps the connection under the idle timeout.
-                .keepAlive(MONITOR_HEARTBEAT, () -> Json.write(Map.of("type", "heartbeat")))
-                .map(line -> ByteString.fromString(line + "\n", StandardCharsets.UTF_8));
-    }
-
-    /**
-     * A monitor line stamped with the wall-clock time this node delivered it, so a reader can time
-     * dissemination across nodes of one host without the stream's own latency.
-     */
-    private static String stamped(Map<String, Object> event) {
-        event.put("at_ms", System.currentTimeMillis());
-        return Json.write(event);
-    }
-
-    private record Subscription(ActorRef<MembershipEvent> members, ActorRef<UserEvent> users) {
-    }
-
-    private void stop(ActorRef<?> ref) {
-        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ref).tell(org.apache.pekko.actor.PoisonPill.getInstance(),
-                org.apache.pekko.actor.ActorRef.noSender());
-    }
-
-    private static <T> org.apache.pekko.actor.typed.Behavior<T> offer(BoundedSourceQueue<String> queue, String line,
-                                                                  AtomicLong dropped) {
-        long lost = dropped.get();
-        if (lost > 0 && queue.offer(Json.write(Map.of("type", "dropped", "lines", lost))) == QueueOfferResult.enqueued()) {
-            dropped.addAndGet(-lost);
+    private CompletionStage<HttpReply> event(HttpCall call, String name) {
+        byte[] payload = body(call);
+        if (payload == null) {
+            return done(tooLarge(call));
         }
-        if (queue.offer(line) != QueueOfferResult.enqueued()) {
-            dropped.incrementAndGet(); // the client reads too slowly; it is told how many it missed
-        }
-        return Behaviors.same();
-    }
-
-    static org.apache.pekko.http.javadsl.model.HttpResponse json(Object body) {
-        return org.apache.pekko.http.javadsl.model.HttpResponse.create()
-                .withEntity(ContentTypes.APPLICATION_JSON, Json.write(body));
-    }
-
-    private static org.apache.pekko.http.javadsl.model.HttpResponse badRequest(Throwable error) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error.getMessage());
-        return json(body).withStatus(StatusCodes.BAD_REQUEST);
+        return grapevine.sendUserEvent(name, payload).handle((event, error) -> {
+            if (error == null) {
+                return HttpReply.ok(Map.of("name", event.name(), "lamport_time", event.lamportTime()));
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return HttpReply.error(400, cause.getMessage());
+        });
     }
 }

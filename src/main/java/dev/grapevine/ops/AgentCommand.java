@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.File;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,7 +89,7 @@ public final class AgentCommand implements Callable<Integer> {
      * this once per node.
      */
     public Started start() {
-        org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logging before Pekko logs anything
+        DefaultLogging.init(); // before Pekko logs anything
         Config resolved = configuration();
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
@@ -101,11 +102,10 @@ public final class AgentCommand implements Callable<Integer> {
         Map<String, Object> info = info(settings, admin);
         KvService kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
         try {
-            new AdminHttp(system, grapevine, info, kv).bind(admin).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            new AdminHttp(system, grapevine, info, kv).bind(new java.net.InetSocketAddress(admin.host(), admin.port()));
+        } catch (IOException | RuntimeException e) {
             system.terminate();
-            throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": " + e.getMessage());
         }
         return new Started(system, grapevine, settings.name(), gossip, admin);
     }

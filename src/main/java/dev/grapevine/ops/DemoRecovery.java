@@ -56,12 +56,12 @@ final class DemoRecovery {
             return;
         }
         long t0 = System.nanoTime();
-        int failed = run(keys, -1, (kv, i) -> kv.put(key(i), value(i)).thenApply(r -> r.error() == null));
+        Outcome failed = run(keys, -1, (kv, i) -> kv.put(key(i), value(i)).thenApply(KvActor.WriteResult::error));
         out.printf("%nWrote %d keys (replication factor 3, write quorum 2) in %d ms; %d failed.%n",
-                keys, (System.nanoTime() - t0) / 1_000_000, failed);
+                keys, (System.nanoTime() - t0) / 1_000_000, failed.count());
         out.flush();
-        if (failed > 0) {
-            throw new DemoCommand.DemoFailed(failed + " writes were not acknowledged");
+        if (failed.count() > 0) {
+            throw new DemoCommand.DemoFailed(failed.count() + " writes were not acknowledged; the first: " + failed.first());
         }
     }
 
@@ -70,20 +70,25 @@ final class DemoRecovery {
         if (keys == 0) {
             return;
         }
-        int wrong = run(keys, skip, (kv, i) -> kv.get(key(i)).thenApply(r -> matches(r, i)));
-        out.printf("Read all %d keys back: %d with the wrong value or none.%n", keys, wrong);
+        Outcome wrong = run(keys, skip, (kv, i) -> kv.get(key(i)).thenApply(r -> mismatch(r, i)));
+        out.printf("Read all %d keys back: %d with the wrong value or none.%n", keys, wrong.count());
         out.flush();
-        if (wrong > 0) {
-            throw new DemoCommand.DemoFailed(wrong + " keys did not read back");
+        if (wrong.count() > 0) {
+            throw new DemoCommand.DemoFailed(wrong.count() + " keys did not read back; the first: " + wrong.first());
         }
     }
 
+    /** One request; its stage completes with null on success, else with why it failed. */
     private interface Request {
-        java.util.concurrent.CompletionStage<Boolean> send(KvService kv, int index);
+        java.util.concurrent.CompletionStage<String> send(KvService kv, int index);
     }
 
-    /** Sends {@code keys} requests round-robin over the running nodes, {@value #IN_FLIGHT} at a time; returns how many failed. */
-    private int run(int keys, int skip, Request request) throws Exception {
+    /** How many requests failed, and why the first one did (null if none failed). */
+    private record Outcome(int count, String first) {
+    }
+
+    /** Sends {@code keys} requests round-robin over the running nodes, {@value #IN_FLIGHT} at a time. */
+    private Outcome run(int keys, int skip, Request request) throws Exception {
         List<KvService> up = new ArrayList<>();
         for (int i = 0; i < stores.size(); i++) {
             if (i != skip && !systems.get(i).getWhenTerminated().toCompletableFuture().isDone()) {
@@ -91,21 +96,36 @@ final class DemoRecovery {
             }
         }
         int failed = 0;
+        String first = null;
         for (int from = 0; from < keys; from += IN_FLIGHT) {
-            List<CompletableFuture<Boolean>> batch = new ArrayList<>();
+            List<CompletableFuture<String>> batch = new ArrayList<>();
             for (int i = from; i < Math.min(keys, from + IN_FLIGHT); i++) {
-                batch.add(request.send(up.get(i % up.size()), i).toCompletableFuture().exceptionally(e -> false));
+                int index = i;
+                batch.add(request.send(up.get(i % up.size()), i).toCompletableFuture()
+                        .thenApply(error -> error == null ? null : key(index) + ": " + error)
+                        .exceptionally(e -> key(index) + ": " + e));
             }
-            for (CompletableFuture<Boolean> f : batch) {
-                failed += f.get(30, TimeUnit.SECONDS) ? 0 : 1;
+            for (CompletableFuture<String> f : batch) {
+                String error = f.get(30, TimeUnit.SECONDS);
+                if (error != null) {
+                    failed++;
+                    first = first == null ? error : first;
+                }
             }
         }
-        return failed;
+        return new Outcome(failed, first);
     }
 
-    private static boolean matches(KvActor.ReadResult r, int i) {
-        return r.error() == null && r.record() != null && !r.record().tombstone()
-                && new String(r.record().value(), StandardCharsets.UTF_8).equals(new String(value(i), StandardCharsets.UTF_8));
+    /** Null if the read returned value {@code i}, else what it returned instead. */
+    private static String mismatch(KvActor.ReadResult r, int i) {
+        if (r.error() != null) {
+            return r.error();
+        }
+        if (r.record() == null || r.record().tombstone()) {
+            return "no value";
+        }
+        String got = new String(r.record().value(), StandardCharsets.UTF_8);
+        return got.equals(new String(value(i), StandardCharsets.UTF_8)) ? null : "read " + got;
     }
 
     private static String key(int i) {

@@ -3,19 +3,12 @@ package dev.grapevine.ops;
 import dev.grapevine.kv.KvActor;
 import dev.grapevine.kv.KvRecord;
 import dev.grapevine.kv.KvService;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The key-value store's HTTP API, on the agent's admin port. Keys are one percent-encoded path
@@ -27,62 +20,71 @@ import java.util.Map;
  *   GET    /kv/{key}/replicas   {"key","partition","replicas":[{"node","status","version","value"}, ...]}
  * </pre>
  */
-final class KvHttp extends AllDirectives {
+final class KvHttp {
     private final KvService kv;
 
     KvHttp(KvService kv) {
         this.kv = kv;
     }
 
-    Route routes() {
-        return pathPrefix("kv", () -> pathPrefix(PathMatchers.segment(), key -> concat(
-                pathEnd(() -> concat(
-                        put(() -> entity(Unmarshaller.entityToByteString(), body -> {
-                            String bad = KvService.check(key, body.size());
-                            return bad != null ? complete(error(StatusCodes.BAD_REQUEST, key, bad))
-                                    : completeWithFuture(kv.put(key, body.toArray()).thenApply(this::written));
-                        })),
-                        delete(() -> {
-                            String bad = KvService.check(key, 0);
-                            return bad != null ? complete(error(StatusCodes.BAD_REQUEST, key, bad))
-                                    : completeWithFuture(kv.delete(key).thenApply(this::written));
-                        }),
-                        get(() -> {
-                            String bad = KvService.check(key, 0);
-                            return bad != null ? complete(error(StatusCodes.BAD_REQUEST, key, bad))
-                                    : completeWithFuture(kv.get(key).thenApply(this::read));
-                        }))),
-                path("replicas", () -> get(() -> completeWithFuture(kv.replicas(key).thenApply(this::replicas)))))));
+    /** The answer to a call under {@code /kv}, or null if its path is none of the above. */
+    CompletionStage<HttpReply> route(HttpCall call) {
+        List<String> path = call.segments();
+        if (path.size() == 3 && path.get(2).equals("replicas")) {
+            return AdminHttp.only(call, "GET", () -> kv.replicas(path.get(1)).thenApply(KvHttp::replicas));
+        }
+        if (path.size() != 2 || path.get(1).isEmpty()) {
+            return null;
+        }
+        String key = path.get(1);
+        switch (call.method()) {
+            case "PUT": {
+                byte[] body = AdminHttp.body(call);
+                long size = body == null ? call.tooLargeSize(AdminServer.BODY_BYTES_MAX) : body.length;
+                String bad = KvService.check(key, size);
+                return bad != null ? AdminHttp.done(HttpReply.error(400, key, bad)) : kv.put(key, body).thenApply(KvHttp::written);
+            }
+            case "DELETE": {
+                String bad = KvService.check(key, 0);
+                return bad != null ? AdminHttp.done(HttpReply.error(400, key, bad)) : kv.delete(key).thenApply(KvHttp::written);
+            }
+            case "GET": {
+                String bad = KvService.check(key, 0);
+                return bad != null ? AdminHttp.done(HttpReply.error(400, key, bad)) : kv.get(key).thenApply(KvHttp::read);
+            }
+            default:
+                return AdminHttp.done(HttpReply.error(405, call.method() + " is not allowed here; use PUT, GET or DELETE"));
+        }
     }
 
-    private HttpResponse written(KvActor.WriteResult r) {
+    private static HttpReply written(KvActor.WriteResult r) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", r.key());
         body.put("acks", r.acks());
         if (r.error() != null) {
             body.put("error", r.error());
-            return AdminHttp.json(body).withStatus(StatusCodes.SERVICE_UNAVAILABLE);
+            return new HttpReply(503, body);
         }
-        return AdminHttp.json(body);
+        return HttpReply.ok(body);
     }
 
-    private HttpResponse read(KvActor.ReadResult r) {
+    private static HttpReply read(KvActor.ReadResult r) {
         if (r.error() != null) {
-            return error(StatusCodes.SERVICE_UNAVAILABLE, r.key(), r.error());
+            return HttpReply.error(503, r.key(), r.error());
         }
         if (r.record() == null || r.record().tombstone()) {
-            return error(StatusCodes.NOT_FOUND, r.key(), "not found");
+            return HttpReply.error(404, r.key(), "not found");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", r.key());
         body.put("value", new String(r.record().value(), StandardCharsets.UTF_8));
         body.put("version", version(r.record()));
-        return AdminHttp.json(body);
+        return HttpReply.ok(body);
     }
 
-    private HttpResponse replicas(KvActor.ReplicasResult r) {
+    private static HttpReply replicas(KvActor.ReplicasResult r) {
         if (r.partition() < 0) {
-            return error(StatusCodes.SERVICE_UNAVAILABLE, r.key(), r.error());
+            return HttpReply.error(503, r.key(), r.error());
         }
         List<Map<String, Object>> replicas = new ArrayList<>();
         for (KvActor.ReplicaState s : r.replicas()) {
@@ -101,18 +103,11 @@ final class KvHttp extends AllDirectives {
         body.put("key", r.key());
         body.put("partition", r.partition());
         body.put("replicas", replicas);
-        return AdminHttp.json(body);
+        return HttpReply.ok(body);
     }
 
     /** A version names its write: the hybrid logical time and the node that coordinated it. */
     static String version(KvRecord r) {
         return r.hlc() + "@" + r.writer();
-    }
-
-    private static HttpResponse error(StatusCode status, String key, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("key", key);
-        body.put("error", message);
-        return AdminHttp.json(body).withStatus(status);
     }
 }

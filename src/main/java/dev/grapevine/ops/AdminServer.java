@@ -1,0 +1,171 @@
+package dev.grapevine.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.grapevine.kv.KvRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves the admin API with the JDK's HTTP server: routes answer with a {@link CompletionStage}, so
+ * a request waiting on the node (a quorum write, say) holds no thread; a streamed answer (the
+ * monitor) gets a thread of its own while the client reads. Requests in flight and open streams are
+ * bounded; past either bound a client gets a 503 saying which, and nothing is queued.
+ */
+final class AdminServer {
+    static {
+        // The JDK server writes headers and body in separate writes; with Nagle's algorithm on, each
+        // answer then waits out the client's delayed ACK (about 40 ms). Read once, when the first
+        // server starts; an operator's own -D setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /** Requests being answered at once (each is an ask of the node, which times out on its own). */
+    static final int IN_FLIGHT_MAX = 1024;
+    /** Streams open at once; each holds a thread while its client reads. */
+    static final int STREAMS_MAX = 64;
+    /** The largest body a route takes: a key-value store value. */
+    static final int BODY_BYTES_MAX = KvRecord.VALUE_BYTES_MAX;
+    /** Threads reading requests and writing answers; none waits on the node. */
+    private static final int THREADS = 4;
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+    /** A set of routes: the answer to a call, or null if none matches its path. */
+    interface Routes {
+        CompletionStage<HttpReply> route(HttpCall call) throws IOException;
+    }
+
+    /** A streamed answer: written until the client goes away or the stream ends, on a thread of its own. */
+    interface Stream {
+        void writeTo(OutputStream out) throws IOException, InterruptedException;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newFixedThreadPool(THREADS, daemon("grapevine-admin-http"));
+    private final ExecutorService streamThreads = Executors.newCachedThreadPool(daemon("grapevine-admin-stream"));
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
+    private final Semaphore streams = new Semaphore(STREAMS_MAX);
+    private final Routes routes;
+
+    private AdminServer(HttpServer server, Routes routes) {
+        this.server = server;
+        this.routes = routes;
+    }
+
+    /** Binds {@code at} and starts serving. @throws IOException if the address cannot be bound */
+    static AdminServer start(InetSocketAddress at, Routes routes) throws IOException {
+        HttpServer server = HttpServer.create(at, 64);
+        AdminServer admin = new AdminServer(server, routes);
+        server.setExecutor(admin.threads);
+        server.createContext("/", admin::handle);
+        server.start();
+        return admin;
+    }
+
+    /** Where it listens (the port chosen when it was asked to bind port 0). */
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops listening, ends open streams and closes open exchanges. */
+    void stop() {
+        server.stop(0);
+        streamThreads.shutdownNow(); // interrupts each stream's wait for its next line
+        threads.shutdown();
+    }
+
+    private void handle(HttpExchange exchange) {
+        if (!inFlight.tryAcquire()) {
+            send(exchange, HttpReply.error(503, IN_FLIGHT_MAX + " requests are in flight on this node's admin API; "
+                    + "try again when fewer are"));
+            return;
+        }
+        CompletionStage<HttpReply> reply;
+        try {
+            HttpCall call = HttpCall.of(exchange);
+            reply = routes.route(call);
+            if (reply == null) {
+                reply = CompletableFuture.completedFuture(HttpReply.error(404, "no such resource: "
+                        + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()));
+            }
+        } catch (IllegalArgumentException e) {
+            reply = CompletableFuture.completedFuture(HttpReply.error(400, e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenCompleteAsync((r, error) -> {
+            inFlight.release();
+            send(exchange, r != null ? r : failed(error));
+        }, threads);
+    }
+
+    private static HttpReply failed(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        log.warn("admin API request failed", cause);
+        return HttpReply.error(500, String.valueOf(cause.getMessage()));
+    }
+
+    private void send(HttpExchange exchange, HttpReply reply) {
+        if (reply.body() instanceof Stream stream) {
+            stream(exchange, stream);
+            return;
+        }
+        try (exchange) {
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(reply.body());
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(reply.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException clientGone) {
+            log.debug("admin API client went away before its answer: {}", clientGone.toString());
+        }
+    }
+
+    private void stream(HttpExchange exchange, Stream stream) {
+        if (!streams.tryAcquire()) {
+            send(exchange, HttpReply.error(503, STREAMS_MAX + " streams are open on this node's admin API; "
+                    + "the limit is " + STREAMS_MAX));
+            return;
+        }
+        try {
+            streamThreads.execute(() -> {
+                try (exchange; OutputStream out = exchange.getResponseBody()) {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, 0); // chunked: the length is unknown
+                    stream.writeTo(out);
+                } catch (IOException clientGone) {
+                    log.debug("admin API stream ended: {}", clientGone.toString());
+                } catch (InterruptedException nodeStops) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    streams.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            streams.release();
+            exchange.close();
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true); // never what keeps the JVM alive: the node's actor system is
+            return t;
+        };
+    }
+}

@@ -1,0 +1,79 @@
+package dev.grapevine.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One request to the admin API as its routes see it: the method, the path as percent-decoded
+ * segments (so a key may hold an encoded {@code /}), and a body read up to a bound.
+ */
+final class HttpCall {
+    private final HttpExchange exchange;
+    private final List<String> segments;
+
+    private HttpCall(HttpExchange exchange, List<String> segments) {
+        this.exchange = exchange;
+        this.segments = segments;
+    }
+
+    /** @throws IllegalArgumentException if a segment holds a malformed escape */
+    static HttpCall of(HttpExchange exchange) {
+        String raw = exchange.getRequestURI().getRawPath();
+        // "/v1/members" → ["v1", "members"]; a trailing slash leaves an empty segment, which no route matches
+        String[] parts = raw.split("/", -1);
+        List<String> segments = new ArrayList<>(parts.length);
+        for (int i = raw.startsWith("/") ? 1 : 0; i < parts.length; i++) {
+            // A path segment's '+' is a plus, not a space as in a query string.
+            segments.add(URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+        }
+        return new HttpCall(exchange, List.copyOf(segments));
+    }
+
+    String method() {
+        return exchange.getRequestMethod();
+    }
+
+    List<String> segments() {
+        return segments;
+    }
+
+    /** True if the path is exactly {@code expected}. */
+    boolean is(String... expected) {
+        return segments.equals(List.of(expected));
+    }
+
+    /** The declared body length, or -1 if the client did not declare one (chunked). */
+    long declaredLength() {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The whole body if it takes at most {@code maxBytes}; else null, having read no more than one
+     * byte past the bound. The rest is never read, so the answer tells the client the connection
+     * closes after it (a client reusing it would otherwise find it closed under its next request).
+     */
+    byte[] body(int maxBytes) throws IOException {
+        byte[] bytes = declaredLength() > maxBytes ? null : exchange.getRequestBody().readNBytes(maxBytes + 1);
+        if (bytes == null || bytes.length > maxBytes) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            return null;
+        }
+        return bytes;
+    }
+
+    /** The body's size for an error message: declared, or at least one past the bound. */
+    long tooLargeSize(int maxBytes) {
+        long declared = declaredLength();
+        return declared > maxBytes ? declared : maxBytes + 1L;
+    }
+}
