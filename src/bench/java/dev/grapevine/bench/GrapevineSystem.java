@@ -38,7 +38,6 @@ final class GrapevineSystem implements SystemUnderTest {
     public List<String> command(int node) {
         writeConfigOnce();
         List<String> cmd = new ArrayList<>(settings.javaCommand());
-        cmd.add("-Dlogback.configurationFile=" + settings.root().resolve("conf/logback.xml"));
         cmd.addAll(List.of("-jar", settings.root().resolve("target/grapevine.jar").toString(), "agent"));
         cmd.addAll(agentFlags(node));
         return cmd;
@@ -48,7 +47,6 @@ final class GrapevineSystem implements SystemUnderTest {
     public List<String> sharedCommand(List<Integer> nodes) {
         writeConfigOnce();
         List<String> cmd = new ArrayList<>(settings.sharedJavaCommand(nodes.size()));
-        cmd.add("-Dlogback.configurationFile=" + settings.root().resolve("conf/logback.xml"));
         cmd.addAll(List.of("-cp", settings.benchClasspath(settings.root().resolve("target/grapevine.jar").toString())));
         cmd.addAll(SharedJvm.arguments("grapevine", nodes.stream().map(this::agentFlags).toList()));
         return cmd;

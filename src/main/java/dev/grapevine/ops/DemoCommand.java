@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--keys must be in 0..1000000, but was " + keys);
         }
         PrintWriter out = command.commandLine().getOut();
-        org.slf4j.LoggerFactory.getILoggerFactory(); // initialise logging before five actor systems log at once
+        DefaultLogging.init(); // before five actor systems log at once
         dataRoot = Files.createTempDirectory("grapevine-demo");
         try {
             out.printf("Starting %d nodes on 127.0.0.1 (local profile)...%n", nodes);

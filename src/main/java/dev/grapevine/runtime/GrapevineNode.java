@@ -80,6 +80,9 @@ public final class GrapevineNode {
      *       the shorter backoff, three of four survivors of a killed node terminated within seconds
      *       under the key-value store's writes. Reaching a dead member is membership's business; the
      *       failures are logged at debug level only.</li>
+     *   <li>No Java Flight Recorder events from Artery: it builds one for every frame it sends or
+     *       receives, recorded or not, and its event classes are about 100 loaded in every node.
+     *       An operator profiling Artery can turn them back on (pekko.java-flight-recorder.enabled).</li>
      * </ul>
      */
     public static final Config PEKKO_TUNING = ConfigFactory.parseString(
@@ -87,6 +90,7 @@ public final class GrapevineNode {
                     + "pekko.remote.artery.advanced.compression.manifests.max = off\n"
                     + "pekko.remote.artery.advanced.outbound-restart-backoff = 100ms\n"
                     + "pekko.remote.artery.advanced.outbound-max-restarts = 1000000\n"
+                    + "pekko.java-flight-recorder.enabled = off\n"
                     + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */
