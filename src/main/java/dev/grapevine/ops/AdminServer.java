@@ -150,6 +150,8 @@ final class AdminServer {
                     log.debug("admin API stream ended: {}", clientGone.toString());
                 } catch (InterruptedException nodeStops) {
                     Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    log.warn("admin API stream failed", e); // the node stopping under it, say
                 } finally {
                     streams.release();
                 }
