@@ -126,7 +126,7 @@ final class Cluster implements AutoCloseable {
     void awaitAnswering(List<Integer> which) {
         Poll.until(startDeadline(n), POLL, "n" + which + " to answer", () -> {
             for (int i : which) {
-                if (!processes[i].alive()) throw new BenchFailure(processes[i].name() + " exited before answering: " + processes[i].firstLogLine());
+                if (!processes[i].alive()) throw new BenchFailure(processes[i].name() + " exited before answering: " + processes[i].lastLogLine());
                 if (!sut.answers(i)) return false;
             }
             return true;

@@ -13,19 +13,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess {
     private final String name;
+    /** Bytes of an exit report read from the end of this process's log. */
+    private static final int REPORT_BYTES_MAX = 4096;
     private final Path log;
+    /** Where this process's output starts: the log is shared by every life of the node and every N. */
+    private final long logOffset;
     private final Process process;
 
-    private NodeProcess(String name, Path log, Process process) {
+    private NodeProcess(String name, Path log, long logOffset, Process process) {
         this.name = name;
         this.log = log;
+        this.logOffset = logOffset;
         this.process = process;
     }
 
     static NodeProcess start(String name, List<String> command, Path log) throws IOException {
+        long offset = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return new NodeProcess(name, log, pb.start());
+        return new NodeProcess(name, log, offset, pb.start());
     }
 
     String name() {
@@ -40,10 +46,16 @@ final class NodeProcess {
         return process.isAlive();
     }
 
-    /** The first line of the log, for an error message when the process exits early. */
-    String firstLogLine() {
-        try (var lines = Files.lines(log)) {
-            return lines.findFirst().orElse("(empty log)");
+    /** The last line this process wrote (its exit reason, as a rule), for an error message when it exits early. */
+    String lastLogLine() {
+        try (var file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(logOffset, file.length() - REPORT_BYTES_MAX);
+            byte[] tail = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(tail);
+            String[] lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).strip().split("\\R");
+            String last = lines[lines.length - 1].strip();
+            return last.isEmpty() ? "(nothing in " + log + ")" : last + " (" + log + ")";
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
