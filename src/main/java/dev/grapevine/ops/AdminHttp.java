@@ -131,8 +131,9 @@ final class AdminHttp implements AdminServer.Routes {
             return done(tooLarge(call));
         }
         try {
+            Map<?, ?> parsed = Json.MAPPER.readValue(body, Map.class); // null for a body of "null"
             @SuppressWarnings("unchecked")
-            List<String> addresses = (List<String>) Json.MAPPER.readValue(body, Map.class).get("addresses");
+            List<String> addresses = parsed == null ? null : (List<String>) parsed.get("addresses");
             if (addresses == null || addresses.isEmpty()) {
                 return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
             }

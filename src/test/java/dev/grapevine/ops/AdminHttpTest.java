@@ -109,6 +109,7 @@ class AdminHttpTest {
         assertEquals(400, join.statusCode());
         assertTrue(json(join).get("error").asText().contains("addresses"), join.body());
         assertEquals(400, call("POST", "/v1/join", "not json").statusCode());
+        assertEquals(400, call("POST", "/v1/join", "null").statusCode());
 
         HttpResponse<String> huge = call("POST", "/v1/event/big", "x".repeat(AdminServer.BODY_BYTES_MAX + 1));
         assertEquals(400, huge.statusCode());
