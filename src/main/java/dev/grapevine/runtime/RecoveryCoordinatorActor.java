@@ -87,6 +87,9 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     private final Map<Long, SyncTask> running = new HashMap<>();
     private final ArrayDeque<Map.Entry<Integer, List<String>>> handOffs = new ArrayDeque<>();
     private final Set<Long> handOffExchanges = new java.util.HashSet<>();
+    private final TimerScheduler<Command> timers;
+    /** Whether the {@link #TICK} timer runs; off while the core is quiet, when one timer waits for the routine round. */
+    private boolean ticking;
     private HandOff handOff;
     private Epoch current;
     /** Random start: a restarted coordinator must not take a late answer meant for its previous life. */
@@ -129,19 +132,27 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         ActorRef<Command> self = ctx.getSelf();
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(self, e -> self.tell(new MemberChanged(e)))));
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeProgress(self, p -> self.tell(new ProgressHeard(p)))));
-        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+        this.timers = timers;
+        wake();
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(MemberChanged.class, this::onMemberChanged)
+                .onMessage(MemberChanged.class, m -> {
+                    wake();
+                    return onMemberChanged(m);
+                })
                 .onMessage(ProgressHeard.class, p -> {
+                    wake();
                     core.onProgress(p.progress());
                     return this;
                 })
-                .onMessageEquals(Tick.INSTANCE, () -> perform(core.onTick(nowMillis(), this::held)))
-                .onMessage(ExchangeFinished.class, this::onExchangeFinished)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessage(ExchangeFinished.class, f -> {
+                    wake();
+                    return onExchangeFinished(f);
+                })
                 .onMessage(SubscribeLiveView.class, s -> {
                     s.deliver().accept(view.snapshot());
                     liveViewSubscribers.put(s.subscriber(), s.deliver());
@@ -155,6 +166,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
                     return this;
                 })
                 .onMessageEquals(RepairNow.INSTANCE, () -> {
+                    wake();
                     core.repairNow(nowMillis());
                     return this;
                 })
@@ -163,6 +175,31 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
                     return this;
                 })
                 .build();
+    }
+
+    /**
+     * Ticks only while the core has work. An idle node's epoch is complete everywhere, and ticking
+     * it five times a second changed nothing but cost a wake-up of the node each time (five of the
+     * fifteen a second of an idle agent). Once quiet, one timer waits for the routine round of
+     * anti-entropy, and any input starts the ticks again (the first within one {@link #TICK}, as before).
+     */
+    private Behavior<Command> onTick() {
+        perform(core.onTick(nowMillis(), this::held));
+        if (core.quiet()) {
+            ticking = false;
+            long untilRoutineMillis = Math.max(0, core.nextRoutineMillis() - nowMillis());
+            timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(untilRoutineMillis)); // replaces the periodic one
+        } else if (!ticking) {
+            wake();
+        }
+        return this;
+    }
+
+    private void wake() {
+        if (!ticking) {
+            ticking = true;
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+        }
     }
 
     private long nowMillis() {

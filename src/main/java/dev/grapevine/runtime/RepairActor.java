@@ -55,6 +55,9 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
     private enum PublishMetrics implements Command { INSTANCE }
 
+    /** A publication of the figures is scheduled. */
+    private boolean metricsDue;
+
     static final String NAME = "repair";
     static final int NODES_PER_REQUEST = 4096;
     /** Keys per page of digests, and per pull by keys: with keys of up to 1 KiB, well under Artery's frame. */
@@ -89,11 +92,35 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         this.counters = counters;
         this.resolver = ActorRefResolver.get(ctx.getSystem());
         this.self = ctx.getSelf().narrow();
-        timers.startTimerWithFixedDelay(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
+        node.metrics().publish(NAME, counters.asMap());
     }
 
+    /**
+     * Figures change only while exchanges run, so they are published within
+     * {@link NodeMetrics#PUBLISH_EVERY} of a message, not by a timer that would wake an idle node
+     * every second for nothing.
+     */
     @Override
     public Receive<Command> createReceive() {
+        Receive<Command> handlers = handlers();
+        return new Receive<>() {
+            @Override
+            public Behavior<Command> receiveMessage(Command message) throws Exception {
+                if (message != PublishMetrics.INSTANCE && !metricsDue) {
+                    metricsDue = true;
+                    timers.startSingleTimer(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
+                }
+                return handlers.receiveMessage(message);
+            }
+
+            @Override
+            public Behavior<Command> receiveSignal(org.apache.pekko.actor.typed.Signal signal) throws Exception {
+                return handlers.receiveSignal(signal);
+            }
+        };
+    }
+
+    private Receive<Command> handlers() {
         return newReceiveBuilder()
                 .onMessage(Exchange.class, this::onExchange)
                 .onMessage(Timeout.class, t -> {
@@ -117,6 +144,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
                 .onMessage(RepairMessage.Refused.class, r -> withSession(r.session(), s -> fail(s, r.reason())))
                 .onSignal(org.apache.pekko.actor.typed.PreRestart.class, sig -> onPreRestart())
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
+                    metricsDue = false;
                     node.metrics().publish(NAME, counters.asMap());
                     return this;
                 })

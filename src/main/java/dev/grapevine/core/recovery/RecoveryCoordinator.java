@@ -207,6 +207,23 @@ public final class RecoveryCoordinator {
         return out;
     }
 
+    /**
+     * True when a tick could find work only once {@link #nextRoutineMillis()} comes or a new input
+     * arrives (a member change, progress heard, an exchange's end, a repair asked for): the epoch is
+     * the live view's, complete everywhere and announced so, this node's progress is published, and
+     * no exchange waits or runs. A shell may then stop ticking until one of those; ticking on would
+     * change nothing. Anything else (an epoch failing to complete, say) counts as work.
+     */
+    public boolean quiet() {
+        return epoch != null && epoch.equals(announcedComplete) && live.equals(epochLives)
+                && queue.isEmpty() && running.isEmpty() && new Progress(epoch, pending, failed).equals(published);
+    }
+
+    /** When the next routine round of anti-entropy is due ({@code Long.MAX_VALUE} before the first epoch). */
+    public long nextRoutineMillis() {
+        return nextRoutineMillis;
+    }
+
     /** Starts a round of anti-entropy at the next tick (an operator's "repair now"); ignored before the first epoch. */
     public void repairNow(long nowMillis) {
         if (epoch != null) {

@@ -161,6 +161,27 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
+    void a_node_is_quiet_once_its_epoch_is_complete_everywhere_until_something_changes() {
+        start("a", "b", "c", "d", "e");
+        assertFalse(nodes.get("a").quiet(), "no epoch yet");
+        tick(1_000);
+        assertFalse(nodes.get("a").quiet(), "exchanges to run");
+        finishAll();
+        tick(1_000);
+        for (RecoveryCoordinator c : nodes.values()) {
+            assertTrue(c.quiet(), c.status().toString());
+            assertTrue(c.nextRoutineMillis() > now, "the routine round is still ahead");
+        }
+        // A tick while quiet does nothing, and the node stays quiet.
+        assertTrue(nodes.get("a").onTick(now + 100).isEmpty());
+        assertTrue(nodes.get("a").quiet());
+
+        lives.put("f", 1L);
+        nodes.get("a").onMember("f", 1L, true, now);
+        assertFalse(nodes.get("a").quiet(), "a new member makes a new epoch due");
+    }
+
+    @Test
     void a_departure_makes_the_new_owners_pull_from_the_survivors_only() {
         start("a", "b", "c", "d", "e");
         tick(1_000);
