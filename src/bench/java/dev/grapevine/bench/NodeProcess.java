@@ -49,8 +49,9 @@ final class NodeProcess {
     /** The last line this process wrote (its exit reason, as a rule), for an error message when it exits early. */
     String lastLogLine() {
         try (var file = new java.io.RandomAccessFile(log.toFile(), "r")) {
-            long from = Math.max(logOffset, file.length() - REPORT_BYTES_MAX);
-            byte[] tail = new byte[(int) (file.length() - from)];
+            long length = file.length();
+            long from = Math.max(logOffset, length - REPORT_BYTES_MAX);
+            byte[] tail = new byte[(int) (length - from)];
             file.seek(from);
             file.readFully(tail);
             String[] lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).strip().split("\\R");

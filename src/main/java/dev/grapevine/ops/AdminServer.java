@@ -12,17 +12,23 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves the admin API with the JDK's HTTP server: routes answer with a {@link CompletionStage}, so
  * a request waiting on the node (a quorum write, say) holds no thread; a streamed answer (the
  * monitor) gets a thread of its own while the client reads. Requests in flight and open streams are
- * bounded; past either bound a client gets a 503 saying which, and nothing is queued.
+ * bounded, and past either bound a client gets a 503 saying which; requests waiting for a thread
+ * are bounded too ({@link #QUEUED_MAX}).
  */
 final class AdminServer {
     static {
@@ -40,8 +46,13 @@ final class AdminServer {
     static final int STREAMS_MAX = 64;
     /** The largest body a route takes: a key-value store value. */
     static final int BODY_BYTES_MAX = KvRecord.VALUE_BYTES_MAX;
-    /** Threads reading requests and writing answers; none waits on the node. */
+    /** Threads reading requests, and as many writing answers; none waits on the node. */
     private static final int THREADS = 4;
+    /**
+     * Requests waiting for a reading thread. Past it the JDK's server closes the new request's
+     * connection (it does so when its executor refuses), and the refusal is logged.
+     */
+    static final int QUEUED_MAX = 256;
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     /** A set of routes: the answer to a call, or null if none matches its path. */
@@ -55,7 +66,11 @@ final class AdminServer {
     }
 
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(THREADS, daemon("grapevine-admin-http"));
+    private final AtomicLong refused = new AtomicLong();
+    private final ExecutorService threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUED_MAX), daemon("grapevine-admin-http"), this::refuse);
+    /** Its queue holds at most one answer per request in flight ({@link #IN_FLIGHT_MAX}), so it never refuses one. */
+    private final ExecutorService replies = Executors.newFixedThreadPool(THREADS, daemon("grapevine-admin-reply"));
     private final ExecutorService streamThreads = Executors.newCachedThreadPool(daemon("grapevine-admin-stream"));
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
     private final Semaphore streams = new Semaphore(STREAMS_MAX);
@@ -86,6 +101,7 @@ final class AdminServer {
         server.stop(0);
         streamThreads.shutdownNow(); // interrupts each stream's wait for its next line
         threads.shutdown();
+        replies.shutdown();
     }
 
     private void handle(HttpExchange exchange) {
@@ -110,7 +126,7 @@ final class AdminServer {
         reply.whenCompleteAsync((r, error) -> {
             inFlight.release();
             send(exchange, r != null ? r : failed(error));
-        }, threads);
+        }, replies);
     }
 
     private static HttpReply failed(Throwable error) {
@@ -156,10 +172,19 @@ final class AdminServer {
                     streams.release();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             streams.release();
             exchange.close();
         }
+    }
+
+    private void refuse(Runnable request, ThreadPoolExecutor executor) {
+        long n = refused.incrementAndGet();
+        if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th... refusal: seen, without a line per request in a flood
+            log.warn("admin API: {} requests already wait for a thread; a new one's connection is closed ({} so far)",
+                    QUEUED_MAX, n);
+        }
+        throw new RejectedExecutionException("admin API request queue full");
     }
 
     private static ThreadFactory daemon(String prefix) {
