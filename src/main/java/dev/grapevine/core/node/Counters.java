@@ -20,6 +20,7 @@ public final class Counters {
     long identityConflicts;
     long gossipMessages;
     long directSends;
+    long directEventsNotGossiped;
     long broadcastsRetiredEarly;
     long pushPulls;
     long viewDigestsSent;
@@ -72,6 +73,7 @@ public final class Counters {
         m.put("identity_conflicts", identityConflicts);
         m.put("gossip_messages", gossipMessages);
         m.put("direct_sends", directSends);
+        m.put("direct_events_not_gossiped", directEventsNotGossiped);
         m.put("broadcasts_retired_early", broadcastsRetiredEarly);
         m.put("push_pulls", pushPulls);
         m.put("view_digests_sent", viewDigestsSent);

@@ -192,7 +192,8 @@ public final class Membership {
      * Pekko's DistributedPubSub sends, before this node delivers it: the sends are on their way before
      * any local subscriber runs, and do not wait for a hand-off to the gossiper. They are
      * {@link Message.Event}s, which the receivers' membership takes itself. The gossiper queues it
-     * either way, for any copy that is lost (see {@link Signal.Announce}).
+     * either way, for any copy that is lost (see {@link Signal.Announce}); the receivers may not
+     * (see {@link #receiveDirectEvent}).
      *
      * @throws IllegalArgumentException if name plus payload exceed {@code user-event-max-bytes}
      */
@@ -211,7 +212,7 @@ public final class Membership {
         if (others < 1 || others > settings.userEventDirectMax()) {
             return false;
         }
-        Message.Event message = new Message.Event(event);
+        Message.Event message = new Message.Event(event, ViewDigest.liveMembers(table));
         table.forEach(m -> {
             if (m.status().isLive() && !m.name().equals(self.name())) {
                 out.send(m.address(), message);
@@ -268,6 +269,29 @@ public final class Membership {
                     out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(merged)));
                 }
             }
+        }
+    }
+
+    /**
+     * A user event straight from its origin. Where a copy sent on a live connection arrives (one copy
+     * per member, as over Artery) and the origin's live members are this node's, every member this
+     * node could tell already has it: it is delivered and not gossiped on. At five members that is
+     * 4 messages an event, where every receiver gossiping it to its transmit limit made up to 30 more.
+     * A copy lost with a broken connection is made up by the origin's own gossip of it and by
+     * push-pull. Otherwise, as any event heard.
+     */
+    private void receiveDirectEvent(Message.Event direct, Outbox out) {
+        if (settings.gossipCopiesMax() > 1 || direct.liveMembers() != ViewDigest.liveMembers(table)) {
+            receiveEvent(direct.event(), out);
+            return;
+        }
+        switch (events.receive(direct.event())) {
+            case DELIVER -> {
+                out.deliver(direct.event());
+                counters.directEventsNotGossiped++;
+            }
+            case PASS_ON -> counters.directEventsNotGossiped++;
+            case DROP -> { }
         }
     }
 
@@ -465,7 +489,7 @@ public final class Membership {
         } else if (message instanceof Message.ViewDigest d) {
             onViewDigest(from, d, out);
         } else if (message instanceof Message.Event e) {
-            receiveEvent(e.event(), out);
+            receiveDirectEvent(e, out);
         } else {
             throw new IllegalArgumentException("membership does not take " + message.getClass().getSimpleName());
         }

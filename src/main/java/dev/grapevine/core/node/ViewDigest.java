@@ -33,6 +33,22 @@ final class ViewDigest {
         return sum[0];
     }
 
+    /**
+     * A digest of who is live in {@code view} and where: each live member's name and address, suspects
+     * included. The origin of a user event sent straight to every member puts it in the message; a
+     * receiver that computes the same value knows of no live member the origin did not send to.
+     */
+    static long liveMembers(MemberTable view) {
+        long[] sum = {0};
+        view.forEach(m -> {
+            if (m.status().isLive()) {
+                long h = Hash64.fnv(Hash64.FNV_OFFSET ^ 5, m.name());
+                sum[0] += Hash64.mix(Hash64.fnv(Hash64.fnv(h, m.address().host()), m.address().port()));
+            }
+        });
+        return sum[0];
+    }
+
     /** Every field of the record; the leading constant keeps a member apart from a progress word or an event. */
     private static long member(Member m) {
         long h = Hash64.fnv(Hash64.FNV_OFFSET ^ 1, m.name());

@@ -89,9 +89,10 @@ public sealed interface Message {
     /**
      * A user event its origin sends straight to each member ({@code Membership#emit}), handled by the
      * receiver's membership, which delivers events: one actor hop from the network to the
-     * subscribers, where a gossip message goes through the gossiper first.
+     * subscribers, where a gossip message goes through the gossiper first. {@code liveMembers}: the
+     * origin's digest of the live members it sent it to (itself included), by name and address.
      */
-    record Event(UserEvent event) implements Message {
+    record Event(UserEvent event, long liveMembers) implements Message {
         public Event {
             Objects.requireNonNull(event, "event");
         }

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  *   PingReq  = seq:varint target:string host:string port:varint
  *   Gossip   = rumors
  *   ViewDigest = digest:u64 (big-endian) eventClock:varint
- *   Event    = event
+ *   Event    = event liveMembers:u64 (big-endian)
  *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
  *              count:varint event* count:varint progress*
  *   rumors   = count:varint rumor*
@@ -62,9 +62,10 @@ public final class WireCodec {
     /**
      * The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull
      * too, view digests, and user events sent straight to each member. 3: recovery progress as one
-     * value per epoch (rumor type 4), not one rumor per member (type 3, retired).
+     * value per epoch (rumor type 4), not one rumor per member (type 3, retired). 4: an event sent
+     * straight carries its origin's digest of the live members.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     // ---------------------------------------------------------------------------------------------
     // Type ids are a wire-compatibility point: nodes of different builds must agree on them.
@@ -148,6 +149,7 @@ public final class WireCodec {
         } else if (m instanceof Message.Event e) {
             w.writeByte(TYPE_EVENT);
             writeEvent(w, e.event());
+            w.writeFixed64(e.liveMembers());
         } else if (m instanceof Message.PushPull pp) {
             w.writeByte(TYPE_PUSH_PULL);
             w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0));
@@ -211,7 +213,7 @@ public final class WireCodec {
             case TYPE_GOSSIP -> new Message.Gossip(readRumors(r, "gossip rumor count"));
             case TYPE_PUSH_PULL -> readPushPull(r);
             case TYPE_VIEW_DIGEST -> new Message.ViewDigest(r.readFixed64("view digest"), r.readVarint("view digest event clock"));
-            case TYPE_EVENT -> new Message.Event(readEvent(r));
+            case TYPE_EVENT -> new Message.Event(readEvent(r), r.readFixed64("event live members"));
             default -> throw new WireFormatException("unknown message type " + type);
         };
         if (r.remaining() != 0) {

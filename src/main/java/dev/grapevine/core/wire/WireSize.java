@@ -55,7 +55,7 @@ public final class WireSize {
         } else if (m instanceof Message.ViewDigest d) {
             return HEADER_BYTES + 8 + varintSize(d.eventClock());
         } else if (m instanceof Message.Event e) {
-            return HEADER_BYTES + of(e.event());
+            return HEADER_BYTES + of(e.event()) + 8;
         } else if (m instanceof Message.PushPull pp) {
             int memberBytes = 0;
             for (Member member : pp.members()) {

@@ -61,7 +61,7 @@ class SwimNodeUserEventTest {
         List<UserEvent> returned = new ArrayList<>();
         List<Effect> fx = step(out -> returned.add(a.emit("deploy", new byte[] {1}, 1_000, out)));
 
-        assertTrue(NodeHarness.sends(fx).stream().anyMatch(s -> s.message().equals(new Message.Event(returned.get(0)))),
+        assertTrue(NodeHarness.sends(fx).stream().anyMatch(s -> s.message() instanceof Message.Event ev && ev.event().equals(returned.get(0))),
                 "sent at once");
         assertEquals(1, a.broadcastsQueued(), "and kept for the retransmits at the ticks");
     }
@@ -93,13 +93,13 @@ class SwimNodeUserEventTest {
     void anEventSentStraightFromItsOriginIsDeliveredAndLaterGossipedButNotBackToTheOrigin() {
         UserEvent e = event("B", 7);
 
-        List<Effect> fx = receive(a, "B", new Message.Event(e), 1_000);
+        List<Effect> fx = receive(a, "B", new Message.Event(e, 0), 1_000);
 
         assertAll(
                 () -> assertEquals(List.of(e), delivered(fx)),
                 () -> assertTrue(rumorsSent(fx).isEmpty(), "B sent it to every member itself: " + fx),
                 () -> assertEquals(1, a.broadcastsQueued()),
-                () -> assertTrue(receive(a, "B", new Message.Event(e), 1_100).stream()
+                () -> assertTrue(receive(a, "B", new Message.Event(e, 0), 1_100).stream()
                         .noneMatch(x -> x instanceof Effect.Deliver), "a second copy is not delivered again"));
         Effect.Schedule tick = onlySchedule(fx, Timer.Kind.GOSSIP_TICK);
         List<Effect.Send> gossip = NodeHarness.sends(fire(a, tick.timer(), tick.atMillis()));
@@ -115,7 +115,8 @@ class SwimNodeUserEventTest {
 
         List<Effect> fx = step(out -> returned.add(sender.emit("deploy", new byte[] {1}, 1_000, out)));
 
-        Message.Event alone = new Message.Event(returned.get(0));
+        Message.Event alone = NodeHarness.sends(fx).stream().map(Effect.Send::message)
+                .filter(m -> m instanceof Message.Event).map(m -> (Message.Event) m).findFirst().orElseThrow();
         List<Address> direct = NodeHarness.sends(fx).stream().filter(s -> s.message().equals(alone))
                 .map(Effect.Send::to).toList();
         assertAll(
@@ -125,6 +126,49 @@ class SwimNodeUserEventTest {
                 () -> assertEquals(1, sender.broadcastsQueued(), "and gossiped as usual for any send that is lost"),
                 () -> assertTrue(lastIndexOf(fx, alone) < firstDeliver(fx),
                         "the sends leave before the sender's own subscribers get it: " + fx));
+    }
+
+    @Test
+    void overOneCopyPerMemberAReceiverThatKnowsTheOriginsMembersDeliversADirectEventWithoutGossipingIt() {
+        NodeHarness artery = new NodeHarness(NodeHarness.LAN.toBuilder().gossipCopiesMax(1).build());
+        SwimNode origin = artery.node("B", 52, "A", "C");
+        SwimNode receiver = artery.node("A", 51, "B", "C");
+        Message.Event direct = directEventOf(step(out -> origin.emit("deploy", new byte[] {1}, 1_000, out)));
+
+        List<Effect> fx = receive(receiver, "B", direct, 1_010);
+
+        assertAll(
+                () -> assertEquals(List.of(direct.event()), delivered(fx)),
+                () -> assertEquals(0, receiver.broadcastsQueued(), "C had its copy from B: " + fx),
+                () -> assertTrue(fx.stream().noneMatch(x -> x instanceof Effect.Schedule s
+                        && s.timer().kind() == Timer.Kind.GOSSIP_TICK), "no gossip ticks for it"),
+                () -> assertEquals(1L, NodeHarness.counter(receiver, "direct_events_not_gossiped")),
+                () -> assertEquals(1, origin.broadcastsQueued(), "the origin still gossips it, for a lost copy"),
+                () -> assertTrue(receive(receiver, "B", direct, 1_020).stream().noneMatch(x -> x instanceof Effect.Deliver),
+                        "a second copy is not delivered again"));
+    }
+
+    @Test
+    void aReceiverThatKnowsAMemberTheOriginDidNotGossipsTheDirectEventOn() {
+        NodeHarness artery = new NodeHarness(NodeHarness.LAN.toBuilder().gossipCopiesMax(1).build());
+        SwimNode origin = artery.node("B", 52, "A");
+        SwimNode receiver = artery.node("A", 51, "B", "C");
+        Message.Event direct = directEventOf(step(out -> origin.emit("deploy", new byte[] {1}, 1_000, out)));
+
+        List<Effect> fx = receive(receiver, "B", direct, 1_010);
+
+        assertAll(
+                () -> assertEquals(List.of(direct.event()), delivered(fx)),
+                () -> assertEquals(1, receiver.broadcastsQueued(), "C may not have it"),
+                () -> assertEquals(0L, NodeHarness.counter(receiver, "direct_events_not_gossiped")));
+        Effect.Schedule tick = onlySchedule(fx, Timer.Kind.GOSSIP_TICK);
+        assertEquals(List.of(addressOf("C")), NodeHarness.sends(fire(receiver, tick.timer(), tick.atMillis()))
+                .stream().map(Effect.Send::to).toList());
+    }
+
+    private static Message.Event directEventOf(List<Effect> fx) {
+        return NodeHarness.sends(fx).stream().map(Effect.Send::message).filter(m -> m instanceof Message.Event)
+                .map(m -> (Message.Event) m).findFirst().orElseThrow();
     }
 
     private static int lastIndexOf(List<Effect> fx, Message message) {

@@ -119,8 +119,8 @@ class WireCodecTest {
                 new Message.ViewDigest(0, 0),
                 new Message.ViewDigest(-1L, Long.MAX_VALUE),
                 new Message.ViewDigest(0x8000_0000_0000_0001L, 300),
-                new Message.Event(new UserEvent("n1", 0, "x", new byte[0])),
-                new Message.Event(new UserEvent("节点-😀", Long.MAX_VALUE, "deploy", new byte[] {0, -1, 127})),
+                new Message.Event(new UserEvent("n1", 0, "x", new byte[0]), 0),
+                new Message.Event(new UserEvent("节点-😀", Long.MAX_VALUE, "deploy", new byte[] {0, -1, 127}), -1L),
                 new Message.PushPull(false, false, 0, List.of()),
                 new Message.PushPull(true, false, 5, List.of(typicalMember())),
                 new Message.PushPull(false, true, Long.MAX_VALUE, List.of(typicalMember(),
@@ -243,7 +243,7 @@ class WireCodecTest {
                 // event rumor: type 1 + origin 1+2 + ltime 1 + name 1+6 + payload 1+3 = 16, in a gossip of 3 + 16
                 {new Message.Gossip(List.of(event("n1", 5, "deploy", new byte[]{1, 2, 3}))), 19},
                 // sent straight by its origin: header 2 + the same event 15, no rumor type or count
-                {new Message.Event(new UserEvent("n1", 5, "deploy", new byte[]{1, 2, 3})), 17},
+                {new Message.Event(new UserEvent("n1", 5, "deploy", new byte[]{1, 2, 3}), 42), 25},
         };
         for (Object[] row : table) {
             Message m = (Message) row[0];
@@ -304,7 +304,7 @@ class WireCodecTest {
 
     @Test
     void wrongVersion() {
-        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 3)");
+        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 4)");
         assertMentions(rejects(new byte[]{0}), "unsupported wire version 0");
     }
 
