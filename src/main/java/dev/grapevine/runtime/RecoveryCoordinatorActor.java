@@ -180,8 +180,9 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     /**
      * Ticks only while the core has work. An idle node's epoch is complete everywhere, and ticking
      * it five times a second changed nothing but cost a wake-up of the node each time (five of the
-     * seventeen timer wake-ups a second of an idle agent of five). Once quiet, one timer waits for the routine round of
-     * anti-entropy, and any input starts the ticks again (the first within one {@link #TICK}, as before).
+     * seventeen timer wake-ups a second of an idle agent of five). Once quiet, one timer waits for the
+     * routine round of anti-entropy, and any input starts the ticks again (the first within one
+     * {@link #TICK}, as before).
      */
     private Behavior<Command> onTick() {
         perform(core.onTick(nowMillis(), this::held));

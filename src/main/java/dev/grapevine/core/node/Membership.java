@@ -259,7 +259,7 @@ public final class Membership {
             if (r instanceof Rumor.MemberRumor m) {
                 apply(m.member(), m.source(), nowMillis, out);
             } else if (r instanceof Rumor.EventRumor e) {
-                receiveEvent(e.event(), out);
+                receiveEvent(e.event(), true, out);
             } else if (r instanceof Rumor.ProgressRumor p) {
                 long live = liveEpoch();
                 EpochProgress merged = receiveProgress(p.progress(), live, out);
@@ -281,29 +281,24 @@ public final class Membership {
      * push-pull. Otherwise, as any event heard.
      */
     private void receiveDirectEvent(Message.Event direct, Outbox out) {
-        if (settings.gossipCopiesMax() > 1 || direct.liveMembers() != ViewDigest.liveMembers(table)) {
-            receiveEvent(direct.event(), out);
-            return;
-        }
-        switch (events.receive(direct.event())) {
-            case DELIVER -> {
-                out.deliver(direct.event());
-                counters.directEventsNotGossiped++;
-            }
-            case PASS_ON -> counters.directEventsNotGossiped++;
-            case DROP -> { }
-        }
+        boolean sentToAllKnownHere = settings.gossipCopiesMax() == 1
+                && direct.liveMembers() == ViewDigest.liveMembers(table);
+        receiveEvent(direct.event(), !sentToAllKnownHere, out);
     }
 
-    /** A user event heard from another node: delivered and passed on once, whichever way it came. */
-    private void receiveEvent(UserEvent event, Outbox out) {
-        switch (events.receive(event)) {
-            case DELIVER -> {
-                out.deliver(event);
-                broadcast(new Rumor.EventRumor(event), out);
-            }
-            case PASS_ON -> broadcast(new Rumor.EventRumor(event), out);
-            case DROP -> { }
+    /** A user event heard from another node: delivered once, and passed on once if {@code passOn}. */
+    private void receiveEvent(UserEvent event, boolean passOn, Outbox out) {
+        UserEventLog.Verdict verdict = events.receive(event);
+        if (verdict == UserEventLog.Verdict.DROP) {
+            return;
+        }
+        if (verdict == UserEventLog.Verdict.DELIVER) {
+            out.deliver(event);
+        }
+        if (passOn) {
+            broadcast(new Rumor.EventRumor(event), out);
+        } else {
+            counters.directEventsNotGossiped++;
         }
     }
 
@@ -614,7 +609,7 @@ public final class Membership {
             apply(belief, source, nowMillis, out);
         }
         for (UserEvent event : message.recentEvents()) {
-            receiveEvent(event, out);
+            receiveEvent(event, true, out);
         }
         long live = liveEpoch();
         for (EpochProgress value : message.progress()) {
