@@ -56,7 +56,10 @@ final class NodeProcess {
             file.readFully(tail);
             String[] lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).strip().split("\\R");
             String last = lines[lines.length - 1].strip();
-            return last.isEmpty() ? "(nothing in " + log + ")" : last + " (" + log + ")";
+            // The file's name only: the directory is a temporary one, gone after the run, or the one
+            // --logs named, which the run prints; and the error goes into the JSON that is kept.
+            Path name = log.getFileName();
+            return last.isEmpty() ? "(nothing in " + name + ")" : last + " (" + name + ")";
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
