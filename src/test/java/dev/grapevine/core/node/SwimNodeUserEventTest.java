@@ -111,12 +111,10 @@ class SwimNodeUserEventTest {
     void theSenderSendsItsEventStraightToEveryLiveMember() {
         SwimNode sender = h.node(alive("S"), 53, List.of(alive("B"), alive("C"),
                 alive("D").withStatus(MemberStatus.SUSPECT), alive("E").withStatus(MemberStatus.DEAD)));
-        List<UserEvent> returned = new ArrayList<>();
 
-        List<Effect> fx = step(out -> returned.add(sender.emit("deploy", new byte[] {1}, 1_000, out)));
+        List<Effect> fx = step(out -> sender.emit("deploy", new byte[] {1}, 1_000, out));
 
-        Message.Event alone = NodeHarness.sends(fx).stream().map(Effect.Send::message)
-                .filter(m -> m instanceof Message.Event).map(m -> (Message.Event) m).findFirst().orElseThrow();
+        Message.Event alone = directEventOf(fx);
         List<Address> direct = NodeHarness.sends(fx).stream().filter(s -> s.message().equals(alone))
                 .map(Effect.Send::to).toList();
         assertAll(

@@ -242,7 +242,7 @@ class WireCodecTest {
                 {new Message.ViewDigest(0x9f3c61d2a07be415L, 12), 11},
                 // event rumor: type 1 + origin 1+2 + ltime 1 + name 1+6 + payload 1+3 = 16, in a gossip of 3 + 16
                 {new Message.Gossip(List.of(event("n1", 5, "deploy", new byte[]{1, 2, 3}))), 19},
-                // sent straight by its origin: header 2 + the same event 15, no rumor type or count
+                // sent straight by its origin: header 2 + the same event 15 + the origin's live-members digest 8, no rumor type or count
                 {new Message.Event(new UserEvent("n1", 5, "deploy", new byte[]{1, 2, 3}), 42), 25},
         };
         for (Object[] row : table) {
