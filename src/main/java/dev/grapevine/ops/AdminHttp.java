@@ -37,6 +37,7 @@ final class AdminHttp implements AdminServer.Routes {
     private final Map<String, Object> info;
     private final KvService kv;
     private final KvHttp kvHttp;
+    private final UiHttp ui;
 
     /** @param kv the node's key-value store, or null if it runs none */
     AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info, KvService kv) {
@@ -45,6 +46,7 @@ final class AdminHttp implements AdminServer.Routes {
         this.info = info;
         this.kv = kv;
         this.kvHttp = kv == null ? null : new KvHttp(kv);
+        this.ui = new UiHttp(system, grapevine);
     }
 
     /** Serves the API on {@code http} (port 0: any free one) until the node's actor system terminates. */
@@ -59,6 +61,9 @@ final class AdminHttp implements AdminServer.Routes {
         List<String> path = call.segments();
         if (kvHttp != null && !path.isEmpty() && path.get(0).equals("kv")) {
             return kvHttp.route(call);
+        }
+        if (UiHttp.owns(call)) {
+            return ui.route(call);
         }
         if (call.is("v1", "members")) {
             return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(Json.members(ms))));

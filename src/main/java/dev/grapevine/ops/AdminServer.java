@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -63,6 +64,11 @@ final class AdminServer {
     /** A streamed answer: written until the client goes away or the stream ends, on a thread of its own. */
     interface Stream {
         void writeTo(OutputStream out) throws IOException, InterruptedException;
+
+        /** The answer's headers, its {@code Content-Type} among them. */
+        default Map<String, String> headers() {
+            return Map.of("Content-Type", "application/json");
+        }
     }
 
     private final HttpServer server;
@@ -140,11 +146,31 @@ final class AdminServer {
             stream(exchange, stream);
             return;
         }
+        if (reply.body() instanceof HttpBytes raw) {
+            sendBytes(exchange, reply.status(), raw);
+            return;
+        }
         try (exchange) {
             byte[] bytes = Json.MAPPER.writeValueAsBytes(reply.body());
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(reply.status(), bytes.length);
             exchange.getResponseBody().write(bytes);
+        } catch (IOException clientGone) {
+            log.debug("admin API client went away before its answer: {}", clientGone.toString());
+        }
+    }
+
+    /** A HEAD request gets the headers, the length among them, and no body. */
+    private static void sendBytes(HttpExchange exchange, int status, HttpBytes raw) {
+        try (exchange) {
+            raw.headers().forEach(exchange.getResponseHeaders()::set);
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.getResponseHeaders().set("Content-Length", Integer.toString(raw.bytes().length));
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                exchange.sendResponseHeaders(status, raw.bytes().length);
+                exchange.getResponseBody().write(raw.bytes());
+            }
         } catch (IOException clientGone) {
             log.debug("admin API client went away before its answer: {}", clientGone.toString());
         }
@@ -159,7 +185,7 @@ final class AdminServer {
         try {
             streamThreads.execute(() -> {
                 try (exchange; OutputStream out = exchange.getResponseBody()) {
-                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    stream.headers().forEach(exchange.getResponseHeaders()::set);
                     exchange.sendResponseHeaders(200, 0); // chunked: the length is unknown
                     stream.writeTo(out);
                 } catch (IOException clientGone) {

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * user event, each stamped {@code at_ms} when this node delivered it. Two small actors subscribe for
  * the client and put lines in a bounded buffer; the stream's thread writes them out. A client that
  * reads too slowly loses lines and is told how many; a quiet cluster still sends a heartbeat line,
- * so a client that went away is noticed.
+ * so a client that went away is noticed. The same stream feeds the dashboard as server-sent events
+ * ({@link MonitorFormat}).
  */
 final class MonitorStream implements AdminServer.Stream {
     /** Lines a slow client may fall behind by; beyond it lines are dropped and the drop is reported. */
@@ -35,12 +36,23 @@ final class MonitorStream implements AdminServer.Stream {
 
     private final ActorSystem<?> system;
     private final Grapevine grapevine;
+    private final MonitorFormat format;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>(BUFFER_LINES);
     private final AtomicLong dropped = new AtomicLong();
 
     MonitorStream(ActorSystem<?> system, Grapevine grapevine) {
+        this(system, grapevine, MonitorFormat.JSON_LINES);
+    }
+
+    MonitorStream(ActorSystem<?> system, Grapevine grapevine, MonitorFormat format) {
         this.system = system;
         this.grapevine = grapevine;
+        this.format = format;
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return format.headers();
     }
 
     @Override
@@ -53,13 +65,17 @@ final class MonitorStream implements AdminServer.Stream {
         grapevine.subscribe(members);
         grapevine.subscribeUserEvents(users);
         try {
+            if (!format.preamble().isEmpty()) {
+                write(out, format.preamble());
+                out.flush();
+            }
             while (true) {
                 String line = lines.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                 long lost = dropped.getAndSet(0);
                 if (lost > 0) {
-                    write(out, Json.write(Map.of("type", "dropped", "lines", lost)));
+                    write(out, format.frame(Json.write(Map.of("type", "dropped", "lines", lost))));
                 }
-                write(out, line != null ? line : ClientCommands.HEARTBEAT);
+                write(out, line != null ? format.frame(line) : format.heartbeat());
                 if (lines.isEmpty()) {
                     out.flush(); // lines that came together leave together
                 }
@@ -81,8 +97,8 @@ final class MonitorStream implements AdminServer.Stream {
         return Behaviors.same();
     }
 
-    private static void write(OutputStream out, String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    private static void write(OutputStream out, String framed) throws IOException {
+        out.write(framed.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void stop(ActorRef<?> ref) {

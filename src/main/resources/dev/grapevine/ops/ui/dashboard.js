@@ -1,0 +1,338 @@
+// The Grapevine dashboard: the cluster as this node sees it, kept live by the node's event stream.
+//
+// It loads the members and the node's info from the JSON routes, then follows GET /ui/events
+// (server-sent events: the monitor stream, whose subscription opens with the whole current view and
+// then sends every change in order). Recovery has no stream: GET /v1/recovery is polled.
+// Text from the cluster (names, tags, payloads) only ever goes into the page as textContent.
+'use strict';
+
+(() => {
+  const EVENTS_MAX = 50;
+  const RECOVERY_POLL_MILLIS = 2000;
+  /** After the browser gives up on a stream (an error status, say), a new one is opened this much later. */
+  const REOPEN_MILLIS = 5000;
+  const PAYLOAD_CHARS_MAX = 120;
+  const STATUS_ORDER = { alive: 0, suspect: 1, dead: 2, left: 3 };
+  const VERBS = {
+    joined: 'joined', updated: 'updated', suspected: 'suspected', alive_again: 'alive again',
+    failed: 'failed', left: 'left', reaped: 'reaped',
+  };
+
+  const state = {
+    members: new Map(), // name -> {name, address, status, incarnation, tags}
+    events: [], // newest first, at most EVENTS_MAX
+    info: null,
+    infoAtMillis: 0,
+    sort: { key: 'name', dir: 1 },
+    loading: false,
+    queued: [], // stream events that came while the state was loading, applied after it in order
+  };
+
+  const byId = (id) => document.getElementById(id);
+
+  function el(tag, text, className) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (className) e.className = className;
+    return e;
+  }
+
+  async function getJson(path) {
+    const response = await fetch(path, { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`${path} answered HTTP ${response.status}`);
+    return response.json();
+  }
+
+  // ---- state ----
+
+  /**
+   * Loads members and info. Stream events that arrive meanwhile wait and are applied after, in order:
+   * the stream opened before the load and starts with the whole view, so its events end up right
+   * whichever of the two saw a change first.
+   */
+  async function reload() {
+    if (state.loading) return;
+    state.loading = true;
+    try {
+      const [members, info] = await Promise.all([getJson('/v1/members'), getJson('/v1/info')]);
+      state.members = new Map(members.members.map((m) => [m.name, m]));
+      state.info = info;
+      state.infoAtMillis = Date.now();
+    } catch (e) {
+      note(`could not load this node's state: ${e.message}`);
+    } finally {
+      state.loading = false;
+      const queued = state.queued;
+      state.queued = [];
+      queued.forEach(apply);
+      render();
+    }
+    pollRecovery();
+  }
+
+  function onStreamEvent(message) {
+    let event;
+    try {
+      event = JSON.parse(message.data);
+    } catch (e) {
+      return; // not ours to show
+    }
+    if (state.loading) {
+      state.queued.push(event);
+      return;
+    }
+    apply(event);
+    render();
+  }
+
+  function apply(event) {
+    switch (event.type) {
+      case 'member':
+        applyMember(event);
+        break;
+      case 'user': {
+        let payload = event.payload || '';
+        if (payload.length > PAYLOAD_CHARS_MAX) payload = `${payload.slice(0, PAYLOAD_CHARS_MAX)}…`;
+        log(event.at_ms, 'user', null, `user event "${event.name}" from ${event.origin}${payload ? `: ${payload}` : ''}`);
+        break;
+      }
+      case 'dropped':
+        note(`${event.lines} events were lost while this page read too slowly; reloading`);
+        reload();
+        break;
+      default:
+        break; // heartbeats and kinds this page does not know
+    }
+  }
+
+  function applyMember(event) {
+    const member = event.member;
+    const before = state.members.get(member.name);
+    if (event.event === 'reaped') {
+      if (!before) return;
+      state.members.delete(member.name);
+    } else if (before && sameMember(before, member)) {
+      return; // the stream's opening view of a member the page already shows, or nothing new
+    } else {
+      state.members.set(member.name, member);
+    }
+    const verb = VERBS[event.event] || event.event;
+    const by = (event.event === 'suspected' || event.event === 'failed') && event.source && event.source !== member.name
+      ? ` (by ${event.source})` : '';
+    const where = event.event === 'joined' || event.event === 'updated' ? ` at ${member.address}` : '';
+    log(event.at_ms, event.event, member.name, `${member.name} ${verb}${by}${where}`);
+  }
+
+  function sameMember(a, b) {
+    return a.status === b.status && a.incarnation === b.incarnation && a.address === b.address
+      && tagText(a.tags) === tagText(b.tags);
+  }
+
+  function log(atMillis, kind, member, text) {
+    state.events.unshift({ atMillis: atMillis || Date.now(), kind, member, text });
+    if (state.events.length > EVENTS_MAX) state.events.length = EVENTS_MAX;
+  }
+
+  function note(text) {
+    log(Date.now(), 'note', null, text);
+    render();
+  }
+
+  // ---- rendering ----
+
+  function render() {
+    renderNode();
+    renderMembers();
+    renderEvents();
+  }
+
+  function renderNode() {
+    const info = state.info;
+    const dl = byId('node');
+    const fields = [];
+    if (info) {
+      fields.push(['node', info.node || info.name]);
+      if (info.version) fields.push(['version', info.version]);
+      const uptimeMillis = typeof info.uptime_ms === 'number' ? info.uptime_ms + (Date.now() - state.infoAtMillis)
+        : typeof info.started_at_ms === 'number' ? Date.now() - info.started_at_ms : null;
+      if (uptimeMillis !== null) fields.push(['up', duration(uptimeMillis)]);
+      if (info.address) fields.push(['address', info.address]);
+      if (info.profile) fields.push(['profile', info.profile]);
+    }
+    dl.replaceChildren(...fields.map(([k, v]) => {
+      const pair = el('div');
+      pair.append(el('dt', k), el('dd', v));
+      return pair;
+    }));
+    const suspects = countSuspects();
+    const name = info ? (info.node || info.name) : null;
+    document.title = `Grapevine${name ? ` · ${name}` : ''}${suspects ? ` · ${suspects} suspect` : ''}`;
+  }
+
+  function countSuspects() {
+    let n = 0;
+    state.members.forEach((m) => { if (m.status === 'suspect') n += 1; });
+    return n;
+  }
+
+  function compareMembers(a, b) {
+    const key = state.sort.key;
+    let c = 0;
+    if (key === 'status') c = (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9);
+    else if (key === 'incarnation') c = a.incarnation - b.incarnation;
+    else if (key === 'address') c = String(a.address).localeCompare(String(b.address));
+    c *= state.sort.dir;
+    // Ties, and the name column itself, go by name: the order never depends on arrival.
+    return c !== 0 ? c : (key === 'name' ? state.sort.dir : 1) * (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  }
+
+  function renderMembers() {
+    const members = [...state.members.values()].sort(compareMembers);
+    const rows = members.map((m) => {
+      const tr = el('tr');
+      tr.dataset.member = m.name;
+      tr.dataset.status = m.status;
+      tr.append(el('td', m.name, 'name'));
+      const status = el('td');
+      status.append(el('span', m.status, `status ${m.status}`));
+      tr.append(status, el('td', m.address, 'mono'), el('td', m.incarnation, 'num mono'));
+      const tags = el('td', null, 'tags');
+      Object.keys(m.tags || {}).sort().forEach((k) => tags.append(el('span', `${k}=${m.tags[k]}`, 'tag')));
+      tr.append(tags);
+      return tr;
+    });
+    if (rows.length === 0) {
+      const empty = el('td', state.info === null ? 'loading…' : 'no members known', 'empty');
+      empty.colSpan = 5;
+      const tr = el('tr');
+      tr.append(empty);
+      rows.push(tr);
+    }
+    byId('members').tBodies[0].replaceChildren(...rows);
+    document.querySelectorAll('#members th').forEach((th) => {
+      const button = th.querySelector('button');
+      if (!button) return;
+      th.setAttribute('aria-sort', button.dataset.sort !== state.sort.key ? 'none'
+        : state.sort.dir > 0 ? 'ascending' : 'descending');
+    });
+
+    const counts = { alive: 0, suspect: 0, dead: 0, left: 0 };
+    members.forEach((m) => { if (m.status in counts) counts[m.status] += 1; });
+    Object.entries(counts).forEach(([s, n]) => { byId(`count-${s}`).textContent = String(n); });
+    const suspects = members.filter((m) => m.status === 'suspect').map((m) => m.name).sort();
+    const names = byId('suspects');
+    names.textContent = suspects.length ? suspects.join(', ') : 'none';
+    names.classList.toggle('suspect', suspects.length > 0);
+  }
+
+  function renderEvents() {
+    const items = state.events.map((e) => {
+      const li = el('li', null, `event ${e.kind}`);
+      if (e.member) li.dataset.member = e.member;
+      li.dataset.kind = e.kind;
+      const time = el('time', clock(e.atMillis));
+      time.dateTime = new Date(e.atMillis).toISOString();
+      li.append(time, el('span', e.text, 'text'));
+      return li;
+    });
+    if (items.length === 0) items.push(el('li', 'nothing yet', 'event empty'));
+    byId('events').replaceChildren(...items);
+  }
+
+  function renderRecovery(status) {
+    byId('recovery-epoch').textContent = status.epoch ?? 'none yet';
+    const complete = byId('recovery-complete');
+    complete.dataset.complete = status.epoch == null ? 'unknown' : status.complete ? 'yes' : 'no';
+    complete.textContent = status.epoch == null ? 'no epoch settled yet'
+      : status.complete ? 'complete everywhere' : 'in progress';
+    byId('recovery-pending').textContent =
+      `${status.partitions_pending} repair tasks pending · ${status.members} live members`;
+    const rows = (status.nodes || []).map((n) => {
+      const tr = el('tr');
+      tr.dataset.node = n.node;
+      tr.append(el('td', n.node, 'name'));
+      tr.append(el('td', n.epoch ?? 'no report', n.epoch == null ? 'mono muted' : 'mono'));
+      tr.append(el('td', n.pending ?? '-', n.pending > 0 ? 'num pending' : 'num'));
+      tr.append(el('td', n.failed ?? '-', n.failed > 0 ? 'num failed' : 'num'));
+      return tr;
+    });
+    byId('recovery').tBodies[0].replaceChildren(...rows);
+  }
+
+  let recoveryInFlight = false;
+
+  async function pollRecovery() {
+    if (recoveryInFlight || document.hidden) return;
+    recoveryInFlight = true;
+    try {
+      renderRecovery(await getJson('/v1/recovery'));
+    } catch (e) {
+      const complete = byId('recovery-complete');
+      complete.dataset.complete = 'unknown';
+      complete.textContent = 'unavailable';
+    } finally {
+      recoveryInFlight = false;
+    }
+  }
+
+  function clock(millis) {
+    const d = new Date(millis);
+    const two = (n) => String(n).padStart(2, '0');
+    return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  }
+
+  function duration(millis) {
+    let s = Math.max(0, Math.floor(millis / 1000));
+    const d = Math.floor(s / 86400); s -= d * 86400;
+    const h = Math.floor(s / 3600); s -= h * 3600;
+    const m = Math.floor(s / 60); s -= m * 60;
+    return d > 0 ? `${d}d ${h}h ${m}m` : h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+  }
+
+  function tagText(tags) {
+    return Object.keys(tags || {}).sort().map((k) => `${k}=${tags[k]}`).join('\n');
+  }
+
+  // ---- the stream ----
+
+  function setConnection(stateName, text) {
+    const badge = byId('connection');
+    badge.dataset.state = stateName;
+    badge.textContent = text;
+  }
+
+  function connect() {
+    const source = new EventSource('/ui/events');
+    source.addEventListener('open', () => {
+      setConnection('live', 'live');
+      reload(); // first load, or what the page missed while the stream was down
+    });
+    source.addEventListener('message', onStreamEvent);
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (an error status: too many streams open on the node, say); try later.
+        setConnection('down', 'disconnected');
+        setTimeout(connect, REOPEN_MILLIS);
+      } else {
+        setConnection('reconnecting', 'reconnecting…'); // EventSource retries by itself
+      }
+    });
+  }
+
+  function start() {
+    document.querySelectorAll('#members th button[data-sort]').forEach((button) => {
+      button.addEventListener('click', () => {
+        const key = button.dataset.sort;
+        state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : 1 };
+        renderMembers();
+      });
+    });
+    render();
+    connect();
+    setInterval(pollRecovery, RECOVERY_POLL_MILLIS);
+    setInterval(renderNode, 1000); // the uptime, when the node reports one
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
