@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The dashboard in a real headless browser (Debian's Chromium and ChromeDriver) against three nodes
  * in this JVM: it shows the members alive, then one node crashes and the page, fed by its event
- * stream, shows it suspected, then dead, with an event line for each. Skipped where no browser is
- * installed. Leaves a screenshot of the page after the crash in target/dashboard.png.
+ * stream, shows it suspected, then dead, with an event line for each; then the admin API stops and
+ * starts again, and the page reconnects and reloads what changed meanwhile. Skipped where no browser
+ * is installed. Leaves a screenshot of the page after the crash in target/dashboard.png.
  */
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -51,6 +52,8 @@ class DashboardBrowserTest {
 
     private static final List<ActorSystem<Void>> systems = new ArrayList<>();
     private static WebDriver browser;
+    private static KvService n1Kv;
+    private static AdminServer admin;
     private static String ui;
 
     private static final String NO_BROWSER = "DashboardBrowserTest skipped: no headless browser here; it needs " + CHROMIUM
@@ -70,10 +73,15 @@ class DashboardBrowserTest {
         String seed = GrapevineNode.endpoint(n1).toString();
         node("n2", seed, dir, "role=db");
         node("n3", seed, dir, "role=worker");
-        AdminServer admin = new AdminHttp(n1, Grapevine.get(n1), Map.of("node", "n1", "address", seed, "profile", "local"),
-                KvService.start(n1)).bind(new InetSocketAddress("127.0.0.1", 0));
+        n1Kv = KvService.start(n1);
+        admin = admin(n1, n1Kv, 0);
         ui = "http://127.0.0.1:" + admin.address().getPort() + "/ui";
         browser = browser(dir.resolve("chromium-profile"));
+    }
+
+    private static AdminServer admin(ActorSystem<Void> n1, KvService kv, int port) throws java.io.IOException {
+        return new AdminHttp(n1, Grapevine.get(n1), Map.of("node", "n1", "address", GrapevineNode.endpoint(n1).toString(),
+                "profile", "local"), kv).bind(new InetSocketAddress("127.0.0.1", port));
     }
 
     private static ActorSystem<Void> node(String name, String seed, Path dir, String tag) {
@@ -116,7 +124,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void thePageFollowsACrashedMemberFromSuspectedToDead() throws Exception {
+    void thePageFollowsACrashedMemberFromSuspectedToDeadAndReloadsAfterAnOutage() throws Exception {
         Assumptions.assumeTrue(browserInstalled(), NO_BROWSER);
         browser.get(ui);
         until(FORMED, "three alive members and a live stream", () -> statuses().equals(List.of("alive", "alive", "alive"))
@@ -150,6 +158,17 @@ class DashboardBrowserTest {
 
         File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        // The admin API goes away and comes back on the same port; what changed meanwhile shows after.
+        int port = admin.address().getPort();
+        admin.stop();
+        until(FORMED, "the stream lost", () -> !"live".equals(js("return document.getElementById('connection').dataset.state")));
+        n2.setTags(Map.of("role", "db", "release", "v44"));
+        admin = admin(systems.get(0), n1Kv, port);
+        until(FORMED, "the stream back and the state reloaded", () -> tags("n2").equals(List.of("release=v44", "role=db"))
+                && "live".equals(js("return document.getElementById('connection').dataset.state")));
+        assertTrue(eventLine(null, "note").contains("event stream reopened"), eventLine(null, "note"));
+        assertEquals("dead", status("n3"));
     }
 
     private static void until(Duration deadline, String what, java.util.function.BooleanSupplier condition) {

@@ -301,10 +301,14 @@
     badge.textContent = text;
   }
 
+  let opened = false;
+
   function connect() {
     const source = new EventSource('/ui/events');
     source.addEventListener('open', () => {
       setConnection('live', 'live');
+      if (opened) note('event stream reopened; the state is reloaded, so changes while it was down show without a line here');
+      opened = true;
       reload(); // first load, or what the page missed while the stream was down
     });
     source.addEventListener('message', onStreamEvent);
