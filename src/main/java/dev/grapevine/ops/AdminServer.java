@@ -141,8 +141,9 @@ final class AdminServer {
             return;
         }
         try (exchange) {
-            byte[] bytes = Json.MAPPER.writeValueAsBytes(reply.body());
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            HttpReply.Text text = reply.body() instanceof HttpReply.Text t ? t : null;
+            byte[] bytes = text != null ? text.bytes() : Json.MAPPER.writeValueAsBytes(reply.body());
+            exchange.getResponseHeaders().set("Content-Type", text != null ? text.contentType() : "application/json");
             exchange.sendResponseHeaders(reply.status(), bytes.length);
             exchange.getResponseBody().write(bytes);
         } catch (IOException clientGone) {

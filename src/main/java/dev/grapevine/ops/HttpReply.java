@@ -3,8 +3,16 @@ package dev.grapevine.ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One answer of the admin API: an HTTP status and a body written as JSON. */
+/** One answer of the admin API: an HTTP status and a body written as JSON (or as is, if it is a {@link Text}). */
 record HttpReply(int status, Object body) {
+    /** A body that is not JSON: written as these bytes, with this content type. */
+    record Text(String contentType, byte[] bytes) {
+    }
+
+    static HttpReply text(int status, String contentType, String text) {
+        return new HttpReply(status, new Text(contentType, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     static HttpReply ok(Object body) {
         return new HttpReply(200, body);
     }
