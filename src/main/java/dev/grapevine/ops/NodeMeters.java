@@ -52,6 +52,8 @@ final class NodeMeters implements AutoCloseable {
     /** The node's figures by name (the store's included), as of the last refresh. */
     private volatile Map<String, Long> figures = Map.of();
     private volatile Map<String, MessageTraffic> traffic = Map.of();
+    /** Message types that have their meters (Micrometer warns when a meter is registered twice). */
+    private final java.util.Set<String> trafficTypes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Map<MemberStatus, Integer> members = Map.of();
     private volatile RecoveryStatus recovery;
 
@@ -102,9 +104,7 @@ final class NodeMeters implements AutoCloseable {
         figures = Map.copyOf(now);
         Map<String, MessageTraffic> t = grapevine.traffic();
         for (String type : t.keySet()) {
-            if (!traffic.containsKey(type)) {
-                trafficMeters(type); // a type seen for the first time (a domain's); the set is bounded
-            }
+            trafficMeters(type); // new: a type seen for the first time (a domain's); the set is bounded
         }
         traffic = t;
         CompletableFuture<Void> byStatus = grapevine.membersByStatus()
@@ -152,6 +152,9 @@ final class NodeMeters implements AutoCloseable {
     }
 
     private void trafficMeters(String type) {
+        if (!trafficTypes.add(type)) {
+            return;
+        }
         Tags tags = Tags.of("type", type);
         FunctionCounter.builder(PREFIX + "messages.received", this, m -> traffic(m, type).messagesIn())
                 .description("Messages received over Artery, by message type").tags(tags).register(registry);
