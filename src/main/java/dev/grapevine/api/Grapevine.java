@@ -66,6 +66,39 @@ public final class Grapevine implements Extension {
         return metrics.snapshot();
     }
 
+    /**
+     * Messages and bytes this node sent and received over Artery, by message type: a protocol
+     * message by its type ({@code ping}, {@code ack}, {@code push_pull}, ...), a domain's by its domain
+     * and type ({@code repair_push}, {@code kv_replica_write}), Pekko's own as {@code other}. The
+     * types are a fixed set of at most 64 names; every protocol type is present from the start.
+     */
+    public Map<String, MessageTraffic> traffic() {
+        Map<String, MessageTraffic> out = new java.util.TreeMap<>();
+        dev.grapevine.runtime.WireTraffic.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).snapshot()
+                .forEach((type, c) -> out.put(type, new MessageTraffic(c.messagesIn(), c.bytesIn(), c.messagesOut(), c.bytesOut())));
+        return out;
+    }
+
+    /** How many members of this node's view are in each status (every status present, 0 if none). */
+    public CompletionStage<Map<MemberStatus, Integer>> membersByStatus() {
+        return members().thenApply(ms -> {
+            Map<MemberStatus, Integer> counts = new java.util.EnumMap<>(MemberStatus.class);
+            for (MemberStatus s : MemberStatus.values()) {
+                counts.put(s, 0);
+            }
+            ms.forEach(m -> counts.merge(m.status(), 1, Integer::sum));
+            return counts;
+        });
+    }
+
+    /**
+     * The endpoints ({@code host:port}) this node set out to join at start: its seeds and, with a data
+     * dir, the peers it last knew alive, never itself. Empty for a node that starts a cluster.
+     */
+    public List<String> joinTargets() {
+        return started.joinTargets().stream().map(Object::toString).toList();
+    }
+
     /** This node's name: its identity in the cluster ({@code grapevine.node.name}, or its endpoint). */
     public String name() {
         return started.name();
@@ -152,6 +185,7 @@ public final class Grapevine implements Extension {
         local.put("partitions_owned", (long) s.partitionsOwned());
         local.put("syncs_done", s.syncsDone());
         local.put("syncs_failed", s.syncsFailed());
+        local.put("epochs_started", s.epochsStarted());
         metrics.snapshot().forEach((k, v) -> {
             if (k.startsWith("repair_")) {
                 local.put(k, v);

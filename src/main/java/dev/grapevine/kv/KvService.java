@@ -22,6 +22,7 @@ public final class KvService implements AutoCloseable {
     private final KvMetrics metrics = new KvMetrics();
     private final ActorRef<KvActor.Command> actor;
     private final KvSettings settings;
+    private volatile KvOperation.LatencyObserver latency = (operation, nanos) -> { };
 
     private KvService(ActorSystem<?> system, Grapevine grapevine, KvSettings settings) {
         this.system = system;
@@ -57,15 +58,24 @@ public final class KvService implements AutoCloseable {
     }
 
     public CompletionStage<KvActor.WriteResult> put(String key, byte[] value) {
-        return ask(r -> new KvActor.Put(key, value, r));
+        return timed(KvOperation.PUT, System.nanoTime(), ask(r -> new KvActor.Put(key, value, r)));
     }
 
     public CompletionStage<KvActor.WriteResult> delete(String key) {
-        return ask(r -> new KvActor.Put(key, null, r));
+        return timed(KvOperation.DELETE, System.nanoTime(), ask(r -> new KvActor.Put(key, null, r)));
     }
 
     public CompletionStage<KvActor.ReadResult> get(String key) {
-        return ask(r -> new KvActor.Get(key, r));
+        return timed(KvOperation.GET, System.nanoTime(), ask(r -> new KvActor.Get(key, r)));
+    }
+
+    /** From now on tells {@code observer} how long each get, put and delete took (it replaces the one before). */
+    public void observeLatency(KvOperation.LatencyObserver observer) {
+        this.latency = java.util.Objects.requireNonNull(observer);
+    }
+
+    private <R> CompletionStage<R> timed(KvOperation operation, long startNanos, CompletionStage<R> request) {
+        return request.whenComplete((r, error) -> latency.observe(operation, System.nanoTime() - startNanos));
     }
 
     public CompletionStage<KvActor.ReplicasResult> replicas(String key) {

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
  * </pre>
- * and the key-value store's routes ({@link KvHttp}) when the node runs it. Errors are
+ * the key-value store's routes ({@link KvHttp}) when the node runs it, {@code GET /metrics}
+ * ({@link MetricsHttp}) and {@code GET /health/live|ready} ({@link HealthHttp}). Errors are
  * {@code {"error": "..."}}: 400 for bad input, 404 for an unknown path, 405 for the wrong method.
  */
 final class AdminHttp implements AdminServer.Routes {
@@ -38,6 +39,8 @@ final class AdminHttp implements AdminServer.Routes {
     private final KvService kv;
     private final KvHttp kvHttp;
     private final UiHttp ui;
+    private final MetricsHttp metricsHttp;
+    private final HealthHttp healthHttp;
 
     /** @param kv the node's key-value store, or null if it runs none */
     AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info, KvService kv) {
@@ -47,12 +50,14 @@ final class AdminHttp implements AdminServer.Routes {
         this.kv = kv;
         this.kvHttp = kv == null ? null : new KvHttp(kv);
         this.ui = new UiHttp(system, grapevine);
+        this.metricsHttp = new MetricsHttp(grapevine, kv);
+        this.healthHttp = new HealthHttp(system, grapevine);
     }
 
     /** Serves the API on {@code http} (port 0: any free one) until the node's actor system terminates. */
     AdminServer bind(InetSocketAddress http) throws IOException {
         AdminServer server = AdminServer.start(http, this);
-        system.getWhenTerminated().thenRun(server::stop);
+        system.getWhenTerminated().thenRun(server::stop).thenRun(metricsHttp::close);
         return server;
     }
 
@@ -64,6 +69,12 @@ final class AdminHttp implements AdminServer.Routes {
         }
         if (UiHttp.owns(call)) {
             return ui.route(call);
+        }
+        for (AdminServer.Routes operability : List.of(metricsHttp, healthHttp)) {
+            CompletionStage<HttpReply> reply = operability.route(call);
+            if (reply != null) {
+                return reply;
+            }
         }
         if (call.is("v1", "members")) {
             return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(Json.members(ms))));

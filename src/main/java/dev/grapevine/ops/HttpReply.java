@@ -3,8 +3,14 @@ package dev.grapevine.ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One answer of the admin API: an HTTP status and a body written as JSON. */
+/** One answer of the admin API: an HTTP status and a body written as JSON (or as is, if it is {@link HttpBytes}). */
 record HttpReply(int status, Object body) {
+    /** A body that is not JSON: this text, with this content type. */
+    static HttpReply text(int status, String contentType, String text) {
+        return new HttpReply(status, new HttpBytes(Map.of("Content-Type", contentType),
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     static HttpReply ok(Object body) {
         return new HttpReply(200, body);
     }

@@ -19,7 +19,7 @@ public final class GrapevineNode {
     /** A started node: its guardian, and the metrics its actors publish. */
     public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
                           java.util.Map<String, dev.grapevine.api.Recoverable> domains,
-                          java.util.Optional<java.nio.file.Path> dataDir) {
+                          java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets) {
     }
 
     public static Started start(ActorSystem<?> system) {
@@ -39,7 +39,8 @@ public final class GrapevineNode {
         NodeMetrics metrics = new NodeMetrics();
         NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics);
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
-        return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir());
+        return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
+                node.joinTargets());
     }
 
     /**
@@ -83,6 +84,9 @@ public final class GrapevineNode {
      *   <li>No Java Flight Recorder events from Artery: it builds one for every frame it sends or
      *       receives, recorded or not, and its event classes are about 100 loaded in every node.
      *       An operator profiling Artery can turn them back on (pekko.java-flight-recorder.enabled).</li>
+     *   <li>{@link WireTrafficInstrument} counts messages and bytes by type for the metrics. It adds
+     *       nothing to a frame; a config that sets its own instruments replaces it, and the message
+     *       metrics then stay at 0.</li>
      * </ul>
      */
     public static final Config PEKKO_TUNING = ConfigFactory.parseString(
@@ -91,6 +95,7 @@ public final class GrapevineNode {
                     + "pekko.remote.artery.advanced.outbound-restart-backoff = 100ms\n"
                     + "pekko.remote.artery.advanced.outbound-max-restarts = 1000000\n"
                     + "pekko.java-flight-recorder.enabled = off\n"
+                    + "pekko.remote.artery.advanced.instruments = [\"" + WireTrafficInstrument.class.getName() + "\"]\n"
                     + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */

@@ -362,6 +362,27 @@ class DeployConfigTest {
                 DOCKERFILE + ": the libs must go to " + INSTALL_ROOT + "target/lib/");
     }
 
+    @Test
+    void dockerHealthcheckAsksTheReadyRouteOfTheAdminApi() throws IOException {
+        Dockerfile d = dockerfile();
+        String check = d.only("HEALTHCHECK");
+        int cmd = check.indexOf("CMD ");
+        assertTrue(cmd >= 0, DOCKERFILE + ": HEALTHCHECK has no CMD: " + check);
+        String command = check.substring(cmd + 4);
+        Matcher url = Pattern.compile("http://\\$\\{?([A-Z_]+)}?(/[a-z/]+)").matcher(command);
+        assertTrue(url.find(), DOCKERFILE + ": HEALTHCHECK asks no http://${VAR}/path: " + command);
+        assertEquals(HealthHttp.READY_PATH, url.group(2), DOCKERFILE + ": HEALTHCHECK path");
+        // The admin API listens where GRAPEVINE_HTTP says (production.conf reads it), so the check
+        // must ask that same variable, which the image sets.
+        assertEquals("GRAPEVINE_HTTP", url.group(1), DOCKERFILE + ": HEALTHCHECK address");
+        assertNotNull(d.env().get("GRAPEVINE_HTTP"), DOCKERFILE + ": ENV sets no GRAPEVINE_HTTP for the HEALTHCHECK");
+        assertTrue(productionVariables().contains("GRAPEVINE_HTTP"), PRODUCTION + ": does not read GRAPEVINE_HTTP");
+        // A non-2xx answer (503: not ready) must fail the check: curl -f, and exit 1 (2 is reserved).
+        assertTrue(command.startsWith("curl ") && command.matches(".*\\s-\\w*f\\w*\\s.*"),
+                DOCKERFILE + ": HEALTHCHECK must fail on an HTTP error (curl -f): " + command);
+        assertTrue(command.endsWith("|| exit 1"), DOCKERFILE + ": HEALTHCHECK must exit 1 when unhealthy: " + command);
+    }
+
     // --------------------------------------------------------------------------- systemd and env
 
     /** KEY=VALUE lines of a file that has no other syntax than comments (and [sections]). */

@@ -11,6 +11,9 @@ public final class Counters {
     long probes;
     long probesFailed;
     long indirectProbes;
+    /** Acks and nacks that reached this node's failure detector, late ones included. */
+    long acksReceived;
+    long nacksReceived;
     long suspicionsRaised;
     long refutations;
     long deathsDeclared;
@@ -64,6 +67,8 @@ public final class Counters {
         m.put("probes", probes);
         m.put("probes_failed", probesFailed);
         m.put("indirect_probes", indirectProbes);
+        m.put("acks_received", acksReceived);
+        m.put("nacks_received", nacksReceived);
         m.put("suspicions_raised", suspicionsRaised);
         m.put("refutations", refutations);
         m.put("deaths_declared", deathsDeclared);

@@ -194,6 +194,7 @@ public final class FailureDetector {
         } else if (message instanceof Message.Ack ack) {
             onAck(ack, out);
         } else if (message instanceof Message.Nack nack) {
+            counters.nacksReceived++;
             if (active != null && active.seq == nack.seq()) {
                 active.nacks++;
             }
@@ -218,6 +219,7 @@ public final class FailureDetector {
     }
 
     private void onAck(Message.Ack ack, Outbox out) {
+        counters.acksReceived++;
         heard(ack.piggyback(), out);
         if (active != null && active.seq == ack.seq()) {
             active = null;

@@ -62,7 +62,7 @@ public final class RecoveryCoordinator {
      */
     public record Status(String epoch, int members, boolean completeEverywhere, int partitionsPending,
                          Map<String, Progress> nodes, Progress local, int running, long syncsDone,
-                         long syncsFailed, int partitionsOwned, int routinePending) {
+                         long syncsFailed, int partitionsOwned, int routinePending, long epochsStarted) {
     }
 
     private final String self;
@@ -91,6 +91,8 @@ public final class RecoveryCoordinator {
     private int failed;
     private long syncsDone;
     private long syncsFailed;
+    /** Epochs this node started: each is a change of the stable view, and a round of recovery. */
+    private long epochsStarted;
     private long nextRoutineMillis = Long.MAX_VALUE;
     private Progress published;
     /** The last few epochs whose latest word from this node said done: peers may hold that word still. */
@@ -292,6 +294,7 @@ public final class RecoveryCoordinator {
             priorLives = epochLives;
         }
         epoch = epochOf(lives);
+        epochsStarted++;
         epochStartedMillis = nowMillis;
         ownership = next;
         epochLives = lives;
@@ -478,7 +481,8 @@ public final class RecoveryCoordinator {
             routine += t.routine() ? 1 : 0;
         }
         return new Status(epoch, live.size(), completeEverywhere(), pendingEverywhere, nodes, local, running.size(),
-                syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine);
+                syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine,
+                epochsStarted);
     }
 
     /** This node's progress in its current epoch; null before the first. */

@@ -1,0 +1,96 @@
+package dev.grapevine.ops;
+
+import java.util.List;
+
+/**
+ * Every figure a node publishes ({@link dev.grapevine.api.Grapevine#metrics()}, and the store's
+ * {@link dev.grapevine.kv.KvService#metrics()}), with its Prometheus type and meaning. A figure that
+ * only grows is a counter ({@code grapevine_<key>_total}); one that goes up and down is a gauge
+ * ({@code grapevine_<key>}). A test checks that every published figure is listed here.
+ */
+final class MetricCatalog {
+    private MetricCatalog() {
+    }
+
+    /** @param kv the store's, present only on a node that runs it */
+    record Figure(String key, boolean counter, boolean kv, String help) {
+    }
+
+    private static Figure counter(String key, String help) {
+        return new Figure(key, true, false, help);
+    }
+
+    private static Figure gauge(String key, String help) {
+        return new Figure(key, false, false, help);
+    }
+
+    private static Figure kvCounter(String key, String help) {
+        return new Figure(key, true, true, help);
+    }
+
+    static final List<Figure> FIGURES = List.of(
+            // failure detection
+            counter("probes", "Direct probes (pings) this node sent"),
+            counter("probes_failed", "Probe rounds that ended without an ack, direct or relayed"),
+            counter("indirect_probes", "Probe rounds that asked other members to relay a ping (ping-req)"),
+            counter("acks_received", "Acks that reached this node's failure detector, late ones included"),
+            counter("nacks_received", "Nacks from relays that got no ack from the target (Lifeguard)"),
+            counter("stale_acks", "Acks that came after their probe had concluded"),
+            counter("misdirected_pings", "Pings for a member that no longer lives at this address"),
+            counter("relays_refused", "Ping-req relays refused because too many were open"),
+            gauge("relays_open", "Ping-req relays this node runs for others now"),
+            gauge("local_health_score", "Lifeguard local health: 0 is healthy; higher stretches this node's timeouts"),
+            // membership
+            gauge("members_known", "Members in this node's view, dead and left ones included"),
+            gauge("members_live", "Members this node sees alive or suspect"),
+            counter("suspicions_raised", "Times this node marked an alive member suspect"),
+            gauge("suspicions_open", "Suspicions not yet refuted or confirmed"),
+            counter("refutations", "Times this node refuted a suspicion of itself"),
+            counter("deaths_declared", "Members this node declared dead"),
+            counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
+            counter("dead_reaped_over_bound", "Dead members forgotten early because the view was at its bound"),
+            counter("reconnect_attempts", "Attempts to reach dead members and seeds, so partitions heal"),
+            // dissemination
+            counter("gossip_messages", "Gossip messages sent"),
+            counter("direct_sends", "User events sent directly to each member (small clusters)"),
+            counter("direct_events_not_gossiped", "Directly received user events not gossiped again"),
+            gauge("broadcasts_queued", "Rumors in the broadcast queue"),
+            counter("broadcasts_dropped", "Rumors dropped because the broadcast queue was full"),
+            counter("broadcasts_retired_early", "Rumors retired before their transmit limit: every member had them"),
+            counter("rumors_too_large", "Rumors refused because they exceed the message size bound"),
+            counter("push_pulls", "Push-pull anti-entropy exchanges with whole views"),
+            counter("view_digests_sent", "Push-pull digests sent"),
+            counter("view_digests_alike", "Push-pull digests that matched, so no view was sent"),
+            counter("progress_refused", "Recovery progress words refused from members outside the epoch"),
+            counter("progress_too_large", "Recovery progress words too large to gossip"),
+            // user events
+            counter("user_events_duplicate", "User events received again and ignored"),
+            counter("user_events_too_old", "User events older than the dedup window, ignored"),
+            counter("user_events_forgotten_early", "User events forgotten before their time: the log was full"),
+            counter("clocks_refused", "Lamport times refused as implausibly far ahead"),
+            gauge("event_clock", "This node's user-event Lamport time"),
+            // transport
+            counter("peer_sends_by_uid", "Messages sent to a peer actor by path and uid (compressible)"),
+            counter("peer_sends_by_path", "Messages sent to a peer actor by bare path (uid not known yet)"),
+            gauge("peer_uids_known", "Peer actors whose uid this node knows"),
+            // repair
+            counter("repair_exchanges", "Merkle repair exchanges this node started"),
+            counter("repair_exchanges_failed", "Merkle repair exchanges that failed"),
+            counter("repair_domains_in_sync", "Domain partitions found in sync by their Merkle roots"),
+            counter("repair_hash_bytes", "Bytes of tree nodes asked for and hashes received"),
+            counter("repair_entry_bytes", "Bytes of keys and values pushed and pulled by repair"),
+            counter("repair_entries_sent", "Entries repair pushed to or served to peers"),
+            counter("repair_entries_received", "Entries repair received from peers"),
+            counter("repair_entries_applied", "Entries repair received that changed this node's data"),
+            // key-value store
+            kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
+            kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),
+            kvCounter("kv_reads", "Reads this node coordinated"),
+            kvCounter("kv_reads_failed", "Coordinated reads that missed their quorum"),
+            kvCounter("kv_read_repairs", "Stale replicas fixed by read repair"),
+            kvCounter("kv_hints_stored", "Hints stored for replicas that did not ack a write"),
+            kvCounter("kv_hints_replayed", "Hints delivered to their replica"),
+            kvCounter("kv_hints_expired", "Hints dropped after the hint window"),
+            kvCounter("kv_hints_dropped", "Hints dropped because the hint store was full"),
+            new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"));
+}
