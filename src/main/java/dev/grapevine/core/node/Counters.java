@@ -30,6 +30,7 @@ public final class Counters {
     long progressRefused;
     long progressTooLarge;
     long rumorsTooLarge;
+    long forceLeaves;
 
     public long probes() {
         return probes;
@@ -53,6 +54,10 @@ public final class Counters {
 
     public long relaysRefused() {
         return relaysRefused;
+    }
+
+    public long forceLeaves() {
+        return forceLeaves;
     }
 
     public long identityConflicts() {
@@ -83,6 +88,7 @@ public final class Counters {
         m.put("progress_refused", progressRefused);
         m.put("progress_too_large", progressTooLarge);
         m.put("rumors_too_large", rumorsTooLarge);
+        m.put("force_leaves", forceLeaves);
         return m;
     }
 }
