@@ -63,8 +63,8 @@ class SwimNodeForceLeaveTest {
             "B, ALIVE,   ALIVE,        false, B is alive; only a dead or suspect member can be removed; stop it or make it leave",
             "A, ALIVE,   SELF,         false, 'A is this node; to remove it, make it leave (grapevine leave)'",
             "Z, ALIVE,   UNKNOWN,      false, no member named Z is known here",
-            "B, DEAD,    REMOVED,      true,  B was dead; it is left now",
-            "B, SUSPECT, REMOVED,      true,  B was suspect; it is left now",
+            "B, DEAD,    REMOVED,      true,  'B was dead; it is left now, and the other members will hear so'",
+            "B, SUSPECT, REMOVED,      true,  'B was suspect; it is left now, and the other members will hear so'",
             "B, LEFT,    ALREADY_LEFT, true,  B has left already",
     })
     void theRule(String name, MemberStatus bIs, ForceLeave.Outcome outcome, boolean accepted, String reason) {
