@@ -1,5 +1,8 @@
 package dev.grapevine.core.node;
 
+import dev.grapevine.core.member.Member;
+
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,7 +40,7 @@ public record ForceLeave(String name, Outcome outcome, String reason) {
         return outcome == Outcome.REMOVED || outcome == Outcome.ALREADY_LEFT;
     }
 
-    static ForceLeave decide(String name, boolean isSelf, dev.grapevine.core.member.Member current, boolean reaped) {
+    static ForceLeave decide(String name, boolean isSelf, Member current, boolean reaped) {
         if (isSelf) {
             return new ForceLeave(name, Outcome.SELF, name + " is this node; to remove it, make it leave (grapevine leave)");
         }
@@ -49,8 +52,7 @@ public record ForceLeave(String name, Outcome outcome, String reason) {
         return switch (current.status()) {
             case ALIVE -> new ForceLeave(name, Outcome.ALIVE, name
                     + " is alive; only a dead or suspect member can be removed; stop it or make it leave");
-            case SUSPECT, DEAD -> new ForceLeave(name, Outcome.REMOVED, name + " was " + current.status().name().toLowerCase(
-                    java.util.Locale.ROOT) + "; it is left now, and the other members will hear so");
+            case SUSPECT, DEAD -> new ForceLeave(name, Outcome.REMOVED, name + " was " + current.status().name().toLowerCase(Locale.ROOT) + "; it is left now, and the other members will hear so");
             case LEFT -> new ForceLeave(name, Outcome.ALREADY_LEFT, name + " has left already");
         };
     }
