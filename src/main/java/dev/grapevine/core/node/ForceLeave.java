@@ -52,7 +52,8 @@ public record ForceLeave(String name, Outcome outcome, String reason) {
         return switch (current.status()) {
             case ALIVE -> new ForceLeave(name, Outcome.ALIVE, name
                     + " is alive; only a dead or suspect member can be removed; stop it or make it leave");
-            case SUSPECT, DEAD -> new ForceLeave(name, Outcome.REMOVED, name + " was " + current.status().name().toLowerCase(Locale.ROOT) + "; it is left now, and the other members will hear so");
+            case SUSPECT, DEAD -> new ForceLeave(name, Outcome.REMOVED, name + " was "
+                    + current.status().name().toLowerCase(Locale.ROOT) + "; it is left now, and the other members will hear so");
             case LEFT -> new ForceLeave(name, Outcome.ALREADY_LEFT, name + " has left already");
         };
     }
