@@ -246,6 +246,21 @@ public final class Grapevine implements Extension {
         return ask(MembershipActor.Leave::new);
     }
 
+    /**
+     * Removes a member that is gone for good, as Serf's {@code force-leave} and Cassandra's
+     * {@code nodetool removenode} do: a dead or suspect member is recorded as left, every node hears so
+     * and stops trying to reconnect to it, and it is reaped after {@code reap-left-after}. An alive
+     * member, this node and unknown names are refused, with the reason. If the member was alive after
+     * all, it refutes and is back; a restarted node of that name (a higher epoch) joins as usual.
+     */
+    public CompletionStage<ForceLeaveResult> forceLeave(String name) {
+        if (name == null || name.isBlank()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("a member name must not be empty"));
+        }
+        return ask((ActorRef<dev.grapevine.core.node.ForceLeave> replyTo) -> new MembershipActor.ForceLeave(name, replyTo))
+                .thenApply(ForceLeaveResult::of);
+    }
+
     private void toMembership(MembershipActor.Command command) {
         node.tell(new NodeGuardian.ToMembership(command));
     }

@@ -91,6 +91,9 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final ActorRef<KvMessage> selfRef;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, MemberStatus> statuses = new HashMap<>();
+    /** Members whose hints were dropped because they left; one log line each. */
+    private final java.util.Set<String> leftHintsLogged = new java.util.HashSet<>();
+
     private final Map<String, ActorRef<KvMessage>> peers = new HashMap<>();
     private final Map<Long, KvRequest> requests = new HashMap<>();
     private final Map<String, Integer> replaysInFlight = new HashMap<>();
@@ -147,6 +150,9 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                         peers.remove(name); // a new endpoint: resolve it again
                     }
                     statuses.put(name, m.event().member().status());
+                    if (m.event().member().status() != MemberStatus.LEFT) {
+                        leftHintsLogged.remove(name); // back: should it leave again, say so again
+                    }
                     return this;
                 })
                 .build();
@@ -374,6 +380,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 continue;
             }
             List<KvStore.Hint> batch = new ArrayList<>(store.hintsFor(target, settings.hintReplayBatch()));
+            if (statuses.get(target) == MemberStatus.LEFT) {
+                dropForLeft(target, batch);
+                continue;
+            }
             expire(batch, now);
             if (batch.isEmpty() || statuses.get(target) != MemberStatus.ALIVE || target.equals(self)) {
                 continue;
@@ -407,6 +417,20 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             metrics.hintsExpired.add(old.size());
             getContext().getLog().info("dropped {} hints for {} older than the hint window ({})", old.size(),
                     old.get(0).target(), settings.hintWindow());
+        }
+    }
+
+    /**
+     * Drops (and counts) a batch of hints for a member that left, gracefully or by force-leave: it will
+     * never take them. If it comes back it is a new life, which recovery syncs whole; if it was
+     * force-left while alive and refutes, anti-entropy repairs what the hints held. A batch a replay
+     * tick, logged once per member.
+     */
+    private void dropForLeft(String target, List<KvStore.Hint> batch) {
+        store.removeHints(batch);
+        metrics.hintsDroppedLeft.add(batch.size());
+        if (leftHintsLogged.add(target)) {
+            getContext().getLog().info("dropping the hints for {}: it left the cluster", target);
         }
     }
 

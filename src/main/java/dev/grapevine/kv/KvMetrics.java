@@ -14,6 +14,7 @@ public final class KvMetrics {
     final LongAdder hintsStored = new LongAdder();
     final LongAdder hintsReplayed = new LongAdder();
     final LongAdder hintsExpired = new LongAdder();
+    final LongAdder hintsDroppedLeft = new LongAdder();
 
     /** Counters by name, with the hint store's own figures. */
     public Map<String, Long> snapshot(KvStore store) {
@@ -26,6 +27,7 @@ public final class KvMetrics {
         m.put("kv_hints_stored", hintsStored.sum());
         m.put("kv_hints_replayed", hintsReplayed.sum());
         m.put("kv_hints_expired", hintsExpired.sum());
+        m.put("kv_hints_dropped_left", hintsDroppedLeft.sum());
         m.put("kv_hints_pending", (long) store.hintCount());
         m.put("kv_hints_dropped", store.hintsDropped());
         return m;

@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  *                                  each with "at_ms": when this node delivered it (Unix epoch, ms)
  *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
+ *   POST /v1/force-leave/{name}    removes a dead or suspect member ({@link ForceLeaveHttp})
  * </pre>
  * the key-value store's routes ({@link KvHttp}) when the node runs it, {@code GET /metrics}
  * ({@link MetricsHttp}) and {@code GET /health/live|ready} ({@link HealthHttp}). Errors are
@@ -99,6 +100,9 @@ final class AdminHttp implements AdminServer.Routes {
         }
         if (path.size() == 3 && path.get(0).equals("v1") && path.get(1).equals("event") && !path.get(2).isEmpty()) {
             return only(call, "POST", () -> event(call, path.get(2)));
+        }
+        if (path.size() >= 2 && path.get(1).equals("force-leave")) {
+            return new ForceLeaveHttp(grapevine).route(call);
         }
         if (call.is("v1", "monitor")) {
             return only(call, "GET", () -> done(HttpReply.ok(new MonitorStream(system, grapevine))));

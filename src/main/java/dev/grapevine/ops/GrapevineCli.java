@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Gossip-based membership, failure detection and recovery.",
         subcommands = {AgentCommand.class, DemoCommand.class, ClientCommands.Members.class, ClientCommands.Join.class,
                 ClientCommands.Leave.class, ClientCommands.Event.class, ClientCommands.Monitor.class,
-                ClientCommands.Info.class, KvCommands.class, RecoveryCommand.class, SimulateCommand.class})
+                ClientCommands.Info.class, KvCommands.class, RecoveryCommand.class, ForceLeaveCommand.class, SimulateCommand.class})
 public final class GrapevineCli implements Runnable {
 
     public static void main(String[] args) {

@@ -114,6 +114,13 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record Leave(ActorRef<Done> replyTo) implements Command {
     }
 
+    /**
+     * Removes a member that is gone for good (Serf's force-leave): a dead or suspect member becomes left
+     * everywhere. Replies with the decision, or its refusal and why (see {@link Membership#forceLeave}).
+     */
+    public record ForceLeave(String name, ActorRef<dev.grapevine.core.node.ForceLeave> replyTo) implements Command {
+    }
+
     private final Membership core;
     private final RoleActorSupport<Command> support;
     private final Map<ActorRef<?>, Consumer<MemberEvent>> memberSubscribers;
@@ -175,6 +182,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     node.subscribers().progress.put(s.subscriber(), s.deliver());
                     return this;
                 })
+                .onMessage(ForceLeave.class, this::onForceLeave)
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
@@ -262,6 +270,14 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         } catch (IllegalArgumentException e) {
             request.replyTo().tell(new EmitResult(null, e.getMessage()));
         }
+        return this;
+    }
+
+    private Behavior<Command> onForceLeave(ForceLeave request) {
+        dev.grapevine.core.node.ForceLeave decision = core.forceLeave(request.name(), support.nowMillis(), support.outbox);
+        support.perform(this::publish); // its LEFT event also rewrites the peers file without the member
+        getContext().getLog().info("force-leave of {}: {}", request.name(), decision.reason());
+        request.replyTo().tell(decision);
         return this;
     }
 

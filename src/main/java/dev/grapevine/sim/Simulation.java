@@ -8,6 +8,7 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.node.Effect;
+import dev.grapevine.core.node.ForceLeave;
 import dev.grapevine.core.node.Outbox;
 import dev.grapevine.core.node.SwimNode;
 import dev.grapevine.core.node.Timer;
@@ -178,6 +179,14 @@ public final class Simulation {
         perform(n);
     }
 
+    /** An operator removes {@code name} on node {@code i} ({@code grapevine force-leave}); returns its answer. */
+    public ForceLeave forceLeave(int i, String name) {
+        SimNode n = nodes[i];
+        ForceLeave decision = n.core.forceLeave(name, nowMillis, outbox);
+        perform(n);
+        return decision;
+    }
+
     public void emit(int i, String eventName, byte[] payload) {
         SimNode n = nodes[i];
         n.core.emit(eventName, payload, nowMillis, outbox);
@@ -295,6 +304,9 @@ public final class Simulation {
         Integer target = byAddress.get(to);
         if (target == null) {
             return;
+        }
+        for (int k = 0; k < observers.size(); k++) {
+            observers.get(k).onSend(from.index, target, message, nowMillis);
         }
         for (long atMillis : network.arrivals(from.index, target, nowMillis)) {
             events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, target, 0, message, from.address));

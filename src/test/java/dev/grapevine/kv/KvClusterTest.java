@@ -229,4 +229,30 @@ class KvClusterTest {
             assertEquals(0L, a.kv().metrics().get("kv_hints_pending"));
         });
     }
+
+    /** A member removed by force-leave never takes its hints: they are dropped and counted, not kept for the window. */
+    @Test
+    void hints_for_a_member_that_was_force_left_are_dropped() {
+        String config = "grapevine.kv { request-timeout = 300ms }";
+        Node a = start("a", null, config);
+        List<Node> nodes = List.of(a, start("b", a.grapevine().address(), config), start("c", a.grapevine().address(), config));
+        awaitComplete(nodes, 3);
+        Node c = nodes.get(2);
+        c.system().terminate();
+        c.system().getWhenTerminated().toCompletableFuture().join();
+        for (int i = 0; i < 20; i++) {
+            assertNull(get(a.kv().put("k" + i, "v".getBytes(StandardCharsets.UTF_8))).error()); // a and b ack; c gets a hint
+        }
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> a.kv().metrics().get("kv_hints_pending") > 0);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> get(a.grapevine().members()).stream()
+                .anyMatch(m -> m.name().equals("c") && m.status() == MemberStatus.DEAD));
+
+        assertTrue(get(a.grapevine().forceLeave("c")).accepted());
+
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            Map<String, Long> m = a.kv().metrics();
+            assertEquals(0L, m.get("kv_hints_pending"), m.toString());
+            assertEquals(m.get("kv_hints_stored"), m.get("kv_hints_dropped_left"), m.toString());
+        });
+    }
 }

@@ -33,6 +33,7 @@ public final class Counters {
     long progressRefused;
     long progressTooLarge;
     long rumorsTooLarge;
+    long forceLeaves;
 
     public long probes() {
         return probes;
@@ -56,6 +57,10 @@ public final class Counters {
 
     public long relaysRefused() {
         return relaysRefused;
+    }
+
+    public long forceLeaves() {
+        return forceLeaves;
     }
 
     public long identityConflicts() {
@@ -88,6 +93,7 @@ public final class Counters {
         m.put("progress_refused", progressRefused);
         m.put("progress_too_large", progressTooLarge);
         m.put("rumors_too_large", rumorsTooLarge);
+        m.put("force_leaves", forceLeaves);
         return m;
     }
 }

@@ -160,6 +160,25 @@ public final class Membership {
         changeSelf(self.withStatus(MemberStatus.LEFT), out);
     }
 
+    /**
+     * Removes a member that is gone for good, on an operator's word (Serf's force-leave): a dead or
+     * suspect member becomes left at the incarnation known here. At equal incarnation left overrides
+     * dead and suspect, so the news wins on every node that holds the same life; it stops being a
+     * reconnect target at once and is reaped after {@code reap-left-after}, like a member that left.
+     * A member that is in fact alive hears it is left and refutes with a higher incarnation, as a
+     * wrongly suspected member does, and is back. An alive member, this node and unknown names are
+     * refused, with the reason.
+     */
+    public ForceLeave forceLeave(String name, long nowMillis, Outbox out) {
+        Member current = table.get(name);
+        ForceLeave decision = ForceLeave.decide(name, name.equals(self.name()), current, reaped.containsKey(name));
+        if (decision.outcome() == ForceLeave.Outcome.REMOVED) {
+            counters.forceLeaves++;
+            apply(current.withStatus(MemberStatus.LEFT), self.name(), nowMillis, out);
+        }
+        return decision;
+    }
+
     /** Publishes new tags under a new incarnation. */
     /** Replaces this node's tags, keeping those under {@link #RESERVED_TAG_PREFIX}, which the node itself sets. */
     public void updateTags(Map<String, String> tags, Outbox out) {

@@ -87,6 +87,13 @@ public final class SwimNode {
         settle(nowMillis, out);
     }
 
+    /** See {@link Membership#forceLeave}. */
+    public ForceLeave forceLeave(String name, long nowMillis, Outbox out) {
+        ForceLeave decision = membership.forceLeave(name, nowMillis, inner);
+        settle(nowMillis, out);
+        return decision;
+    }
+
     public void updateTags(Map<String, String> tags, long nowMillis, Outbox out) {
         membership.updateTags(tags, inner);
         settle(nowMillis, out);
