@@ -75,7 +75,8 @@ public final class KvService implements AutoCloseable {
     }
 
     private <R> CompletionStage<R> timed(KvOperation operation, long startNanos, CompletionStage<R> request) {
-        return request.whenComplete((r, error) -> latency.observe(operation, System.nanoTime() - startNanos));
+        request.whenComplete((r, error) -> latency.observe(operation, System.nanoTime() - startNanos));
+        return request; // the caller's stage is the ask's own: its failure stays unwrapped
     }
 
     public CompletionStage<KvActor.ReplicasResult> replicas(String key) {
