@@ -50,6 +50,7 @@ final class MetricCatalog {
             counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
             counter("dead_reaped_over_bound", "Dead members forgotten early because the view was at its bound"),
             counter("reconnect_attempts", "Attempts to reach dead members and seeds, so partitions heal"),
+            counter("force_leaves", "Dead or suspect members this node removed as left (grapevine force-leave)"),
             // dissemination
             counter("gossip_messages", "Gossip messages sent"),
             counter("direct_sends", "User events sent directly to each member (small clusters)"),
@@ -92,5 +93,6 @@ final class MetricCatalog {
             kvCounter("kv_hints_replayed", "Hints delivered to their replica"),
             kvCounter("kv_hints_expired", "Hints dropped after the hint window"),
             kvCounter("kv_hints_dropped", "Hints dropped because the hint store was full"),
+            kvCounter("kv_hints_dropped_left", "Hints dropped because their replica left the cluster"),
             new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"));
 }
