@@ -80,14 +80,14 @@ class NodeSettingsTest {
                 () -> assertTrue(m.contains("grapevine.profile") && m.contains("lan, wan, local"), m),
                 () -> assertTrue(m.contains("grapevine.seeds") && m.contains("HOST:PORT"), m),
                 () -> assertTrue(m.contains("grapevine.protocol.probe-interval"), m),
-                () -> assertTrue(m.contains("gossip-fanout must be in 1..16, but was 0"), m));
+                () -> assertTrue(m.contains("grapevine.protocol.gossip-fanout = 0: must be in 1..16"), m));
     }
 
     @Test
     void inconsistentTimingsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read("grapevine.protocol { probe-interval = 500ms, probe-timeout = 800ms }"));
-        assertTrue(e.getMessage().contains("probe-timeout (800 ms) must be shorter than probe-interval (500 ms)"), e.getMessage());
+        assertTrue(e.getMessage().contains("grapevine.protocol.probe-timeout = 800ms: must be shorter than probe-interval (500 ms)"), e.getMessage());
     }
 
     @Test
