@@ -38,7 +38,7 @@ final class ConfigKeys {
      * readers can go on and report the other problems.
      */
     static Config check(Config config, ConfigProblems problems) {
-        return check(config, ConfigFactory.defaultReference(), problems);
+        return check(config, ConfigFactory.defaultReference(ConfigKeys.class.getClassLoader()), problems);
     }
 
     static Config check(Config config, Config reference, ConfigProblems problems) {
