@@ -79,6 +79,30 @@ public final class ConfigProblems {
         return min;
     }
 
+    /** A whole number, its range checked by the caller; null after a problem. */
+    public Integer wholeNumber(Config config, String path) {
+        try {
+            return config.getInt(path);
+        } catch (ConfigException e) {
+            bad(config, path, "must be a whole number");
+            return null;
+        }
+    }
+
+    /** A size in bytes ({@code 16384}, {@code 16KiB}), its range checked by the caller; null after a problem. */
+    public Integer size(Config config, String path) {
+        try {
+            long value = config.getBytes(path);
+            if (value <= Integer.MAX_VALUE) {
+                return (int) value;
+            }
+            bad(config, path, "is too large");
+        } catch (ConfigException e) {
+            bad(config, path, "must be a size such as 16384 or 16KiB");
+        }
+        return null;
+    }
+
     /** A duration above zero ({@code 500ms}, {@code 2s}); 1 ms after a problem. */
     public Duration positive(Config config, String path) {
         Duration value = duration(config, path);

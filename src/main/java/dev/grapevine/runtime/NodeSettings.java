@@ -206,15 +206,17 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
     private static void count(Config c, String key, IntConsumer set, ConfigProblems problems) {
         String path = PROTOCOL + "." + key;
-        if (!c.getIsNull(path)) {
-            set.accept(problems.count(c, path, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        Integer value = c.getIsNull(path) ? null : problems.wholeNumber(c, path);
+        if (value != null) {
+            set.accept(value);
         }
     }
 
     private static void bytes(Config c, String key, IntConsumer set, ConfigProblems problems) {
         String path = PROTOCOL + "." + key;
-        if (!c.getIsNull(path)) {
-            set.accept(problems.bytes(c, path, 0, Integer.MAX_VALUE));
+        Integer value = c.getIsNull(path) ? null : problems.size(c, path);
+        if (value != null) {
+            set.accept(value);
         }
     }
 }

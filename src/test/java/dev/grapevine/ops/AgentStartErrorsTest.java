@@ -49,6 +49,16 @@ class AgentStartErrorsTest {
     }
 
     @Test
+    void theAdminAddressOfTheConfigIsChecked(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("node1.conf");
+        Files.writeString(conf, "grapevine.admin.http = nohost\n");
+        CliRun run = CliRun.of("agent", "--config", conf.toString(), "--bind", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine configuration: grapevine.admin.http = nohost: must be \"HOST:PORT\" of the admin API\n",
+                run.err(), run.toString());
+    }
+
+    @Test
     void tagsOverTheLimitAreRefusedBeforeTheNodeStarts() throws IOException {
         CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort(),
                 "--tag", "role=db", "--tag", "notes=" + "n".repeat(1000));

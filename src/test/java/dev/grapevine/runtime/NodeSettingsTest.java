@@ -128,6 +128,16 @@ class NodeSettingsTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeIsNamedWithWhatItMustBe() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(
+                "grapevine.protocol { gossip-fanout = many, gossip-max-bytes = lots }\ngrapevine.node.tags = 5"));
+        assertEquals("grapevine configuration has 3 problems:\n"
+                + "  grapevine.node.tags = 5: must be a section of keys, as in reference.conf\n"
+                + "  grapevine.protocol.gossip-fanout = many: must be a whole number\n"
+                + "  grapevine.protocol.gossip-max-bytes = lots: must be a size such as 16384 or 16KiB", e.getMessage());
+    }
+
+    @Test
     void oneProblemIsOneLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read("grapevine.kv.enable = false"));
         assertEquals("grapevine configuration: unknown key grapevine.kv.enable (String: 1); did you mean grapevine.kv.enabled?",
