@@ -1,6 +1,9 @@
 package dev.grapevine.kv;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.api.InvalidConfigException;
 
 import java.time.Duration;
 
@@ -26,16 +29,55 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
         }
     }
 
+    /** Reads {@code grapevine.kv}; throws an {@link InvalidConfigException} naming every bad value. */
     public static KvSettings from(Config config) {
-        Config kv = config.getConfig("grapevine.kv");
-        int replication = config.getInt("grapevine.recovery.replication-factor");
-        KvSettings s = new KvSettings(kv.getBoolean("enabled"), kv.getInt("write-quorum"), kv.getInt("read-quorum"),
-                kv.getDuration("request-timeout"), kv.getInt("hints-max"), kv.getDuration("hint-replay-interval"),
-                kv.getInt("hint-replay-batch"), kv.getDuration("hint-window"), kv.getDuration("max-clock-ahead"));
-        if (s.writeQuorum() > replication || s.readQuorum() > replication) {
-            throw new IllegalArgumentException("grapevine.kv: write-quorum (" + s.writeQuorum() + ") and read-quorum ("
-                    + s.readQuorum() + ") cannot exceed grapevine.recovery.replication-factor (" + replication + ")");
+        ConfigProblems problems = new ConfigProblems();
+        KvSettings settings = read(config, problems);
+        problems.throwIfAny();
+        return settings;
+    }
+
+    /**
+     * Reads {@code grapevine.kv} like {@link #from}, but adds its problems to {@code problems}, with the
+     * node's (the agent reports both in one message). What it returns is only valid if none were added.
+     */
+    public static KvSettings read(Config config, ConfigProblems problems) {
+        int replication = replicationFactor(config);
+        return new KvSettings(
+                problems.bool(config, SECTION + "enabled"),
+                quorum(config, SECTION + "write-quorum", replication, problems),
+                quorum(config, SECTION + "read-quorum", replication, problems),
+                problems.positive(config, SECTION + "request-timeout"),
+                problems.count(config, SECTION + "hints-max", 0, Integer.MAX_VALUE),
+                problems.positive(config, SECTION + "hint-replay-interval"),
+                problems.count(config, SECTION + "hint-replay-batch", 1, 10_000),
+                problems.positive(config, SECTION + "hint-window"),
+                problems.nonNegative(config, SECTION + "max-clock-ahead"));
+    }
+
+    private static final String SECTION = "grapevine.kv.";
+
+    /** A quorum counts owners, so it cannot exceed the replication factor. */
+    private static int quorum(Config config, String path, int replication, ConfigProblems problems) {
+        try {
+            int value = config.getInt(path);
+            if (value >= 1 && value <= replication) {
+                return value;
+            }
+        } catch (ConfigException e) {
+            // not a number: reported below with the range
         }
-        return s;
+        problems.bad(config, path, "must be 1..replication-factor (" + replication + ")");
+        return 1;
+    }
+
+    /** Recovery's, which reports a bad one itself; the largest it accepts meanwhile, so nothing is reported twice. */
+    private static int replicationFactor(Config config) {
+        try {
+            int rf = config.getInt("grapevine.recovery.replication-factor");
+            return rf >= 1 && rf <= 16 ? rf : 16;
+        } catch (ConfigException e) {
+            return 16;
+        }
     }
 }

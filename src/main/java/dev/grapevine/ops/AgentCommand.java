@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.grapevine.api.ConfigProblems;
 import dev.grapevine.api.Grapevine;
+import dev.grapevine.api.InvalidConfigException;
 import dev.grapevine.kv.KvService;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.member.Address;
@@ -66,7 +68,16 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Started agent = start();
+        Started agent;
+        try {
+            agent = start();
+        } catch (InvalidConfigException e) {
+            command.commandLine().getErr().println(e.getMessage()); // already starts "grapevine configuration"
+            return 2;
+        } catch (CannotListen e) {
+            command.commandLine().getErr().println("grapevine agent: " + e.getMessage());
+            return CannotListen.EXIT_CODE;
+        }
         AtomicBoolean asked = new AtomicBoolean();
         ShutdownSignals.onTermOrInt(() -> {
             asked.set(true);
@@ -93,11 +104,24 @@ public final class AgentCommand implements Callable<Integer> {
         Config resolved = configuration();
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
-        Address admin = Address.parse(http != null ? http : resolved.getString("grapevine.admin.http"));
-        NodeSettings settings = NodeSettings.from(resolved, gossip); // validates everything before anything starts
-        dev.grapevine.kv.KvSettings.from(resolved);
+        // Every section is validated before anything starts, and every problem goes in one message.
+        ConfigProblems problems = new ConfigProblems();
+        Address admin = adminAddress(resolved, problems);
+        NodeSettings settings = NodeSettings.read(resolved, gossip, problems);
+        dev.grapevine.kv.KvSettings.read(resolved, problems);
+        problems.throwIfAny();
 
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
+        BindFailureLogFilter.install(); // after DefaultLogging, which resets logback
+        CannotListen.probe(admin); // so that a taken admin port stops the agent before its node starts and logs
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
+        } catch (RuntimeException e) {
+            if (CannotListen.isBindFailure(e)) {
+                throw CannotListen.forPeers(gossip, e);
+            }
+            throw e;
+        }
         Grapevine grapevine = Grapevine.get(system);
         Map<String, Object> info = info(settings, admin);
         KvService kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
@@ -105,9 +129,32 @@ public final class AgentCommand implements Callable<Integer> {
             new AdminHttp(system, grapevine, info, kv).bind(new java.net.InetSocketAddress(admin.host(), admin.port()));
         } catch (IOException | RuntimeException e) {
             system.terminate();
-            throw new IllegalArgumentException("cannot serve the admin API on " + admin + ": " + e.getMessage());
+            awaitTermination(system);
+            throw CannotListen.forAdmin(admin, e);
         }
         return new Started(system, grapevine, settings.name(), gossip, admin);
+    }
+
+    /** --http, else grapevine.admin.http (whose problem joins the others). */
+    private Address adminAddress(Config resolved, ConfigProblems problems) {
+        if (http != null) {
+            return Address.parse(http);
+        }
+        try {
+            return Address.parse(resolved.getString("grapevine.admin.http"));
+        } catch (IllegalArgumentException | ConfigException e) {
+            problems.bad(resolved, "grapevine.admin.http", "must be \"HOST:PORT\" of the admin API");
+            return null;
+        }
+    }
+
+    /** Waits a bounded time for a system that failed to start to let go of its port. */
+    private static void awaitTermination(ActorSystem<?> system) {
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // the process is about to exit with the reason anyway
+        }
     }
 
     /** A running agent: its node's actor system and extension, and where it listens. */

@@ -2,10 +2,14 @@ package dev.grapevine.runtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.api.InvalidConfigException;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.config.Settings;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.Member;
+import dev.grapevine.core.member.Utf8;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
- * The {@code grapevine} section of the config, read once and validated. A bad value fails at start
- * with one message that names every bad key and what it accepts.
+ * The {@code grapevine} section of the config, read once and validated. An unknown key or a bad
+ * value fails at start with one message that names every one of them and what it accepts.
  *
  * @param name    this node's identity; {@code host:port} of its Artery endpoint when not configured
  * @param seeds   nodes to join at start
@@ -35,30 +39,76 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
     /**
      * Reads {@code grapevine.*} from a resolved config, for the node listening at {@code endpoint}
      * (the Artery address the system actually bound, which differs from the config with port 0).
+     *
+     * @throws InvalidConfigException naming every unknown key and every bad value
      */
     public static NodeSettings from(Config config, Address endpoint) {
-        List<String> errors = new ArrayList<>();
-        Config g = config.getConfig("grapevine");
+        ConfigProblems problems = new ConfigProblems();
+        NodeSettings settings = read(config, endpoint, problems);
+        problems.throwIfAny();
+        return settings;
+    }
+
+    /**
+     * Reads {@code grapevine.*} like {@link #from}, but adds its problems to {@code problems} (with
+     * those of other sections, such as a domain's) instead of throwing. Returns null when it found any.
+     */
+    public static NodeSettings read(Config config, Address endpoint, ConfigProblems problems) {
+        int before = problems.all().size();
+        Config c = ConfigKeys.check(config, problems);
 
         Profile profile = Profile.LAN;
         try {
-            profile = Profile.parse(g.getString("profile"));
-        } catch (IllegalArgumentException | ConfigException e) {
-            errors.add("grapevine.profile: " + e.getMessage());
+            profile = Profile.parse(problems.string(c, "grapevine.profile"));
+        } catch (IllegalArgumentException e) {
+            problems.bad(c, "grapevine.profile", "must be one of lan, wan, local");
         }
 
         Address address = endpoint;
-
-        String name = g.getString("node.name").trim();
+        String name = problems.string(c, "grapevine.node.name").trim();
         if (name.isEmpty() && address != null) {
             name = address.toString();
         }
+        checkName(c, name, problems);
 
+        List<Address> seeds = seeds(c, problems);
+
+        String dir = problems.string(c, "grapevine.node.data-dir").trim();
+        Optional<Path> dataDir = dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
+
+        Map<String, String> tags = NodeTags.read(c, problems);
+        Settings protocol = readProtocol(c, profile, problems);
+        RecoverySettings recovery = RecoverySettings.read(c, problems);
+        if (problems.all().size() > before) {
+            return null;
+        }
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery);
+    }
+
+    /**
+     * A name is the node's identity on the wire and in every listing: at most
+     * {@link Member#NAME_BYTES_MAX} bytes, and no spaces or control characters, which would break the
+     * CLI's columns and its logs' lines.
+     */
+    private static void checkName(Config c, String name, ConfigProblems problems) {
+        String path = "grapevine.node.name";
+        if (name.isEmpty()) {
+            problems.bad(c, path, "must not be blank");
+        } else if (Utf8.length(name) > Member.NAME_BYTES_MAX) {
+            problems.bad(c, path, "takes " + Utf8.length(name) + " bytes (UTF-8); the limit is " + Member.NAME_BYTES_MAX);
+        }
+        if (name.codePoints().anyMatch(ch -> Character.isWhitespace(ch) || Character.isISOControl(ch))) {
+            problems.bad(c, path, "must not contain spaces or control characters");
+        }
+    }
+
+    private static List<Address> seeds(Config c, ConfigProblems problems) {
+        String path = "grapevine.seeds";
         List<Address> seeds = new ArrayList<>();
         try {
             // A list, or one comma-separated string (what an environment variable can carry).
-            List<String> seedTexts = g.getValue("seeds").valueType() == com.typesafe.config.ConfigValueType.STRING
-                    ? List.of(g.getString("seeds").split(",")) : g.getStringList("seeds");
+            List<String> seedTexts = c.getValue(path).valueType() == ConfigValueType.STRING
+                    ? List.of(c.getString(path).split(",")) : c.getStringList(path);
             for (String seed : seedTexts) {
                 if (seed.isBlank()) {
                     continue;
@@ -66,59 +116,51 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
                 try {
                     seeds.add(Address.parse(seed.trim()));
                 } catch (IllegalArgumentException e) {
-                    errors.add("grapevine.seeds: " + e.getMessage());
+                    problems.bad(c, path, e.getMessage());
                 }
             }
         } catch (ConfigException e) {
-            errors.add("grapevine.seeds must be a list of \"host:port\" strings: " + e.getMessage());
+            problems.bad(c, path, "must be a list of \"HOST:PORT\" strings, or one comma-separated string");
         }
-
-        String dir = g.getString("node.data-dir").trim();
-        Optional<Path> dataDir = dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
-
-        Map<String, String> tags = new TreeMap<>();
-        for (Map.Entry<String, ConfigValue> e : g.getConfig("node.tags").entrySet()) {
-            tags.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
-        }
-
-        Settings protocol = readProtocol(g.getConfig("protocol"), profile, errors);
-        RecoverySettings recovery = RecoverySettings.from(g.getConfig("recovery"), errors);
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid Grapevine configuration: " + String.join("; ", errors));
-        }
-        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery);
+        return seeds;
     }
 
     /** Each non-null key overrides the profile's value; the whole is validated by {@link Settings}. */
-    private static Settings readProtocol(Config p, Profile profile, List<String> errors) {
+    private static Settings readProtocol(Config c, Profile profile, ConfigProblems problems) {
         Settings.Builder b = profile.settings().toBuilder().gossipCopiesMax(ARTERY_GOSSIP_COPIES)
                 .retransmitMult(Math.min(profile.settings().retransmitMult(), ARTERY_RETRANSMIT_MULT_MAX));
-        duration(p, PROTOCOL, "probe-interval", b::probeInterval, errors);
-        duration(p, PROTOCOL, "probe-timeout", b::probeTimeout, errors);
-        count(p, PROTOCOL, "indirect-checks", b::indirectChecks, errors);
-        duration(p, PROTOCOL, "gossip-interval", b::gossipInterval, errors);
-        count(p, PROTOCOL, "gossip-fanout", b::gossipFanout, errors);
-        duration(p, PROTOCOL, "gossip-to-the-dead", b::gossipToTheDead, errors);
-        count(p, PROTOCOL, "suspicion-mult", b::suspicionMult, errors);
-        count(p, PROTOCOL, "suspicion-max-timeout-mult", b::suspicionMaxMult, errors);
-        count(p, PROTOCOL, "retransmit-mult", b::retransmitMult, errors);
-        duration(p, PROTOCOL, "push-pull-interval", b::pushPullInterval, errors);
-        count(p, PROTOCOL, "push-pull-members-max", b::pushPullMembersMax, errors);
-        duration(p, PROTOCOL, "reconnect-interval", b::reconnectInterval, errors);
-        duration(p, PROTOCOL, "reap-left-after", b::reapLeftAfter, errors);
-        count(p, PROTOCOL, "awareness-max", b::awarenessMax, errors);
-        bytes(p, PROTOCOL, "gossip-max-bytes", b::gossipBytesMax, errors);
-        bytes(p, PROTOCOL, "piggyback-max-bytes", b::piggybackBytesMax, errors);
-        count(p, PROTOCOL, "broadcast-queue-max", b::broadcastQueueMax, errors);
-        bytes(p, PROTOCOL, "user-event-max-bytes", b::userEventBytesMax, errors);
-        count(p, PROTOCOL, "user-event-direct-max", b::userEventDirectMax, errors);
-        count(p, PROTOCOL, "event-buffer-size", b::eventBufferSize, errors);
-        count(p, PROTOCOL, "relays-max", b::relaysMax, errors);
-        count(p, PROTOCOL, "gossip-copies-per-member", b::gossipCopiesMax, errors);
+        duration(c, "probe-interval", b::probeInterval, problems);
+        duration(c, "probe-timeout", b::probeTimeout, problems);
+        count(c, "indirect-checks", b::indirectChecks, problems);
+        duration(c, "gossip-interval", b::gossipInterval, problems);
+        count(c, "gossip-fanout", b::gossipFanout, problems);
+        duration(c, "gossip-to-the-dead", b::gossipToTheDead, problems);
+        count(c, "suspicion-mult", b::suspicionMult, problems);
+        count(c, "suspicion-max-timeout-mult", b::suspicionMaxMult, problems);
+        count(c, "retransmit-mult", b::retransmitMult, problems);
+        duration(c, "push-pull-interval", b::pushPullInterval, problems);
+        count(c, "push-pull-members-max", b::pushPullMembersMax, problems);
+        duration(c, "reconnect-interval", b::reconnectInterval, problems);
+        duration(c, "reap-left-after", b::reapLeftAfter, problems);
+        count(c, "awareness-max", b::awarenessMax, problems);
+        bytes(c, "gossip-max-bytes", b::gossipBytesMax, problems);
+        bytes(c, "piggyback-max-bytes", b::piggybackBytesMax, problems);
+        count(c, "broadcast-queue-max", b::broadcastQueueMax, problems);
+        bytes(c, "user-event-max-bytes", b::userEventBytesMax, problems);
+        count(c, "user-event-direct-max", b::userEventDirectMax, problems);
+        count(c, "event-buffer-size", b::eventBufferSize, problems);
+        count(c, "relays-max", b::relaysMax, problems);
+        count(c, "gossip-copies-per-member", b::gossipCopiesMax, problems);
         try {
             return b.build();
-        } catch (IllegalArgumentException e) {
-            errors.add(e.getMessage().replace("invalid grapevine settings: ", "grapevine.protocol: "));
+        } catch (Settings.InvalidSettingsException e) {
+            for (Settings.Problem problem : e.problems()) {
+                String path = PROTOCOL + "." + problem.key();
+                // The value as the user wrote it; one left null came from the profile.
+                String value = c.hasPath(path) ? ConfigProblems.valueText(c, path)
+                        : problem.value() + " (" + profile.id() + " profile)";
+                problems.add(path + " = " + value + ": " + problem.text());
+            }
             return profile.settings();
         }
     }
@@ -151,41 +193,30 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
             "user-event-direct-max", "event-buffer-size", "relays-max", "gossip-copies-per-member");
 
-    static void duration(Config p, String section, String key, Consumer<Duration> set, List<String> errors) {
-        if (p.getIsNull(key)) {
-            return;
-        }
-        try {
-            set.accept(p.getDuration(key));
-        } catch (ConfigException e) {
-            errors.add(section + "." + key + " must be a duration such as 500ms or 1s: " + e.getMessage());
-        }
-    }
-
-    static void count(Config p, String section, String key, java.util.function.IntConsumer set, List<String> errors) {
-        if (p.getIsNull(key)) {
-            return;
-        }
-        try {
-            set.accept(p.getInt(key));
-        } catch (ConfigException e) {
-            errors.add(section + "." + key + " must be a whole number: " + e.getMessage());
-        }
-    }
-
-    static void bytes(Config p, String section, String key, java.util.function.IntConsumer set, List<String> errors) {
-        if (p.getIsNull(key)) {
-            return;
-        }
-        try {
-            long value = p.getBytes(key);
-            if (value > Integer.MAX_VALUE) {
-                errors.add(section + "." + key + " is too large: " + value + " bytes");
-            } else {
-                set.accept((int) value);
+    /** A protocol key left null keeps the profile's value; range checks are {@link Settings}'s. */
+    private static void duration(Config c, String key, Consumer<Duration> set, ConfigProblems problems) {
+        String path = PROTOCOL + "." + key;
+        if (!c.getIsNull(path)) {
+            Duration value = problems.duration(c, path);
+            if (value != null) {
+                set.accept(value);
             }
-        } catch (ConfigException e) {
-            errors.add(section + "." + key + " must be a size such as 16384 or 16KiB: " + e.getMessage());
+        }
+    }
+
+    private static void count(Config c, String key, IntConsumer set, ConfigProblems problems) {
+        String path = PROTOCOL + "." + key;
+        Integer value = c.getIsNull(path) ? null : problems.wholeNumber(c, path);
+        if (value != null) {
+            set.accept(value);
+        }
+    }
+
+    private static void bytes(Config c, String key, IntConsumer set, ConfigProblems problems) {
+        String path = PROTOCOL + "." + key;
+        Integer value = c.getIsNull(path) ? null : problems.size(c, path);
+        if (value != null) {
+            set.accept(value);
         }
     }
 }

@@ -80,14 +80,14 @@ class NodeSettingsTest {
                 () -> assertTrue(m.contains("grapevine.profile") && m.contains("lan, wan, local"), m),
                 () -> assertTrue(m.contains("grapevine.seeds") && m.contains("HOST:PORT"), m),
                 () -> assertTrue(m.contains("grapevine.protocol.probe-interval"), m),
-                () -> assertTrue(m.contains("gossip-fanout must be in 1..16, but was 0"), m));
+                () -> assertTrue(m.contains("grapevine.protocol.gossip-fanout = 0: must be in 1..16"), m));
     }
 
     @Test
     void inconsistentTimingsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read("grapevine.protocol { probe-interval = 500ms, probe-timeout = 800ms }"));
-        assertTrue(e.getMessage().contains("probe-timeout (800 ms) must be shorter than probe-interval (500 ms)"), e.getMessage());
+        assertTrue(e.getMessage().contains("grapevine.protocol.probe-timeout = 800ms: must be shorter than probe-interval (500 ms)"), e.getMessage());
     }
 
     @Test
@@ -105,6 +105,102 @@ class NodeSettingsTest {
             String before = text.substring(text.lastIndexOf("\n\n", at) + 1, at);
             assertTrue(before.contains("#") && (before.contains("Duration") || before.contains("Count") || before.contains("Bytes")),
                     key + " lacks a comment stating its unit: " + before);
+        }
+    }
+
+    @Test
+    void unknownKeysAndBadValuesOfEverySectionComeInOneMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(
+                "grapevine.node.name = \"db 1\"\n"
+                        + "grapevine.protocol.probe-intervall = 2s\n"
+                        + "grapevine.protocol.probe-interval = -1s\n"
+                        + "grapevine.recovery.replication-factor = 0\n"
+                        + "grapevine.recovery.chunk-bytes = 1MiB\n"
+                        + "grapevine.recovery.request-timeout = banana\n"));
+        assertEquals("grapevine configuration has 6 problems:\n"
+                + "  unknown key grapevine.protocol.probe-intervall (String: 2); did you mean grapevine.protocol.probe-interval?\n"
+                + "  grapevine.node.name = db 1: must not contain spaces or control characters\n"
+                + "  grapevine.protocol.probe-interval = -1s: must be at least 1 ms\n"
+                + "  grapevine.recovery.replication-factor = 0: must be in 1..16\n"
+                + "  grapevine.recovery.request-timeout = banana: must be a duration such as 500ms or 2s\n"
+                + "  grapevine.recovery.chunk-bytes = 1MiB: must be in 1KiB..128KiB", e.getMessage());
+        assertEquals(6, ((dev.grapevine.api.InvalidConfigException) e).problems().size());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsNamedWithWhatItMustBe() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(
+                "grapevine.protocol { gossip-fanout = many, gossip-max-bytes = lots }\ngrapevine.node.tags = 5"));
+        assertEquals("grapevine configuration has 3 problems:\n"
+                + "  grapevine.node.tags = 5: must be a section of keys, as in reference.conf\n"
+                + "  grapevine.protocol.gossip-fanout = many: must be a whole number\n"
+                + "  grapevine.protocol.gossip-max-bytes = lots: must be a size such as 16384 or 16KiB", e.getMessage());
+    }
+
+    @Test
+    void oneProblemIsOneLine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read("grapevine.kv.enable = false"));
+        assertEquals("grapevine configuration: unknown key grapevine.kv.enable (String: 1); did you mean grapevine.kv.enabled?",
+                e.getMessage());
+    }
+
+    @Test
+    void aValueTheProfileSetIsShownAsTheProfiles() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.protocol.probe-timeout = 1500ms"));
+        assertEquals("grapevine configuration: grapevine.protocol.probe-timeout = 1500ms: must be shorter than probe-interval "
+                + "(1000 ms): the indirect probe needs the rest of the period", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> read("grapevine.protocol.probe-interval = 300ms"));
+        assertTrue(e.getMessage().contains("grapevine.protocol.probe-timeout = 500 ms (lan profile): must be shorter than "
+                + "probe-interval (300 ms)"), e.getMessage());
+    }
+
+    @Test
+    void tagsOverTheMemberLimitAreRefusedAtStartWithTheLimit() {
+        String big = "x".repeat(dev.grapevine.api.Grapevine.USER_TAGS_BYTES_MAX);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.node.tags { role = db, blob = \"" + big + "\" }"));
+        assertTrue(e.getMessage().startsWith("grapevine configuration: grapevine.node.tags = {"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": take 906 bytes (keys and values, UTF-8); the limit is 896 "
+                + "(the member limit of 1024 less 128 for the node's own)"), e.getMessage());
+        assertEquals(Map.of("blob", big.substring(4)), read("grapevine.node.tags { blob = \"" + big.substring(4) + "\" }").tags(),
+                "exactly at the limit");
+    }
+
+    @Test
+    void tagsCannotTakeTheNodesReservedPrefixOrHoldLists() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.node.tags { grapevine.epoch = 1, \"grapevine.x\" = 2, roles = [a, b] }"));
+        assertEquals("grapevine configuration has 3 problems:\n"
+                + "  grapevine.node.tags \"roles\" = [\"a\",\"b\"]: a tag's value must be a string\n"
+                + "  grapevine.node.tags \"grapevine.epoch\": tag keys starting with 'grapevine.' are reserved for the node's own\n"
+                + "  grapevine.node.tags \"grapevine.x\": tag keys starting with 'grapevine.' are reserved for the node's own",
+                e.getMessage());
+        assertEquals(Map.of("rack.row", "3"), read("grapevine.node.tags { rack { row = 3 } }").tags(), "nested keys join with dots");
+    }
+
+    @Test
+    void theNodeNameIsBoundedInBytes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.node.name = " + "é".repeat(65)));
+        assertTrue(e.getMessage().endsWith(": takes 130 bytes (UTF-8); the limit is 128"), e.getMessage());
+        assertEquals("é".repeat(64), read("grapevine.node.name = " + "é".repeat(64)).name());
+    }
+
+    @Test
+    void anEmbeddedNodeRefusesAnUnknownKeyToo() {
+        org.apache.pekko.actor.typed.ActorSystem<Void> system = org.apache.pekko.actor.typed.ActorSystem.create(
+                org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "grapevine",
+                ConfigFactory.parseString("grapevine.protocol.probe-intervall = 2s")
+                        .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+        try {
+            Throwable e = assertThrows(RuntimeException.class, () -> dev.grapevine.api.Grapevine.get(system));
+            while (!(e instanceof dev.grapevine.api.InvalidConfigException) && e.getCause() != null) {
+                e = e.getCause();
+            }
+            assertTrue(e.getMessage().contains("unknown key grapevine.protocol.probe-intervall"), e.toString());
+        } finally {
+            system.terminate();
         }
     }
 }

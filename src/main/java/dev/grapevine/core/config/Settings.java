@@ -63,7 +63,7 @@ public record Settings(
     static final int EVENT_FRAMING_BYTES = 64 + 128;
 
     public Settings {
-        List<String> errors = new ArrayList<>();
+        List<Problem> errors = new ArrayList<>();
         positive(errors, "probe-interval", probeInterval);
         positive(errors, "probe-timeout", probeTimeout);
         positive(errors, "gossip-interval", gossipInterval);
@@ -72,8 +72,8 @@ public record Settings(
         positive(errors, "reconnect-interval", reconnectInterval);
         positive(errors, "reap-left-after", reapLeftAfter);
         if (errors.isEmpty() && probeTimeout.compareTo(probeInterval) >= 0) {
-            errors.add("probe-timeout (" + probeTimeout.toMillis() + " ms) must be shorter than probe-interval ("
-                    + probeInterval.toMillis() + " ms): the indirect probe needs the rest of the period");
+            errors.add(new Problem("probe-timeout", probeTimeout.toMillis() + " ms", "must be shorter than probe-interval ("
+                    + probeInterval.toMillis() + " ms): the indirect probe needs the rest of the period"));
         }
         range(errors, "indirect-checks", indirectChecks, 0, 16);
         range(errors, "gossip-fanout", gossipFanout, 1, 16);
@@ -92,11 +92,11 @@ public record Settings(
         range(errors, "relays-max", relaysMax, 1, 1 << 20);
         range(errors, "gossip-copies-per-member", gossipCopiesMax, 1, 8);
         if (userEventBytesMax + EVENT_FRAMING_BYTES > gossipBytesMax) {
-            errors.add("user-event-max-bytes (" + userEventBytesMax + ") must leave " + EVENT_FRAMING_BYTES
-                    + " bytes of framing within gossip-max-bytes (" + gossipBytesMax + "), or no event could be sent");
+            errors.add(new Problem("user-event-max-bytes", String.valueOf(userEventBytesMax), "must leave " + EVENT_FRAMING_BYTES
+                    + " bytes of framing within gossip-max-bytes (" + gossipBytesMax + "), or no event could be sent"));
         }
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid grapevine settings: " + String.join("; ", errors));
+            throw new InvalidSettingsException(errors);
         }
     }
 
@@ -149,19 +149,45 @@ public record Settings(
         return new Builder(this);
     }
 
-    private static void positive(List<String> errors, String key, Duration d) {
+    private static void positive(List<Problem> errors, String key, Duration d) {
         if (d == null) {
-            errors.add(key + " is missing");
+            errors.add(new Problem(key, "null", "is missing"));
         } else if (d.compareTo(Duration.ofMillis(1)) < 0) {
-            errors.add(key + " must be at least 1 ms, but was " + d);
+            errors.add(new Problem(key, millis(d), "must be at least 1 ms"));
         } else if (d.compareTo(Duration.ofDays(7)) > 0) {
-            errors.add(key + " must be at most 7 days, but was " + d);
+            errors.add(new Problem(key, millis(d), "must be at most 7 days"));
         }
     }
 
-    private static void range(List<String> errors, String key, int value, int min, int max) {
+    private static String millis(Duration d) {
+        return d.getNano() % 1_000_000 == 0 ? d.toMillis() + " ms" : d.toString();
+    }
+
+    private static void range(List<Problem> errors, String key, int value, int min, int max) {
         if (value < min || value > max) {
-            errors.add(key + " must be in " + min + ".." + max + ", but was " + value);
+            errors.add(new Problem(key, String.valueOf(value), "must be in " + min + ".." + max));
+        }
+    }
+
+    /** One setting out of its range: its key (as in the config), its value, and what it accepts. */
+    public record Problem(String key, String value, String text) {
+        @Override
+        public String toString() {
+            return key + " = " + value + ": " + text;
+        }
+    }
+
+    /** Settings that break their ranges or each other, with every problem (not just the first). */
+    public static final class InvalidSettingsException extends IllegalArgumentException {
+        private final List<Problem> problems;
+
+        InvalidSettingsException(List<Problem> problems) {
+            super("invalid grapevine settings: " + problems.stream().map(Problem::toString).reduce((a, b) -> a + "; " + b).orElse(""));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<Problem> problems() {
+            return problems;
         }
     }
 

@@ -112,7 +112,7 @@ class SettingsTest {
                         b -> b.probeTimeout(Duration.ofSeconds(1)), "probe-timeout", "probe-interval"),
                 invalid("probe-timeout longer than probe-interval",
                         b -> b.probeTimeout(Duration.ofSeconds(2)), "probe-timeout", "probe-interval"),
-                invalid("fanout 0", b -> b.gossipFanout(0), "gossip-fanout", "1..16", "was 0"),
+                invalid("fanout 0", b -> b.gossipFanout(0), "gossip-fanout = 0", "1..16"),
                 invalid("zero probe-interval", b -> b.probeInterval(Duration.ZERO), "probe-interval"),
                 invalid("zero probe-timeout", b -> b.probeTimeout(Duration.ZERO), "probe-timeout"),
                 invalid("zero gossip-interval", b -> b.gossipInterval(Duration.ZERO), "gossip-interval"),

@@ -98,6 +98,6 @@ class SwimNodeHardeningTest {
     void settingsRefuseBudgetsBeyondAnArteryFrame() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Profile.LAN.settings().toBuilder().gossipBytesMax(1 << 20).build());
-        assertTrue(e.getMessage().contains("gossip-max-bytes must be in 512..131072"), e.getMessage());
+        assertTrue(e.getMessage().contains("gossip-max-bytes = 1048576: must be in 512..131072"), e.getMessage());
     }
 }

@@ -1,0 +1,106 @@
+package dev.grapevine.ops;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code grapevine agent} refused at start, in-process: a bad configuration exits 2 with every
+ * problem of every section (the node's and the key-value store's) in one message; a port another
+ * process holds exits 1 with one line naming the port and the flag that set it.
+ */
+class AgentStartErrorsTest {
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void everyProblemOfTheNodeAndTheKeyValueStoreInOneMessage(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("node1.conf");
+        Files.writeString(conf, String.join("\n",
+                "grapevine {",
+                "  protocol.probe-intervall = 2s",
+                "  kv.enable = false",
+                "  kv.write-quorum = 9",
+                "  recovery.max-attempts = 0",
+                "}"));
+        CliRun run = CliRun.of("agent", "--config", conf.toString(), "--bind", "127.0.0.1:" + freePort(),
+                "--http", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals(List.of(
+                "grapevine configuration has 4 problems:",
+                "  unknown key grapevine.kv.enable (" + conf + ": 3); did you mean grapevine.kv.enabled?",
+                "  unknown key grapevine.protocol.probe-intervall (" + conf + ": 2); did you mean grapevine.protocol.probe-interval?",
+                "  grapevine.recovery.max-attempts = 0: must be in 1..1000",
+                "  grapevine.kv.write-quorum = 9: must be 1..replication-factor (3)"), run.err().lines().toList(), run.toString());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void theAdminAddressOfTheConfigIsChecked(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("node1.conf");
+        Files.writeString(conf, "grapevine.admin.http = nohost\n");
+        CliRun run = CliRun.of("agent", "--config", conf.toString(), "--bind", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine configuration: grapevine.admin.http = nohost: must be \"HOST:PORT\" of the admin API\n",
+                run.err(), run.toString());
+    }
+
+    @Test
+    void tagsOverTheLimitAreRefusedBeforeTheNodeStarts() throws IOException {
+        CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort(),
+                "--tag", "role=db", "--tag", "notes=" + "n".repeat(1000));
+        assertEquals(2, run.code(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+        assertTrue(run.err().startsWith("grapevine configuration: grapevine.node.tags = {"), run.toString());
+        assertTrue(run.err().strip().endsWith("take 1011 bytes (keys and values, UTF-8); the limit is 896 "
+                + "(the member limit of 1024 less 128 for the node's own)"), run.toString());
+    }
+
+    @Test
+    void aTakenPeerPortIsOneLineNamingTheFlag() throws IOException {
+        try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = held.getLocalPort();
+            CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + port, "--http", "127.0.0.1:" + freePort());
+            assertEquals(1, run.code(), run.toString());
+            assertEquals("grapevine agent: cannot listen for peers on 127.0.0.1:" + port
+                    + " (--bind / pekko.remote.artery.canonical.port): address already in use\n", run.err(), run.toString());
+            assertEquals("", run.out());
+        }
+    }
+
+    @Test
+    void aTakenAdminPortIsOneLineNamingTheFlag() throws IOException {
+        try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = held.getLocalPort();
+            CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + port);
+            assertEquals(1, run.code(), run.toString());
+            assertEquals("grapevine agent: cannot serve the admin API on 127.0.0.1:" + port
+                    + " (--http / grapevine.admin.http): address already in use\n", run.err(), run.toString());
+        }
+    }
+
+    @Test
+    void theFailureIsReadFromTheBindExceptionPekkoWraps() {
+        RuntimeException artery = new RuntimeException("Failed to bind TCP to [127.0.0.1:7946] due to: Bind failed because of "
+                + "java.net.BindException: [/127.0.0.1:7946] Address already in use",
+                new java.net.BindException("[/127.0.0.1:7946] Address already in use"));
+        assertTrue(CannotListen.isBindFailure(artery));
+        assertEquals("address already in use", CannotListen.reason(artery));
+        assertEquals("cannot assign requested address",
+                CannotListen.reason(new java.net.BindException("Cannot assign requested address")));
+        assertTrue(!CannotListen.isBindFailure(new IllegalStateException("no provider")));
+    }
+}
