@@ -23,9 +23,11 @@ import java.util.function.Consumer;
  * @param name    this node's identity; {@code host:port} of its Artery endpoint when not configured
  * @param seeds   nodes to join at start
  * @param dataDir where the epoch and known peers are kept, if anywhere
+ * @param discovery seed discovery from DNS, off unless {@code grapevine.discovery.dns-name} is set
  */
 public record NodeSettings(String name, Address address, Profile profile, Settings protocol, List<Address> seeds,
-                           Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery) {
+                           Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery,
+                           DiscoverySettings discovery) {
 
     public NodeSettings {
         seeds = List.copyOf(seeds);
@@ -83,10 +85,11 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
         Settings protocol = readProtocol(g.getConfig("protocol"), profile, errors);
         RecoverySettings recovery = RecoverySettings.from(g.getConfig("recovery"), errors);
+        DiscoverySettings discovery = DiscoverySettings.from(g.getConfig("discovery"), errors);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid Grapevine configuration: " + String.join("; ", errors));
         }
-        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery);
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery, discovery);
     }
 
     /** Each non-null key overrides the profile's value; the whole is validated by {@link Settings}. */
