@@ -44,6 +44,13 @@ public record DiscoverySettings(Optional<String> dnsName, Duration interval, Opt
         if (!d.getIsNull("dns-name")) {
             String text = d.getString("dns-name").trim(); // empty is off: what an unset-but-empty variable gives
             name = text.isEmpty() ? Optional.empty() : Optional.of(text);
+            if (name.isPresent()) {
+                try {
+                    org.xbill.DNS.Name.fromString(text);
+                } catch (org.xbill.DNS.TextParseException e) {
+                    errors.add(SECTION + ".dns-name '" + text + "' is not a DNS name: " + e.getMessage());
+                }
+            }
         }
         Duration[] durations = {OFF.interval(), OFF.lookupTimeout()};
         NodeSettings.duration(d, SECTION, "interval", v -> durations[0] = v, errors);

@@ -36,7 +36,8 @@ import java.util.Set;
  * A records, IPv6 for AAAA, a host name for both. An address of the other family could never match
  * what a peer advertises, and Artery only accepts messages addressed to the advertised host.
  *
- * <p>Not thread-safe: one round at a time per instance ({@link DnsDiscoveryActor} never runs two).
+ * <p>Keeps nothing between rounds (each makes its own resolver and cache), so a round that outlives
+ * the actor's patience does not disturb the next.
  */
 final class DnsDiscovery {
 
@@ -185,14 +186,20 @@ final class DnsDiscovery {
         if (resolverAddress != null) {
             lookup.setHostsFileParser(null); // a chosen server is the only source
         }
+        long startNanos = System.nanoTime();
         Record[] records = lookup.run();
+        String server = resolverAddress != null ? " (resolver " + resolverAddress + ")" : "";
         return switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL -> records == null ? List.of() : List.of(records);
             case Lookup.TYPE_NOT_FOUND -> List.of();
             case Lookup.HOST_NOT_FOUND -> throw new LookupFailedException(queried + " " + Type.string(type)
-                    + ": no such name (NXDOMAIN)");
-            default -> throw new LookupFailedException(queried + " " + Type.string(type) + ": " + lookup.getErrorString()
-                    + (resolverAddress != null ? " (resolver " + resolverAddress + ")" : ""));
+                    + ": no such name (NXDOMAIN)" + server);
+            // dnsjava says "network error" for a query that timed out as for one refused at once; the
+            // time it took tells them apart (the resolver's clock starts a little after this one).
+            case Lookup.TRY_AGAIN -> throw new LookupFailedException(queried + " " + Type.string(type) + ": "
+                    + (System.nanoTime() - startNanos >= leftNanos / 10 * 9 ? "no answer within the lookup timeout of "
+                    + timeout.toMillis() + " ms" : lookup.getErrorString()) + server);
+            default -> throw new LookupFailedException(queried + " " + Type.string(type) + ": " + lookup.getErrorString() + server);
         };
     }
 

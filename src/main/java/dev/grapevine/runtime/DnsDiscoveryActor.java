@@ -124,7 +124,7 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
                     ? "no answer within " + node.settings().discovery().lookupTimeout().toMillis() + " ms" : String.valueOf(cause.getMessage());
             long notLogged = failureWarnings.occurrence(System.nanoTime());
             if (notLogged >= 0) {
-                getContext().getLog().warn("DNS discovery of {} failed: {} ({} failures in all{}); retrying every {} ms",
+                getContext().getLog().warn("DNS discovery of {} failed: {} (failed lookups so far: {}{}); retrying every {} ms",
                         dns.dnsName(), reason, failures, notLogged > 0 ? ", " + notLogged + " not logged since the last warning" : "",
                         node.settings().discovery().interval().toMillis());
             }

@@ -115,17 +115,13 @@ class DnsDiscoveryTest {
     }
 
     @Test
-    void aServerThatDoesNotAnswerFailsWithinTheLookupTimeout() {
+    void aServerThatDoesNotAnswerFailsWithTheLookupTimeout() {
         server.a("slow.grapevine.test", "10.0.0.2").silence("slow.grapevine.test");
         DnsDiscovery dns = discovery("slow.grapevine.test.", "lookup-timeout = 300ms\n");
-        long start = System.nanoTime();
         DnsDiscovery.LookupFailedException e = assertThrows(DnsDiscovery.LookupFailedException.class, dns::lookup);
-        long tookMillis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(e.getMessage().contains("slow.grapevine.test"), e.getMessage());
-        assertTrue(e.getMessage().contains("resolver " + server.address()), e.getMessage());
+        assertEquals("slow.grapevine.test. A: no answer within the lookup timeout of 300 ms (resolver " + server.address() + ")",
+                e.getMessage());
         assertTrue(server.queries() >= 1, "the server was never asked");
-        // Bounded, not timed: dnsjava's own default would be 10 s.
-        assertTrue(tookMillis < 5_000, "took " + tookMillis + " ms");
     }
 
     @Test
@@ -166,10 +162,11 @@ class DnsDiscoveryTest {
         assertFalse(NodeSettings.from(ConfigFactory.parseString("grapevine.discovery.dns-name = \"\"")
                 .withFallback(ConfigFactory.load()), SELF).discovery().enabled(), "an empty name is off");
 
-        Config bad = ConfigFactory.parseString("grapevine.discovery { dns-name = x, interval = 10ms, port = 70000, "
+        String longLabel = "a".repeat(64); // DNS labels are at most 63 bytes
+        Config bad = ConfigFactory.parseString("grapevine.discovery { dns-name = \"" + longLabel + ".test\", interval = 10ms, port = 70000, "
                 + "resolver = \"nope\", lookup-timeout = 2m, addresses-max = 0 }").withFallback(ConfigFactory.load());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeSettings.from(bad, SELF));
-        for (String key : List.of("grapevine.discovery.interval", "grapevine.discovery.port", "grapevine.discovery.resolver",
+        for (String key : List.of("grapevine.discovery.dns-name", "grapevine.discovery.interval", "grapevine.discovery.port", "grapevine.discovery.resolver",
                 "grapevine.discovery.lookup-timeout", "grapevine.discovery.addresses-max")) {
             assertTrue(e.getMessage().contains(key), key + " not named in: " + e.getMessage());
         }
