@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * round on Pekko's blocking dispatcher, then a look at membership's view, then a join of the
  * addresses found that are not live members. At most one round runs at a time; a tick that finds
  * one still running is skipped. Which addresses to join is a plain set difference, so the join
- * itself (and every rule about members) stays with membership's core.
+ * itself (and every rule about members) stays with membership's core. A join also makes those
+ * addresses the ones membership retries while the node is alone: DNS's latest word replaces the
+ * configured seeds there, and the next round asks DNS again anyway.
  */
 final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command> {
 
