@@ -3,6 +3,9 @@ package dev.grapevine.runtime;
 import dev.grapevine.core.member.Address;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.Credibility;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Name;
@@ -112,11 +115,16 @@ final class DnsDiscovery {
     Answer lookup() throws LookupFailedException {
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         Resolver resolver = resolver();
+        // One cache per round, so every round asks the server again. Within the round it keeps the
+        // addresses a server sends along with SRV records (CoreDNS does, for a headless Service's
+        // pods), and the targets' lookups take them from there: one query a round instead of one
+        // per pod and node.
+        Cache cache = new Cache(DClass.IN);
         Set<Address> found = new LinkedHashSet<>();
         int dropped = 0;
         List<String> unresolved = new ArrayList<>();
         if (srv) {
-            List<Record> records = query(resolver, name, Type.SRV, deadlineNanos);
+            List<Record> records = query(resolver, cache, name, Type.SRV, Credibility.NORMAL, deadlineNanos);
             for (Record r : records) {
                 SRVRecord s = (SRVRecord) r;
                 if (found.size() >= addressesMax) {
@@ -125,7 +133,7 @@ final class DnsDiscovery {
                 }
                 try {
                     for (int type : addressTypes) {
-                        for (Record a : query(resolver, s.getTarget(), type, deadlineNanos)) {
+                        for (Record a : query(resolver, cache, s.getTarget(), type, Credibility.ADDITIONAL, deadlineNanos)) {
                             dropped += add(found, a, s.getPort());
                         }
                     }
@@ -138,7 +146,7 @@ final class DnsDiscovery {
             }
         } else {
             for (int type : addressTypes) {
-                for (Record a : query(resolver, name, type, deadlineNanos)) {
+                for (Record a : query(resolver, cache, name, type, Credibility.NORMAL, deadlineNanos)) {
                     dropped += add(found, a, port);
                 }
             }
@@ -172,7 +180,8 @@ final class DnsDiscovery {
      * (a headless Service with only IPv4 pods has no AAAA). NXDOMAIN, a timeout or a server failure
      * throws, with the name, the type and dnsjava's reason.
      */
-    private List<Record> query(Resolver resolver, Name queried, int type, long deadlineNanos) throws LookupFailedException {
+    private List<Record> query(Resolver resolver, Cache cache, Name queried, int type, int credibility, long deadlineNanos)
+            throws LookupFailedException {
         long leftNanos = deadlineNanos - System.nanoTime();
         if (leftNanos <= 0) {
             throw new LookupFailedException(queried + " " + Type.string(type) + ": no time left of the "
@@ -181,7 +190,8 @@ final class DnsDiscovery {
         resolver.setTimeout(Duration.ofNanos(leftNanos));
         Lookup lookup = new Lookup(queried, type);
         lookup.setResolver(resolver);
-        lookup.setCache(null); // a cache for this query only: every round asks the server again
+        lookup.setCache(cache);
+        lookup.setCredibility(credibility);
         lookup.setCycleResults(false); // the server's order, which it may rotate itself
         if (resolverAddress != null) {
             lookup.setHostsFileParser(null); // a chosen server is the only source

@@ -71,6 +71,19 @@ class DnsDiscoveryTest {
         DnsDiscovery.Answer answer = discovery("_gossip._tcp.grapevine.test.", "port = 9999\n").lookup();
         assertEquals(addresses("127.0.0.1:7001", "127.0.0.1:7002"), answer.addresses());
         assertEquals(List.of(), answer.unresolvedTargets());
+        // The server sent the targets' A records along with the SRV records: no query per target.
+        assertEquals(1, server.queries(), "queries for one SRV round");
+    }
+
+    @Test
+    void srvTargetsAreLookedUpWhenTheServerSendsNoAddressesAlong() throws Exception {
+        server.withoutAdditionalRecords()
+                .srv("_gossip._tcp.grapevine.test", "a.grapevine.test", 7001)
+                .srv("_gossip._tcp.grapevine.test", "b.grapevine.test", 7002)
+                .a("a.grapevine.test", "127.0.0.1").a("b.grapevine.test", "127.0.0.1");
+        DnsDiscovery.Answer answer = discovery("_gossip._tcp.grapevine.test.", "").lookup();
+        assertEquals(addresses("127.0.0.1:7001", "127.0.0.1:7002"), answer.addresses());
+        assertEquals(3, server.queries(), "one SRV query, then one A query per target");
     }
 
     @Test

@@ -28,16 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A DNS server for tests: UDP on 127.0.0.1, an ephemeral port, answering from records the test sets
- * and changes as it goes (TTL 0, so nothing is cached). A name with no records at all is NXDOMAIN; a
+ * and changes as it goes (TTL 30 s, as CoreDNS gives; a client that caches across lookups would see
+ * no change). A name with no records at all is NXDOMAIN; a
  * name with records of other types only is an empty answer (NODATA); a silent name gets no reply.
  */
 final class TestDnsServer implements AutoCloseable {
+    static final long TTL_SECONDS = 30;
     private final DatagramSocket socket;
     private final Thread loop;
     /** Records by owner name, then by type. */
     private final Map<Name, Map<Integer, List<Record>>> zone = new ConcurrentHashMap<>();
     private final Set<Name> silent = ConcurrentHashMap.newKeySet();
     private final AtomicInteger queries = new AtomicInteger();
+    private volatile boolean additional = true;
 
     TestDnsServer() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -66,7 +69,7 @@ final class TestDnsServer implements AutoCloseable {
     /** Adds an A record {@code name -> ip}. */
     TestDnsServer a(String name, String ip) {
         try {
-            return add(new ARecord(name(name), DClass.IN, 0, InetAddress.getByName(ip)));
+            return add(new ARecord(name(name), DClass.IN, TTL_SECONDS, InetAddress.getByName(ip)));
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
@@ -74,7 +77,7 @@ final class TestDnsServer implements AutoCloseable {
 
     /** Adds an SRV record {@code name -> target:port}. */
     TestDnsServer srv(String name, String target, int port) {
-        return add(new SRVRecord(name(name), DClass.IN, 0, 0, 10, port, name(target)));
+        return add(new SRVRecord(name(name), DClass.IN, TTL_SECONDS, 0, 10, port, name(target)));
     }
 
     TestDnsServer add(Record r) {
@@ -86,6 +89,12 @@ final class TestDnsServer implements AutoCloseable {
     /** Removes every record of {@code name}: it becomes NXDOMAIN. */
     void remove(String name) {
         zone.remove(name(name));
+    }
+
+    /** SRV answers come without their targets' addresses, as from a server that does not add them. */
+    TestDnsServer withoutAdditionalRecords() {
+        additional = false;
+        return this;
     }
 
     /** Queries for {@code name} get no reply at all, as from a server that is down. */
@@ -131,7 +140,7 @@ final class TestDnsServer implements AutoCloseable {
         for (Record r : byType.getOrDefault(question.getType(), List.of())) {
             response.addRecord(r, Section.ANSWER);
         }
-        if (question.getType() == Type.SRV) {
+        if (question.getType() == Type.SRV && additional) {
             // As a Kubernetes DNS server does, the targets' addresses come along.
             for (Record r : byType.getOrDefault(Type.SRV, List.of())) {
                 Map<Integer, List<Record>> target = zone.get(((SRVRecord) r).getTarget());
