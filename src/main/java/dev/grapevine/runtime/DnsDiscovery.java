@@ -106,6 +106,44 @@ final class DnsDiscovery {
         return new int[] {Type.A, Type.AAAA};
     }
 
+    /**
+     * An IPv6 address as RFC 5952 writes it ({@code fd00:10:244::5}), which is how Kubernetes gives a
+     * pod's IP, and so how such a node advertises itself. Java's own text has every group
+     * ({@code fd00:10:244:0:0:0:0:5}), which Artery would take for another host.
+     */
+    static String ipv6Text(byte[] address) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (address[2 * i] & 0xff) << 8 | address[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is written as 0, not ::
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
+    }
+
     /** The name this looks up, as configured. */
     String dnsName() {
         return dnsName;
@@ -126,7 +164,9 @@ final class DnsDiscovery {
         if (srv) {
             List<Record> records = query(resolver, cache, name, Type.SRV, Credibility.NORMAL, deadlineNanos);
             for (Record r : records) {
-                SRVRecord s = (SRVRecord) r;
+                if (!(r instanceof SRVRecord s)) {
+                    continue;
+                }
                 if (found.size() >= addressesMax) {
                     dropped++;
                     continue;
@@ -160,7 +200,7 @@ final class DnsDiscovery {
         if (record instanceof ARecord a) {
             host = a.getAddress().getHostAddress();
         } else if (record instanceof AAAARecord a) {
-            host = a.getAddress().getHostAddress();
+            host = ipv6Text(a.getAddress().getAddress());
         } else {
             return 0; // a CNAME on the way, already followed by the lookup
         }

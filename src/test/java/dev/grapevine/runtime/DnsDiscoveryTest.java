@@ -155,6 +155,25 @@ class DnsDiscoveryTest {
     }
 
     @Test
+    void ipv6AddressesAreWrittenAsKubernetesWritesAPodIp() throws Exception {
+        for (String text : List.of("fd00:10:244::5", "::1", "::", "fd00::", "2001:db8:0:1:1:1:1:1", "2001:db8::1:0:0:1",
+                "1:0:0:2::3", "fe80::a:b:c:d")) {
+            assertEquals(text, DnsDiscovery.ipv6Text(java.net.InetAddress.getByName(text).getAddress()), text);
+        }
+    }
+
+    @Test
+    void aaaaRecordsGiveTheAddressesAsPeersAdvertiseThem() throws Exception {
+        server.add(new org.xbill.DNS.AAAARecord(TestDnsServer.name("peers6.grapevine.test"), org.xbill.DNS.DClass.IN, 30,
+                java.net.InetAddress.getByName("fd00:10:244:0:0:0:0:5")));
+        Address self6 = new Address("fd00:10:244::9", 7946);
+        Config config = ConfigFactory.parseString("grapevine.discovery { dns-name = \"peers6.grapevine.test.\"\n"
+                + "resolver = \"" + server.address() + "\" }").withFallback(ConfigFactory.load());
+        DnsDiscovery.Answer answer = new DnsDiscovery(NodeSettings.from(config, self6).discovery(), self6).lookup();
+        assertEquals(List.of(new Address("fd00:10:244::5", 7946)), answer.addresses());
+    }
+
+    @Test
     void onlyAddressesThatAreNeitherThisNodeNorALiveMemberAreJoined() {
         List<Member> view = List.of(
                 Member.alive("self", SELF, 1, 0, Map.of()),
