@@ -51,6 +51,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--join", description = "HOST:PORT of a node to join; repeatable")
     List<String> join = new ArrayList<>();
 
+    @Option(names = "--join-dns", paramLabel = "NAME", description = "DNS name to find peers at, looked up every "
+            + "grapevine.discovery.interval: _service._proto.NAME for SRV records (their ports), else A/AAAA records "
+            + "(port: grapevine.discovery.port, else this node's)")
+    String joinDns;
+
     @Option(names = "--config", description = "HOCON file; flags override it, it overrides the defaults")
     File config;
 
@@ -190,6 +195,9 @@ public final class AgentCommand implements Callable<Integer> {
             join.forEach(Address::parse);
             flags.put("grapevine.seeds", join);
         }
+        if (joinDns != null) {
+            flags.put("grapevine.discovery.dns-name", joinDns);
+        }
         if (dataDir != null) {
             flags.put("grapevine.node.data-dir", dataDir);
         }
@@ -236,6 +244,7 @@ public final class AgentCommand implements Callable<Integer> {
         info.put("profile", s.profile().id());
         info.put("seeds", s.seeds().stream().map(Address::toString).toList());
         info.put("data_dir", s.dataDir().map(Object::toString).orElse(null));
+        info.put("join_dns", s.discovery().dnsName().orElse(null));
         info.put("tags", s.tags());
         Map<String, Object> protocol = new LinkedHashMap<>();
         protocol.put("probe_interval_ms", s.protocol().probeIntervalMillis());

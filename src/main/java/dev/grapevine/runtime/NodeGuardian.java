@@ -84,6 +84,10 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 .onFailure(REPLICA_RESTARTS), RepairActor.NAME);
         recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf(), repair))
                 .onFailure(REPLICA_RESTARTS), "recovery-coordinator");
+        if (node.settings().discovery().enabled()) {
+            // Its state is a few counters: restarted like a replica, it just looks the name up again.
+            ctx.spawn(Behaviors.supervise(DnsDiscoveryActor.create(node, membership)).onFailure(REPLICA_RESTARTS), "dns-discovery");
+        }
         ctx.watch(membership);
         node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
         node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());

@@ -27,9 +27,11 @@ import java.util.function.IntConsumer;
  * @param name    this node's identity; {@code host:port} of its Artery endpoint when not configured
  * @param seeds   nodes to join at start
  * @param dataDir where the epoch and known peers are kept, if anywhere
+ * @param discovery seed discovery from DNS, off unless {@code grapevine.discovery.dns-name} is set
  */
 public record NodeSettings(String name, Address address, Profile profile, Settings protocol, List<Address> seeds,
-                           Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery) {
+                           Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery,
+                           DiscoverySettings discovery) {
 
     public NodeSettings {
         seeds = List.copyOf(seeds);
@@ -79,10 +81,11 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         Map<String, String> tags = NodeTags.read(c, problems);
         Settings protocol = readProtocol(c, profile, problems);
         RecoverySettings recovery = RecoverySettings.read(c, problems);
+        DiscoverySettings discovery = DiscoverySettings.read(c, problems);
         if (problems.all().size() > before) {
             return null;
         }
-        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery);
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery, discovery);
     }
 
     /**
