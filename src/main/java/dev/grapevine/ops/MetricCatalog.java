@@ -50,6 +50,11 @@ final class MetricCatalog {
             counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
             counter("dead_reaped_over_bound", "Dead members forgotten early because the view was at its bound"),
             counter("reconnect_attempts", "Attempts to reach dead members and seeds, so partitions heal"),
+            counter("discovery_lookups", "DNS lookups of grapevine.discovery.dns-name"),
+            counter("discovery_lookup_failures", "DNS discovery lookups that failed or timed out"),
+            counter("discovery_lookups_skipped", "DNS discovery rounds skipped because the last one still ran"),
+            counter("discovery_joins", "Addresses found in DNS that this node asked to join"),
+            counter("discovery_addresses_dropped", "Addresses of a DNS answer over grapevine.discovery.addresses-max"),
             counter("force_leaves", "Dead or suspect members this node removed as left (grapevine force-leave)"),
             // dissemination
             counter("gossip_messages", "Gossip messages sent"),
