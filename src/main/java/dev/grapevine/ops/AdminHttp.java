@@ -20,13 +20,16 @@ import java.util.function.Supplier;
  * <pre>
  *   GET  /v1/members               {"members":[{"name","address","status","incarnation","tags"}, ...]}
  *   GET  /v1/info                  this node, its settings
- *   POST /v1/join                  body: {"addresses":["host:port", ...]}
+ *   POST /v1/join                  body: {"addresses":["host:port", ...]}; waits up to 5 s for them to answer:
+ *                                  200 {"joined":[...],"failed":[...]}, 504 if none answered, 409 if this node left
  *   POST /v1/leave                 leaves gracefully, answers once the leave went out
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
  *   GET  /v1/monitor               one JSON object per line for every membership change and user event,
  *                                  each with "at_ms": when this node delivered it (Unix epoch, ms)
  *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
+ *   GET  /v1/status                every member's status, share of partitions, load, pending recovery ({@link StatusHttp})
+ *   POST /v1/tags                  body: {"set":{...},"delete":[...]}: changes this node's tags ({@link TagsHttp})
  * </pre>
  * and the key-value store's routes ({@link KvHttp}) when the node runs it. Errors are
  * {@code {"error": "..."}}: 400 for bad input, 404 for an unknown path, 405 for the wrong method.
@@ -37,6 +40,8 @@ final class AdminHttp implements AdminServer.Routes {
     private final Map<String, Object> info;
     private final KvService kv;
     private final KvHttp kvHttp;
+    /** When this agent's admin API was created, as the node started: for the uptime {@code /v1/info} shows. */
+    private final java.time.Instant startedAt = java.time.Instant.now();
 
     /** @param kv the node's key-value store, or null if it runs none */
     AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info, KvService kv) {
@@ -81,8 +86,17 @@ final class AdminHttp implements AdminServer.Routes {
         if (call.is("v1", "leave")) {
             return only(call, "POST", () -> grapevine.leave().thenApply(ok -> HttpReply.ok(Map.of("left", true))));
         }
-        if (path.size() == 3 && path.get(0).equals("v1") && path.get(1).equals("event") && !path.get(2).isEmpty()) {
-            return only(call, "POST", () -> event(call, path.get(2)));
+        if (call.is("v1", "status")) {
+            return only(call, "GET", () -> StatusHttp.status(grapevine));
+        }
+        if (call.is("v1", "tags")) {
+            return only(call, "POST", () -> TagsHttp.update(grapevine, call));
+        }
+        if (path.size() >= 2 && path.get(0).equals("v1") && path.get(1).equals("event")) {
+            // Any name, even an empty one or one with a '/' (an unencoded one splits the path), gets
+            // an answer about the name, not a 404.
+            String name = String.join("/", path.subList(2, path.size()));
+            return only(call, "POST", () -> event(call, name));
         }
         if (call.is("v1", "monitor")) {
             return only(call, "GET", () -> done(HttpReply.ok(new MonitorStream(system, grapevine))));
@@ -121,6 +135,9 @@ final class AdminHttp implements AdminServer.Routes {
         if (kv != null) {
             metrics.putAll(kv.metrics());
         }
+        body.put("version", Version.current());
+        body.put("started_at", startedAt.toString());
+        body.put("uptime_seconds", java.time.Duration.between(startedAt, java.time.Instant.now()).toSeconds());
         body.put("metrics", metrics);
         return body;
     }
@@ -137,11 +154,32 @@ final class AdminHttp implements AdminServer.Routes {
             if (addresses == null || addresses.isEmpty()) {
                 return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
             }
-            grapevine.join(addresses);
-            return done(HttpReply.ok(Map.of("joining", addresses)));
+            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error));
         } catch (IllegalArgumentException | IOException | ClassCastException e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
+    }
+
+    private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof IllegalStateException) {
+            return HttpReply.error(409, cause.getMessage());
+        }
+        if (cause != null) {
+            return HttpReply.error(503, "the node did not answer: " + cause.getMessage());
+        }
+        if (r.joined().isEmpty()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "no node answered within " + Grapevine.JOIN_ANSWER_WAIT.toSeconds() + " s at "
+                    + String.join(", ", asked) + " (nothing listening there, or not a Grapevine node)");
+            body.put("joined", r.joined());
+            body.put("failed", r.failed());
+            return new HttpReply(504, body);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("joined", r.joined());
+        body.put("failed", r.failed());
+        return HttpReply.ok(body);
     }
 
     private CompletionStage<HttpReply> event(HttpCall call, String name) {
