@@ -69,7 +69,7 @@ final class AdminHttp implements AdminServer.Routes {
             return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(Json.members(ms))));
         }
         if (call.is("v1", "info")) {
-            return only(call, "GET", () -> done(HttpReply.ok(info())));
+            return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(info(ms))));
         }
         if (call.is("v1", "recovery")) {
             return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s))));
@@ -129,8 +129,11 @@ final class AdminHttp implements AdminServer.Routes {
                 + " bytes; this API reads at most " + AdminServer.BODY_BYTES_MAX);
     }
 
-    private Map<String, Object> info() {
+    /** The agent's fixed facts, with this node's tags as they are now (run-time changes included). */
+    private Map<String, Object> info(List<dev.grapevine.api.Member> members) {
         Map<String, Object> body = new LinkedHashMap<>(info);
+        members.stream().filter(m -> m.name().equals(grapevine.name())).findFirst()
+                .ifPresent(self -> body.put("tags", new TreeMap<>(self.tags())));
         Map<String, Long> metrics = new TreeMap<>(grapevine.metrics());
         if (kv != null) {
             metrics.putAll(kv.metrics());

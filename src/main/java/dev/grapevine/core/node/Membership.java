@@ -161,11 +161,6 @@ public final class Membership {
         return true;
     }
 
-    /** Whether this node has left the cluster (it cannot join again in this life). */
-    public boolean hasLeft() {
-        return leaving;
-    }
-
     /**
      * Publishes how much data this node holds as its {@link LoadTag#KEY} tag, if the change is worth a
      * rumor (see {@link LoadTag}).
