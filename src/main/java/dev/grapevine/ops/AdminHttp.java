@@ -131,18 +131,29 @@ final class AdminHttp implements AdminServer.Routes {
 
     /** The agent's fixed facts, with this node's tags as they are now (run-time changes included). */
     private Map<String, Object> info(List<dev.grapevine.api.Member> members) {
-        Map<String, Object> body = new LinkedHashMap<>(info);
+        Map<String, Object> body = new LinkedHashMap<>();
+        info.forEach((k, v) -> {
+            body.put(k, v);
+            if (k.equals("http")) {
+                running(body); // beside where the node is, before its settings
+            }
+        });
+        running(body); // (again, in place, if there was no "http")
         members.stream().filter(m -> m.name().equals(grapevine.name())).findFirst()
                 .ifPresent(self -> body.put("tags", new TreeMap<>(self.tags())));
         Map<String, Long> metrics = new TreeMap<>(grapevine.metrics());
         if (kv != null) {
             metrics.putAll(kv.metrics());
         }
+        body.put("metrics", metrics);
+        return body;
+    }
+
+    /** The build this agent runs and how long it has been up. */
+    private void running(Map<String, Object> body) {
         body.put("version", Version.current());
         body.put("started_at", startedAt.toString());
         body.put("uptime_seconds", java.time.Duration.between(startedAt, java.time.Instant.now()).toSeconds());
-        body.put("metrics", metrics);
-        return body;
     }
 
     private CompletionStage<HttpReply> join(HttpCall call) {

@@ -164,13 +164,14 @@ final class ClientCommands {
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = "Shows the agent's node, version, uptime, settings and counters.")
     static final class Info extends ClientCommand {
-        @Option(names = "--json", description = "print the agent's JSON as served")
+        @Option(names = "--json", description = "print the agent's JSON (pretty-printed)")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             String body = agent().get("info");
-            out().print(json ? body.strip() + "\n" : InfoLayout.render(Json.MAPPER.readTree(body)));
+            JsonNode info = Json.MAPPER.readTree(body);
+            out().print(json ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n" : InfoLayout.render(info));
             out().flush();
             return 0;
         }
