@@ -24,17 +24,26 @@ final class JoinWaits {
 
     private final Map<Long, Waiting> waiting = new LinkedHashMap<>();
     private long nextId;
+    private long refused;
 
     /** @return the request's id, for its deadline; -1 if too many wait (it was answered already) */
     long add(List<Address> asked, ActorRef<MembershipActor.Joined> replyTo) {
         if (waiting.size() >= WAITING_MAX) {
-            org.slf4j.LoggerFactory.getLogger(JoinWaits.class).warn("{} join requests wait already; answering one more at once", WAITING_MAX);
+            if (refused++ % 100 == 0) { // a script looping on `grapevine join` must not flood the log
+                org.slf4j.LoggerFactory.getLogger(JoinWaits.class).warn("{} join requests wait already; answering another "
+                        + "at once as unanswered ({} so far)", WAITING_MAX, refused);
+            }
             replyTo.tell(new MembershipActor.Joined(List.of(), List.copyOf(asked), false));
             return -1;
         }
         long id = nextId++;
         waiting.put(id, new Waiting(List.copyOf(asked), new LinkedHashSet<>(), replyTo));
         return id;
+    }
+
+    /** Join requests answered at once because {@link #WAITING_MAX} waited already. */
+    long refused() {
+        return refused;
     }
 
     /** The node at {@code from} answered: requests it completes are answered now. */

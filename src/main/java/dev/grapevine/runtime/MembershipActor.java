@@ -224,7 +224,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
-                    support.publishMetrics(Role.MEMBERSHIP, counters, core.gauges());
+                    Map<String, Long> gauges = new java.util.LinkedHashMap<>(core.gauges());
+                    gauges.put("join_requests_refused", joinWaits.refused());
+                    support.publishMetrics(Role.MEMBERSHIP, counters, gauges);
                     return this;
                 })
                 .onSignal(PreRestart.class, s -> {
