@@ -191,7 +191,8 @@ public final class Grapevine implements Extension {
                 local.put(k, v);
             }
         });
-        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local);
+        PartitionMap map = s.ownership() == null ? null : new PartitionMap(s.ownership(), Map.of());
+        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map);
     }
 
     /** The node's data dir ({@code grapevine.node.data-dir}), where domains may keep their own files. */
@@ -208,6 +209,11 @@ public final class Grapevine implements Extension {
      * {@link IllegalArgumentException} naming the limit if name and payload are too large.
      */
     public CompletionStage<UserEvent> sendUserEvent(String name, byte[] payload) {
+        try {
+            Names.checkEventName(name);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return ask((ActorRef<MembershipActor.EmitResult> replyTo) -> new MembershipActor.Emit(name, payload.clone(), replyTo))
                 .thenCompose(r -> r.error() != null
                         ? CompletableFuture.failedFuture(new IllegalArgumentException(r.error()))
@@ -232,10 +238,60 @@ public final class Grapevine implements Extension {
         toMembership(new MembershipActor.SetTags(Map.copyOf(tags)));
     }
 
-    /** Asks the nodes at these endpoints ({@code host:port}) for their view, joining their cluster. */
-    public void join(List<String> addresses) {
+    /**
+     * Changes this node's tags: sets {@code set}, removes {@code delete}, keeps the rest. With a data
+     * dir the change is written there first, and survives restarts: on start the recorded changes
+     * apply over the configured tags ({@code grapevine.node.tags}) for the keys they name, deletions
+     * included. Without one it applies until the process ends.
+     *
+     * @throws IllegalArgumentException (at once) for a bad or reserved key; the stage fails with one
+     *                                  if the resulting tags exceed {@value #USER_TAGS_BYTES_MAX} bytes
+     */
+    public CompletionStage<TagsChange> updateTags(Map<String, String> set, java.util.Collection<String> delete) {
+        set.keySet().forEach(Names::checkTagKey);
+        delete.forEach(Names::checkTagKey);
+        int bytes = dev.grapevine.core.member.Member.tagsBytes(set);
+        if (bytes > USER_TAGS_BYTES_MAX) {
+            throw new IllegalArgumentException("tags take " + bytes + " bytes; the limit is " + USER_TAGS_BYTES_MAX);
+        }
+        return ask((ActorRef<MembershipActor.TagsUpdated> replyTo) -> new MembershipActor.UpdateTags(Map.copyOf(set),
+                java.util.Set.copyOf(delete), USER_TAGS_BYTES_MAX, replyTo))
+                .thenCompose(r -> r.error() != null
+                        ? CompletableFuture.failedFuture(new IllegalArgumentException(r.error()))
+                        : CompletableFuture.completedFuture(new TagsChange(r.tags(), r.persisted())));
+    }
+
+    /** How long {@link #join} waits for the nodes asked to answer. */
+    public static final Duration JOIN_ANSWER_WAIT = MembershipActor.JOIN_ANSWER_WAIT;
+
+    /**
+     * Asks the nodes at these endpoints ({@code host:port}) for their view, joining their cluster.
+     * Completes once every one answered, or after {@link #JOIN_ANSWER_WAIT} with those that did; fails
+     * with an {@link IllegalStateException} if this node has left the cluster (a left node joins again
+     * only as a new process).
+     *
+     * @throws IllegalArgumentException (at once) if an address is not {@code host:port}
+     */
+    public CompletionStage<JoinResult> join(List<String> addresses) {
         List<Address> parsed = addresses.stream().map(Address::parse).toList();
-        toMembership(new MembershipActor.Join(parsed));
+        return AskPattern.ask(node, (ActorRef<MembershipActor.Joined> replyTo) ->
+                                new NodeGuardian.ToMembership(new MembershipActor.Join(parsed, replyTo)),
+                        JOIN_ANSWER_WAIT.plus(ASK_TIMEOUT), system.scheduler())
+                .thenCompose(r -> r.left()
+                        ? CompletableFuture.failedFuture(new IllegalStateException(
+                        "this node has left the cluster; start it again to rejoin"))
+                        : CompletableFuture.completedFuture(new JoinResult(
+                        r.answered().stream().map(Address::toString).toList(),
+                        r.silent().stream().map(Address::toString).toList())));
+    }
+
+    /**
+     * How much data this node holds, summed over the registered domains that report it
+     * ({@link Recoverable#load()}); empty if none does. Other members' loads travel in their tags
+     * ({@link StoreLoad#ofTags}).
+     */
+    public java.util.Optional<StoreLoad> localLoad() {
+        return dev.grapevine.runtime.DomainLoad.sum(started.domains().values());
     }
 
     /**

@@ -34,6 +34,11 @@ public final class PartitionMap {
         return owners(partitionOf(key));
     }
 
+    /** How many partitions {@code member} owns, as primary or replica: 0 if it is not in this map. */
+    public int partitionsOwnedBy(String member) {
+        return ownership.members().contains(member) ? ownership.partitionsOf(member).size() : 0;
+    }
+
     public int partitions() {
         return ownership.partitions();
     }

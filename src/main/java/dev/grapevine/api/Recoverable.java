@@ -44,4 +44,13 @@ public interface Recoverable {
      * for the next hand-off. Called only when every live member reports the epoch's recovery complete.
      */
     void drop(int partition, java.util.Map<String, Long> delivered);
+
+    /**
+     * How much data this domain holds here, for status pages ({@code grapevine status}); null if it
+     * does not know. Called every few seconds from the node's own actors, so it must be cheap
+     * (no scan of the data) and thread-safe.
+     */
+    default StoreLoad load() {
+        return null;
+    }
 }

@@ -12,9 +12,15 @@ import java.util.Map;
  * @param nodes             by member: its reported progress in the current epoch, or null if it reported
  *                          none yet (or is not in the epoch: it joined or restarted since)
  * @param local             this node's counters (syncs done and failed, bytes and entries exchanged, ...)
+ * @param map               who owns which partition in this epoch, or null before the first
  */
 public record RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
-                             Map<String, NodeProgress> nodes, Map<String, Long> local) {
+                             Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map) {
+
+    public RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
+                          Map<String, NodeProgress> nodes, Map<String, Long> local) {
+        this(epoch, members, complete, partitionsPending, nodes, local, null);
+    }
 
     /** One member's progress: the epoch, its pending and failed repair tasks there. */
     public record NodeProgress(String epoch, int pending, int failed) {

@@ -265,6 +265,21 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
+    /** Keys held in all partitions, tombstones included: one size read per partition's map, no scan. */
+    public long keyCount() {
+        long keys = 0;
+        for (int p : partitions()) {
+            keys += count(p);
+        }
+        return keys;
+    }
+
+    /** Bytes of the store's file on disk, or -1 for a store kept in memory. */
+    public long fileBytes() {
+        org.h2.mvstore.FileStore<?> file = store.getFileStore();
+        return file == null ? -1 : file.size();
+    }
+
     /** The partitions holding at least one key, ascending. */
     public SortedSet<Integer> partitions() {
         SortedSet<Integer> partitions = new TreeSet<>();

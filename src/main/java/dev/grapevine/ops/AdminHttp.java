@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * <pre>
  *   GET  /v1/members               {"members":[{"name","address","status","incarnation","tags"}, ...]}
  *   GET  /v1/info                  this node, its settings
- *   POST /v1/join                  body: {"addresses":["host:port", ...]}
+ *   POST /v1/join                  body: {"addresses":["host:port", ...]}; waits up to 5 s for them to answer:
+ *                                  200 {"joined":[...],"failed":[...]}, 504 if none answered, 409 if this node left
  *   POST /v1/leave                 leaves gracefully, answers once the leave went out
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
  *   GET  /v1/monitor               one JSON object per line for every membership change and user event,
@@ -28,6 +29,8 @@ import java.util.function.Supplier;
  *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
  *   POST /v1/force-leave/{name}    removes a dead or suspect member ({@link ForceLeaveHttp})
+ *   GET  /v1/status                every member's status, share of partitions, load, pending recovery ({@link StatusHttp})
+ *   POST /v1/tags                  body: {"set":{...},"delete":[...]}: changes this node's tags ({@link TagsHttp})
  * </pre>
  * the key-value store's routes ({@link KvHttp}) when the node runs it, {@code GET /metrics}
  * ({@link MetricsHttp}) and {@code GET /health/live|ready} ({@link HealthHttp}). Errors are
@@ -42,6 +45,8 @@ final class AdminHttp implements AdminServer.Routes {
     private final UiHttp ui;
     private final MetricsHttp metricsHttp;
     private final HealthHttp healthHttp;
+    /** When this agent's admin API was created, as the node started: for the uptime {@code /v1/info} shows. */
+    private final java.time.Instant startedAt = java.time.Instant.now();
 
     /** @param kv the node's key-value store, or null if it runs none */
     AdminHttp(ActorSystem<?> system, Grapevine grapevine, Map<String, Object> info, KvService kv) {
@@ -81,7 +86,7 @@ final class AdminHttp implements AdminServer.Routes {
             return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(Json.members(ms))));
         }
         if (call.is("v1", "info")) {
-            return only(call, "GET", () -> done(HttpReply.ok(info())));
+            return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(info(ms))));
         }
         if (call.is("v1", "recovery")) {
             return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s))));
@@ -98,8 +103,17 @@ final class AdminHttp implements AdminServer.Routes {
         if (call.is("v1", "leave")) {
             return only(call, "POST", () -> grapevine.leave().thenApply(ok -> HttpReply.ok(Map.of("left", true))));
         }
-        if (path.size() == 3 && path.get(0).equals("v1") && path.get(1).equals("event") && !path.get(2).isEmpty()) {
-            return only(call, "POST", () -> event(call, path.get(2)));
+        if (call.is("v1", "status")) {
+            return only(call, "GET", () -> StatusHttp.status(grapevine));
+        }
+        if (call.is("v1", "tags")) {
+            return only(call, "POST", () -> TagsHttp.update(grapevine, call));
+        }
+        if (path.size() >= 2 && path.get(0).equals("v1") && path.get(1).equals("event")) {
+            // Any name, even an empty one or one with a '/' (an unencoded one splits the path), gets
+            // an answer about the name, not a 404.
+            String name = String.join("/", path.subList(2, path.size()));
+            return only(call, "POST", () -> event(call, name));
         }
         if (path.size() >= 2 && path.get(1).equals("force-leave")) {
             return new ForceLeaveHttp(grapevine).route(call);
@@ -135,14 +149,31 @@ final class AdminHttp implements AdminServer.Routes {
                 + " bytes; this API reads at most " + AdminServer.BODY_BYTES_MAX);
     }
 
-    private Map<String, Object> info() {
-        Map<String, Object> body = new LinkedHashMap<>(info);
+    /** The agent's fixed facts, with this node's tags as they are now (run-time changes included). */
+    private Map<String, Object> info(List<dev.grapevine.api.Member> members) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        info.forEach((k, v) -> {
+            body.put(k, v);
+            if (k.equals("http")) {
+                running(body); // beside where the node is, before its settings
+            }
+        });
+        running(body); // (again, in place, if there was no "http")
+        members.stream().filter(m -> m.name().equals(grapevine.name())).findFirst()
+                .ifPresent(self -> body.put("tags", new TreeMap<>(self.tags())));
         Map<String, Long> metrics = new TreeMap<>(grapevine.metrics());
         if (kv != null) {
             metrics.putAll(kv.metrics());
         }
         body.put("metrics", metrics);
         return body;
+    }
+
+    /** The build this agent runs and how long it has been up. */
+    private void running(Map<String, Object> body) {
+        body.put("version", Version.current());
+        body.put("started_at", startedAt.toString());
+        body.put("uptime_seconds", java.time.Duration.between(startedAt, java.time.Instant.now()).toSeconds());
     }
 
     private CompletionStage<HttpReply> join(HttpCall call) {
@@ -157,11 +188,32 @@ final class AdminHttp implements AdminServer.Routes {
             if (addresses == null || addresses.isEmpty()) {
                 return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
             }
-            grapevine.join(addresses);
-            return done(HttpReply.ok(Map.of("joining", addresses)));
+            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error));
         } catch (IllegalArgumentException | IOException | ClassCastException e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
+    }
+
+    private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof IllegalStateException) {
+            return HttpReply.error(409, cause.getMessage());
+        }
+        if (cause != null) {
+            return HttpReply.error(503, "the node did not answer: " + cause.getMessage());
+        }
+        if (r.joined().isEmpty()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "no node answered within " + Grapevine.JOIN_ANSWER_WAIT.toSeconds() + " s at "
+                    + String.join(", ", asked) + " (nothing listening there, or not a Grapevine node)");
+            body.put("joined", r.joined());
+            body.put("failed", r.failed());
+            return new HttpReply(504, body);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("joined", r.joined());
+        body.put("failed", r.failed());
+        return HttpReply.ok(body);
     }
 
     private CompletionStage<HttpReply> event(HttpCall call, String name) {

@@ -81,16 +81,33 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "join", mixinStandardHelpOptions = true, description = "Asks the agent to join the nodes at these addresses.")
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = "Asks the agent to join the nodes at these addresses; fails if none answers within 5 s.")
     static final class Join extends ClientCommand {
         @Parameters(arity = "1..*", paramLabel = "HOST:PORT")
         List<String> addresses;
 
+        @Option(names = "--json", description = "print {\"joined\":[...],\"failed\":[...]} as JSON")
+        boolean json;
+
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             addresses.forEach(dev.grapevine.core.member.Address::parse);
-            agent().post("join", Json.write(Map.of("addresses", addresses)).getBytes(StandardCharsets.UTF_8));
-            out().println("joining " + String.join(", ", addresses));
+            AdminClient.Reply r = agent().request("POST", "/v1/join",
+                    Json.write(Map.of("addresses", addresses)).getBytes(StandardCharsets.UTF_8));
+            JsonNode answer = KvCommands.parse(r.body());
+            if (r.status() != 200 || answer == null) {
+                command.commandLine().getErr().println("grapevine join: " + KvBulkCommands.why(r));
+                return 1;
+            }
+            if (json) {
+                out().println(r.body().strip());
+            } else {
+                List<String> joined = new ArrayList<>();
+                answer.path("joined").forEach(a -> joined.add(a.asText()));
+                out().println("joined through " + String.join(", ", joined));
+                answer.path("failed").forEach(a -> out().println("no answer from " + a.asText()));
+            }
             out().flush();
             return 0;
         }
@@ -118,6 +135,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() throws Exception {
+            dev.grapevine.api.Names.checkEventName(name);
             String path = "event/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
             JsonNode r = Json.MAPPER.readTree(agent().post(path, payload.getBytes(StandardCharsets.UTF_8)));
             out().println("event '" + name + "' sent (Lamport time " + r.get("lamport_time").asLong() + ")");
@@ -143,11 +161,17 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "info", mixinStandardHelpOptions = true, description = "Shows the agent's node and settings.")
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Shows the agent's node, version, uptime, settings and counters.")
     static final class Info extends ClientCommand {
+        @Option(names = "--json", description = "print the agent's JSON (pretty-printed)")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
-            out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(agent().get("info"))));
+            String body = agent().get("info");
+            JsonNode info = Json.MAPPER.readTree(body);
+            out().print(json ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n" : InfoLayout.render(info));
             out().flush();
             return 0;
         }

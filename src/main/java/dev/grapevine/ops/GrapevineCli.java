@@ -5,11 +5,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code grapevine} command line. */
-@Command(name = "grapevine", mixinStandardHelpOptions = true, version = "grapevine 0.1.0",
+@Command(name = "grapevine", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Gossip-based membership, failure detection and recovery.",
         subcommands = {AgentCommand.class, DemoCommand.class, ClientCommands.Members.class, ClientCommands.Join.class,
                 ClientCommands.Leave.class, ClientCommands.Event.class, ClientCommands.Monitor.class,
-                ClientCommands.Info.class, KvCommands.class, RecoveryCommand.class, ForceLeaveCommand.class, SimulateCommand.class})
+                ClientCommands.Info.class, KvCommands.class, RecoveryCommand.class, ForceLeaveCommand.class, SimulateCommand.class,
+                StatusCommand.class, RepairCommand.class, TagsCommand.class})
 public final class GrapevineCli implements Runnable {
 
     public static void main(String[] args) {

@@ -55,6 +55,7 @@ final class MetricCatalog {
             counter("discovery_lookups_skipped", "DNS discovery rounds skipped because the last one still ran"),
             counter("discovery_joins", "Addresses found in DNS that this node asked to join"),
             counter("discovery_addresses_dropped", "Addresses of a DNS answer over grapevine.discovery.addresses-max"),
+            counter("join_requests_refused", "Join requests answered at once because 16 already waited for an answer"),
             counter("force_leaves", "Dead or suspect members this node removed as left (grapevine force-leave)"),
             // dissemination
             counter("gossip_messages", "Gossip messages sent"),

@@ -27,6 +27,7 @@ final class DataDir {
     private static final String EPOCH_FILE = "epoch";
     private static final String PEERS_FILE = "peers";
     private static final String RECOVERY_FILE = "recovery";
+    private static final String TAGS_FILE = "tags";
 
     private final Path dir;
 
@@ -131,6 +132,28 @@ final class DataDir {
         } catch (UncheckedIOException e) {
             org.slf4j.LoggerFactory.getLogger(DataDir.class).error("could not record the recovery epoch: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The tag changes made at run time, or none. A damaged file stops the start with a clear message
+     * rather than quietly bring back the configured tags an operator replaced.
+     */
+    RuntimeTags runtimeTags() {
+        Path file = dir.resolve(TAGS_FILE);
+        if (!Files.exists(file)) {
+            return RuntimeTags.NONE;
+        }
+        try {
+            return RuntimeTags.decode(read(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the tags file " + file + " is damaged (" + e.getMessage()
+                    + "); fix or remove it", e);
+        }
+    }
+
+    /** @throws UncheckedIOException if the file cannot be written (the change is then refused) */
+    void saveRuntimeTags(RuntimeTags tags) {
+        write(dir.resolve(TAGS_FILE), tags.encode());
     }
 
     Path path() {

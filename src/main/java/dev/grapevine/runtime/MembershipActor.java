@@ -92,8 +92,45 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record EmitResult(UserEvent event, String error) {
     }
 
-    public record Join(List<Address> seeds) implements Command {
+    /**
+     * Joins the nodes at {@code seeds}; if {@code replyTo} is set, replies with those that answered
+     * within {@link #JOIN_ANSWER_WAIT}, or at once if this node has left.
+     */
+    public record Join(List<Address> seeds, ActorRef<Joined> replyTo) implements Command {
+        public Join(List<Address> seeds) {
+            this(seeds, null);
+        }
     }
+
+    /** What came of a {@link Join}: who answered, who did not, or that this node has left (and asked nobody). */
+    public record Joined(List<Address> answered, List<Address> silent, boolean left) {
+    }
+
+    /** How long a {@link Join} waits for its addresses to answer: a push-pull round trip, with room for a slow start. */
+    public static final Duration JOIN_ANSWER_WAIT = Duration.ofSeconds(5);
+
+    private record JoinDeadline(long id) implements Command {
+    }
+
+    /**
+     * Sets and deletes user tags, recording the change for later lives; replies with the tags now,
+     * or with the reason it refused (too large, the data dir cannot be written).
+     */
+    public record UpdateTags(Map<String, String> set, java.util.Set<String> delete, int userBytesMax,
+                             ActorRef<TagsUpdated> replyTo) implements Command {
+    }
+
+    public record TagsUpdated(Map<String, String> tags, boolean persisted, String error) {
+    }
+
+    /** Time to see whether this node's load changed enough to gossip it. */
+    private enum PublishLoad implements Command { INSTANCE }
+
+    /**
+     * How often the domains are asked for their load. The core publishes at most one change per
+     * {@code LoadTag.PUBLISH_INTERVAL_MIN_MILLIS}; checking more often only shortens the delay of that one.
+     */
+    static final Duration LOAD_CHECK_EVERY = Duration.ofSeconds(10);
 
     public record SetTags(Map<String, String> tags) implements Command {
     }
@@ -129,6 +166,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final NodeContext node;
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
+    private final JoinWaits joinWaits = new JoinWaits();
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
@@ -150,6 +188,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         core.join(node.joinTargets(), support.nowMillis(), support.outbox);
         support.perform(this::publish);
         timers.startTimerWithFixedDelay(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
+        timers.startTimerWithFixedDelay(PublishLoad.INSTANCE, Duration.ofSeconds(1), LOAD_CHECK_EVERY);
     }
 
     @Override
@@ -174,7 +213,14 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     return this;
                 })
                 .onMessage(Emit.class, this::onEmit)
-                .onMessage(Join.class, j -> step(() -> core.join(j.seeds(), support.nowMillis(), support.outbox)))
+                .onMessage(Join.class, this::onJoin)
+                .onMessage(JoinDeadline.class, d -> {
+                    joinWaits.deadline(d.id());
+                    return this;
+                })
+                .onMessage(UpdateTags.class, this::onUpdateTags)
+                .onMessageEquals(PublishLoad.INSTANCE, () -> step(() -> DomainLoad.sum(node.domains().values())
+                        .ifPresent(l -> core.publishLoad(l.keys(), l.bytes(), support.nowMillis(), support.outbox))))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
                 .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), p.index(), p.members(), support.outbox)))
                 .onMessage(SubscribeProgress.class, s -> {
@@ -186,7 +232,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
-                    support.publishMetrics(Role.MEMBERSHIP, counters, core.gauges());
+                    Map<String, Long> gauges = new java.util.LinkedHashMap<>(core.gauges());
+                    gauges.put("join_requests_refused", joinWaits.refused());
+                    support.publishMetrics(Role.MEMBERSHIP, counters, gauges);
                     return this;
                 })
                 .onSignal(PreRestart.class, s -> {
@@ -226,6 +274,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
             eventSubscribers.values().forEach(s -> s.accept(d.event()));
         } else if (effect instanceof Effect.ProgressHeard p) {
             node.subscribers().progress.values().forEach(s -> s.accept(p.progress()));
+        } else if (effect instanceof Effect.JoinAnswered a) {
+            joinWaits.answered(a.from());
         }
     }
 
@@ -241,6 +291,46 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         } catch (java.io.UncheckedIOException e) {
             getContext().getLog().error("could not record peers for the next start: {}", e.getMessage());
         }
+        return this;
+    }
+
+    private Behavior<Command> onJoin(Join request) {
+        boolean asked = core.join(request.seeds(), support.nowMillis(), support.outbox);
+        if (request.replyTo() != null) {
+            if (!asked) {
+                request.replyTo().tell(new Joined(List.of(), request.seeds(), true));
+            } else {
+                long id = joinWaits.add(request.seeds(), request.replyTo());
+                if (id >= 0) {
+                    timers.startSingleTimer(new JoinDeadline(id), JOIN_ANSWER_WAIT);
+                }
+            }
+        }
+        support.perform(this::publish); // after the wait is registered: an answer cannot come sooner anyway
+        return this;
+    }
+
+    private Behavior<Command> onUpdateTags(UpdateTags request) {
+        Map<String, String> next = new java.util.TreeMap<>(core.self().tags());
+        next.keySet().removeIf(k -> k.startsWith(Membership.RESERVED_TAG_PREFIX));
+        next.keySet().removeAll(request.delete());
+        next.putAll(request.set());
+        int bytes = Member.tagsBytes(next);
+        if (bytes > request.userBytesMax()) {
+            request.replyTo().tell(new TagsUpdated(Map.of(), false, "the tags would take " + bytes
+                    + " bytes; the limit is " + request.userBytesMax()));
+            return this;
+        }
+        boolean persisted;
+        try {
+            persisted = node.recordRuntimeTags(node.runtimeTags().then(request.set(), request.delete()));
+        } catch (java.io.UncheckedIOException e) {
+            request.replyTo().tell(new TagsUpdated(Map.of(), false, "the tags were not changed: " + e.getMessage()));
+            return this;
+        }
+        core.updateTags(next, support.outbox);
+        support.perform(this::publish);
+        request.replyTo().tell(new TagsUpdated(core.self().tags(), persisted, null));
         return this;
     }
 

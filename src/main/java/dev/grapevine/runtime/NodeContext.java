@@ -29,6 +29,8 @@ final class NodeContext {
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
     private final RepairCounters repairCounters = new RepairCounters();
     private final PeerUids peerUids = new PeerUids();
+    /** Tag changes made at run time, over the configured tags (see {@link RuntimeTags}); read once at start. */
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeTags> runtimeTags;
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -44,6 +46,31 @@ final class NodeContext {
         this.originNanos = originNanos;
         this.lastRecoveryEpoch = new java.util.concurrent.atomic.AtomicReference<>(
                 dataDir == null ? null : dataDir.lastRecoveryEpoch());
+        this.runtimeTags = new java.util.concurrent.atomic.AtomicReference<>(
+                dataDir == null ? RuntimeTags.NONE : dataDir.runtimeTags());
+    }
+
+    RuntimeTags runtimeTags() {
+        return runtimeTags.get();
+    }
+
+    /**
+     * Records tag changes for later lives of this node: in the data dir first, if there is one.
+     *
+     * @return whether they were written to disk
+     * @throws java.io.UncheckedIOException if the data dir cannot be written; nothing changed then
+     */
+    boolean recordRuntimeTags(RuntimeTags tags) {
+        if (dataDir != null) {
+            dataDir.saveRuntimeTags(tags);
+        }
+        runtimeTags.set(tags);
+        return dataDir != null;
+    }
+
+    /** The tags a new life starts with: the configured ones, with the run-time changes over them. */
+    private java.util.Map<String, String> startTags() {
+        return runtimeTags.get().over(settings.tags());
     }
 
     java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.api.Recoverable> domains() {
@@ -101,7 +128,7 @@ final class NodeContext {
         if (dataDir != null && epoch > firstEpoch) {
             dataDir.recordEpoch(epoch); // a later process must start above this life too
         }
-        return Member.alive(settings.name(), settings.address(), epoch, 0, settings.tags());
+        return Member.alive(settings.name(), settings.address(), epoch, 0, startTags());
     }
 
     /**
@@ -109,7 +136,7 @@ final class NodeContext {
      * it. The replicas only use the name and address.
      */
     Member placeholder() {
-        return Member.alive(settings.name(), settings.address(), 0, 0, settings.tags());
+        return Member.alive(settings.name(), settings.address(), 0, 0, startTags());
     }
 
     /** The data dir, if the node has one. */

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
@@ -119,6 +120,66 @@ class AdminHttpTest {
         assertEquals(400, value.statusCode());
         assertTrue(json(value).get("error").asText().contains("the limit is"), value.body());
         assertTrue(rawStatusLine("GET /kv/%zz HTTP/1.1").contains(" 400 "), "a malformed escape");
+    }
+
+    @Test
+    void statusListsEveryMemberWithItsShareAndLoad() throws Exception {
+        await().atMost(DEADLINE).until(() -> json(call("GET", "/v1/status", null)).path("epoch").isTextual());
+        HttpResponse<String> status = call("GET", "/v1/status", null);
+        assertEquals(200, status.statusCode());
+        JsonNode self = json(status).get("members").get(0);
+        assertEquals("a", self.get("name").asText());
+        assertEquals(json(status).get("partitions").asInt(), self.get("partitions_owned").asInt(), status.body());
+        assertEquals(100.0, self.get("partitions_owned_pct").asDouble(), status.body());
+        assertTrue(self.get("keys").isNumber() && self.get("bytes").isNumber(), status.body());
+        assertEquals(405, call("POST", "/v1/status", "").statusCode());
+    }
+
+    @Test
+    void tagsChangeAndBadOnesAre400WithTheRule() throws Exception {
+        HttpResponse<String> ok = call("POST", "/v1/tags", "{\"set\":{\"role\":\"web\"},\"delete\":[\"gone\"]}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("web", json(ok).get("tags").get("role").asText());
+        assertTrue(json(ok).get("persisted").asBoolean(), ok.body());
+
+        HttpResponse<String> reserved = call("POST", "/v1/tags", "{\"set\":{\"grapevine.load\":\"1\"}}");
+        assertEquals(400, reserved.statusCode());
+        assertTrue(json(reserved).get("error").asText().contains("reserved"), reserved.body());
+        HttpResponse<String> large = call("POST", "/v1/tags", "{\"set\":{\"big\":\"" + "x".repeat(Grapevine.USER_TAGS_BYTES_MAX) + "\"}}");
+        assertEquals(400, large.statusCode());
+        assertTrue(json(large).get("error").asText().contains("the limit is " + Grapevine.USER_TAGS_BYTES_MAX), large.body());
+        assertEquals(400, call("POST", "/v1/tags", "{}").statusCode(), "nothing to change");
+        assertEquals(400, call("POST", "/v1/tags", "{\"set\":{\"k\":\"v\"},\"delete\":[\"k\"]}").statusCode());
+        assertEquals(400, call("POST", "/v1/tags", "[1]").statusCode());
+    }
+
+    @Test
+    void aBadEventNameIs400AboutTheNameNot404() throws Exception {
+        for (String path : List.of("/v1/event/", "/v1/event", "/v1/event/a/b", "/v1/event/a%2Fb")) {
+            HttpResponse<String> r = call("POST", path, "payload");
+            assertEquals(400, r.statusCode(), path + ": " + r.body());
+            assertTrue(json(r).get("error").asText().startsWith("an event name is 1.."), r.body());
+        }
+    }
+
+    @Test
+    void aJoinNobodyAnswersIs504() throws Exception {
+        int nobody;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            nobody = s.getLocalPort();
+        }
+        HttpResponse<String> r = call("POST", "/v1/join", "{\"addresses\":[\"127.0.0.1:" + nobody + "\"]}");
+        assertEquals(504, r.statusCode(), r.body());
+        assertEquals("127.0.0.1:" + nobody, json(r).get("failed").get(0).asText());
+        assertTrue(json(r).get("error").asText().contains("no node answered"), r.body());
+    }
+
+    @Test
+    void infoCarriesTheVersionAndUptime() throws Exception {
+        JsonNode info = json(call("GET", "/v1/info", null));
+        assertEquals(Version.current(), info.get("version").asText());
+        assertTrue(info.get("uptime_seconds").asLong() >= 0, info.toString());
+        assertTrue(java.time.Instant.parse(info.get("started_at").asText()).isBefore(java.time.Instant.now().plusSeconds(1)));
     }
 
     @Test

@@ -41,4 +41,8 @@ public sealed interface Effect {
      */
     record Tell(Role to, Signal signal) implements Effect {
     }
+
+    /** A node asked to let this one join answered with its view (see {@link Membership#join}). */
+    record JoinAnswered(Address from) implements Effect {
+    }
 }

@@ -75,6 +75,7 @@ public final class Membership {
     private boolean joining;
     private boolean seedTurn;
     private final ProgressBoard progress = new ProgressBoard();
+    private final LoadTag load = new LoadTag();
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         if (self.status() != MemberStatus.ALIVE) {
@@ -141,14 +142,38 @@ public final class Membership {
 
     // ---------------------------------------------------------------- commands
 
-    /** Announces this node and asks each seed for its view; retried by the reconnect timer while alone. */
-    public void join(Collection<Address> seedAddresses, long nowMillis, Outbox out) {
+    /**
+     * Announces this node and asks each seed for its view; retried by the reconnect timer while alone.
+     * A seed answers with its view: that answer is reported as {@link Effect.JoinAnswered}.
+     *
+     * @return false, doing nothing, if this node has left: a left node cannot come back in this life
+     */
+    public boolean join(Collection<Address> seedAddresses, long nowMillis, Outbox out) {
+        if (leaving) {
+            return false;
+        }
         seeds = List.copyOf(seedAddresses);
         joining = !seeds.isEmpty();
         for (Address seed : seeds) {
             out.send(seed, pushPull(true, false));
         }
         broadcast(new Rumor.MemberRumor(self, self.name()), out);
+        return true;
+    }
+
+    /**
+     * Publishes how much data this node holds as its {@link LoadTag#KEY} tag, if the change is worth a
+     * rumor (see {@link LoadTag}).
+     *
+     * @param bytes negative if unknown
+     */
+    public void publishLoad(long keys, long bytes, long nowMillis, Outbox out) {
+        if (leaving || !load.due(keys, bytes, nowMillis)) {
+            return;
+        }
+        Map<String, String> next = new java.util.TreeMap<>(self.tags());
+        next.put(LoadTag.KEY, LoadTag.format(keys, bytes));
+        changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
     }
 
     /** Leaves gracefully: the cluster records {@code left}, not {@code failed}. Probing stops. */
@@ -616,6 +641,8 @@ public final class Membership {
         }
         if (!message.reply()) {
             out.send(from, pushPull(false, true));
+        } else if (seeds.contains(from)) {
+            out.add(new Effect.JoinAnswered(from)); // a seed's answer: the node at that address let us in
         }
         // By convention the sender lists itself first; it is the accuser of what it reports dead.
         String source = message.members().isEmpty() ? from.toString() : message.members().get(0).name();

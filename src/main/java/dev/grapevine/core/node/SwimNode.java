@@ -99,6 +99,12 @@ public final class SwimNode {
         settle(nowMillis, out);
     }
 
+    /** See {@link Membership#publishLoad}. */
+    public void publishLoad(long keys, long bytes, long nowMillis, Outbox out) {
+        membership.publishLoad(keys, bytes, nowMillis, inner);
+        settle(nowMillis, out);
+    }
+
     /** See {@link Membership#publishProgress}. */
     public void publishProgress(Progress progress, int index, int members, long nowMillis, Outbox out) {
         membership.publishProgress(progress, index, members, inner);

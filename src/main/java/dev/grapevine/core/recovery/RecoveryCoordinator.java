@@ -59,10 +59,12 @@ public final class RecoveryCoordinator {
      * What this node knows of the cluster's recovery, for status pages.
      *
      * @param routinePending anti-entropy exchanges queued or running on this node
+     * @param ownership      who owns which partition in the current epoch; null before the first
      */
     public record Status(String epoch, int members, boolean completeEverywhere, int partitionsPending,
                          Map<String, Progress> nodes, Progress local, int running, long syncsDone,
-                         long syncsFailed, int partitionsOwned, int routinePending, long epochsStarted) {
+                         long syncsFailed, int partitionsOwned, int routinePending, long epochsStarted,
+                         Ownership ownership) {
     }
 
     private final String self;
@@ -482,7 +484,7 @@ public final class RecoveryCoordinator {
         }
         return new Status(epoch, live.size(), completeEverywhere(), pendingEverywhere, nodes, local, running.size(),
                 syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine,
-                epochsStarted);
+                epochsStarted, ownership);
     }
 
     /** This node's progress in its current epoch; null before the first. */

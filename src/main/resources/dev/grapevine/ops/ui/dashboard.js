@@ -153,8 +153,8 @@
     if (info) {
       fields.push(['node', info.node || info.name]);
       if (info.version) fields.push(['version', info.version]);
-      const uptimeMillis = typeof info.uptime_ms === 'number' ? info.uptime_ms + (Date.now() - state.infoAtMillis)
-        : typeof info.started_at_ms === 'number' ? Date.now() - info.started_at_ms : null;
+      const uptimeMillis = typeof info.uptime_seconds === 'number'
+        ? info.uptime_seconds * 1000 + (Date.now() - state.infoAtMillis) : null;
       if (uptimeMillis !== null) fields.push(['up', duration(uptimeMillis)]);
       if (info.address) fields.push(['address', info.address]);
       if (info.profile) fields.push(['profile', info.profile]);
