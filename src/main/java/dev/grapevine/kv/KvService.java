@@ -28,7 +28,7 @@ public final class KvService implements AutoCloseable {
         this.settings = settings;
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
         if (file == null) {
-            system.log().warn("grapevine.node.data-dir is not set: the key-value store keeps its data in memory, "
+            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.KV).warn("grapevine.node.data-dir is not set: the key-value store keeps its data in memory, "
                     + "and a crash of this node loses its copies (the other owners keep theirs)");
         }
         this.store = KvStore.open(file, settings.hintsMax());

@@ -61,6 +61,15 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--tag", description = "KEY=VALUE gossiped with this node; repeatable")
     List<String> tags = new ArrayList<>();
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "TRACE | DEBUG | INFO | WARN | ERROR for Grapevine and the root logger (default INFO); "
+                    + "Pekko's own stays at WARN unless DEBUG (its INFO) or TRACE (its DEBUG)")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text | json: one line, or one JSON object, per event on stderr (default text)")
+    String logFormat;
+
     @Spec
     CommandSpec command;
 
@@ -89,7 +98,8 @@ public final class AgentCommand implements Callable<Integer> {
      * this once per node.
      */
     public Started start() {
-        DefaultLogging.init(); // before Pekko logs anything
+        DefaultLogging.Options logging = DefaultLogging.Options.parse(logLevel, logFormat);
+        DefaultLogging.init(logging); // before Pekko logs anything
         Config resolved = configuration();
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
@@ -136,6 +146,9 @@ public final class AgentCommand implements Callable<Integer> {
         flags.put("pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"));
         flags.put("pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter");
         flags.put("pekko.coordinated-shutdown.exit-jvm", "off");
+        if (logLevel != null && DefaultLogging.Options.parse(logLevel, null).level() == ch.qos.logback.classic.Level.TRACE) {
+            flags.put("pekko.loglevel", "DEBUG"); // Pekko drops its DEBUG events before SLF4J sees them otherwise
+        }
         if (node != null) {
             flags.put("grapevine.node.name", node);
         }

@@ -29,6 +29,7 @@ final class NodeContext {
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
     private final RepairCounters repairCounters = new RepairCounters();
     private final PeerUids peerUids = new PeerUids();
+    private final DroppedInputs droppedInputs;
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -42,6 +43,7 @@ final class NodeContext {
         this.lastEpoch = new AtomicLong(firstEpoch - 1);
         this.firstEpoch = firstEpoch;
         this.originNanos = originNanos;
+        this.droppedInputs = new DroppedInputs(settings.name(), originNanos);
         this.lastRecoveryEpoch = new java.util.concurrent.atomic.AtomicReference<>(
                 dataDir == null ? null : dataDir.lastRecoveryEpoch());
     }
@@ -63,6 +65,11 @@ final class NodeContext {
         if (dataDir != null) {
             dataDir.saveRecoveryEpoch(lives);
         }
+    }
+
+    /** Where this node's actors report what they refused or dropped, for the rate-limited WARN lines. */
+    DroppedInputs droppedInputs() {
+        return droppedInputs;
     }
 
     NodeSettings settings() {

@@ -11,6 +11,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
+import dev.grapevine.log.GrapevineLogs;
+
 import java.time.Duration;
 
 /**
@@ -88,7 +90,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
         node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());
         node.peerUids().own(Role.GOSSIPER, gossiper.path().uid());
-        ctx.getLog().info("Grapevine node {} started at {}", node.settings().name(), node.settings().address());
     }
 
     @Override
@@ -115,8 +116,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 .onSignal(Terminated.class, t -> {
                     // A node without membership would answer probes while knowing nothing: stop the
                     // whole actor system, so a supervisor (systemd, Kubernetes) starts it afresh.
-                    getContext().getLog().error("membership of {} failed more than {} times in a minute; the node "
-                            + "and its actor system stop", node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                    GrapevineLogs.asNode(node.settings().name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).error(
+                            "membership of {} failed more than {} times in a minute; the node and its actor system stop",
+                            node.settings().name(), MEMBERSHIP_RESTARTS_MAX));
                     getContext().getSystem().terminate();
                     return Behaviors.stopped();
                 })
