@@ -254,7 +254,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (store.addHint(owner, partition, key, record)) {
             metrics.hintsStored.increment();
         } else {
-            warnings.count("kv_hints_dropped", 1, "hints dropped: the hint store is full (hints-max "
+            warnings.count("kv_hints_dropped", 1, "hints dropped", "the hint store is full (hints-max "
                     + settings.hintsMax() + "); anti-entropy repairs those writes", "key " + key + " for " + owner);
         }
     }
@@ -293,7 +293,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         try {
             record = r.record() == null ? null : KvRecord.decode(r.record());
         } catch (IllegalArgumentException e) {
-            warnings.count("kv_bad_read_replies", 1, "malformed read replies ignored", "from " + r.node() + ": " + e.getMessage());
+            warnings.count("kv_bad_read_replies", 1, "malformed read replies ignored", null, "from " + r.node() + ": " + e.getMessage());
             return this;
         }
         observe(record);
@@ -311,7 +311,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         try {
             hlc.observe(record.hlc(), System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
-            warnings.count("kv_clock_ahead", 1, "versions stamped too far ahead read but not followed (max-clock-ahead)",
+            warnings.count("kv_clock_ahead", 1, "versions stamped too far ahead read but not followed", "beyond max-clock-ahead",
                     "written by " + record.writer() + ": " + e.getMessage());
         }
     }
@@ -332,7 +332,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             hlc.observe(record.hlc(), System.currentTimeMillis());
             store.apply(w.partition(), w.key(), record);
         } catch (IllegalArgumentException e) {
-            warnings.count("kv_replica_writes_refused", 1, "replica writes refused", "key " + w.key() + ": " + e.getMessage());
+            warnings.count("kv_replica_writes_refused", 1, "replica writes refused", "the coordinator counts them as missing", "key " + w.key() + ": " + e.getMessage());
             return this; // no ack: the coordinator counts it as missing
         }
         commitThen(() -> w.replyTo().tell(new KvMessage.WriteAck(w.id(), self)));
@@ -345,7 +345,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             r.replyTo().tell(new KvMessage.ReadReply(r.id(), self, record == null ? null : record.encode()));
         } catch (IllegalArgumentException e) {
             // The coordinator times out.
-            warnings.count("kv_replica_reads_refused", 1, "replica reads refused", "key " + r.key() + ": " + e.getMessage());
+            warnings.count("kv_replica_reads_refused", 1, "replica reads refused", "the coordinator times out", "key " + r.key() + ": " + e.getMessage());
         }
         return this;
     }
@@ -414,7 +414,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             store.removeHints(old);
             batch.removeAll(old);
             metrics.hintsExpired.add(old.size());
-            warnings.count("kv_hints_expired", old.size(), "hints dropped: older than the hint window ("
+            warnings.count("kv_hints_expired", old.size(), "hints dropped", "older than the hint window ("
                     + settings.hintWindow() + "); anti-entropy repairs those writes", "for " + old.get(0).target());
         }
     }

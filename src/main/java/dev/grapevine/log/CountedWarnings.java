@@ -11,8 +11,15 @@ import java.util.function.LongSupplier;
  * already has. Thread-safe.
  */
 public final class CountedWarnings {
-    /** What a summary line shows: the last detail held. */
-    private record Sample(String what, String detail) {
+    /** What a summary line shows: what happened, why it matters, and the last case held. */
+    private record Sample(String what, String why, String detail) {
+        String note() {
+            if (why == null && detail == null) {
+                return "";
+            }
+            return " (" + (why == null ? "" : why) + (why != null && detail != null ? "; " : "")
+                    + (detail == null ? "" : "last: " + detail) + ")";
+        }
     }
 
     private final Logger log;
@@ -34,16 +41,17 @@ public final class CountedWarnings {
     /**
      * {@code count} inputs of kind {@code kind} were refused or dropped.
      *
-     * @param what   what happened, as a plural phrase ("ping-req relays refused: ...")
+     * @param what   what happened, as a plural phrase ("ping-req relays refused")
+     * @param why    the cause or what it means for the operator, or null
      * @param detail about the last of them (peer, key, reason), or null
      */
-    public void count(String kind, long count, String what, String detail) {
+    public void count(String kind, long count, String what, String why, String detail) {
         if (count <= 0) {
             return;
         }
-        Sample sample = new Sample(what, detail);
+        Sample sample = new Sample(what, why, detail);
         if (limiter.admit(kind, count, sample, clockMillis.getAsLong())) {
-            write(kind, count + " " + what + (detail == null ? "" : " (last: " + detail + ")"));
+            write(kind, count + " " + what + sample.note());
         }
     }
 
@@ -51,8 +59,7 @@ public final class CountedWarnings {
     public void flush() {
         for (RateLimiter.Held<Sample> h : limiter.due(clockMillis.getAsLong())) {
             Sample s = h.last();
-            write(h.key(), h.count() + " more " + s.what() + " in the last " + limiter.windowMillis() / 1000 + " s"
-                    + (s.detail() == null ? "" : " (last: " + s.detail() + ")"));
+            write(h.key(), h.count() + " more " + s.what() + " in the last " + limiter.windowMillis() / 1000 + " s" + s.note());
         }
     }
 

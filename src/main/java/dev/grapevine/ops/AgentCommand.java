@@ -124,10 +124,13 @@ public final class AgentCommand implements Callable<Integer> {
     public record Started(ActorSystem<Void> system, Grapevine grapevine, String name, Address gossip, Address admin) {
         /** Leaves the cluster, waiting at most {@link #LEAVE_TIMEOUT} for the leave to go out, then stops the node. */
         public void leaveAndTerminate() {
+            org.slf4j.Logger log = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE);
             try {
                 grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.info("{} left the cluster; stopping", name));
             } catch (Exception e) {
-                System.err.println("grapevine: " + name + "'s leave did not complete within " + LEAVE_TIMEOUT.toSeconds() + " s: " + e);
+                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.warn("{}'s leave did not complete within {} s ({}); stopping",
+                        name, LEAVE_TIMEOUT.toSeconds(), e.toString()));
             }
             system.terminate();
         }

@@ -27,7 +27,7 @@ import java.util.Locale;
  * its encoders.
  */
 final class DefaultLogging {
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{32} - %msg%n";
     static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     static final List<String> FORMATS = List.of("text", "json");
     private static boolean applied;

@@ -19,31 +19,31 @@ final class DroppedInputs {
     /** One second's summary window per kind would still be a line a second under a flood. */
     static final long WINDOW_MILLIS = 60_000;
 
-    /** A counter of refused or dropped input, the logger its line goes to, and what it means. */
-    record Kind(String counter, String logger, String what) {
+    /** A counter of refused or dropped input, the logger its line goes to, what it counts and why that matters. */
+    record Kind(String counter, String logger, String what, String why) {
     }
 
     static final List<Kind> KINDS = List.of(
             new Kind("relays_refused", GrapevineLogs.PROBES,
-                    "ping-req relays refused: this node relays probes for others up to relays-max at once"),
+                    "ping-req relays refused", "this node relays at most relays-max probes for others at once"),
             new Kind("stale_acks", GrapevineLogs.PROBES,
-                    "acks arrived after their probe had ended: the network or the peers are slower than probe-timeout"),
+                    "acks arrived after their probe had ended", "the network or the peers are slower than probe-timeout"),
             new Kind("misdirected_pings", GrapevineLogs.PROBES,
-                    "pings for another member's name ignored: this address was someone else's before"),
+                    "pings for another member's name ignored", "this address was another member's before"),
             new Kind("refutations", GrapevineLogs.MEMBERSHIP,
-                    "suspicions of this node refuted: peers find it slow to answer"),
+                    "suspicions of this node refuted", "peers find this node slow to answer"),
             new Kind("identity_conflicts", GrapevineLogs.MEMBERSHIP,
-                    "claims to this node's name refused: another process uses this name, or a forged incarnation"),
+                    "claims to this node's name refused", "another process uses this name, or an incarnation was forged"),
             new Kind("dead_reaped_over_bound", GrapevineLogs.MEMBERSHIP,
-                    "dead members forgotten early: more dead members than the bound keeps"),
+                    "dead members forgotten early", "more dead members than the bound keeps"),
             new Kind("rumors_too_large", GrapevineLogs.GOSSIP,
-                    "rumors dropped: larger than a gossip message (push-pull still carries them)"),
+                    "rumors dropped", "larger than a gossip message; push-pull still carries them"),
             new Kind("broadcasts_dropped", GrapevineLogs.GOSSIP,
-                    "broadcasts dropped: the broadcast queue was full (push-pull repairs what they told)"),
+                    "broadcasts dropped", "the broadcast queue was full; push-pull repairs what they told"),
             new Kind("progress_refused", GrapevineLogs.RECOVERY,
-                    "recovery progress reports refused: they conflict with the value held for their epoch"),
+                    "recovery progress reports refused", "they conflict with the value held for their epoch"),
             new Kind("progress_too_large", GrapevineLogs.RECOVERY,
-                    "recovery progress values left out of push-pull: too large for one"));
+                    "recovery progress values left out of push-pull", "too large for one"));
 
     private final Map<String, CountedWarnings> byLogger = new HashMap<>();
     private final Map<String, Map<String, Long>> lastBySource = new ConcurrentHashMap<>();
@@ -70,7 +70,7 @@ final class DroppedInputs {
             long before = last.getOrDefault(k.counter(), 0L);
             long delta = now >= before ? now - before : now;
             last.put(k.counter(), now);
-            byLogger.get(k.logger()).count(k.counter(), delta, k.what(), null);
+            byLogger.get(k.logger()).count(k.counter(), delta, k.what(), k.why(), null);
         }
         flush();
     }

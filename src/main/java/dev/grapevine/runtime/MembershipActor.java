@@ -204,7 +204,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private Behavior<Command> onPeer(PeerMessage m) {
         if (Role.of(m.message()) != Role.MEMBERSHIP) {
             node.droppedInputs().misrouted().count("misrouted_messages", 1,
-                    "peer messages dropped: sent to the wrong role",
+                    "peer messages dropped", "sent to the wrong role",
                     m.message().getClass().getSimpleName() + " from " + m.from() + " to membership");
             return this;
         }

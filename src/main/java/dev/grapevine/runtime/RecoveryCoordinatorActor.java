@@ -296,7 +296,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         SyncTask task = running.remove(done.id());
         if (task != null) {
             if (!done.ok()) {
-                node.droppedInputs().repair().count("repair_exchanges_failed", 1, "repair exchanges failed (retried)",
+                node.droppedInputs().repair().count("repair_exchanges_failed", 1, "repair exchanges failed", "each is retried",
                         "partition " + task.partition() + " with " + task.peer() + ": " + done.error());
             }
             return perform(core.onSyncFinished(task, done.ok(), nowMillis()));

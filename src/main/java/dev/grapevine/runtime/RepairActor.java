@@ -385,7 +385,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         try {
             return handler.apply(m);
         } catch (RuntimeException e) {
-            node.droppedInputs().repair().count("repair_requests_malformed", 1, "malformed repair requests dropped",
+            node.droppedInputs().repair().count("repair_requests_malformed", 1, "malformed repair requests dropped", null,
                     m.getClass().getSimpleName() + ": " + e);
             return this;
         }
@@ -393,7 +393,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
     /** Refuses a peer's request: the peer's exchange fails and is retried; counted and warned of here. */
     private void refuse(ActorRef<RepairMessage> replyTo, long session, String reason) {
-        node.droppedInputs().repair().count("repair_requests_refused", 1, "repair requests from peers refused",
+        node.droppedInputs().repair().count("repair_requests_refused", 1, "repair requests from peers refused", "the peer's exchange fails and is retried",
                 reason + " (from " + replyTo.path().address() + ")");
         replyTo.tell(new RepairMessage.Refused(session, reason));
     }

@@ -159,7 +159,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
 
     private Behavior<Command> onPeer(PeerMessage m) {
         if (Role.of(m.message()) != role) {
-            node.droppedInputs().misrouted().count("misrouted_messages", 1, "peer messages dropped: sent to the wrong role",
+            node.droppedInputs().misrouted().count("misrouted_messages", 1, "peer messages dropped", "sent to the wrong role",
                     m.message().getClass().getSimpleName() + " from " + m.from() + " to the " + PeerRouter.actorName(role));
             return this;
         }

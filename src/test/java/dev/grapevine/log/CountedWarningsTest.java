@@ -27,21 +27,21 @@ class CountedWarningsTest {
         AtomicLong now = new AtomicLong();
         CountedWarnings warnings = new CountedWarnings(log, "node1", 60_000, now::get);
 
-        warnings.count("relays_refused", 3, "ping-req relays refused", null);
-        warnings.count("relays_refused", 0, "ping-req relays refused", null);
+        warnings.count("relays_refused", 3, "ping-req relays refused", "too many at once", null);
+        warnings.count("relays_refused", 0, "ping-req relays refused", "too many at once", null);
         now.set(1000);
-        warnings.count("relays_refused", 5, "ping-req relays refused", "from 127.0.0.1:7003");
-        warnings.count("stale_acks", 2, "late acks", null);
+        warnings.count("relays_refused", 5, "ping-req relays refused", "too many at once", "from 127.0.0.1:7003");
+        warnings.count("stale_acks", 2, "late acks", null, null);
         now.set(30_000);
-        warnings.count("relays_refused", 4, "ping-req relays refused", "from 127.0.0.1:7004");
+        warnings.count("relays_refused", 4, "ping-req relays refused", "too many at once", "from 127.0.0.1:7004");
         warnings.flush();
         now.set(60_000);
         warnings.flush();
 
         assertEquals(List.of(
-                "relays_refused: 3 ping-req relays refused",
+                "relays_refused: 3 ping-req relays refused (too many at once)",
                 "stale_acks: 2 late acks",
-                "relays_refused: 9 more ping-req relays refused in the last 60 s (last: from 127.0.0.1:7004)"),
+                "relays_refused: 9 more ping-req relays refused in the last 60 s (too many at once; last: from 127.0.0.1:7004)"),
                 events.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         events.list.forEach(e -> {
             assertEquals(Level.WARN, e.getLevel());
