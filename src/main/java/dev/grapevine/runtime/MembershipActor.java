@@ -192,8 +192,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 })
                 .onSignal(PreRestart.class, s -> {
                     // The new life starts from an empty view; so must the replicas.
-                    GrapevineLogs.asNode(core.self().name(), () -> LOG.error(
-                            "membership of {} failed; it restarts under a new epoch", core.self().name()));
+                    GrapevineLogs.asNode(core.self().name(), () -> LOG.info(
+                            "membership of {} restarts as a new life of the node, under a new epoch", core.self().name()));
                     guardian.tell(NodeGuardian.ResetReplicas.INSTANCE);
                     node.peerUids().clear(); // learnt again as the new view fills
                     return this;
