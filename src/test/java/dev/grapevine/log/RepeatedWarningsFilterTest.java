@@ -102,4 +102,23 @@ class RepeatedWarningsFilterTest {
         filter.flush();
         assertEquals(List.of(), lines(), "nothing was written, so nothing was held back");
     }
+
+    @Test
+    void theExampleConfigurationInstallsIt() throws Exception {
+        LoggerContext fromFile = new LoggerContext();
+        fromFile.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+        configurator.setContext(fromFile);
+        configurator.doConfigure(java.nio.file.Path.of("conf/logback.xml.example").toFile());
+        try {
+            assertTrue(fromFile.getTurboFilterList().stream().anyMatch(f -> f instanceof RepeatedWarningsFilter && f.isStarted()),
+                    fromFile.getTurboFilterList().toString());
+            assertEquals(Level.INFO, fromFile.getLogger("dev.grapevine").getLevel());
+            assertEquals(List.of(), ch.qos.logback.core.status.StatusUtil.filterStatusListByTimeThreshold(
+                    fromFile.getStatusManager().getCopyOfStatusList(), 0).stream()
+                    .filter(st -> st.getLevel() >= ch.qos.logback.core.status.Status.WARN).map(Object::toString).toList());
+        } finally {
+            fromFile.stop();
+        }
+    }
 }
