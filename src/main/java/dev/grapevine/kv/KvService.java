@@ -28,8 +28,9 @@ public final class KvService implements AutoCloseable {
         this.settings = settings;
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
         if (file == null) {
-            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.KV).warn("grapevine.node.data-dir is not set: the key-value store keeps its data in memory, "
-                    + "and a crash of this node loses its copies (the other owners keep theirs)");
+            org.slf4j.Logger log = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.KV);
+            dev.grapevine.log.GrapevineLogs.asNode(grapevine.name(), () -> log.warn("grapevine.node.data-dir is not set: the "
+                    + "key-value store keeps its data in memory, and a crash of this node loses its copies (the other owners keep theirs)"));
         }
         this.store = KvStore.open(file, settings.hintsMax());
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
