@@ -49,10 +49,14 @@ final class DroppedInputs {
     private final Map<String, Map<String, Long>> lastBySource = new ConcurrentHashMap<>();
 
     DroppedInputs(String node, long originNanos) {
+        this(node, () -> (System.nanoTime() - originNanos) / 1_000_000);
+    }
+
+    /** @param clockMillis a monotonic clock in milliseconds (tests move one by hand) */
+    DroppedInputs(String node, java.util.function.LongSupplier clockMillis) {
         for (String logger : List.of(GrapevineLogs.PROBES, GrapevineLogs.MEMBERSHIP, GrapevineLogs.GOSSIP,
                 GrapevineLogs.RECOVERY, GrapevineLogs.REPAIR, GrapevineLogs.NODE)) {
-            byLogger.put(logger, new CountedWarnings(GrapevineLogs.logger(logger), node, WINDOW_MILLIS,
-                    () -> (System.nanoTime() - originNanos) / 1_000_000));
+            byLogger.put(logger, new CountedWarnings(GrapevineLogs.logger(logger), node, WINDOW_MILLIS, clockMillis));
         }
     }
 
