@@ -64,6 +64,6 @@ public final class CountedWarnings {
     }
 
     private void write(String kind, String line) {
-        GrapevineLogs.asNode(node, () -> log.warn(GrapevineLogs.COUNTED, "{}: {}", kind, line));
+        GrapevineLogs.asNode(node, () -> log.warn(GrapevineLogs.UNTHROTTLED, "{}: {}", kind, line));
     }
 }

@@ -30,10 +30,11 @@ public final class GrapevineLogs {
     public static final String NODE_MDC = "node";
 
     /**
-     * Marks lines that are rate-limited where they are written (one per kind and window, with a
-     * count), so {@link RepeatedWarningsFilter} lets them through instead of limiting them twice.
+     * Marks lines {@link RepeatedWarningsFilter} must let through: lines rate-limited where they are
+     * written (one per kind and window, with a count), which it would limit twice, and lines of
+     * which an operator needs every one (a member failed), which look alike but are not repeats.
      */
-    public static final Marker COUNTED = MarkerFactory.getMarker("GRAPEVINE_COUNTED");
+    public static final Marker UNTHROTTLED = MarkerFactory.getMarker("GRAPEVINE_UNTHROTTLED");
 
     private GrapevineLogs() {
     }

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * counted, and one line then says how many: "... (37 more like this in the last 60 s)", with the
  * text of the last of them.
  *
- * <p>Lines below WARN pass untouched, as do lines marked {@link GrapevineLogs#COUNTED} (already
- * one per kind with a count). Bounded by {@code keysMax} kinds. Summaries are written by a task on
+ * <p>Lines below WARN pass untouched, as do lines marked {@link GrapevineLogs#UNTHROTTLED} (already
+ * one per kind with a count, or each one news: a member failed). Bounded by {@code keysMax} kinds. Summaries are written by a task on
  * logback's scheduler every few seconds, and at the latest with the next warning after a window.
  *
  * <p>In a logback.xml: {@code <turboFilter class="dev.grapevine.log.RepeatedWarningsFilter"/>},
@@ -90,7 +90,7 @@ public final class RepeatedWarningsFilter extends TurboFilter {
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         // Called for every log call, enabled or not: the common case returns at once.
         if (level == null || level.levelInt < Level.WARN_INT || format == null || !isStarted()
-                || (marker != null && marker.contains(GrapevineLogs.COUNTED))
+                || (marker != null && marker.contains(GrapevineLogs.UNTHROTTLED))
                 || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             return FilterReply.NEUTRAL;
         }

@@ -29,7 +29,8 @@ final class MemberLog {
         String line = line(e);
         GrapevineLogs.asNode(self, () -> {
             if (e.kind() == MemberEvent.Kind.FAILED) {
-                LOG.warn(line);
+                // Two members failing within a minute read alike once numbers are masked; each is news.
+                LOG.warn(GrapevineLogs.UNTHROTTLED, line);
             } else {
                 LOG.info(line);
             }

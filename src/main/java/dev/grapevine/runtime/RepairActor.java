@@ -360,7 +360,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         sessions.remove(s.id);
         timers.cancel(s.id);
         counters.exchangesFailed++;
-        org.slf4j.LoggerFactory.getLogger(GrapevineLogs.REPAIR).debug("exchange of partition {} with {} failed: {}",
+        GrapevineLogs.logger(GrapevineLogs.REPAIR).debug("exchange of partition {} with {} failed: {}",
                 s.exchange.partition(), s.exchange.peer(), reason);
         s.exchange.replyTo().tell(new ExchangeDone(s.exchange.id(), false, reason));
     }

@@ -86,9 +86,17 @@ class RepeatedWarningsFilterTest {
     void linesCountedAtTheirSourceAreNotLimitedTwice() {
         Logger probes = context.getLogger(GrapevineLogs.PROBES);
         for (int i = 0; i < 3; i++) {
-            probes.warn(GrapevineLogs.COUNTED, "{}: {}", "relays_refused", i + " ping-req relays refused");
+            probes.warn(GrapevineLogs.UNTHROTTLED, "{}: {}", "relays_refused", i + " ping-req relays refused");
         }
         assertEquals(3, events.list.size(), lines().toString());
+    }
+
+    @Test
+    void membersFailingInTheSameMinuteAreEachWritten() {
+        Logger membership = context.getLogger(GrapevineLogs.MEMBERSHIP);
+        membership.warn(GrapevineLogs.UNTHROTTLED, "node3 failed, declared by node1: 127.0.0.1:7003, epoch 5, incarnation 0");
+        membership.warn(GrapevineLogs.UNTHROTTLED, "node4 failed, declared by node1: 127.0.0.1:7004, epoch 6, incarnation 0");
+        assertEquals(2, events.list.size(), lines().toString());
     }
 
     @Test
