@@ -4,6 +4,8 @@ import dev.grapevine.api.MembershipEvent;
 import dev.grapevine.api.MemberStatus;
 import dev.grapevine.api.OwnershipChanged;
 import dev.grapevine.api.PartitionMap;
+import dev.grapevine.log.CountedWarnings;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,8 +14,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import dev.grapevine.log.CountedWarnings;
-import dev.grapevine.log.GrapevineLogs;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -116,6 +116,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     public record Leave(ActorRef<Done> replyTo) implements Command {
     }
 
+    private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.MEMBERSHIP);
+
     private final Membership core;
     private final RoleActorSupport<Command> support;
     private final Map<ActorRef<?>, Consumer<MemberEvent>> memberSubscribers;
@@ -124,7 +126,6 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final NodeContext node;
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
-    private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.MEMBERSHIP);
     private final MemberLog memberLog;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {

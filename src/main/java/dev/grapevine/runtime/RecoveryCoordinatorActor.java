@@ -12,6 +12,7 @@ import dev.grapevine.core.recovery.RecoveryAction;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.recovery.RecoveryPlan;
 import dev.grapevine.core.recovery.SyncTask;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -19,7 +20,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import dev.grapevine.log.GrapevineLogs;
 import org.slf4j.Logger;
 
 import java.time.Duration;

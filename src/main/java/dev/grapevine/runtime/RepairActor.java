@@ -5,6 +5,7 @@ import dev.grapevine.api.RecoveryEntry;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.repair.MerkleSession;
 import dev.grapevine.core.repair.MerkleTree;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -13,7 +14,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import dev.grapevine.log.GrapevineLogs;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
