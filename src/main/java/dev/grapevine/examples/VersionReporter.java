@@ -8,6 +8,8 @@ import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -23,6 +25,9 @@ import java.util.Map;
  * </pre>
  */
 public final class VersionReporter {
+    /** A logger of its own name: the actor context's logger would be named after a Pekko class. */
+    private static final Logger LOG = LoggerFactory.getLogger(VersionReporter.class);
+
     private VersionReporter() {
     }
 
@@ -33,12 +38,12 @@ public final class VersionReporter {
             grapevine.subscribeUserEvents(ctx.getSelf().narrow());
             return Behaviors.receive(Object.class)
                     .onMessage(MembershipEvent.class, e -> {
-                        ctx.getLog().info("{} {} ({})", e.member().name(), e.kind(), e.member().address());
+                        LOG.info("{} {} ({})", e.member().name(), e.kind(), e.member().address());
                         return Behaviors.same();
                     })
                     .onMessage(UserEvent.class, e -> e.name().equals("deploy"), e -> {
                         String version = new String(e.payload(), StandardCharsets.UTF_8);
-                        ctx.getLog().info("deploying {} (asked by {})", version, e.origin());
+                        LOG.info("deploying {} (asked by {})", version, e.origin());
                         grapevine.setTags(Map.of("version", version));
                         return Behaviors.same();
                     })

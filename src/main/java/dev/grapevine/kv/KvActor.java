@@ -4,6 +4,8 @@ import dev.grapevine.api.MembershipEvent;
 import dev.grapevine.api.MemberStatus;
 import dev.grapevine.api.OwnershipChanged;
 import dev.grapevine.api.PartitionMap;
+import dev.grapevine.log.CountedWarnings;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -99,6 +101,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final Map<String, Integer> replaysInFlight = new HashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private PartitionMap map;
+    /** Refused and dropped input, one WARN line per kind and minute; flushed with the hint replays. */
+    private final CountedWarnings warnings;
     private long nextId;
 
     static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
@@ -123,6 +127,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         this.hlc = new Hlc(settings.maxClockAhead().toMillis());
         this.resolver = ActorRefResolver.get(ctx.getSystem());
         this.selfRef = ctx.getSelf().narrow();
+        this.warnings = new CountedWarnings(GrapevineLogs.logger(GrapevineLogs.KV), self, 60_000,
+                () -> System.nanoTime() / 1_000_000);
     }
 
     @Override
@@ -254,8 +260,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (store.addHint(owner, partition, key, record)) {
             metrics.hintsStored.increment();
         } else {
-            getContext().getLog().warn("hint store full ({} hints): the write of {} for {} is left to anti-entropy",
-                    settings.hintsMax(), key, owner);
+            warnings.count("kv_hints_dropped", 1, "hints dropped", "the hint store is full (hints-max "
+                    + settings.hintsMax() + "); anti-entropy repairs those writes", "key " + key + " for " + owner);
         }
     }
 
@@ -293,7 +299,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         try {
             record = r.record() == null ? null : KvRecord.decode(r.record());
         } catch (IllegalArgumentException e) {
-            getContext().getLog().warn("ignored a bad read reply from {}: {}", r.node(), e.getMessage());
+            warnings.count("kv_bad_read_replies", 1, "malformed read replies ignored", null, "from " + r.node() + ": " + e.getMessage());
             return this;
         }
         observe(record);
@@ -311,7 +317,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         try {
             hlc.observe(record.hlc(), System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
-            getContext().getLog().warn("a version of {} is stamped too far ahead: {}", record.writer(), e.getMessage());
+            warnings.count("kv_clock_ahead", 1, "versions stamped too far ahead read but not followed", "beyond max-clock-ahead",
+                    "written by " + record.writer() + ": " + e.getMessage());
         }
     }
 
@@ -331,7 +338,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             hlc.observe(record.hlc(), System.currentTimeMillis());
             store.apply(w.partition(), w.key(), record);
         } catch (IllegalArgumentException e) {
-            getContext().getLog().warn("refused a write of {}: {}", w.key(), e.getMessage());
+            warnings.count("kv_replica_writes_refused", 1, "replica writes refused", "the coordinator counts them as missing", "key " + w.key() + ": " + e.getMessage());
             return this; // no ack: the coordinator counts it as missing
         }
         commitThen(() -> w.replyTo().tell(new KvMessage.WriteAck(w.id(), self)));
@@ -343,7 +350,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             KvRecord record = store.get(r.partition(), r.key());
             r.replyTo().tell(new KvMessage.ReadReply(r.id(), self, record == null ? null : record.encode()));
         } catch (IllegalArgumentException e) {
-            getContext().getLog().warn("refused a read of {}: {}", r.key(), e.getMessage()); // the coordinator times out
+            // The coordinator times out.
+            warnings.count("kv_replica_reads_refused", 1, "replica reads refused", "the coordinator times out", "key " + r.key() + ": " + e.getMessage());
         }
         return this;
     }
@@ -374,6 +382,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     // ---------------------------------------------------------------- hinted handoff
 
     private Behavior<Command> onReplayHints() {
+        warnings.flush();
         long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
             if (replaysInFlight.getOrDefault(target, 0) > 0) {
@@ -415,8 +424,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             store.removeHints(old);
             batch.removeAll(old);
             metrics.hintsExpired.add(old.size());
-            getContext().getLog().info("dropped {} hints for {} older than the hint window ({})", old.size(),
-                    old.get(0).target(), settings.hintWindow());
+            warnings.count("kv_hints_expired", old.size(), "hints dropped", "older than the hint window ("
+                    + settings.hintWindow() + "); anti-entropy repairs those writes", "for " + old.get(0).target());
         }
     }
 
@@ -430,7 +439,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         store.removeHints(batch);
         metrics.hintsDroppedLeft.add(batch.size());
         if (leftHintsLogged.add(target)) {
-            getContext().getLog().info("dropping the hints for {}: it left the cluster", target);
+            GrapevineLogs.logger(GrapevineLogs.KV).info("dropping the hints for {}: it left the cluster", target);
         }
     }
 

@@ -29,16 +29,18 @@ public final class KvService implements AutoCloseable {
         this.settings = settings;
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
         if (file == null) {
-            system.log().warn("grapevine.node.data-dir is not set: the key-value store keeps its data in memory, "
-                    + "and a crash of this node loses its copies (the other owners keep theirs)");
+            org.slf4j.Logger log = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.KV);
+            dev.grapevine.log.GrapevineLogs.asNode(grapevine.name(), () -> log.warn("grapevine.node.data-dir is not set: the "
+                    + "key-value store keeps its data in memory, and a crash of this node loses its copies (the other owners keep theirs)"));
         }
         this.store = KvStore.open(file, settings.hintsMax());
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
-                        KvActor.create(grapevine.name(), store, settings, metrics, grapevine::subscribeOwnership, grapevine::subscribe))
+                        dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
+                                KvActor.create(grapevine.name(), store, settings, metrics, grapevine::subscribeOwnership, grapevine::subscribe)))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
-                        Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)), KvActor.NAME, Props.empty());
+                        Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false)), KvActor.NAME, Props.empty());
         system.getWhenTerminated().thenRun(store::close);
     }
 

@@ -68,6 +68,15 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--tag", description = "KEY=VALUE gossiped with this node; repeatable")
     List<String> tags = new ArrayList<>();
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "TRACE | DEBUG | INFO | WARN | ERROR for Grapevine and the root logger (default INFO); "
+                    + "Pekko's own stays at WARN unless DEBUG (its INFO) or TRACE (its DEBUG)")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text | json: one line, or one JSON object, per event on stderr (default text)")
+    String logFormat;
+
     @Spec
     CommandSpec command;
 
@@ -105,7 +114,8 @@ public final class AgentCommand implements Callable<Integer> {
      * this once per node.
      */
     public Started start() {
-        DefaultLogging.init(); // before Pekko logs anything
+        DefaultLogging.Options logging = DefaultLogging.Options.parse(logLevel, logFormat);
+        DefaultLogging.init(logging); // before Pekko logs anything
         Config resolved = configuration();
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
@@ -166,10 +176,13 @@ public final class AgentCommand implements Callable<Integer> {
     public record Started(ActorSystem<Void> system, Grapevine grapevine, String name, Address gossip, Address admin) {
         /** Leaves the cluster, waiting at most {@link #LEAVE_TIMEOUT} for the leave to go out, then stops the node. */
         public void leaveAndTerminate() {
+            org.slf4j.Logger log = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE);
             try {
                 grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.info("{} left the cluster; stopping", name));
             } catch (Exception e) {
-                System.err.println("grapevine: " + name + "'s leave did not complete within " + LEAVE_TIMEOUT.toSeconds() + " s: " + e);
+                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.warn("{}'s leave did not complete within {} s ({}); stopping",
+                        name, LEAVE_TIMEOUT.toSeconds(), e.toString()));
             }
             system.terminate();
         }
@@ -188,6 +201,9 @@ public final class AgentCommand implements Callable<Integer> {
         flags.put("pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"));
         flags.put("pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter");
         flags.put("pekko.coordinated-shutdown.exit-jvm", "off");
+        if (logLevel != null && DefaultLogging.Options.parse(logLevel, null).level() == ch.qos.logback.classic.Level.TRACE) {
+            flags.put("pekko.loglevel", "DEBUG"); // Pekko drops its DEBUG events before SLF4J sees them otherwise
+        }
         if (node != null) {
             flags.put("grapevine.node.name", node);
         }

@@ -61,7 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--keys must be in 0..1000000, but was " + keys);
         }
         PrintWriter out = command.commandLine().getOut();
-        DefaultLogging.init(); // before five actor systems log at once
+        // Before five actor systems log at once. WARN: the demo narrates the changes itself, and five
+        // nodes' INFO lines (each logs every change it sees) would bury the narrative.
+        DefaultLogging.init(new DefaultLogging.Options(ch.qos.logback.classic.Level.WARN, null));
         dataRoot = Files.createTempDirectory("grapevine-demo");
         try {
             out.printf("Starting %d nodes on 127.0.0.1 (local profile)...%n", nodes);

@@ -66,7 +66,7 @@ final class DataDir {
         try {
             write(dir.resolve(EPOCH_FILE), Long.toString(epoch));
         } catch (UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(DataDir.class).error("could not record epoch {}: {}", epoch, e.getMessage());
+            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).error("could not record epoch {}: {}", epoch, e.getMessage());
         }
     }
 
@@ -84,7 +84,7 @@ final class DataDir {
             try {
                 peers.add(Address.parse(line.trim()));
             } catch (IllegalArgumentException e) {
-                org.slf4j.LoggerFactory.getLogger(DataDir.class).warn("skipped a bad line of {}: {}", file, e.getMessage());
+                dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).warn("skipped a bad line of {}: {}", file, e.getMessage());
             }
         }
         return peers;
@@ -116,7 +116,7 @@ final class DataDir {
             try {
                 lives.put(line.substring(0, at), Long.parseLong(line.substring(at + 1).trim()));
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(DataDir.class).warn("ignored {}: bad line '{}'", file, line);
+                dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).warn("ignored {}: bad line '{}'", file, line);
                 return null;
             }
         }
@@ -130,7 +130,7 @@ final class DataDir {
         try {
             write(dir.resolve(RECOVERY_FILE), text.toString());
         } catch (UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(DataDir.class).error("could not record the recovery epoch: {}", e.getMessage());
+            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).error("could not record the recovery epoch: {}", e.getMessage());
         }
     }
 

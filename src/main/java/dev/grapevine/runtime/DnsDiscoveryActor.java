@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * configured seeds there, and the next round asks DNS again anyway.
  */
 final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command> {
+    private static final org.slf4j.Logger LOG = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.DISCOVERY);
 
     interface Command {
     }
@@ -83,7 +84,7 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
         this.dns = new DnsDiscovery(node.settings().discovery(), node.settings().address());
         this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         DiscoverySettings s = node.settings().discovery();
-        ctx.getLog().info("DNS discovery of {} every {} ms ({})", dns.dnsName(), s.interval().toMillis(),
+        LOG.info("DNS discovery of {} every {} ms ({})", dns.dnsName(), s.interval().toMillis(),
                 s.resolver().map(r -> "resolver " + r).orElse("system resolvers"));
         publishMetrics();
     }
@@ -126,7 +127,7 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
                     ? "no answer within " + node.settings().discovery().lookupTimeout().toMillis() + " ms" : String.valueOf(cause.getMessage());
             long notLogged = failureWarnings.occurrence(System.nanoTime());
             if (notLogged >= 0) {
-                getContext().getLog().warn("DNS discovery of {} failed: {} (failed lookups so far: {}{}); retrying every {} ms",
+                LOG.warn("DNS discovery of {} failed: {} (failed lookups so far: {}{}); retrying every {} ms",
                         dns.dnsName(), reason, failures, notLogged > 0 ? ", " + notLogged + " not logged since the last warning" : "",
                         node.settings().discovery().interval().toMillis());
             }
@@ -135,19 +136,19 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
         }
         if (failureWarnings.active()) {
             failureWarnings.reset();
-            getContext().getLog().info("DNS discovery of {} resolves again", dns.dnsName());
+            LOG.info("DNS discovery of {} resolves again", dns.dnsName());
         }
         DnsDiscovery.Answer answer = looked.answer();
         if (answer.dropped() > 0) {
             dropped += answer.dropped();
             if (droppedWarnings.occurrence(System.nanoTime()) >= 0) {
-                getContext().getLog().warn("DNS discovery of {}: the answer had {} more addresses than addresses-max = {}; "
+                LOG.warn("DNS discovery of {}: the answer had {} more addresses than addresses-max = {}; "
                         + "they were dropped ({} in all)", dns.dnsName(), answer.dropped(),
                         node.settings().discovery().addressesMax(), dropped);
             }
         }
         if (!answer.unresolvedTargets().isEmpty()) {
-            getContext().getLog().debug("DNS discovery of {}: targets not resolved: {}", dns.dnsName(), answer.unresolvedTargets());
+            LOG.debug("DNS discovery of {}: targets not resolved: {}", dns.dnsName(), answer.unresolvedTargets());
         }
         getContext().pipeToSelf(AskPattern.ask(membership, MembershipActor.GetMembers::new,
                 dev.grapevine.api.Grapevine.ASK_TIMEOUT, getContext().getSystem().scheduler()),
@@ -158,7 +159,7 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
     private Behavior<Command> onViewed(Viewed viewed) {
         running = false;
         if (viewed.error() != null) {
-            getContext().getLog().debug("DNS discovery of {}: no view from membership: {}", dns.dnsName(), viewed.error().toString());
+            LOG.debug("DNS discovery of {}: no view from membership: {}", dns.dnsName(), viewed.error().toString());
             publishMetrics();
             return this;
         }
@@ -173,10 +174,10 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
             joins += toJoin.size();
             Set<Address> now = new LinkedHashSet<>(toJoin);
             if (!now.equals(lastJoined)) {
-                getContext().getLog().info("DNS discovery of {} found {} address(es); joining {}", dns.dnsName(),
+                LOG.info("DNS discovery of {} found {} address(es); joining {}", dns.dnsName(),
                         viewed.answer().addresses().size(), toJoin);
             } else {
-                getContext().getLog().debug("DNS discovery of {}: joining {} again", dns.dnsName(), toJoin);
+                LOG.debug("DNS discovery of {}: joining {} again", dns.dnsName(), toJoin);
             }
             lastJoined = now;
             membership.tell(new MembershipActor.Join(toJoin));

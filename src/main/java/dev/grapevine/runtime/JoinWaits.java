@@ -30,7 +30,7 @@ final class JoinWaits {
     long add(List<Address> asked, ActorRef<MembershipActor.Joined> replyTo) {
         if (waiting.size() >= WAITING_MAX) {
             if (refused++ % 100 == 0) { // a script looping on `grapevine join` must not flood the log
-                org.slf4j.LoggerFactory.getLogger(JoinWaits.class).warn("{} join requests wait already; answering another "
+                dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.MEMBERSHIP).warn("{} join requests wait already; answering another "
                         + "at once as unanswered ({} so far)", WAITING_MAX, refused);
             }
             replyTo.tell(new MembershipActor.Joined(List.of(), List.copyOf(asked), false));

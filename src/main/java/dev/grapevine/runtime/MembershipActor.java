@@ -12,6 +12,7 @@ import dev.grapevine.core.node.Signal;
 import dev.grapevine.core.node.Timer;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,6 +159,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
      */
     public record ForceLeave(String name, ActorRef<dev.grapevine.core.node.ForceLeave> replyTo) implements Command {
     }
+    private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.MEMBERSHIP);
 
     private final Membership core;
     private final RoleActorSupport<Command> support;
@@ -167,6 +170,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
     private final JoinWaits joinWaits = new JoinWaits();
+    private final MemberLog memberLog;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
@@ -182,8 +186,13 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         this.timers = timers;
         this.memberSubscribers = node.subscribers().members;
         this.eventSubscribers = node.subscribers().userEvents;
+        this.memberLog = new MemberLog(node.settings().name());
         this.core = new Membership(node.newLife(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
                 counters);
+        Member self = core.self();
+        GrapevineLogs.asNode(self.name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).info(
+                "Grapevine node {} started at {}, epoch {}{}", self.name(), self.address(), self.epoch(),
+                node.joinTargets().isEmpty() ? "" : "; joining " + node.joinTargets()));
         core.start(support.nowMillis(), support.outbox);
         core.join(node.joinTargets(), support.nowMillis(), support.outbox);
         support.perform(this::publish);
@@ -239,7 +248,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 })
                 .onSignal(PreRestart.class, s -> {
                     // The new life starts from an empty view; so must the replicas.
-                    getContext().getLog().error("membership of {} failed; it restarts under a new epoch", core.self().name());
+                    GrapevineLogs.asNode(core.self().name(), () -> LOG.info(
+                            "membership of {} restarts as a new life of the node, under a new epoch", core.self().name()));
                     guardian.tell(NodeGuardian.ResetReplicas.INSTANCE);
                     node.peerUids().clear(); // learnt again as the new view fills
                     return this;
@@ -249,8 +259,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
 
     private Behavior<Command> onPeer(PeerMessage m) {
         if (Role.of(m.message()) != Role.MEMBERSHIP) {
-            getContext().getLog().warn("dropped {} from {}: membership only takes push-pull, view digests and direct user events",
-                    m.message().getClass().getSimpleName(), m.from());
+            node.droppedInputs().misrouted().count("misrouted_messages", 1,
+                    "peer messages dropped", "sent to the wrong role",
+                    m.message().getClass().getSimpleName() + " from " + m.from() + " to membership");
             return this;
         }
         support.heard(Role.MEMBERSHIP, m);
@@ -266,6 +277,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
             node.peerUids().viewChanged(p.event().member(), p.event().previous());
+            memberLog.log(p.event());
             if (node.dataDir().isPresent() && !timers.isTimerActive(SavePeers.INSTANCE)) {
                 timers.startSingleTimer(SavePeers.INSTANCE, SAVE_PEERS_AFTER);
             }
@@ -289,7 +301,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         try {
             node.dataDir().orElseThrow().savePeers(live);
         } catch (java.io.UncheckedIOException e) {
-            getContext().getLog().error("could not record peers for the next start: {}", e.getMessage());
+            GrapevineLogs.asNode(node.settings().name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE)
+                    .error("could not record peers for the next start: {}", e.getMessage()));
         }
         return this;
     }
@@ -366,7 +379,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private Behavior<Command> onForceLeave(ForceLeave request) {
         dev.grapevine.core.node.ForceLeave decision = core.forceLeave(request.name(), support.nowMillis(), support.outbox);
         support.perform(this::publish); // its LEFT event also rewrites the peers file without the member
-        getContext().getLog().info("force-leave of {}: {}", request.name(), decision.reason());
+        LOG.info("force-leave of {}: {}", request.name(), decision.reason());
         request.replyTo().tell(decision);
         return this;
     }
@@ -377,6 +390,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
      * {@code fanout} members that many times (or there was nobody to tell).
      */
     private Behavior<Command> onLeave(Leave request) {
+        GrapevineLogs.asNode(node.settings().name(), () -> LOG.info("{} is leaving the cluster", node.settings().name()));
         core.leave(support.outbox);
         support.perform(this::publish);
         long waitMillis = LEAVE_GOSSIP_PERIODS * core.settings().gossipIntervalMillis();

@@ -31,6 +31,7 @@ final class NodeContext {
     private final PeerUids peerUids = new PeerUids();
     /** Tag changes made at run time, over the configured tags (see {@link RuntimeTags}); read once at start. */
     private final java.util.concurrent.atomic.AtomicReference<RuntimeTags> runtimeTags;
+    private final DroppedInputs droppedInputs;
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -44,6 +45,7 @@ final class NodeContext {
         this.lastEpoch = new AtomicLong(firstEpoch - 1);
         this.firstEpoch = firstEpoch;
         this.originNanos = originNanos;
+        this.droppedInputs = new DroppedInputs(settings.name(), originNanos);
         this.lastRecoveryEpoch = new java.util.concurrent.atomic.AtomicReference<>(
                 dataDir == null ? null : dataDir.lastRecoveryEpoch());
         this.runtimeTags = new java.util.concurrent.atomic.AtomicReference<>(
@@ -90,6 +92,11 @@ final class NodeContext {
         if (dataDir != null) {
             dataDir.saveRecoveryEpoch(lives);
         }
+    }
+
+    /** Where this node's actors report what they refused or dropped, for the rate-limited WARN lines. */
+    DroppedInputs droppedInputs() {
+        return droppedInputs;
     }
 
     NodeSettings settings() {

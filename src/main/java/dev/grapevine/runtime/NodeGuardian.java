@@ -11,6 +11,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
+import dev.grapevine.log.ActorFailures;
+import dev.grapevine.log.GrapevineLogs;
+
 import java.time.Duration;
 
 /**
@@ -54,10 +57,11 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
     static final int MEMBERSHIP_RESTARTS_MAX = 10;
 
+    // Failures are logged under dev.grapevine.node by ActorFailures, not by Pekko under a Pekko class's name.
     private static final SupervisorStrategy REPLICA_RESTARTS =
-            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2);
+            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false);
     private static final SupervisorStrategy MEMBERSHIP_RESTARTS =
-            SupervisorStrategy.restart().withLimit(MEMBERSHIP_RESTARTS_MAX, Duration.ofMinutes(1));
+            SupervisorStrategy.restart().withLimit(MEMBERSHIP_RESTARTS_MAX, Duration.ofMinutes(1)).withLoggingEnabled(false);
 
     private final NodeContext node;
     private final ActorRef<MembershipActor.Command> membership;
@@ -73,16 +77,20 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private NodeGuardian(ActorContext<Command> ctx, NodeContext node) {
         super(ctx);
         this.node = node;
-        membership = ctx.spawn(Behaviors.supervise(MembershipActor.create(node, ctx.getSelf()))
+        String name = node.settings().name();
+        membership = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "membership", MembershipActor.create(node, ctx.getSelf())))
                 .onFailure(MEMBERSHIP_RESTARTS), PeerRouter.actorName(Role.MEMBERSHIP));
-        failureDetector = ctx.spawn(Behaviors.supervise(ReplicaActor.failureDetector(node, ctx.getSelf()))
+        failureDetector = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "failure detector",
+                        ReplicaActor.failureDetector(node, ctx.getSelf())))
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.FAILURE_DETECTOR));
-        gossiper = ctx.spawn(Behaviors.supervise(ReplicaActor.gossiper(node, ctx.getSelf()))
+        gossiper = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "gossiper", ReplicaActor.gossiper(node, ctx.getSelf())))
                 .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.GOSSIPER));
         // Its live view is rebuilt from membership's current view when it restarts.
-        ActorRef<RepairActor.Command> repair = ctx.spawn(Behaviors.supervise(RepairActor.create(node, node.repairCounters()))
+        ActorRef<RepairActor.Command> repair = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "repair actor",
+                        RepairActor.create(node, node.repairCounters())))
                 .onFailure(REPLICA_RESTARTS), RepairActor.NAME);
-        recovery = ctx.spawn(Behaviors.supervise(RecoveryCoordinatorActor.create(node, ctx.getSelf(), repair))
+        recovery = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "recovery coordinator",
+                        RecoveryCoordinatorActor.create(node, ctx.getSelf(), repair)))
                 .onFailure(REPLICA_RESTARTS), "recovery-coordinator");
         if (node.settings().discovery().enabled()) {
             // Its state is a few counters: restarted like a replica, it just looks the name up again.
@@ -92,7 +100,6 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
         node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());
         node.peerUids().own(Role.GOSSIPER, gossiper.path().uid());
-        ctx.getLog().info("Grapevine node {} started at {}", node.settings().name(), node.settings().address());
     }
 
     @Override
@@ -119,8 +126,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 .onSignal(Terminated.class, t -> {
                     // A node without membership would answer probes while knowing nothing: stop the
                     // whole actor system, so a supervisor (systemd, Kubernetes) starts it afresh.
-                    getContext().getLog().error("membership of {} failed more than {} times in a minute; the node "
-                            + "and its actor system stop", node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                    GrapevineLogs.asNode(node.settings().name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).error(
+                            "membership of {} failed more than {} times in a minute; the node and its actor system stop",
+                            node.settings().name(), MEMBERSHIP_RESTARTS_MAX));
                     getContext().getSystem().terminate();
                     return Behaviors.stopped();
                 })

@@ -12,6 +12,7 @@ import dev.grapevine.core.recovery.RecoveryAction;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
 import dev.grapevine.core.recovery.RecoveryPlan;
 import dev.grapevine.core.recovery.SyncTask;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -19,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -74,6 +76,9 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     }
 
     static final Duration TICK = Duration.ofMillis(200);
+    private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.RECOVERY);
+    /** Members named in an epoch's line; beyond, only their number. */
+    static final int MEMBERS_NAMED_MAX = 10;
 
     private final NodeContext node;
     private final ActorRef<NodeGuardian.Command> guardian;
@@ -92,6 +97,10 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     private boolean ticking;
     private HandOff handOff;
     private Epoch current;
+    /** When this node started {@link #current}, on its monotonic clock: how long recovery took. */
+    private long currentStartedMillis;
+    /** Partitions handed off and dropped here since the epoch completed, for one line when done. */
+    private int handedOff;
     /** Random start: a restarted coordinator must not take a late answer meant for its previous life. */
     private long nextExchange = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
 
@@ -203,6 +212,10 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         }
     }
 
+    private void log(Runnable write) {
+        GrapevineLogs.asNode(node.settings().name(), write);
+    }
+
     private long nowMillis() {
         return (System.nanoTime() - node.originNanos()) / 1_000_000;
     }
@@ -214,7 +227,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             try {
                 held.addAll(r.partitions());
             } catch (RuntimeException e) {
-                getContext().getLog().error("domain {} could not list its partitions: {}", name, e.toString());
+                log(() -> LOG.error("domain {} could not list its partitions: {}", name, e.toString()));
             }
         });
         return held;
@@ -250,7 +263,10 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             } else if (a instanceof RecoveryAction.SaveEpoch s) {
                 node.recordRecoveryEpoch(s.lives());
             } else if (a instanceof RecoveryAction.CompleteEverywhere c) {
-                getContext().getLog().info("recovery epoch {} is complete on all {} live members", c.epoch(), c.ownership().members().size());
+                long tookMillis = nowMillis() - currentStartedMillis;
+                boolean timed = current != null && current.epoch().equals(c.epoch());
+                log(() -> LOG.info("recovery epoch {} is complete everywhere: all {} live members{}", c.epoch(),
+                        c.ownership().members().size(), timed ? " in " + tookMillis + " ms since it started here" : ""));
                 planHandOffs(c.epoch());
             }
         }
@@ -266,8 +282,11 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             }
         }
         current = new Epoch(e.epoch(), e.ownership(), endpoints, e.owned(), e.task());
-        getContext().getLog().info("recovery epoch {}: {} live members; this node owns {} partitions, gained {}, lost {}",
-                e.epoch(), e.ownership().members().size(), e.owned().size(), e.task().gained().size(), e.task().lost().size());
+        currentStartedMillis = nowMillis();
+        List<String> members = e.ownership().members();
+        String named = members.size() <= MEMBERS_NAMED_MAX ? " " + members : "";
+        log(() -> LOG.info("recovery epoch {} started: {} live members{}; this node owns {} partitions, gained {}, lost {}",
+                e.epoch(), members.size(), named, e.owned().size(), e.task().gained().size(), e.task().lost().size()));
         ownershipSubscribers.values().forEach(s -> s.accept(current));
         handOffs.clear();
     }
@@ -277,7 +296,8 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         SyncTask task = running.remove(done.id());
         if (task != null) {
             if (!done.ok()) {
-                getContext().getLog().info("exchange of partition {} with {} failed: {}", task.partition(), task.peer(), done.error());
+                node.droppedInputs().repair().count("repair_exchanges_failed", 1, "repair exchanges failed", "each is retried",
+                        "partition " + task.partition() + " with " + task.peer() + ": " + done.error());
             }
             return perform(core.onSyncFinished(task, done.ok(), nowMillis()));
         }
@@ -309,6 +329,11 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         handOff = null;
         Map.Entry<Integer, List<String>> next = handOffs.pollFirst();
         if (next == null || current == null) {
+            if (handedOff > 0) {
+                int n = handedOff;
+                log(() -> LOG.info("{} partitions no longer owned here were handed to their owners and dropped", n));
+                handedOff = 0;
+            }
             return;
         }
         List<String> owners = next.getValue();
@@ -316,7 +341,7 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         try {
             node.domains().forEach((name, r) -> delivered.put(name, r.digests(next.getKey())));
         } catch (RuntimeException e) {
-            getContext().getLog().error("hand-off of partition {} skipped: {}", next.getKey(), e.toString());
+            log(() -> LOG.error("hand-off of partition {} skipped: {}", next.getKey(), e.toString()));
             nextHandOff();
             return;
         }
@@ -341,13 +366,14 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
         boolean stillSafe = current != null && h.epoch.equals(current.epoch()) && core.completeEverywhere()
                 && core.handOffs(Set.of(h.partition)).containsKey(h.partition);
         if (!h.failed && stillSafe) {
-            getContext().getLog().info("partition {} handed to its owners; dropped here", h.partition);
+            handedOff++;
+            LOG.debug("partition {} handed to its owners; dropped here", h.partition);
             h.delivered.forEach((name, digests) -> {
                 Recoverable r = node.domains().get(name);
                 try {
                     r.drop(h.partition, digests);
                 } catch (RuntimeException e) {
-                    getContext().getLog().error("domain {} could not drop partition {}: {}", name, h.partition, e.toString());
+                    log(() -> LOG.error("domain {} could not drop partition {}: {}", name, h.partition, e.toString()));
                 }
             });
         }

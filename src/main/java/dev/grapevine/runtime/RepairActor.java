@@ -5,6 +5,7 @@ import dev.grapevine.api.RecoveryEntry;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.repair.MerkleSession;
 import dev.grapevine.core.repair.MerkleTree;
+import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -359,7 +360,8 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         sessions.remove(s.id);
         timers.cancel(s.id);
         counters.exchangesFailed++;
-        getContext().getLog().debug("exchange of partition {} with {} failed: {}", s.exchange.partition(), s.exchange.peer(), reason);
+        GrapevineLogs.logger(GrapevineLogs.REPAIR).debug("exchange of partition {} with {} failed: {}",
+                s.exchange.partition(), s.exchange.peer(), reason);
         s.exchange.replyTo().tell(new ExchangeDone(s.exchange.id(), false, reason));
     }
 
@@ -383,9 +385,17 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         try {
             return handler.apply(m);
         } catch (RuntimeException e) {
-            getContext().getLog().warn("dropped a malformed {}: {}", m.getClass().getSimpleName(), e.toString());
+            node.droppedInputs().repair().count("repair_requests_malformed", 1, "malformed repair requests dropped", null,
+                    m.getClass().getSimpleName() + ": " + e);
             return this;
         }
+    }
+
+    /** Refuses a peer's request: the peer's exchange fails and is retried; counted and warned of here. */
+    private void refuse(ActorRef<RepairMessage> replyTo, long session, String reason) {
+        node.droppedInputs().repair().count("repair_requests_refused", 1, "repair requests from peers refused", "the peer's exchange fails and is retried",
+                reason + " (from " + replyTo.path().address() + ")");
+        replyTo.tell(new RepairMessage.Refused(session, reason));
     }
 
     private record TreeAndSize(MerkleTree tree, long entries) {
@@ -394,11 +404,11 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     private Behavior<Command> onTreeRequest(RepairMessage.TreeRequest r) {
         Recoverable domain = node.domains().get(r.domain());
         if (domain == null) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            refuse(r.replyTo(), r.session(), "no domain " + r.domain() + " on " + node.settings().name());
             return this;
         }
         if (r.depth() < 0 || r.depth() > DEPTH_MAX || r.nodes().length > NODES_PER_REQUEST) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "bad tree request: depth " + r.depth() + ", " + r.nodes().length + " nodes"));
+            refuse(r.replyTo(), r.session(), "bad tree request: depth " + r.depth() + ", " + r.nodes().length + " nodes");
             return this;
         }
         try {
@@ -415,7 +425,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
             }
             r.replyTo().tell(new RepairMessage.TreeReply(r.session(), r.nodes(), hashes, t.entries()));
         } catch (RuntimeException e) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "tree of " + r.domain() + "/" + r.partition() + " failed: " + e));
+            refuse(r.replyTo(), r.session(), "tree of " + r.domain() + "/" + r.partition() + " failed: " + e);
         }
         return this;
     }
@@ -423,14 +433,14 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     private Behavior<Command> onPush(RepairMessage.Push r) {
         Recoverable domain = node.domains().get(r.domain());
         if (domain == null) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            refuse(r.replyTo(), r.session(), "no domain " + r.domain() + " on " + node.settings().name());
             return this;
         }
         try {
             int applied = domain.apply(r.partition(), r.entries());
             r.replyTo().tell(new RepairMessage.PushAck(r.session(), applied));
         } catch (RuntimeException e) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "apply to " + r.domain() + "/" + r.partition() + " failed: " + e));
+            refuse(r.replyTo(), r.session(), "apply to " + r.domain() + "/" + r.partition() + " failed: " + e);
         }
         return this;
     }
@@ -438,7 +448,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     private Behavior<Command> onDigests(RepairMessage.Digests r) {
         Recoverable domain = node.domains().get(r.domain());
         if (domain == null) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            refuse(r.replyTo(), r.session(), "no domain " + r.domain() + " on " + node.settings().name());
             return this;
         }
         try {
@@ -460,7 +470,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
             r.replyTo().tell(new RepairMessage.DigestsReply(r.session(), keys.toArray(new String[0]),
                     digests.stream().mapToLong(Long::longValue).toArray(), resume));
         } catch (RuntimeException e) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "digests of " + r.domain() + "/" + r.partition() + " failed: " + e));
+            refuse(r.replyTo(), r.session(), "digests of " + r.domain() + "/" + r.partition() + " failed: " + e);
         }
         return this;
     }
@@ -468,11 +478,11 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     private Behavior<Command> onPull(RepairMessage.Pull r) {
         Recoverable domain = node.domains().get(r.domain());
         if (r.keys() != null && r.keys().length > KEYS_PER_PAGE) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "a pull names " + r.keys().length + " keys; the limit is " + KEYS_PER_PAGE));
+            refuse(r.replyTo(), r.session(), "a pull names " + r.keys().length + " keys; the limit is " + KEYS_PER_PAGE);
             return this;
         }
         if (domain == null) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "no domain " + r.domain() + " on " + node.settings().name()));
+            refuse(r.replyTo(), r.session(), "no domain " + r.domain() + " on " + node.settings().name());
             return this;
         }
         try {
@@ -492,7 +502,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
             }
             r.replyTo().tell(new RepairMessage.PullReply(r.session(), page, resume));
         } catch (RuntimeException e) {
-            r.replyTo().tell(new RepairMessage.Refused(r.session(), "entries of " + r.domain() + "/" + r.partition() + " failed: " + e));
+            refuse(r.replyTo(), r.session(), "entries of " + r.domain() + "/" + r.partition() + " failed: " + e);
         }
         return this;
     }

@@ -111,6 +111,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
+    private final NodeContext node;
     private Core core;
     private boolean settlePending;
 
@@ -118,6 +119,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                          TimerScheduler<Command> timers, Role role, Function<Counters, Core> newCore) {
         super(ctx);
         this.role = role;
+        this.node = node;
         this.newCore = newCore;
         this.guardian = guardian;
         this.timers = timers;
@@ -157,8 +159,8 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
 
     private Behavior<Command> onPeer(PeerMessage m) {
         if (Role.of(m.message()) != role) {
-            getContext().getLog().warn("dropped {} from {}: the {} does not take it", m.message().getClass().getSimpleName(),
-                    m.from(), PeerRouter.actorName(role));
+            node.droppedInputs().misrouted().count("misrouted_messages", 1, "peer messages dropped", "sent to the wrong role",
+                    m.message().getClass().getSimpleName() + " from " + m.from() + " to the " + PeerRouter.actorName(role));
             return this;
         }
         support.heard(role, m);

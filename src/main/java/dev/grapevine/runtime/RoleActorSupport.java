@@ -24,6 +24,7 @@ import java.util.function.Function;
 final class RoleActorSupport<C> {
     private final long originNanos;
     private final NodeMetrics metrics;
+    private final DroppedInputs droppedInputs;
     private final PeerRouter router;
     private final PeerUids peerUids;
     private final ActorRef<NodeGuardian.Command> guardian;
@@ -35,6 +36,7 @@ final class RoleActorSupport<C> {
                      Function<Timer, C> tick, ActorSystem<?> system) {
         this.originNanos = node.originNanos();
         this.metrics = node.metrics();
+        this.droppedInputs = node.droppedInputs();
         this.router = new PeerRouter(system, node);
         this.peerUids = node.peerUids();
         this.guardian = guardian;
@@ -52,13 +54,14 @@ final class RoleActorSupport<C> {
         peerUids.heard(role, m.from(), m.fromEpoch(), m.fromUid());
     }
 
-    /** Copies an actor's counters and its component's gauges into the node's metrics. */
+    /** Copies an actor's counters and its component's gauges into the node's metrics, and warns of what it dropped. */
     void publishMetrics(Role role, Counters counters, Map<String, Long> gauges) {
         Map<String, Long> figures = new LinkedHashMap<>(counters.asMap());
         figures.putAll(gauges);
         router.putCounts(figures);
         figures.put("peer_uids_known", (long) peerUids.known(role));
         metrics.publish(role, figures);
+        droppedInputs.report(role.name(), figures);
     }
 
     /** Performs and clears the outbox; {@code other} takes publish and deliver effects. */
