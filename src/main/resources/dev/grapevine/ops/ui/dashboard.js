@@ -196,14 +196,17 @@
       const status = el('td');
       status.append(el('span', m.status, `status ${m.status}`));
       tr.append(status, el('td', m.address, 'mono'), el('td', m.incarnation, 'num mono'));
+      tr.append(el('td', loadText(m.tags), 'num mono'));
       const tags = el('td', null, 'tags');
-      Object.keys(m.tags || {}).sort().forEach((k) => tags.append(el('span', `${k}=${m.tags[k]}`, 'tag')));
+      // The node's own tags (grapevine.*) are the protocol's; the load has a column of its own.
+      Object.keys(m.tags || {}).filter((k) => !k.startsWith(RESERVED_TAG_PREFIX)).sort()
+        .forEach((k) => tags.append(el('span', `${k}=${m.tags[k]}`, 'tag')));
       tr.append(tags);
       return tr;
     });
     if (rows.length === 0) {
       const empty = el('td', state.info === null ? 'loading…' : 'no members known', 'empty');
-      empty.colSpan = 5;
+      empty.colSpan = 6;
       const tr = el('tr');
       tr.append(empty);
       rows.push(tr);
@@ -287,6 +290,28 @@
     const h = Math.floor(s / 3600); s -= h * 3600;
     const m = Math.floor(s / 60); s -= m * 60;
     return d > 0 ? `${d}d ${h}h ${m}m` : h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+  }
+
+  const RESERVED_TAG_PREFIX = 'grapevine.';
+
+  // grapevine.load is "KEYS,BYTES" (BYTES '-' when unknown), gossiped by each member at most every 30 s.
+  function loadText(tags) {
+    const load = (tags || {})[RESERVED_TAG_PREFIX + 'load'];
+    if (typeof load !== 'string') return '–';
+    const [keys, bytes] = load.split(',');
+    const size = /^[0-9]+$/.test(bytes || '') ? ` · ${bytesText(Number(bytes))}` : '';
+    return `${keys} keys${size}`;
+  }
+
+  function bytesText(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
   }
 
   function tagText(tags) {
