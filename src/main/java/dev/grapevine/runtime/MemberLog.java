@@ -31,10 +31,28 @@ final class MemberLog {
             if (e.kind() == MemberEvent.Kind.FAILED) {
                 // Two members failing within a minute read alike once numbers are masked; each is news.
                 LOG.warn(GrapevineLogs.UNTHROTTLED, line);
+            } else if (onlyOwnTagsChanged(e)) {
+                // The node's own tags (its load, every 30 s at most) are routine: a line per member and
+                // change would bury the changes an operator made.
+                LOG.debug(line);
             } else {
                 LOG.info(line);
             }
         });
+    }
+
+    /** An update that changed nothing but tags under the reserved prefix (same epoch, address, status). */
+    static boolean onlyOwnTagsChanged(MemberEvent e) {
+        Member was = e.previous();
+        Member now = e.member();
+        return e.kind() == MemberEvent.Kind.UPDATED && was != null && was.epoch() == now.epoch()
+                && was.address().equals(now.address()) && userTags(was).equals(userTags(now));
+    }
+
+    private static java.util.Map<String, String> userTags(Member m) {
+        java.util.Map<String, String> user = new java.util.TreeMap<>(m.tags());
+        user.keySet().removeIf(k -> k.startsWith(dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX));
+        return user;
     }
 
     /** The line for {@code e}. */

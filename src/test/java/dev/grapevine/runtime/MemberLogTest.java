@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The line an operator reads for each kind of membership change. */
 class MemberLogTest {
@@ -44,5 +46,15 @@ class MemberLogTest {
                 line(Kind.UPDATED, restarted, C, "c"));
         assertEquals("c changed its tags: 10.0.0.3:7946, epoch 7, incarnation 3, tags {version=v43}",
                 line(Kind.UPDATED, C.withTags(Map.of("version", "v43")).withIncarnation(3), C, "c"));
+    }
+
+    @Test
+    void aChangeOfOnlyTheNodesOwnTagsIsRoutineAndAUserTagChangeIsNot() {
+        Member loaded = C.withTags(Map.of("grapevine.load", "300,638976")).withIncarnation(3);
+        assertTrue(MemberLog.onlyOwnTagsChanged(new MemberEvent(Kind.UPDATED, loaded, C, "c")), "a new load only");
+        Member retagged = C.withTags(Map.of("grapevine.load", "300,638976", "version", "v43")).withIncarnation(3);
+        assertFalse(MemberLog.onlyOwnTagsChanged(new MemberEvent(Kind.UPDATED, retagged, C, "c")), "a user tag changed");
+        Member restarted = new Member("c", HERE, 9, 0, MemberStatus.ALIVE, C.tags());
+        assertFalse(MemberLog.onlyOwnTagsChanged(new MemberEvent(Kind.UPDATED, restarted, C, "c")), "a restart");
     }
 }
