@@ -37,6 +37,25 @@ final class ClientCommands {
         PrintWriter out() {
             return command.commandLine().getOut();
         }
+
+        /** An agent's JSON answer, and its body as served (for {@code --json}). */
+        record Answer(String body, JsonNode json) {
+        }
+
+        /**
+         * GETs {@code path}; fails with one line if the agent refused, or if it answered 404 without JSON
+         * (an agent of a version without the {@code api} named).
+         */
+        Answer getJson(String path, String api) throws java.io.IOException {
+            AdminClient.Reply r = agent().request("GET", path, null);
+            JsonNode json = KvCommands.parse(r.body());
+            if (r.status() != 200 || json == null) {
+                throw new IllegalArgumentException(r.status() == 404 && json == null
+                        ? "the agent at " + http + " has no " + api + " API (HTTP 404); is it an older version?"
+                        : "the agent refused: " + KvBulkCommands.why(r));
+            }
+            return new Answer(r.body().strip(), json);
+        }
     }
 
     @Command(name = "members", mixinStandardHelpOptions = true, description = "Lists the members the agent knows.")

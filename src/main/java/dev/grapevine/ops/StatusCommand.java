@@ -20,16 +20,11 @@ final class StatusCommand extends ClientCommands.ClientCommand {
 
     @Override
     public Integer call() throws Exception {
-        AdminClient.Reply r = agent().request("GET", "/v1/status", null);
-        JsonNode status = KvCommands.parse(r.body());
-        if (r.status() != 200 || status == null) {
-            throw new IllegalArgumentException(r.status() == 404 && status == null
-                    ? "the agent at " + http + " has no status API (HTTP 404); is it an older version?"
-                    : "the agent refused: " + KvBulkCommands.why(r));
-        }
+        Answer answer = getJson("/v1/status", "status");
+        JsonNode status = answer.json();
         PrintWriter out = out();
         if (json) {
-            out.println(r.body().strip());
+            out.println(answer.body());
             out.flush();
             return 0;
         }
