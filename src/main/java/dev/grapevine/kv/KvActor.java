@@ -89,7 +89,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final KvMetrics metrics;
     private final Hlc hlc;
     private final TimerScheduler<Command> timers;
-    private final ActorRefResolver resolver;
+    /** Resolved on first use: only a write or read to another node needs it. */
+    private ActorRefResolver resolver;
     private final ActorRef<KvMessage> selfRef;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, MemberStatus> statuses = new HashMap<>();
@@ -125,7 +126,6 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         this.metrics = metrics;
         this.timers = timers;
         this.hlc = new Hlc(settings.maxClockAhead().toMillis());
-        this.resolver = ActorRefResolver.get(ctx.getSystem());
         this.selfRef = ctx.getSelf().narrow();
         this.warnings = new CountedWarnings(GrapevineLogs.logger(GrapevineLogs.KV), self, 60_000,
                 () -> System.nanoTime() / 1_000_000);
@@ -249,14 +249,23 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     void sendWrite(long id, String owner, int partition, String key, KvRecord record) {
         if (owner.equals(self)) {
             store.apply(partition, key, record);
-            commitThen(() -> getContext().getSelf().tell(new KvMessage.WriteAck(id, self)));
+            // Acknowledged at the commit itself, not by a message to this actor: such a message would
+            // queue behind a request timeout already due (after a stall), failing a write that is stored.
+            commitThen(() -> withRequest(id, r -> r.onAck(self)));
         } else {
             peer(owner).ifPresent(p -> p.tell(new KvMessage.ReplicaWrite(id, partition, key, record.encode(), selfRef)));
         }
     }
 
-    /** Keeps a write for an owner that did not acknowledge it; counted, and refused when the hint store is full. */
+    /**
+     * Keeps a write for an owner that did not acknowledge it; counted, and refused when the hint store is full.
+     * Never for this node itself: {@link #sendWrite} applied the write to its store already, and only the
+     * acknowledgement of the commit that follows was late. Such a hint would never be replayed.
+     */
     void hint(String owner, int partition, String key, KvRecord record) {
+        if (owner.equals(self)) {
+            return;
+        }
         if (store.addHint(owner, partition, key, record)) {
             metrics.hintsStored.increment();
         } else {
@@ -287,6 +296,9 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             }
             String host = address.substring(0, address.lastIndexOf(':'));
             String port = address.substring(address.lastIndexOf(':') + 1);
+            if (resolver == null) {
+                resolver = ActorRefResolver.get(getContext().getSystem());
+            }
             ref = resolver.resolveActorRef("pekko://" + getContext().getSystem().name() + "@"
                     + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/system/" + NAME);
             peers.put(name, ref);
@@ -394,7 +406,11 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 continue;
             }
             expire(batch, now);
-            if (batch.isEmpty() || statuses.get(target) != MemberStatus.ALIVE || target.equals(self)) {
+            if (target.equals(self)) {
+                dropForSelf(batch);
+                continue;
+            }
+            if (batch.isEmpty() || statuses.get(target) != MemberStatus.ALIVE) {
                 continue;
             }
             replaysInFlight.put(target, batch.size());
@@ -441,6 +457,17 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (leftHintsLogged.add(target)) {
             GrapevineLogs.logger(GrapevineLogs.KV).info("dropping the hints for {}: it left the cluster", target);
         }
+    }
+
+    /**
+     * Hints for this node itself, kept by earlier versions when a write's own commit was acknowledged
+     * after its request timed out: dropped, as handed off. The write was applied to this same store
+     * before its hint was kept, so it is durable whenever the hint is (and if its partition moved
+     * since, it went with the partition: applying it again would bring back a partition not owned).
+     */
+    private void dropForSelf(List<KvStore.Hint> batch) {
+        store.removeHints(batch);
+        metrics.hintsReplayed.add(batch.size());
     }
 
     /** A replayed hint was acknowledged (or not): the hint goes only when its owner has it. */
