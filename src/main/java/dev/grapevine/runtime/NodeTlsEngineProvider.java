@@ -66,11 +66,11 @@ public final class NodeTlsEngineProvider implements SSLEngineProvider {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             char[] password = new char[0]; // in memory only
-            ks.setKeyEntry("node", files.key(), password, new Certificate[]{files.cert(), files.ca()});
+            ks.setKeyEntry("node", files.key(), password, new Certificate[]{files.cert()});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, password);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), new TrustManager[]{new NodeTrustManager(files.ca(), peers)}, random);
+            ctx.init(kmf.getKeyManagers(), new TrustManager[]{new NodeTrustManager(files.cas(), peers)}, random);
             return new Loaded(ctx, files.newestChange());
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new TlsFiles.Problem("the files in " + dir + " make no TLS context: " + e.getMessage());

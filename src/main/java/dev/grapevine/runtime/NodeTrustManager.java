@@ -24,14 +24,16 @@ final class NodeTrustManager extends X509ExtendedTrustManager {
     private final X509TrustManager pkix;
     private final TlsPeers peers;
 
-    NodeTrustManager(X509Certificate ca, TlsPeers peers) throws GeneralSecurityException {
+    NodeTrustManager(java.util.List<X509Certificate> cas, TlsPeers peers) throws GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             trust.load(null, null);
         } catch (java.io.IOException e) {
             throw new GeneralSecurityException(e);
         }
-        trust.setCertificateEntry("grapevine-ca", ca);
+        for (int i = 0; i < cas.size(); i++) {
+            trust.setCertificateEntry("grapevine-ca-" + i, cas.get(i));
+        }
         TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         f.init(trust);
         X509TrustManager found = null;

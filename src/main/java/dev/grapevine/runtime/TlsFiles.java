@@ -23,12 +23,13 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A node's TLS files, read from one directory: {@code ca.pem} (the CA that signs every node),
+ * A node's TLS files, read from one directory: {@code ca.pem} (the CA that signs every node; several
+ * CA certificates in it while the cluster moves from one CA to another),
  * {@code node.pem} (this node's certificate) and {@code node-key.pem} (its unencrypted PEM key).
  * Reading checks what would otherwise fail later, obscurely, in a handshake: that each file parses,
  * that the key belongs to the certificate, that the CA signed it, and that it names a node.
  */
-record TlsFiles(X509Certificate ca, X509Certificate cert, PrivateKey key, String nodeName, FileTime newestChange) {
+record TlsFiles(List<X509Certificate> cas, X509Certificate cert, PrivateKey key, String nodeName, FileTime newestChange) {
     static final String CA = "ca.pem";
     static final String CERT = "node.pem";
     static final String KEY = "node-key.pem";
@@ -46,12 +47,10 @@ record TlsFiles(X509Certificate ca, X509Certificate cert, PrivateKey key, String
         Path caFile = dir.resolve(CA);
         Path certFile = dir.resolve(CERT);
         Path keyFile = dir.resolve(KEY);
-        X509Certificate ca = certificate(caFile);
+        List<X509Certificate> cas = certificates(caFile);
         X509Certificate cert = certificate(certFile);
         PrivateKey key = privateKey(keyFile);
-        try {
-            cert.verify(ca.getPublicKey());
-        } catch (GeneralSecurityException e) {
+        if (cas.stream().noneMatch(ca -> signedBy(cert, ca))) {
             throw new Problem(certFile + " is not signed by the CA in " + caFile);
         }
         if (!keyMatches(key, cert)) {
@@ -61,7 +60,7 @@ record TlsFiles(X509Certificate ca, X509Certificate cert, PrivateKey key, String
         if (name == null) {
             throw new Problem(certFile + " names no node (no SAN URI " + NODE_URI_PREFIX + "NAME)");
         }
-        return new TlsFiles(ca, cert, key, name, newestChange(dir));
+        return new TlsFiles(cas, cert, key, name, newestChange(dir));
     }
 
     /** The latest modification time of the three files: a change means they are read again. */
@@ -100,20 +99,39 @@ record TlsFiles(X509Certificate ca, X509Certificate cert, PrivateKey key, String
         return names.size() == 1 ? names.get(0) : null; // two names would make the identity ambiguous
     }
 
+    private static boolean signedBy(X509Certificate cert, X509Certificate ca) {
+        try {
+            cert.verify(ca.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     private static X509Certificate certificate(Path file) throws Problem {
-        Object o = pem(file);
-        if (o instanceof X509CertificateHolder h) {
-            try {
-                return new JcaX509CertificateConverter().getCertificate(h);
-            } catch (GeneralSecurityException e) {
-                throw new Problem(file + " holds no usable certificate: " + e.getMessage());
+        return certificates(file).get(0);
+    }
+
+    /** Every certificate of a PEM file, at least one; at most 16 (a CA bundle in transition). */
+    private static List<X509Certificate> certificates(Path file) throws Problem {
+        List<X509Certificate> certs = new ArrayList<>();
+        for (Object o : pem(file)) {
+            if (o instanceof X509CertificateHolder h && certs.size() < 16) {
+                try {
+                    certs.add(new JcaX509CertificateConverter().getCertificate(h));
+                } catch (GeneralSecurityException e) {
+                    throw new Problem(file + " holds no usable certificate: " + e.getMessage());
+                }
             }
         }
-        throw new Problem(file + " holds no PEM certificate");
+        if (certs.isEmpty()) {
+            throw new Problem(file + " holds no PEM certificate");
+        }
+        return certs;
     }
 
     private static PrivateKey privateKey(Path file) throws Problem {
-        Object o = pem(file);
+        Object o = pem(file).get(0);
         try {
             if (o instanceof PrivateKeyInfo k) {
                 return new JcaPEMKeyConverter().getPrivateKey(k);
@@ -127,16 +145,19 @@ record TlsFiles(X509Certificate ca, X509Certificate cert, PrivateKey key, String
         throw new Problem(file + " holds no unencrypted PEM private key");
     }
 
-    private static Object pem(Path file) throws Problem {
+    private static List<Object> pem(Path file) throws Problem {
         if (!Files.isRegularFile(file)) {
             throw new Problem(file + " does not exist");
         }
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            if (o == null) {
+            List<Object> blocks = new ArrayList<>();
+            for (Object o = p.readObject(); o != null && blocks.size() < 64; o = p.readObject()) {
+                blocks.add(o);
+            }
+            if (blocks.isEmpty()) {
                 throw new Problem(file + " holds no PEM block");
             }
-            return o;
+            return blocks;
         } catch (IOException | RuntimeException e) {
             throw new Problem(file + " cannot be read: " + e.getMessage());
         }
