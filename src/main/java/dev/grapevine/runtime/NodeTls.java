@@ -27,6 +27,15 @@ public final class NodeTls {
             throw new IllegalArgumentException("grapevine.tls.dir: empty, but TLS is enabled; give the directory of "
                     + TlsFiles.CA + ", " + TlsFiles.CERT + " and " + TlsFiles.KEY);
         }
+        java.time.Duration check;
+        try {
+            check = config.getDuration("grapevine.tls.reload-check-interval");
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new IllegalArgumentException("grapevine.tls.reload-check-interval: not a duration (" + e.getMessage() + ")");
+        }
+        if (check.compareTo(java.time.Duration.ofMillis(100)) < 0 || check.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("grapevine.tls.reload-check-interval = " + check.toMillis() + " ms: must be in 100ms..1h");
+        }
         Path dir = Path.of(dirText).toAbsolutePath();
         TlsFiles files;
         try {
