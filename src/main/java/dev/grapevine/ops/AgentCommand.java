@@ -56,6 +56,10 @@ public final class AgentCommand implements Callable<Integer> {
             + "(port: grapevine.discovery.port, else this node's)")
     String joinDns;
 
+    @Option(names = "--tls", paramLabel = "DIR", description = "mutual TLS between nodes with DIR's ca.pem, node.pem "
+            + "and node-key.pem (see `grapevine tls`); sets grapevine.tls.enabled and grapevine.tls.dir")
+    String tls;
+
     @Option(names = "--config", description = "HOCON file; flags override it, it overrides the defaults")
     File config;
 
@@ -116,7 +120,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Started start() {
         DefaultLogging.Options logging = DefaultLogging.Options.parse(logLevel, logFormat);
         DefaultLogging.init(logging); // before Pekko logs anything
-        Config resolved = configuration();
+        Config resolved = dev.grapevine.runtime.NodeTls.transport(configuration()); // TLS files checked here
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
         // Every section is validated before anything starts, and every problem goes in one message.
@@ -213,6 +217,10 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (joinDns != null) {
             flags.put("grapevine.discovery.dns-name", joinDns);
+        }
+        if (tls != null) {
+            flags.put("grapevine.tls.enabled", true);
+            flags.put("grapevine.tls.dir", tls);
         }
         if (dataDir != null) {
             flags.put("grapevine.node.data-dir", dataDir);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {AgentCommand.class, DemoCommand.class, ClientCommands.Members.class, ClientCommands.Join.class,
                 ClientCommands.Leave.class, ClientCommands.Event.class, ClientCommands.Monitor.class,
                 ClientCommands.Info.class, KvCommands.class, RecoveryCommand.class, ForceLeaveCommand.class, SimulateCommand.class,
-                StatusCommand.class, RepairCommand.class, TagsCommand.class})
+                StatusCommand.class, RepairCommand.class, TagsCommand.class,
+                TlsCommands.class})
 public final class GrapevineCli implements Runnable {
 
     public static void main(String[] args) {

@@ -47,6 +47,11 @@ final class MetricCatalog {
             gauge("suspicions_open", "Suspicions not yet refuted or confirmed"),
             counter("refutations", "Times this node refuted a suspicion of itself"),
             counter("deaths_declared", "Members this node declared dead"),
+            // mutual TLS between nodes (only with grapevine.tls on)
+            counter("tls_refused_untrusted_ca", "TLS handshakes refused: the peer's certificate is not from this node's CA"),
+            counter("tls_refused_wrong_name", "TLS handshakes refused: the certificate names no node, or another member than the view has at that address"),
+            counter("tls_refused_revoked", "TLS handshakes refused: the peer's certificate is on the deny list"),
+            counter("identity_refused", "Peer messages dropped: the sender claimed a name its certificate does not carry, or its certificate is revoked"),
             counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
             counter("dead_reaped_over_bound", "Dead members forgotten early because the view was at its bound"),
             counter("reconnect_attempts", "Attempts to reach dead members and seeds, so partitions heal"),

@@ -37,6 +37,7 @@ public final class GrapevineNode {
 
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
         NodeMetrics metrics = new NodeMetrics();
+        TlsPeers.get(system).nodeName(settings.name());
         NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics);
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),

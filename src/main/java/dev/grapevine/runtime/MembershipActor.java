@@ -167,6 +167,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final Map<ActorRef<?>, Consumer<UserEvent>> eventSubscribers;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final NodeContext node;
+    private final TlsPeers tlsPeers;
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
     private final JoinWaits joinWaits = new JoinWaits();
@@ -183,6 +184,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         this.support = support;
         this.guardian = guardian;
         this.node = node;
+        this.tlsPeers = TlsPeers.get(ctx.getSystem());
         this.timers = timers;
         this.memberSubscribers = node.subscribers().members;
         this.eventSubscribers = node.subscribers().userEvents;
@@ -264,7 +266,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     m.message().getClass().getSimpleName() + " from " + m.from() + " to membership");
             return this;
         }
-        support.heard(Role.MEMBERSHIP, m);
+        if (!support.heard(Role.MEMBERSHIP, m)) {
+            return this;
+        }
         return step(() -> core.onMessage(m.from(), m.message(), support.nowMillis(), support.outbox));
     }
 
@@ -277,6 +281,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
             node.peerUids().viewChanged(p.event().member(), p.event().previous());
+            tlsPeers.viewChanged(p.event().member(), p.event().previous());
             memberLog.log(p.event());
             if (node.dataDir().isPresent() && !timers.isTimerActive(SavePeers.INSTANCE)) {
                 timers.startSingleTimer(SavePeers.INSTANCE, SAVE_PEERS_AFTER);

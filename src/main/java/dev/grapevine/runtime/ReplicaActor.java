@@ -163,7 +163,9 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                     m.message().getClass().getSimpleName() + " from " + m.from() + " to the " + PeerRouter.actorName(role));
             return this;
         }
-        support.heard(role, m);
+        if (!support.heard(role, m)) {
+            return this;
+        }
         return step(() -> core.onPeer(m, support.nowMillis(), support.outbox));
     }
 

@@ -27,6 +27,7 @@ final class RoleActorSupport<C> {
     private final DroppedInputs droppedInputs;
     private final PeerRouter router;
     private final PeerUids peerUids;
+    private final TlsPeers tls;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<C> timers;
     private final Function<Timer, C> tick;
@@ -39,6 +40,7 @@ final class RoleActorSupport<C> {
         this.droppedInputs = node.droppedInputs();
         this.router = new PeerRouter(system, node);
         this.peerUids = node.peerUids();
+        this.tls = TlsPeers.get(system);
         this.guardian = guardian;
         this.timers = timers;
         this.tick = tick;
@@ -49,9 +51,17 @@ final class RoleActorSupport<C> {
         return (System.nanoTime() - originNanos) / 1_000_000;
     }
 
-    /** A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}). */
-    void heard(Role role, PeerMessage m) {
+    /**
+     * A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}).
+     * @return false if the message must be dropped: its sender speaks for a name its TLS certificate
+     * does not carry, or that certificate is revoked ({@link TlsPeers#admit})
+     */
+    boolean heard(Role role, PeerMessage m) {
+        if (!tls.admit(m)) {
+            return false;
+        }
         peerUids.heard(role, m.from(), m.fromEpoch(), m.fromUid());
+        return true;
     }
 
     /** Copies an actor's counters and its component's gauges into the node's metrics, and warns of what it dropped. */
@@ -61,6 +71,10 @@ final class RoleActorSupport<C> {
         router.putCounts(figures);
         figures.put("peer_uids_known", (long) peerUids.known(role));
         metrics.publish(role, figures);
+        if (tls.enabled()) {
+            metrics.publish("tls", tls.figures()); // one source for the node, whichever role publishes
+            tls.flushWarnings();
+        }
         droppedInputs.report(role.name(), figures);
     }
 

@@ -271,10 +271,20 @@ class DeployConfigTest {
             assertEquals("127.0.0.1", Address.parse(http).host(), where + ": the admin API must stay on the container's loopback");
             assertEquals(Optional.of(Path.of(dataDir)), settings.dataDir(), where + ": data dir");
 
-            assertEquals(1, s.volumes().size(), where + ": expected one volume, got " + s.volumes());
             String[] volume = s.volumes().get(0).split(":");
-            assertEquals(dataDir, volume[1], where + ": the volume must be mounted on the data dir");
+            assertEquals(dataDir, volume[1], where + ": the first volume must be mounted on the data dir");
             assertTrue(volumes.add(volume[0]), where + ": volume " + volume[0] + " is shared with another service");
+            // Mutual TLS: the node's own certificate directory, read-only, where grapevine.tls.dir points,
+            // and the deny file's directory; nothing else.
+            assertTrue(config.getBoolean("grapevine.tls.enabled"), where + ": grapevine.tls.enabled");
+            String tlsDir = config.getString("grapevine.tls.dir");
+            List<String> tlsMounts = s.volumes().stream().filter(v -> v.split(":")[1].equals(tlsDir)).toList();
+            assertEquals(List.of("./tls/" + s.name() + ":" + tlsDir + ":ro"), tlsMounts,
+                    where + ": mount the node's own TLS directory (and no other node's) at " + tlsDir);
+            Path denyDir = Path.of(config.getString("grapevine.tls.deny-file")).getParent();
+            assertTrue(s.volumes().stream().anyMatch(v -> v.split(":")[1].equals(denyDir.toString()) && v.endsWith(":ro")),
+                    where + ": the deny file's directory " + denyDir + " is not mounted read-only");
+            assertEquals(3, s.volumes().size(), where + ": expected data, TLS and deny-file volumes, got " + s.volumes());
 
             assertEquals("SIGTERM", s.keys().get("stop_signal"), where + ": stop_signal");
             assertNotNull(s.keys().get("stop_grace_period"), where + ": stop_grace_period");
@@ -439,6 +449,8 @@ class DeployConfigTest {
         assertFalse(settings.seeds().contains(gossip), ENV_EXAMPLE + ": seeds itself");
         assertEquals(Optional.of(Path.of(env.get("GRAPEVINE_DATA_DIR"))), settings.dataDir(), ENV_EXAMPLE + ": data dir");
         assertEquals(env.get("GRAPEVINE_HTTP"), config.getString("grapevine.admin.http"), ENV_EXAMPLE + ": grapevine.admin.http");
+        assertTrue(config.getBoolean("grapevine.tls.enabled"), ENV_EXAMPLE + ": grapevine.tls.enabled");
+        assertEquals(env.get("GRAPEVINE_TLS_DIR"), config.getString("grapevine.tls.dir"), ENV_EXAMPLE + ": grapevine.tls.dir");
     }
 
     // ------------------------------------------------------------------------------- conf/local

@@ -153,7 +153,15 @@ class KubernetesManifestsTest {
             String name = (String) e.get("name");
             String where = "StatefulSet env " + name;
             if (e.containsKey("value")) {
-                env.put(name, String.valueOf(e.get("value")));
+                // Kubernetes expands $(VAR) of variables defined before this one.
+                Matcher ref = Pattern.compile("\\$\\(([A-Z_]+)\\)").matcher(String.valueOf(e.get("value")));
+                StringBuilder value = new StringBuilder();
+                while (ref.find()) {
+                    assertTrue(env.containsKey(ref.group(1)), where + ": $(" + ref.group(1) + ") is not defined before it");
+                    ref.appendReplacement(value, Matcher.quoteReplacement(env.get(ref.group(1))));
+                }
+                ref.appendTail(value);
+                env.put(name, value.toString());
                 continue;
             }
             Map<String, Object> from = map(e.get("valueFrom"), where);
@@ -354,6 +362,49 @@ class KubernetesManifestsTest {
         assertEquals(1, at(m.get("PodDisruptionBudget"), "spec.maxUnavailable"), "PodDisruptionBudget maxUnavailable");
         assertEquals(at(m.get("StatefulSet"), "spec.selector.matchLabels"), at(m.get("PodDisruptionBudget"), "spec.selector.matchLabels"),
                 "the PodDisruptionBudget must select the StatefulSet's pods");
+    }
+
+    @Test
+    void eachPodUsesItsOwnCertificateFromTheTlsSecret() throws IOException {
+        Map<String, Map<String, Object>> m = manifests();
+        Config pod = podConfig(m);
+        assertTrue(pod.getBoolean("grapevine.tls.enabled"), "grapevine.tls.enabled in a pod");
+        String dir = pod.getString("grapevine.tls.dir");
+        assertEquals("/etc/grapevine-tls/" + SAMPLE_POD.get("metadata.name"), dir, "the pod's grapevine.tls.dir");
+
+        Map<String, Object> mount = null;
+        for (Object item : list(container(m).get("volumeMounts"), "volumeMounts")) {
+            Map<String, Object> vm = map(item, "volumeMount");
+            if (dir.startsWith(vm.get("mountPath") + "/")) {
+                mount = vm;
+            }
+        }
+        assertNotNull(mount, "no volume mounted above " + dir);
+        assertEquals(Boolean.TRUE, mount.get("readOnly"), "the TLS volume is read-only");
+        Map<String, Object> volume = null;
+        for (Object item : list(at(m.get("StatefulSet"), "spec.template.spec.volumes"), "volumes")) {
+            if (mount.get("name").equals(map(item, "volume").get("name"))) {
+                volume = map(item, "volume");
+            }
+        }
+        assertNotNull(volume, "no volume " + mount.get("name"));
+        Map<String, Object> secret = map(volume.get("secret"), "the TLS volume's secret");
+        assertEquals("grapevine-tls", secret.get("secretName"));
+        Map<String, String> paths = new LinkedHashMap<>();
+        for (Object item : list(secret.get("items"), "secret items")) {
+            Map<String, Object> i = map(item, "item");
+            paths.put((String) i.get("path"), (String) i.get("key"));
+        }
+        String prefix = (String) mount.get("mountPath") + "/";
+        assertEquals(prefix + paths.keySet().stream().filter(p -> p.equals("deny")).findFirst().orElse("?"),
+                pod.getString("grapevine.tls.deny-file"), "the deny file comes from the Secret");
+        int replicas = ((Number) at(m.get("StatefulSet"), "spec.replicas")).intValue();
+        for (int r = 0; r < replicas; r++) {
+            String name = "grapevine-" + r;
+            assertEquals("ca.pem", paths.get(name + "/ca.pem"), name + "/ca.pem");
+            assertEquals(name + ".pem", paths.get(name + "/node.pem"), name + "/node.pem");
+            assertEquals(name + "-key.pem", paths.get(name + "/node-key.pem"), name + "/node-key.pem");
+        }
     }
 
     @Test

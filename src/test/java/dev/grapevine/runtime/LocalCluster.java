@@ -54,7 +54,7 @@ final class LocalCluster implements AutoCloseable {
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")
                 .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, NodeTls.transport(config));
         GrapevineNode.Started started = GrapevineNode.start(system);
         Node node = new Node(system, started.guardian(), GrapevineNode.endpoint(system), started.metrics(), started.domains());
         nodes.add(node);
