@@ -48,6 +48,8 @@ final class MetricCatalog {
             counter("refutations", "Times this node refuted a suspicion of itself"),
             counter("deaths_declared", "Members this node declared dead"),
             counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
+            counter("claims_refused", "Implausible claims about members refused: far-future epoch, incarnation jump, address moved within a life"),
+            counter("rumors_from_strangers", "Claims about live members dropped because their sender is not a live member"),
             counter("dead_reaped_over_bound", "Dead members forgotten early because the view was at its bound"),
             counter("reconnect_attempts", "Attempts to reach dead members and seeds, so partitions heal"),
             counter("discovery_lookups", "DNS lookups of grapevine.discovery.dns-name"),
