@@ -91,6 +91,7 @@ final class MetricCatalog {
             counter("repair_entries_sent", "Entries repair pushed to or served to peers"),
             counter("repair_entries_received", "Entries repair received from peers"),
             counter("repair_entries_applied", "Entries repair received that changed this node's data"),
+            counter("repair_requests_from_strangers", "Repair requests dropped because their sender is not a live member"),
             // key-value store
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),
@@ -102,5 +103,6 @@ final class MetricCatalog {
             kvCounter("kv_hints_expired", "Hints dropped after the hint window"),
             kvCounter("kv_hints_dropped", "Hints dropped because the hint store was full"),
             kvCounter("kv_hints_dropped_left", "Hints dropped because their replica left the cluster"),
+            kvCounter("kv_replica_messages_from_strangers", "Replica writes and reads dropped because their sender is not a live member"),
             new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"));
 }
