@@ -32,7 +32,7 @@ class ArteryGarbageTest {
 
     /**
      * One 1 KiB frame with a negative or overflowing length prefix makes Pekko 1.7.0's TCP framing
-     * re-read the same bytes for ever (its reader moves backwards), each an empty frame the decoder
+     * re-read the same bytes over and over (its reader moves backwards), each an empty frame the decoder
      * drops with a warning. With the agent's filter the log gets a line per kind and window, not one
      * per frame: here fewer than one line per 1,000 frames dropped.
      */
