@@ -344,7 +344,39 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
 
     // ---------------------------------------------------------------- replica
 
+    /**
+     * Whether a replica request answered at {@code replyTo} comes from this node or from a live member
+     * of its view (by the endpoint of the reply address); else it is counted, warned of and dropped:
+     * only owners' coordinators write replicas.
+     */
+    private boolean fromLiveMember(ActorRef<KvMessage> replyTo, String what, String key) {
+        if (replyTo == null) {
+            return false;
+        }
+        org.apache.pekko.actor.Address a = replyTo.path().address();
+        if (a.getHost().isEmpty() || a.getPort().isEmpty()) {
+            return true; // local
+        }
+        String host = a.getHost().get();
+        String endpoint = (host.startsWith("[") || host.indexOf(':') < 0 ? host : "[" + host + "]") + ":" + a.getPort().get();
+        for (Map.Entry<String, String> e : addresses.entrySet()) {
+            if (e.getValue().equals(endpoint) || e.getValue().equals(host + ":" + a.getPort().get())) {
+                MemberStatus status = statuses.get(e.getKey());
+                if (status == null || status == MemberStatus.ALIVE || status == MemberStatus.SUSPECT) {
+                    return true; // known from the ownership map (live) or alive/suspect in the view
+                }
+            }
+        }
+        metrics.replicaMessagesFromStrangers.increment();
+        warnings.count("kv_replica_messages_from_strangers", 1, "replica messages from non-members dropped",
+                "only live members coordinate writes and reads", what + " of key " + key + " from " + a);
+        return false;
+    }
+
     private Behavior<Command> onReplicaWrite(KvMessage.ReplicaWrite w) {
+        if (!fromLiveMember(w.replyTo(), "replica write", w.key())) {
+            return this;
+        }
         try {
             KvRecord record = KvRecord.decode(w.record());
             hlc.observe(record.hlc(), System.currentTimeMillis());
@@ -358,6 +390,9 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     }
 
     private Behavior<Command> onReplicaRead(KvMessage.ReplicaRead r) {
+        if (!fromLiveMember(r.replyTo(), "replica read", r.key())) {
+            return this;
+        }
         try {
             KvRecord record = store.get(r.partition(), r.key());
             r.replyTo().tell(new KvMessage.ReadReply(r.id(), self, record == null ? null : record.encode()));

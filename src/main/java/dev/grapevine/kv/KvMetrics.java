@@ -15,6 +15,7 @@ public final class KvMetrics {
     final LongAdder hintsReplayed = new LongAdder();
     final LongAdder hintsExpired = new LongAdder();
     final LongAdder hintsDroppedLeft = new LongAdder();
+    final LongAdder replicaMessagesFromStrangers = new LongAdder();
 
     /** Counters by name, with the hint store's own figures. */
     public Map<String, Long> snapshot(KvStore store) {
@@ -28,6 +29,7 @@ public final class KvMetrics {
         m.put("kv_hints_replayed", hintsReplayed.sum());
         m.put("kv_hints_expired", hintsExpired.sum());
         m.put("kv_hints_dropped_left", hintsDroppedLeft.sum());
+        m.put("kv_replica_messages_from_strangers", replicaMessagesFromStrangers.sum());
         m.put("kv_hints_pending", (long) store.hintCount());
         m.put("kv_hints_dropped", store.hintsDropped());
         return m;

@@ -53,6 +53,8 @@ final class MetricCatalog {
             counter("tls_refused_revoked", "TLS handshakes refused: the peer's certificate is on the deny list"),
             counter("identity_refused", "Peer messages dropped: the sender claimed a name its certificate does not carry, or its certificate is revoked"),
             counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
+            counter("claims_refused", "Implausible claims about members refused: far-future epoch, incarnation jump, address moved within a life"),
+            counter("rumors_from_strangers", "Claims about live members dropped because their sender is not a live member"),
             counter("dead_reaped_over_bound", "Dead members forgotten early because the view was at its bound"),
             counter("reconnect_attempts", "Attempts to reach dead members and seeds, so partitions heal"),
             counter("discovery_lookups", "DNS lookups of grapevine.discovery.dns-name"),
@@ -94,6 +96,7 @@ final class MetricCatalog {
             counter("repair_entries_sent", "Entries repair pushed to or served to peers"),
             counter("repair_entries_received", "Entries repair received from peers"),
             counter("repair_entries_applied", "Entries repair received that changed this node's data"),
+            counter("repair_requests_from_strangers", "Repair requests dropped because their sender is not a live member"),
             // key-value store
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),
@@ -105,5 +108,6 @@ final class MetricCatalog {
             kvCounter("kv_hints_expired", "Hints dropped after the hint window"),
             kvCounter("kv_hints_dropped", "Hints dropped because the hint store was full"),
             kvCounter("kv_hints_dropped_left", "Hints dropped because their replica left the cluster"),
+            kvCounter("kv_replica_messages_from_strangers", "Replica writes and reads dropped because their sender is not a live member"),
             new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"));
 }

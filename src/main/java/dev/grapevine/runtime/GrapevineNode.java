@@ -95,6 +95,8 @@ public final class GrapevineNode {
                     + "pekko.remote.artery.advanced.compression.manifests.max = off\n"
                     + "pekko.remote.artery.advanced.outbound-restart-backoff = 100ms\n"
                     + "pekko.remote.artery.advanced.outbound-max-restarts = 1000000\n"
+                    + "pekko.remote.artery.untrusted-mode = on\n"
+                    + "pekko.remote.artery.trusted-selection-paths = []\n"
                     + "pekko.java-flight-recorder.enabled = off\n"
                     + "pekko.remote.artery.advanced.instruments = [\"" + WireTrafficInstrument.class.getName() + "\"]\n"
                     + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");

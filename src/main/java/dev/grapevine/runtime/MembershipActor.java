@@ -195,6 +195,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         GrapevineLogs.asNode(self.name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).info(
                 "Grapevine node {} started at {}, epoch {}{}", self.name(), self.address(), self.epoch(),
                 node.joinTargets().isEmpty() ? "" : "; joining " + node.joinTargets()));
+        core.clockAt(support.nowMillis(), System.currentTimeMillis()); // epochs are start times: refuse far-future ones
         core.start(support.nowMillis(), support.outbox);
         core.join(node.joinTargets(), support.nowMillis(), support.outbox);
         support.perform(this::publish);

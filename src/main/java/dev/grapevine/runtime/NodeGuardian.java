@@ -4,6 +4,7 @@ import dev.grapevine.core.node.Role;
 import dev.grapevine.core.node.Signal;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -126,9 +127,18 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 .onSignal(Terminated.class, t -> {
                     // A node without membership would answer probes while knowing nothing: stop the
                     // whole actor system, so a supervisor (systemd, Kubernetes) starts it afresh.
-                    GrapevineLogs.asNode(node.settings().name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).error(
-                            "membership of {} failed more than {} times in a minute; the node and its actor system stop",
-                            node.settings().name(), MEMBERSHIP_RESTARTS_MAX));
+                    // ChildFailed: the restart limit was hit. A plain Terminated: something stopped it.
+                    GrapevineLogs.asNode(node.settings().name(), () -> {
+                        if (t instanceof ChildFailed) {
+                            GrapevineLogs.logger(GrapevineLogs.NODE).error(
+                                    "membership of {} failed more than {} times in a minute; the node and its actor system stop",
+                                    node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                        } else {
+                            GrapevineLogs.logger(GrapevineLogs.NODE).error(
+                                    "membership of {} was stopped, not by a failure; the node and its actor system stop",
+                                    node.settings().name());
+                        }
+                    });
                     getContext().getSystem().terminate();
                     return Behaviors.stopped();
                 })

@@ -96,6 +96,11 @@ final class PeerUids {
         }
     }
 
+    /** Whether a live member (alive or suspect) of this node's view is at {@code address}. */
+    boolean liveMemberAt(Address address) {
+        return lives.containsKey(address);
+    }
+
     /** The epoch of the one live member at {@code address}, or null if there is none or more than one. */
     private Long soleLife(Address address) {
         Map<String, Long> here = lives.get(address);

@@ -382,6 +382,15 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
     /** A peer's malformed request (a null field, say) is logged and dropped; it never fails this actor. */
     private <M extends RepairMessage> Behavior<Command> guarded(M m, java.util.function.Function<M, Behavior<Command>> handler) {
+        ActorRef<RepairMessage> requester = requester(m);
+        if (requester != null && !fromLiveMember(requester)) {
+            // Only owners exchange partitions: a stranger may neither read the data nor push entries into it.
+            counters.requestsFromStrangers++;
+            node.droppedInputs().repair().count("repair_requests_from_strangers", 1,
+                    "repair requests from non-members dropped", "only live members exchange partitions",
+                    "from " + requester.path().address());
+            return this;
+        }
         try {
             return handler.apply(m);
         } catch (RuntimeException e) {
@@ -389,6 +398,32 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
                     m.getClass().getSimpleName() + ": " + e);
             return this;
         }
+    }
+
+    /** Whether a request answered at {@code replyTo} comes from this node or from a live member. */
+    private boolean fromLiveMember(ActorRef<RepairMessage> replyTo) {
+        org.apache.pekko.actor.Address a = replyTo.path().address();
+        if (a.getHost().isEmpty() || a.getPort().isEmpty()) {
+            return true; // local
+        }
+        String host = a.getHost().get();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1); // an IPv6 literal in a path
+        }
+        return node.peerUids().liveMemberAt(new Address(host, a.getPort().get()));
+    }
+
+    private static ActorRef<RepairMessage> requester(RepairMessage m) {
+        if (m instanceof RepairMessage.TreeRequest r) {
+            return r.replyTo();
+        } else if (m instanceof RepairMessage.Push r) {
+            return r.replyTo();
+        } else if (m instanceof RepairMessage.Pull r) {
+            return r.replyTo();
+        } else if (m instanceof RepairMessage.Digests r) {
+            return r.replyTo();
+        }
+        return null;
     }
 
     /** Refuses a peer's request: the peer's exchange fails and is retried; counted and warned of here. */

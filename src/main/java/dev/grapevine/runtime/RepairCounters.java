@@ -19,6 +19,8 @@ final class RepairCounters {
     long entriesReceived;
     /** Entries that changed the receiving side's state, at either end. */
     long entriesApplied;
+    /** Requests dropped because their sender is not a live member of this node's view. */
+    long requestsFromStrangers;
 
     Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -30,6 +32,7 @@ final class RepairCounters {
         m.put("repair_entries_sent", entriesSent);
         m.put("repair_entries_received", entriesReceived);
         m.put("repair_entries_applied", entriesApplied);
+        m.put("repair_requests_from_strangers", requestsFromStrangers);
         return m;
     }
 }

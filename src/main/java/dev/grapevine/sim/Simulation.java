@@ -158,6 +158,17 @@ public final class Simulation {
         startNode(i, seeds);
     }
 
+    /**
+     * Delivers {@code message} to node {@code to} now, as if node {@code from} had sent it: a lying or
+     * broken member's word (it crosses the network model like any message).
+     */
+    public void inject(int from, int to, Message message) {
+        SimNode sender = nodes[from];
+        for (long atMillis : network.arrivals(from, to, nowMillis)) {
+            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, to, 0, message, sender.address));
+        }
+    }
+
     /** Stops node {@code i} without a word (kill -9): its timers and in-flight deliveries die with it. */
     public void crash(int i) {
         SimNode n = nodes[i];

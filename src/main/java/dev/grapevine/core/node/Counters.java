@@ -34,6 +34,10 @@ public final class Counters {
     long progressTooLarge;
     long rumorsTooLarge;
     long forceLeaves;
+    /** Claims about members refused as implausible ({@link Claims#judge}). */
+    long claimsRefused;
+    /** Claims about live members from senders that are not live members ({@link Claims#strangerMay}). */
+    long rumorsFromStrangers;
 
     public long probes() {
         return probes;
@@ -61,6 +65,14 @@ public final class Counters {
 
     public long forceLeaves() {
         return forceLeaves;
+    }
+
+    public long claimsRefused() {
+        return claimsRefused;
+    }
+
+    public long rumorsFromStrangers() {
+        return rumorsFromStrangers;
     }
 
     public long identityConflicts() {
@@ -94,6 +106,8 @@ public final class Counters {
         m.put("progress_too_large", progressTooLarge);
         m.put("rumors_too_large", rumorsTooLarge);
         m.put("force_leaves", forceLeaves);
+        m.put("claims_refused", claimsRefused);
+        m.put("rumors_from_strangers", rumorsFromStrangers);
         return m;
     }
 }

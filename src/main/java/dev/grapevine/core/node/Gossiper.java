@@ -160,10 +160,11 @@ public final class Gossiper {
         if (!(message instanceof Message.Gossip gossip)) {
             throw new IllegalArgumentException("the gossiper does not take " + message.getClass().getSimpleName());
         }
-        if (gossip.rumors().isEmpty()) {
+        List<Rumor> rumors = Claims.liveAt(view, from) ? gossip.rumors() : fromStranger(from, gossip.rumors());
+        if (rumors.isEmpty()) {
             return;
         }
-        for (Rumor r : gossip.rumors()) {
+        for (Rumor r : rumors) {
             Set<Object> holders = queue.heldBy(r, from);
             if (holders == null) {
                 heardFrom.computeIfAbsent(r, k -> new HashSet<>(4)).add(from);
@@ -172,7 +173,24 @@ public final class Gossiper {
                 counters.broadcastsRetiredEarly++;
             }
         }
-        out.tell(Role.MEMBERSHIP, new Signal.Heard(gossip.rumors()));
+        out.tell(Role.MEMBERSHIP, new Signal.Heard(rumors));
+    }
+
+    /**
+     * What a sender that is not a live member may tell ({@link Claims#strangerMay}): news of itself,
+     * of this node, and of members not live here. Its events and recovery progress wait until it is a
+     * member (push-pull carries them then). The rest is counted and dropped.
+     */
+    private List<Rumor> fromStranger(Address from, List<Rumor> rumors) {
+        List<Rumor> kept = new ArrayList<>(rumors.size());
+        for (Rumor r : rumors) {
+            if (r instanceof Rumor.MemberRumor m && Claims.strangerMay(m.member(), view.get(m.member().name()), from, selfName)) {
+                kept.add(r);
+            } else {
+                counters.rumorsFromStrangers++;
+            }
+        }
+        return kept;
     }
 
     /** Whether every live member but this one is among {@code holders} (addresses). */

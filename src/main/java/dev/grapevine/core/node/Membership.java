@@ -76,6 +76,9 @@ public final class Membership {
     private boolean seedTurn;
     private final ProgressBoard progress = new ProgressBoard();
     private final LoadTag load = new LoadTag();
+    /** This node's time on the epoch scale at {@link #clockBaseNowMillis}: see {@link #clockAt}. */
+    private long clockBaseEpochMillis;
+    private long clockBaseNowMillis = Long.MIN_VALUE;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         if (self.status() != MemberStatus.ALIVE) {
@@ -92,11 +95,31 @@ public final class Membership {
     }
 
     public void start(long nowMillis, Outbox out) {
+        if (clockBaseNowMillis == Long.MIN_VALUE) {
+            clockAt(nowMillis, self.epoch()); // an epoch is a start time (or a counter that starts here)
+        }
         out.schedule(Timer.PUSH_PULL_TICK, nowMillis + rng.nextLong(settings.pushPullIntervalMillis(table.liveCount())) + 1);
         out.schedule(Timer.RECONNECT_TICK, nowMillis + rng.nextLong(settings.reconnectInterval().toMillis()) + 1);
     }
 
     // ---------------------------------------------------------------- restoring a view
+
+    /**
+     * Tells the core what time it is on the epoch scale (wall-clock milliseconds where epochs are start
+     * times) at monotonic {@code nowMillis}, for refusing epochs from the far future ({@link Claims}).
+     * Without it, this node's own epoch at {@link #start} is taken as that time.
+     */
+    public void clockAt(long nowMillis, long epochScaleMillis) {
+        clockBaseNowMillis = nowMillis;
+        clockBaseEpochMillis = epochScaleMillis;
+    }
+
+    private long epochScaleMillis(long nowMillis) {
+        if (clockBaseNowMillis == Long.MIN_VALUE) {
+            return self.epoch();
+        }
+        return clockBaseEpochMillis + Math.max(0, nowMillis - clockBaseNowMillis);
+    }
 
     /**
      * Takes in members known from before without announcing them: no events, no broadcasts. Dead
@@ -368,6 +391,11 @@ public final class Membership {
 
     /** Merges a belief about a member asserted by {@code source}, and acts on what changed. */
     private void apply(Member incoming, String source, long nowMillis, Outbox out) {
+        Member held = incoming.name().equals(self.name()) ? self : table.get(incoming.name());
+        if (Claims.judge(incoming, held, epochScaleMillis(nowMillis)) != Claims.Verdict.PLAUSIBLE) {
+            counters.claimsRefused++;
+            return;
+        }
         if (incoming.name().equals(self.name())) {
             applyAboutSelf(incoming, out);
             return;
@@ -646,11 +674,18 @@ public final class Membership {
         }
         // By convention the sender lists itself first; it is the accuser of what it reports dead.
         String source = message.members().isEmpty() ? from.toString() : message.members().get(0).name();
+        // Judged before merging: a joiner's own record makes it live, not its news about others.
+        boolean senderLive = Claims.liveAt(table, from);
         for (Member m : message.members()) {
             // A member we never heard of that the peer holds dead is recorded dead, quietly (no
             // JOINED, no suspicion of an address that is likely gone): a reconnect target, like a
             // restored tombstone. memberlist ignores such news; we keep it so partitions heal.
-            boolean known = table.get(m.name()) != null;
+            Member held = table.get(m.name());
+            if (!senderLive && !Claims.strangerMay(m, held, from, self.name())) {
+                counters.rumorsFromStrangers++;
+                continue;
+            }
+            boolean known = held != null;
             Member belief = m.status() == MemberStatus.DEAD && known ? m.withStatus(MemberStatus.SUSPECT) : m;
             apply(belief, source, nowMillis, out);
         }

@@ -52,6 +52,11 @@ public final class SwimNode {
 
     // ---------------------------------------------------------------- commands
 
+    /** The time on the epoch scale at {@code nowMillis}: see {@link Membership#clockAt}. */
+    public void clockAt(long nowMillis, long epochScaleMillis) {
+        membership.clockAt(nowMillis, epochScaleMillis);
+    }
+
     /** Schedules the periodic work, each at a random phase so that nodes do not tick in lockstep. */
     public void start(long nowMillis, Outbox out) {
         membership.start(nowMillis, inner);

@@ -1,0 +1,41 @@
+package dev.grapevine.runtime;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import dev.grapevine.log.CapturedLines;
+import dev.grapevine.log.GrapevineLogs;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.PoisonPill;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A membership actor stopped (not failed) stops its node, and the log says so rather than blaming failures. */
+class MembershipStoppedLogTest {
+    @Test
+    void aStoppedMembershipIsLoggedAsStoppedNotAsFailedTenTimes() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger nodeLogger = context.getLogger(GrapevineLogs.NODE);
+        CapturedLines lines = new CapturedLines();
+        lines.setContext(context);
+        lines.start();
+        nodeLogger.addAppender(lines);
+        try (LocalCluster cluster = new LocalCluster()) {
+            LocalCluster.Node a = cluster.start("a", List.of(), "");
+            // Locally, as nothing remote can any more (untrusted mode): a stop, not a failure.
+            Adapter.toClassic(a.system()).actorSelection("/system/grapevine/membership")
+                    .tell(PoisonPill.getInstance(), ActorRef.noSender());
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.system().whenTerminated().isCompleted());
+            List<String> errors = lines.of("a", GrapevineLogs.NODE).stream().filter(l -> l.startsWith("ERROR")).toList();
+            assertEquals(List.of("ERROR membership of a was stopped, not by a failure; the node and its actor system stop"), errors);
+        } finally {
+            nodeLogger.detachAppender(lines);
+        }
+    }
+}
