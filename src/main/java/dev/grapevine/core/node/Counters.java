@@ -34,6 +34,10 @@ public final class Counters {
     long progressTooLarge;
     long rumorsTooLarge;
     long forceLeaves;
+    /** Messages from nodes of another cluster, dropped unread (see {@link ClusterGuard}). */
+    long foreignClusterRefused;
+    /** Joins that a node of another cluster refused. */
+    long joinsRefusedByForeignCluster;
 
     public long probes() {
         return probes;
@@ -61,6 +65,14 @@ public final class Counters {
 
     public long forceLeaves() {
         return forceLeaves;
+    }
+
+    public long foreignClusterRefused() {
+        return foreignClusterRefused;
+    }
+
+    public long joinsRefusedByForeignCluster() {
+        return joinsRefusedByForeignCluster;
     }
 
     public long identityConflicts() {
@@ -94,6 +106,8 @@ public final class Counters {
         m.put("progress_too_large", progressTooLarge);
         m.put("rumors_too_large", rumorsTooLarge);
         m.put("force_leaves", forceLeaves);
+        m.put("foreign_cluster_refused", foreignClusterRefused);
+        m.put("joins_refused_by_foreign_cluster", joinsRefusedByForeignCluster);
         return m;
     }
 }

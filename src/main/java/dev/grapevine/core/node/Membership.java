@@ -529,8 +529,24 @@ public final class Membership {
             onViewDigest(from, d, out);
         } else if (message instanceof Message.Event e) {
             receiveDirectEvent(e, out);
+        } else if (message instanceof Message.Refusal r) {
+            onRefusal(from, r, out);
         } else {
             throw new IllegalArgumentException("membership does not take " + message.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A node of another cluster refused a join. Reported only if this node asked that address (a
+     * seed); otherwise it is one more foreign message, counted. Nothing of the view changes either
+     * way, and the reconnect timer keeps asking the seeds, in case the address changes hands.
+     */
+    private void onRefusal(Address from, Message.Refusal refusal, Outbox out) {
+        if (seeds.contains(from)) {
+            counters.joinsRefusedByForeignCluster++;
+            out.add(new Effect.JoinRefused(from, refusal.cluster()));
+        } else {
+            counters.foreignClusterRefused++;
         }
     }
 

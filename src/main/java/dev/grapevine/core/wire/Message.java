@@ -97,4 +97,18 @@ public sealed interface Message {
             Objects.requireNonNull(event, "event");
         }
     }
+
+    /**
+     * A node's answer to a join from a node of another cluster (whose message it dropped): names the
+     * refusing node's cluster, so that the joiner can say which clusters they are, and carries the id
+     * it refused. Changes no view, so it is the one message a node reads from another cluster.
+     *
+     * @param cluster the refusing node's cluster name
+     * @param refused the cluster id of the join it refused
+     */
+    record Refusal(String cluster, long refused) implements Message {
+        public Refusal {
+            Objects.requireNonNull(cluster, "cluster");
+        }
+    }
 }
