@@ -218,6 +218,7 @@ final class AdminHttp implements AdminServer.Routes {
         body.put("failed", r.failed());
         if (!r.refused().isEmpty()) {
             body.put("refused", r.refused());
+            body.put("cluster", cluster);
         }
         return HttpReply.ok(body);
     }

@@ -111,7 +111,8 @@ final class ClientCommands {
             out().flush();
             if (answer.path("refused").size() > 0) { // some joined, but an address is of another cluster
                 answer.path("refused").fields().forEachRemaining(e -> command.commandLine().getErr().println(
-                        "grapevine join: refused by " + e.getKey() + ": that node is in cluster '" + e.getValue().asText() + "'"));
+                        "grapevine join: refused by " + e.getKey() + ": that node is in cluster '" + e.getValue().asText()
+                                + "'; this node is in '" + answer.path("cluster").asText() + "'"));
                 return 1;
             }
             return 0;
