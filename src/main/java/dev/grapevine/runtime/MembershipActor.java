@@ -197,7 +197,8 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         this.eventSubscribers = node.subscribers().userEvents;
         this.memberLog = new MemberLog(node.settings().name());
         this.clusterGuard = new ClusterGuard(node.settings().cluster(), counters);
-        this.core = new Membership(node.newLife(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
+        this.core = new Membership(node.newLife(), node.settings().protocol(), node.settings().cluster(), new SplittableRandom(),
+                node.newNameIndex(),
                 counters);
         Member self = core.self();
         GrapevineLogs.asNode(self.name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).info(

@@ -67,7 +67,8 @@ final class RoleActorSupport<C> {
         droppedInputs.foreignCluster().count("foreign_cluster_refused", 1, "messages from another cluster refused",
                 "a node of another cluster reached this one; clusters never merge",
                 (refused.join() ? "refused a join from " : "dropped a " + m.message().getClass().getSimpleName() + " from ")
-                        + refused.from() + " of cluster id " + Long.toHexString(refused.cluster())
+                        + refused.from() + (refused.clusterName() != null ? " of cluster '" + refused.clusterName() + "'"
+                                : " of cluster id " + Long.toHexString(refused.cluster()))
                         + "; this node is in '" + guard.cluster().name() + "'");
         perform(e -> { });
         return false;

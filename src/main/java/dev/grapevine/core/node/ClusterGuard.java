@@ -20,8 +20,12 @@ public final class ClusterGuard {
     private final ClusterName cluster;
     private final Counters counters;
 
-    /** What was refused, for the shell's log line. */
-    public record Refused(Address from, long cluster, boolean join) {
+    /**
+     * What was refused, for the shell's log line.
+     *
+     * @param clusterName the sender's cluster name if the message told it (a join does), else null
+     */
+    public record Refused(Address from, long cluster, String clusterName, boolean join) {
     }
 
     public ClusterGuard(ClusterName cluster, Counters counters) {
@@ -47,6 +51,7 @@ public final class ClusterGuard {
         if (join) {
             out.send(from, new Message.Refusal(cluster.name(), senderCluster));
         }
-        return new Refused(from, senderCluster, join);
+        String name = message instanceof Message.PushPull pp && !pp.cluster().isEmpty() ? pp.cluster() : null;
+        return new Refused(from, senderCluster, name, join);
     }
 }

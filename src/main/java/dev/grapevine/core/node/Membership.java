@@ -14,6 +14,7 @@ import dev.grapevine.core.member.Precedence;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.swim.Suspicion;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
 
@@ -73,11 +74,19 @@ public final class Membership {
     private boolean leaving;
     private List<Address> seeds = List.of();
     private boolean joining;
+    private final ClusterName cluster;
     private boolean seedTurn;
     private final ProgressBoard progress = new ProgressBoard();
     private final LoadTag load = new LoadTag();
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
+        this(self, settings, ClusterName.DEFAULT, rng, names, counters);
+    }
+
+    /** @param cluster the cluster this node's joins name (see {@link ClusterGuard}) */
+    public Membership(Member self, Settings settings, ClusterName cluster, RandomGenerator rng, NameIndex names,
+                      Counters counters) {
+        this.cluster = cluster;
         if (self.status() != MemberStatus.ALIVE) {
             throw new IllegalArgumentException("a node starts alive, but got " + self);
         }
@@ -699,7 +708,7 @@ public final class Membership {
             }
         }
         return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of),
-                currentProgress());
+                currentProgress(), join ? cluster.name() : ""); // a join names its cluster, for a refusal's log line
     }
 
     /**

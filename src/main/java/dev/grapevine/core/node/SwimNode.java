@@ -53,7 +53,7 @@ public final class SwimNode {
     public SwimNode(Member self, Settings settings, ClusterName cluster, RandomGenerator rng, NameIndex names) {
         this.settings = settings;
         this.guard = new ClusterGuard(cluster, counters);
-        this.membership = new Membership(self, settings, rng, names, counters);
+        this.membership = new Membership(self, settings, cluster, rng, names, counters);
         this.failureDetector = new FailureDetector(self, settings, rng, names, counters);
         this.gossiper = new Gossiper(self, settings, rng, names, counters);
     }

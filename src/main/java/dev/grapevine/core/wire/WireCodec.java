@@ -31,8 +31,8 @@ import java.util.TreeMap;
  *   ViewDigest = digest:u64 (big-endian) eventClock:varint
  *   Event    = event liveMembers:u64 (big-endian)
  *   Refusal  = cluster:string refused:u64 (big-endian)
- *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
- *              count:varint event* count:varint progress*
+ *   PushPull = flags:u8 (bit 0 join, bit 1 reply, bit 2 cluster) eventClock:varint count:varint member*
+ *              count:varint event* count:varint progress* [cluster:string, if bit 2]
  *   rumors   = count:varint rumor*
  *   rumor    = 1:u8 member source:string                                    (MemberRumor)
  *            | 2:u8 event                                                   (EventRumor)
@@ -73,7 +73,8 @@ public final class WireCodec {
      * too, view digests, and user events sent straight to each member. 3: recovery progress as one
      * value per epoch (rumor type 4), not one rumor per member (type 3, retired). 4: an event sent
      * straight carries its origin's digest of the live members. 5: every message carries its
-     * cluster's id in its header, and a node of another cluster answers a join with a Refusal;
+     * cluster's id in its header, a join names its cluster (push-pull flag bit 2), and a node of
+     * another cluster answers a join with a Refusal;
      * a version-4 node cannot talk to a version-5 node, which is deliberate: the older one cannot
      * tell which cluster a message comes from.
      */
@@ -103,7 +104,9 @@ public final class WireCodec {
     /** PushPull flag bits. ONLY APPEND; never renumber. */
     static final int FLAG_JOIN = 1;
     static final int FLAG_REPLY = 1 << 1;
-    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY;
+    /** The sender's cluster name follows the progress list. */
+    static final int FLAG_CLUSTER = 1 << 2;
+    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY | FLAG_CLUSTER;
     // ---------------------------------------------------------------------------------------------
 
     /**
@@ -179,7 +182,7 @@ public final class WireCodec {
             w.writeFixed64(rf.refused());
         } else if (m instanceof Message.PushPull pp) {
             w.writeByte(TYPE_PUSH_PULL);
-            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0));
+            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0) | (pp.cluster().isEmpty() ? 0 : FLAG_CLUSTER));
             w.writeVarint(pp.eventClock(), "push-pull event clock");
             List<Member> members = pp.members();
             w.writeVarint(members.size(), "member count");
@@ -195,6 +198,9 @@ public final class WireCodec {
             w.writeVarint(progress.size(), "progress count");
             for (int i = 0, n = progress.size(); i < n; i++) {
                 writeProgress(w, progress.get(i));
+            }
+            if (!pp.cluster().isEmpty()) {
+                w.writeString(pp.cluster(), "push-pull cluster");
             }
         } else {
             throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
@@ -442,8 +448,16 @@ public final class WireCodec {
         for (int i = 0; i < progressCount; i++) {
             progress[i] = readProgress(r);
         }
+        String cluster = "";
+        if ((flags & FLAG_CLUSTER) != 0) {
+            cluster = r.readString("push-pull cluster");
+            String problem = ClusterName.problem(cluster);
+            if (problem != null) {
+                throw new WireFormatException("push-pull: cluster name " + problem);
+            }
+        }
         return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members),
-                List.of(events), List.of(progress));
+                List.of(events), List.of(progress), cluster);
     }
 
     private static Member readMember(WireReader r) {

@@ -74,7 +74,8 @@ public final class WireSize {
             return HEADER_BYTES + 1 /* flags */ + varintSize(pp.eventClock())
                     + listOverhead(pp.members().size()) + memberBytes
                     + listOverhead(pp.recentEvents().size()) + eventBytes
-                    + listOverhead(pp.progress().size()) + progressBytes;
+                    + listOverhead(pp.progress().size()) + progressBytes
+                    + (pp.cluster().isEmpty() ? 0 : stringSize(pp.cluster()));
         }
         throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
     }

@@ -55,6 +55,30 @@ class ClusterIsolationTest {
     }
 
     @Test
+    void theGuardNamesTheClusterAJoinTellsAndTheIdOtherwise() {
+        Counters counters = new Counters();
+        ClusterGuard guard = new ClusterGuard(GREEN, counters);
+        Outbox out = new Outbox();
+        Message.PushPull join = new Message.PushPull(true, false, 0, List.of(alive("B1")), List.of(), List.of(), "blue");
+        assertEquals(new ClusterGuard.Refused(addressOf("B1"), BLUE.id(), "blue", true),
+                guard.check(addressOf("B1"), BLUE.id(), join, out));
+        assertEquals(new ClusterGuard.Refused(addressOf("B1"), BLUE.id(), null, false),
+                guard.check(addressOf("B1"), BLUE.id(), gossip(rumor(alive("B2"), "B1")), out));
+        assertNull(guard.check(addressOf("G2"), GREEN.id(), gossip(rumor(alive("G3"), "G2")), out));
+        assertEquals(2, counters.foreignClusterRefused());
+    }
+
+    @Test
+    void aJoinNamesTheJoinersCluster() {
+        SwimNode joiner = node("B1", BLUE);
+        List<Effect> effects = step(out -> joiner.join(List.of(addressOf("G1")), 0, out));
+        Message.PushPull join = (Message.PushPull) sends(effects).stream()
+                .filter(s -> s.message() instanceof Message.PushPull).findFirst().orElseThrow().message();
+        assertTrue(join.join());
+        assertEquals("blue", join.cluster());
+    }
+
+    @Test
     void foreignPingsAcksGossipAndPushPullRepliesAreDroppedUnansweredAndTheViewIsUnchanged() {
         SwimNode node = node("G1", GREEN, "G2");
         List<Member> before = node.members();

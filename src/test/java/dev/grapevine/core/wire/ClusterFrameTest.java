@@ -40,6 +40,19 @@ class ClusterFrameTest {
     }
 
     @Test
+    void aJoinNamesItsClusterAndOtherPushPullsSpendNothingOnIt() {
+        Message.PushPull join = new Message.PushPull(true, false, 3, List.of(), List.of(), List.of(), "blue");
+        byte[] bytes = WireCodec.encode(ClusterName.of("blue").id(), join);
+        assertEquals(WireSize.of(join), bytes.length);
+        assertEquals(join, WireCodec.decode(bytes));
+        Message.PushPull unnamed = new Message.PushPull(true, false, 3, List.of());
+        assertEquals(WireSize.of(unnamed) + 1 + 4, bytes.length, "length and 'blue'");
+        byte[] bad = WireCodec.encode(new Message.PushPull(true, false, 3, List.of(), List.of(), List.of(), "a b"));
+        WireFormatException e = assertThrows(WireFormatException.class, () -> WireCodec.decode(bad));
+        assertTrue(e.getMessage().contains("push-pull: cluster name"), e.getMessage());
+    }
+
+    @Test
     void aRefusalWithAnInvalidClusterNameIsAWireFormatError() {
         byte[] bytes = WireCodec.encode(new Message.Refusal("no spaces", 1));
         WireFormatException e = assertThrows(WireFormatException.class, () -> WireCodec.decode(bytes));

@@ -466,7 +466,7 @@ class WireCodecTest {
 
     @Test
     void unknownPushPullFlags() {
-        assertMentions(rejects(frame(6, 4, 0, 0)), "unknown push-pull flag bits 0x4 at offset 10");
+        assertMentions(rejects(frame(6, 8, 0, 0)), "unknown push-pull flag bits 0x8 at offset 10"); // bit 2 is the cluster name, since version 5
     }
 
     @Test
