@@ -104,6 +104,11 @@ public final class Grapevine implements Extension {
         return started.name();
     }
 
+    /** The name of this node's cluster ({@code grapevine.cluster-name}): it admits no node of another. */
+    public String clusterName() {
+        return system.settings().config().getString("grapevine.cluster-name");
+    }
+
     /** This node's endpoint, {@code host:port}. */
     public String address() {
         return GrapevineNode.endpoint(system).toString();
@@ -282,7 +287,14 @@ public final class Grapevine implements Extension {
                         "this node has left the cluster; start it again to rejoin"))
                         : CompletableFuture.completedFuture(new JoinResult(
                         r.answered().stream().map(Address::toString).toList(),
-                        r.silent().stream().map(Address::toString).toList())));
+                        r.silent().stream().map(Address::toString).toList(),
+                        refusedByAddress(r.refused()))));
+    }
+
+    private static Map<String, String> refusedByAddress(Map<Address, String> refused) {
+        Map<String, String> byText = new java.util.TreeMap<>();
+        refused.forEach((address, cluster) -> byText.put(address.toString(), cluster));
+        return byText;
     }
 
     /**

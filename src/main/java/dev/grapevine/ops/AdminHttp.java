@@ -188,19 +188,22 @@ final class AdminHttp implements AdminServer.Routes {
             if (addresses == null || addresses.isEmpty()) {
                 return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
             }
-            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error));
+            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error, grapevine.clusterName()));
         } catch (IllegalArgumentException | IOException | ClassCastException e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
     }
 
-    private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error) {
+    private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error, String cluster) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof IllegalStateException) {
             return HttpReply.error(409, cause.getMessage());
         }
         if (cause != null) {
             return HttpReply.error(503, "the node did not answer: " + cause.getMessage());
+        }
+        if (r.joined().isEmpty() && !r.refused().isEmpty()) {
+            return new HttpReply(409, ClusterRefusals.body(r, cluster));
         }
         if (r.joined().isEmpty()) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -213,6 +216,10 @@ final class AdminHttp implements AdminServer.Routes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("joined", r.joined());
         body.put("failed", r.failed());
+        if (!r.refused().isEmpty()) {
+            body.put("refused", r.refused());
+            body.put("cluster", cluster);
+        }
         return HttpReply.ok(body);
     }
 

@@ -10,6 +10,7 @@ import dev.grapevine.api.InvalidConfigException;
 import dev.grapevine.kv.KvService;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.runtime.NodeSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -80,6 +81,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT",
             description = "text | json: one line, or one JSON object, per event on stderr (default text)")
     String logFormat;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "the cluster this node belongs to; it admits "
+            + "no node of another and joins none (default: grapevine.cluster-name, grapevine)")
+    String clusterName;
 
     @Spec
     CommandSpec command;
@@ -227,6 +232,13 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (profile != null) {
             flags.put("grapevine.profile", Profile.parse(profile).id());
+        }
+        if (clusterName != null) {
+            String problem = ClusterName.problem(clusterName);
+            if (problem != null) {
+                throw new IllegalArgumentException("--cluster-name: '" + clusterName + "' " + problem);
+            }
+            flags.put("grapevine.cluster-name", clusterName);
         }
         for (String tag : tags) {
             int eq = tag.indexOf('=');

@@ -128,6 +128,12 @@ final class ClientCommands {
                 answer.path("failed").forEach(a -> out().println("no answer from " + a.asText()));
             }
             out().flush();
+            if (answer.path("refused").size() > 0) { // some joined, but an address is of another cluster
+                answer.path("refused").fields().forEachRemaining(e -> command.commandLine().getErr().println(
+                        "grapevine join: refused by " + e.getKey() + ": that node is in cluster '" + e.getValue().asText()
+                                + "'; this node is in '" + answer.path("cluster").asText() + "'"));
+                return 1;
+            }
             return 0;
         }
     }

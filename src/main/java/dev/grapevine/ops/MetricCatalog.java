@@ -64,6 +64,8 @@ final class MetricCatalog {
             counter("discovery_addresses_dropped", "Addresses of a DNS answer over grapevine.discovery.addresses-max"),
             counter("join_requests_refused", "Join requests answered at once because 16 already waited for an answer"),
             counter("force_leaves", "Dead or suspect members this node removed as left (grapevine force-leave)"),
+            counter("foreign_cluster_refused", "Messages from nodes of another cluster (grapevine.cluster-name), dropped unread"),
+            counter("joins_refused_by_foreign_cluster", "Joins of this node that a node of another cluster refused"),
             // dissemination
             counter("gossip_messages", "Gossip messages sent"),
             counter("direct_sends", "User events sent directly to each member (small clusters)"),

@@ -88,6 +88,11 @@ final class DroppedInputs {
         return byLogger.get(GrapevineLogs.NODE);
     }
 
+    /** Messages from nodes of another cluster, dropped unread; each count names its last case. */
+    CountedWarnings foreignCluster() {
+        return byLogger.get(GrapevineLogs.MEMBERSHIP);
+    }
+
     /** Refused repair requests and failed exchanges; each count names its last case. */
     CountedWarnings repair() {
         return byLogger.get(GrapevineLogs.REPAIR);

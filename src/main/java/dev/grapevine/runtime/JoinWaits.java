@@ -19,7 +19,8 @@ final class JoinWaits {
     /** Join requests waiting at once; more are answered at once as unanswered (an operator repeats the command). */
     static final int WAITING_MAX = 16;
 
-    private record Waiting(List<Address> asked, Set<Address> answered, ActorRef<MembershipActor.Joined> replyTo) {
+    private record Waiting(List<Address> asked, Set<Address> answered, Map<Address, String> refused,
+                           ActorRef<MembershipActor.Joined> replyTo) {
     }
 
     private final Map<Long, Waiting> waiting = new LinkedHashMap<>();
@@ -37,7 +38,7 @@ final class JoinWaits {
             return -1;
         }
         long id = nextId++;
-        waiting.put(id, new Waiting(List.copyOf(asked), new LinkedHashSet<>(), replyTo));
+        waiting.put(id, new Waiting(List.copyOf(asked), new LinkedHashSet<>(), new LinkedHashMap<>(), replyTo));
         return id;
     }
 
@@ -48,10 +49,25 @@ final class JoinWaits {
 
     /** The node at {@code from} answered: requests it completes are answered now. */
     void answered(Address from) {
+        heard(from, null);
+    }
+
+    /**
+     * The node at {@code from} is of cluster {@code cluster} and refused: an answer too, so that the
+     * request need not wait for its deadline, but reported as a refusal.
+     */
+    void refused(Address from, String cluster) {
+        heard(from, cluster);
+    }
+
+    private void heard(Address from, String refusedBy) {
         for (var it = waiting.values().iterator(); it.hasNext(); ) {
             Waiting w = it.next();
             if (w.asked().contains(from)) {
                 w.answered().add(from);
+                if (refusedBy != null) {
+                    w.refused().put(from, refusedBy);
+                }
                 if (w.answered().containsAll(w.asked())) {
                     reply(w);
                     it.remove();
@@ -72,8 +88,10 @@ final class JoinWaits {
         List<Address> answered = new ArrayList<>();
         List<Address> silent = new ArrayList<>();
         for (Address a : w.asked()) {
-            (w.answered().contains(a) ? answered : silent).add(a);
+            if (!w.refused().containsKey(a)) {
+                (w.answered().contains(a) ? answered : silent).add(a);
+            }
         }
-        w.replyTo().tell(new MembershipActor.Joined(answered, silent, false));
+        w.replyTo().tell(new MembershipActor.Joined(answered, silent, false, Map.copyOf(w.refused())));
     }
 }

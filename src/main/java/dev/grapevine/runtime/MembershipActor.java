@@ -4,6 +4,7 @@ import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.node.ClusterGuard;
 import dev.grapevine.core.node.Counters;
 import dev.grapevine.core.node.Effect;
 import dev.grapevine.core.node.Membership;
@@ -104,8 +105,15 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         }
     }
 
-    /** What came of a {@link Join}: who answered, who did not, or that this node has left (and asked nobody). */
-    public record Joined(List<Address> answered, List<Address> silent, boolean left) {
+    /**
+     * What came of a {@link Join}: who answered, who did not, or that this node has left (and asked
+     * nobody); {@code refused}: the addresses whose node is of another cluster, with its cluster's name.
+     */
+    public record Joined(List<Address> answered, List<Address> silent, boolean left, Map<Address, String> refused) {
+        /** No address refused. */
+        public Joined(List<Address> answered, List<Address> silent, boolean left) {
+            this(answered, silent, left, Map.of());
+        }
     }
 
     /** How long a {@link Join} waits for its addresses to answer: a push-pull round trip, with room for a slow start. */
@@ -172,6 +180,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
     private final Counters counters = new Counters();
     private final JoinWaits joinWaits = new JoinWaits();
     private final MemberLog memberLog;
+    private final ClusterGuard clusterGuard;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
@@ -189,7 +198,9 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
         this.memberSubscribers = node.subscribers().members;
         this.eventSubscribers = node.subscribers().userEvents;
         this.memberLog = new MemberLog(node.settings().name());
-        this.core = new Membership(node.newLife(), node.settings().protocol(), new SplittableRandom(), node.newNameIndex(),
+        this.clusterGuard = new ClusterGuard(node.settings().cluster(), counters);
+        this.core = new Membership(node.newLife(), node.settings().protocol(), node.settings().cluster(), new SplittableRandom(),
+                node.newNameIndex(),
                 counters);
         Member self = core.self();
         GrapevineLogs.asNode(self.name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).info(
@@ -267,7 +278,7 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                     m.message().getClass().getSimpleName() + " from " + m.from() + " to membership");
             return this;
         }
-        if (!support.heard(Role.MEMBERSHIP, m)) {
+        if (!support.admits(m, clusterGuard) || !support.heard(Role.MEMBERSHIP, m)) {
             return this;
         }
         return step(() -> core.onMessage(m.from(), m.message(), support.nowMillis(), support.outbox));
@@ -294,6 +305,12 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
             node.subscribers().progress.values().forEach(s -> s.accept(p.progress()));
         } else if (effect instanceof Effect.JoinAnswered a) {
             joinWaits.answered(a.from());
+        } else if (effect instanceof Effect.JoinRefused r) {
+            node.droppedInputs().foreignCluster().count("join_refused_by_foreign_cluster", 1,
+                    "joins refused by a node of another cluster", "that address belongs to another cluster",
+                    "the node at " + r.from() + " is in cluster '" + r.cluster() + "'; this node is in '"
+                            + clusterGuard.cluster().name() + "'");
+            joinWaits.refused(r.from(), r.cluster());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.grapevine.api.InvalidConfigException;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.config.Settings;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.Utf8;
 
@@ -27,11 +28,12 @@ import java.util.function.IntConsumer;
  * @param name    this node's identity; {@code host:port} of its Artery endpoint when not configured
  * @param seeds   nodes to join at start
  * @param dataDir where the epoch and known peers are kept, if anywhere
+ * @param cluster the cluster this node belongs to ({@code grapevine.cluster-name}): it reads messages of no other
  * @param discovery seed discovery from DNS, off unless {@code grapevine.discovery.dns-name} is set
  */
 public record NodeSettings(String name, Address address, Profile profile, Settings protocol, List<Address> seeds,
                            Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery,
-                           DiscoverySettings discovery) {
+                           DiscoverySettings discovery, ClusterName cluster) {
 
     public NodeSettings {
         seeds = List.copyOf(seeds);
@@ -74,6 +76,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         checkName(c, name, problems);
 
         List<Address> seeds = seeds(c, problems);
+        ClusterName cluster = cluster(c, problems);
 
         String dir = problems.string(c, "grapevine.node.data-dir").trim();
         Optional<Path> dataDir = dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
@@ -85,7 +88,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         if (problems.all().size() > before) {
             return null;
         }
-        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery, discovery);
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery, discovery, cluster);
     }
 
     /**
@@ -103,6 +106,18 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         if (name.codePoints().anyMatch(ch -> Character.isWhitespace(ch) || Character.isISOControl(ch))) {
             problems.bad(c, path, "must not contain spaces or control characters");
         }
+    }
+
+    /** The cluster's name, never the actor system's: nodes of one cluster may run systems of any name. */
+    private static ClusterName cluster(Config c, ConfigProblems problems) {
+        String path = "grapevine.cluster-name";
+        String name = problems.string(c, path);
+        String problem = ClusterName.problem(name);
+        if (problem != null) {
+            problems.bad(c, path, problem);
+            return ClusterName.DEFAULT;
+        }
+        return ClusterName.of(name);
     }
 
     private static List<Address> seeds(Config c, ConfigProblems problems) {

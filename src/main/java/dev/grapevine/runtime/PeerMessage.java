@@ -1,6 +1,7 @@
 package dev.grapevine.runtime;
 
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
 
 import java.util.Objects;
@@ -10,11 +11,12 @@ import java.util.Objects;
  * node that sent it (the core answers pings and push-pulls there). Serialized by
  * {@link WireSerializer} with the core's compact codec.
  *
+ * @param cluster   the id of the sender's cluster ({@link ClusterName#id}), from the message's frame
  * @param fromEpoch the sender's life, and {@code fromUid} the uid of its actor for the message's
  *                  role (0: unknown), from which the receiver learns to send back to {@code path#uid}
  *                  (see {@link PeerUids})
  */
-public record PeerMessage(Address from, long fromEpoch, int fromUid, Message message)
+public record PeerMessage(Address from, long fromEpoch, int fromUid, long cluster, Message message)
         implements MembershipActor.Command, ReplicaActor.Command {
 
     public PeerMessage {
@@ -22,8 +24,13 @@ public record PeerMessage(Address from, long fromEpoch, int fromUid, Message mes
         Objects.requireNonNull(message, "message");
     }
 
+    /** A message from a node of the default cluster. */
+    public PeerMessage(Address from, long fromEpoch, int fromUid, Message message) {
+        this(from, fromEpoch, fromUid, ClusterName.DEFAULT.id(), message);
+    }
+
     /** A message whose sender's actor is not known. */
     public PeerMessage(Address from, Message message) {
-        this(from, 0, 0, message);
+        this(from, 0, 0, ClusterName.DEFAULT.id(), message);
     }
 }

@@ -66,7 +66,7 @@ final class PeerRouter {
         } else {
             sentByUid++;
         }
-        target(role, to, uid).tell(new PeerMessage(self, node.epoch(), uids.own(role), message));
+        target(role, to, uid).tell(new PeerMessage(self, node.epoch(), uids.own(role), node.settings().cluster().id(), message));
     }
 
     /** Messages this router sent by {@code path#uid} (compressible) and by bare path, for the metrics. */

@@ -1,5 +1,6 @@
 package dev.grapevine.runtime;
 
+import dev.grapevine.core.node.ClusterGuard;
 import dev.grapevine.core.node.Counters;
 import dev.grapevine.core.node.FailureDetector;
 import dev.grapevine.core.node.Gossiper;
@@ -112,6 +113,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
     private final TimerScheduler<Command> timers;
     private final Counters counters = new Counters();
     private final NodeContext node;
+    private final ClusterGuard clusterGuard;
     private Core core;
     private boolean settlePending;
 
@@ -124,6 +126,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
         this.guardian = guardian;
         this.timers = timers;
         this.support = new RoleActorSupport<>(node, guardian, timers, Tick::new, ctx.getSystem());
+        this.clusterGuard = new ClusterGuard(node.settings().cluster(), counters);
         begin();
     }
 
@@ -163,7 +166,7 @@ public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
                     m.message().getClass().getSimpleName() + " from " + m.from() + " to the " + PeerRouter.actorName(role));
             return this;
         }
-        if (!support.heard(role, m)) {
+        if (!support.admits(m, clusterGuard) || !support.heard(role, m)) {
             return this;
         }
         return step(() -> core.onPeer(m, support.nowMillis(), support.outbox));

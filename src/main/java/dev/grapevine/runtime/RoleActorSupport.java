@@ -1,5 +1,6 @@
 package dev.grapevine.runtime;
 
+import dev.grapevine.core.node.ClusterGuard;
 import dev.grapevine.core.node.Counters;
 import dev.grapevine.core.node.Effect;
 import dev.grapevine.core.node.Outbox;
@@ -62,6 +63,25 @@ final class RoleActorSupport<C> {
         }
         peerUids.heard(role, m.from(), m.fromEpoch(), m.fromUid());
         return true;
+    }
+
+    /**
+     * Whether {@code m} comes from a node of this node's cluster. If not, it was counted, logged
+     * (one line at once, then a count a minute) and, if it was a join, answered with a refusal.
+     */
+    boolean admits(PeerMessage m, ClusterGuard guard) {
+        ClusterGuard.Refused refused = guard.check(m.from(), m.cluster(), m.message(), outbox);
+        if (refused == null) {
+            return true;
+        }
+        droppedInputs.foreignCluster().count("foreign_cluster_refused", 1, "messages from another cluster refused",
+                "a node of another cluster reached this one; clusters never merge",
+                (refused.join() ? "refused a join from " : "dropped a " + m.message().getClass().getSimpleName() + " from ")
+                        + refused.from() + (refused.clusterName() != null ? " of cluster '" + refused.clusterName() + "'"
+                                : " of cluster id " + Long.toHexString(refused.cluster()))
+                        + "; this node is in '" + guard.cluster().name() + "'");
+        perform(e -> { });
+        return false;
     }
 
     /** Copies an actor's counters and its component's gauges into the node's metrics, and warns of what it dropped. */

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Puts {@link PeerMessage}s on Artery with the core's wire codec: the sender's endpoint (host, port),
- * its epoch (8 bytes) and actor uid (4 bytes), then the message as {@link WireCodec} encodes it. A
+ * its epoch (8 bytes) and actor uid (4 bytes), then the message as {@link WireCodec} encodes it (with
+ * its sender's cluster id in its header). A
  * frame that does not decode is refused with the codec's reason; Artery logs and drops it, and the
  * association survives.
  */
@@ -37,7 +38,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
             throw new IllegalArgumentException("cannot serialize " + o.getClass().getName() + " with " + getClass().getSimpleName());
         }
         byte[] host = pm.from().host().getBytes(StandardCharsets.UTF_8);
-        byte[] body = WireCodec.encode(pm.message());
+        byte[] body = WireCodec.encode(pm.cluster(), pm.message());
         return ByteBuffer.allocate(2 + host.length + 2 + 8 + 4 + body.length)
                 .putShort((short) host.length).put(host).putShort((short) pm.from().port())
                 .putLong(pm.fromEpoch()).putInt(pm.fromUid()).put(body)
@@ -61,8 +62,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
             long epoch = in.getLong();
             int uid = in.getInt();
             int bodyOffset = in.position();
-            return new PeerMessage(new Address(host, port), epoch, uid,
-                    WireCodec.decode(bytes, bodyOffset, bytes.length - bodyOffset));
+            WireCodec.Frame frame = WireCodec.decodeFrame(bytes, bodyOffset, bytes.length - bodyOffset);
+            return new PeerMessage(new Address(host, port), epoch, uid, frame.cluster(), frame.message());
         } catch (WireFormatException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
             NotSerializableException failure = new NotSerializableException("bad Grapevine frame of " + bytes.length
                     + " bytes: " + e.getMessage());

@@ -13,6 +13,7 @@ import dev.grapevine.core.node.Outbox;
 import dev.grapevine.core.node.SwimNode;
 import dev.grapevine.core.node.Timer;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
 
@@ -49,8 +50,15 @@ public final class Simulation {
         final int life;
         final Object payload;
         final Address from;
+        /** The sender's cluster id, for a message. */
+        final long cluster;
 
         SimEvent(long timeMillis, long seq, int kind, int node, int life, Object payload, Address from) {
+            this(timeMillis, seq, kind, node, life, payload, from, 0);
+        }
+
+        SimEvent(long timeMillis, long seq, int kind, int node, int life, Object payload, Address from, long cluster) {
+            this.cluster = cluster;
             this.timeMillis = timeMillis;
             this.seq = seq;
             this.kind = kind;
@@ -86,6 +94,8 @@ public final class Simulation {
     private final TrafficCounter traffic = new TrafficCounter();
     private long eventsProcessed;
     private long[] incarnationIssued;
+    /** Nodes of a cluster other than the default one, by index (see {@link #setCluster}). */
+    private final Map<Integer, ClusterName> clusters = new HashMap<>();
 
     public Simulation(int nodeCount, Settings settings, long seed) {
         if (nodeCount < 1 || nodeCount > 1_000_000) {
@@ -110,6 +120,18 @@ public final class Simulation {
 
     // ---------------------------------------------------------------- set-up and faults
 
+    /**
+     * Puts node {@code i} in cluster {@code cluster} from its next start on: it reads no message of
+     * any other (every node is in {@link ClusterName#DEFAULT} unless set).
+     */
+    public void setCluster(int i, ClusterName cluster) {
+        clusters.put(i, cluster);
+    }
+
+    private ClusterName clusterOf(int i) {
+        return clusters.getOrDefault(i, ClusterName.DEFAULT);
+    }
+
     /** Starts every node with every other in its view, as a cluster that has already formed. */
     public void startConverged() {
         List<Member> all = new ArrayList<>(nodes.length);
@@ -121,7 +143,7 @@ public final class Simulation {
             view.merge(m);
         }
         for (SimNode n : nodes) {
-            n.core = new SwimNode(all.get(n.index), settings, random.split(), names);
+            n.core = new SwimNode(all.get(n.index), settings, clusterOf(n.index), random.split(), names);
             n.core.restoreView(view, nowMillis, outbox);
             n.core.start(nowMillis, outbox);
             perform(n);
@@ -137,7 +159,8 @@ public final class Simulation {
         n.life++;
         n.epoch++;
         incarnationIssued[i] = 0;
-        n.core = new SwimNode(Member.alive(n.name, n.address, n.epoch, 0, Map.of()), settings, random.split(), names);
+        n.core = new SwimNode(Member.alive(n.name, n.address, n.epoch, 0, Map.of()), settings, clusterOf(i), random.split(),
+                names);
         n.core.start(nowMillis, outbox);
         n.core.join(seeds, nowMillis, outbox);
         perform(n);
@@ -267,13 +290,13 @@ public final class Simulation {
             return; // sent to a dead process, or a timer of an earlier life
         }
         if (n.pausedUntilMillis > nowMillis) {
-            events.add(new SimEvent(n.pausedUntilMillis, nextSeq++, e.kind, e.node, e.life, e.payload, e.from));
+            events.add(new SimEvent(n.pausedUntilMillis, nextSeq++, e.kind, e.node, e.life, e.payload, e.from, e.cluster));
             return;
         }
         if (e.kind == TIMER) {
             n.core.onTimer((Timer) e.payload, nowMillis, outbox);
         } else {
-            n.core.onMessage(e.from, (Message) e.payload, nowMillis, outbox);
+            n.core.onMessage(e.from, e.cluster, (Message) e.payload, nowMillis, outbox);
         }
         perform(n);
     }
@@ -320,7 +343,7 @@ public final class Simulation {
             observers.get(k).onSend(from.index, target, message, nowMillis);
         }
         for (long atMillis : network.arrivals(from.index, target, nowMillis)) {
-            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, target, 0, message, from.address));
+            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, target, 0, message, from.address, from.core.cluster().id()));
         }
     }
 

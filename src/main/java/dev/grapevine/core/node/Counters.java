@@ -38,6 +38,10 @@ public final class Counters {
     long claimsRefused;
     /** Claims about live members from senders that are not live members ({@link Claims#strangerMay}). */
     long rumorsFromStrangers;
+    /** Messages from nodes of another cluster, dropped unread (see {@link ClusterGuard}). */
+    long foreignClusterRefused;
+    /** Joins that a node of another cluster refused. */
+    long joinsRefusedByForeignCluster;
 
     public long probes() {
         return probes;
@@ -75,6 +79,14 @@ public final class Counters {
         return rumorsFromStrangers;
     }
 
+    public long foreignClusterRefused() {
+        return foreignClusterRefused;
+    }
+
+    public long joinsRefusedByForeignCluster() {
+        return joinsRefusedByForeignCluster;
+    }
+
     public long identityConflicts() {
         return identityConflicts;
     }
@@ -108,6 +120,8 @@ public final class Counters {
         m.put("force_leaves", forceLeaves);
         m.put("claims_refused", claimsRefused);
         m.put("rumors_from_strangers", rumorsFromStrangers);
+        m.put("foreign_cluster_refused", foreignClusterRefused);
+        m.put("joins_refused_by_foreign_cluster", joinsRefusedByForeignCluster);
         return m;
     }
 }

@@ -45,4 +45,13 @@ public sealed interface Effect {
     /** A node asked to let this one join answered with its view (see {@link Membership#join}). */
     record JoinAnswered(Address from) implements Effect {
     }
+
+    /**
+     * A node asked to let this one join belongs to another cluster and refused (see
+     * {@link ClusterGuard}); this node adopted nothing of its view.
+     *
+     * @param cluster the refusing node's cluster name
+     */
+    record JoinRefused(Address from, String cluster) implements Effect {
+    }
 }

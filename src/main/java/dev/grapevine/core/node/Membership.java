@@ -14,6 +14,7 @@ import dev.grapevine.core.member.Precedence;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.swim.Suspicion;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
 import dev.grapevine.core.wire.WireSize;
 
@@ -73,6 +74,7 @@ public final class Membership {
     private boolean leaving;
     private List<Address> seeds = List.of();
     private boolean joining;
+    private final ClusterName cluster;
     private boolean seedTurn;
     private final ProgressBoard progress = new ProgressBoard();
     private final LoadTag load = new LoadTag();
@@ -81,6 +83,13 @@ public final class Membership {
     private long clockBaseNowMillis = Long.MIN_VALUE;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
+        this(self, settings, ClusterName.DEFAULT, rng, names, counters);
+    }
+
+    /** @param cluster the cluster this node's joins name (see {@link ClusterGuard}) */
+    public Membership(Member self, Settings settings, ClusterName cluster, RandomGenerator rng, NameIndex names,
+                      Counters counters) {
+        this.cluster = cluster;
         if (self.status() != MemberStatus.ALIVE) {
             throw new IllegalArgumentException("a node starts alive, but got " + self);
         }
@@ -557,8 +566,24 @@ public final class Membership {
             onViewDigest(from, d, out);
         } else if (message instanceof Message.Event e) {
             receiveDirectEvent(e, out);
+        } else if (message instanceof Message.Refusal r) {
+            onRefusal(from, r, out);
         } else {
             throw new IllegalArgumentException("membership does not take " + message.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A node of another cluster refused a join. Reported only if this node asked that address (a
+     * seed); otherwise it is one more foreign message, counted. Nothing of the view changes either
+     * way, and the reconnect timer keeps asking the seeds, in case the address changes hands.
+     */
+    private void onRefusal(Address from, Message.Refusal refusal, Outbox out) {
+        if (seeds.contains(from)) {
+            counters.joinsRefusedByForeignCluster++;
+            out.add(new Effect.JoinRefused(from, refusal.cluster()));
+        } else {
+            counters.foreignClusterRefused++;
         }
     }
 
@@ -718,7 +743,7 @@ public final class Membership {
             }
         }
         return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of),
-                currentProgress());
+                currentProgress(), join ? cluster.name() : ""); // a join names its cluster, for a refusal's log line
     }
 
     /**

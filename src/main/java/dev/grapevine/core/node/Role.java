@@ -22,7 +22,8 @@ public enum Role {
         if (message instanceof Message.Gossip) {
             return GOSSIPER;
         }
-        if (message instanceof Message.PushPull || message instanceof Message.ViewDigest || message instanceof Message.Event) {
+        if (message instanceof Message.PushPull || message instanceof Message.ViewDigest || message instanceof Message.Event
+                || message instanceof Message.Refusal) {
             return MEMBERSHIP;
         }
         return FAILURE_DETECTOR; // Ping, Ack, Nack, PingReq

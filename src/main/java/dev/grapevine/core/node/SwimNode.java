@@ -8,6 +8,7 @@ import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
 
 import java.util.ArrayDeque;
@@ -33,6 +34,7 @@ public final class SwimNode {
     private final FailureDetector failureDetector;
     private final Gossiper gossiper;
     private final Counters counters = new Counters();
+    private final ClusterGuard guard;
     private final Settings settings;
     /** The components' own outbox; what is not a Tell is passed on to the caller's. */
     private final Outbox inner = new Outbox();
@@ -44,8 +46,14 @@ public final class SwimNode {
      * @param names the name index (one per node, or shared by all nodes of one simulator)
      */
     public SwimNode(Member self, Settings settings, RandomGenerator rng, NameIndex names) {
+        this(self, settings, ClusterName.DEFAULT, rng, names);
+    }
+
+    /** @param cluster the cluster this node belongs to: it reads messages of no other */
+    public SwimNode(Member self, Settings settings, ClusterName cluster, RandomGenerator rng, NameIndex names) {
         this.settings = settings;
-        this.membership = new Membership(self, settings, rng, names, counters);
+        this.guard = new ClusterGuard(cluster, counters);
+        this.membership = new Membership(self, settings, cluster, rng, names, counters);
         this.failureDetector = new FailureDetector(self, settings, rng, names, counters);
         this.gossiper = new Gossiper(self, settings, rng, names, counters);
     }
@@ -125,7 +133,20 @@ public final class SwimNode {
 
     // ---------------------------------------------------------------- inputs
 
+    /** A message from a node of this node's own cluster. */
     public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
+        onMessage(from, guard.cluster().id(), message, nowMillis, out);
+    }
+
+    /**
+     * A message whose frame names the cluster {@code senderCluster}: dropped and counted if that is
+     * not this node's (see {@link ClusterGuard}).
+     */
+    public void onMessage(Address from, long senderCluster, Message message, long nowMillis, Outbox out) {
+        if (guard.check(from, senderCluster, message, inner) != null) {
+            settle(nowMillis, out);
+            return;
+        }
         switch (Role.of(message)) {
             case MEMBERSHIP -> membership.onMessage(from, message, nowMillis, inner);
             case FAILURE_DETECTOR -> failureDetector.onMessage(from, message, nowMillis, inner);
@@ -201,6 +222,10 @@ public final class SwimNode {
 
     public Settings settings() {
         return settings;
+    }
+
+    public ClusterName cluster() {
+        return guard.cluster();
     }
 
     public Counters counters() {

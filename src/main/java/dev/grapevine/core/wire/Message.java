@@ -61,13 +61,21 @@ public sealed interface Message {
      *                     one that every piggyback missed still arrives (Serf's push-pull does this too)
      * @param progress     the recovery progress the sender holds of the epoch of its live members, so
      *                     words that every piggyback missed still arrive
+     * @param cluster      the sender's cluster name, in a join ("" if not told), so that a node of
+     *                     another cluster can name it when it refuses the join
      */
     record PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
-                    List<EpochProgress> progress) implements Message {
+                    List<EpochProgress> progress, String cluster) implements Message {
         public PushPull {
             members = List.copyOf(members);
             recentEvents = List.copyOf(recentEvents);
             progress = List.copyOf(progress);
+            Objects.requireNonNull(cluster, "cluster");
+        }
+
+        public PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
+                        List<EpochProgress> progress) {
+            this(join, reply, eventClock, members, recentEvents, progress, "");
         }
 
         public PushPull(boolean join, boolean reply, long eventClock, List<Member> members) {
@@ -95,6 +103,20 @@ public sealed interface Message {
     record Event(UserEvent event, long liveMembers) implements Message {
         public Event {
             Objects.requireNonNull(event, "event");
+        }
+    }
+
+    /**
+     * A node's answer to a join from a node of another cluster (whose message it dropped): names the
+     * refusing node's cluster, so that the joiner can say which clusters they are, and carries the id
+     * it refused. Changes no view, so it is the one message a node reads from another cluster.
+     *
+     * @param cluster the refusing node's cluster name
+     * @param refused the cluster id of the join it refused
+     */
+    record Refusal(String cluster, long refused) implements Message {
+        public Refusal {
+            Objects.requireNonNull(cluster, "cluster");
         }
     }
 }

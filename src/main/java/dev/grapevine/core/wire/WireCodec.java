@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *
  * <h2>Layout</h2>
  * <pre>
- *   message  = version:u8 type:u8 body            (no trailing bytes)
+ *   message  = version:u8 cluster:u64 (big-endian) type:u8 body      (no trailing bytes)
  *   Ping     = seq:varint target:string rumors
  *   Ack      = seq:varint rumors
  *   Nack     = seq:varint
@@ -30,8 +30,9 @@ import java.util.TreeMap;
  *   Gossip   = rumors
  *   ViewDigest = digest:u64 (big-endian) eventClock:varint
  *   Event    = event liveMembers:u64 (big-endian)
- *   PushPull = flags:u8 (bit 0 join, bit 1 reply) eventClock:varint count:varint member*
- *              count:varint event* count:varint progress*
+ *   Refusal  = cluster:string refused:u64 (big-endian)
+ *   PushPull = flags:u8 (bit 0 join, bit 1 reply, bit 2 cluster) eventClock:varint count:varint member*
+ *              count:varint event* count:varint progress* [cluster:string, if bit 2]
  *   rumors   = count:varint rumor*
  *   rumor    = 1:u8 member source:string                                    (MemberRumor)
  *            | 2:u8 event                                                   (EventRumor)
@@ -48,6 +49,14 @@ import java.util.TreeMap;
  * </pre>
  * Tags are written in ascending key order. Sizes are computed without encoding by {@link WireSize}.
  *
+ * <h2>Cluster id</h2>
+ * Every message carries the id of its sender's cluster ({@link ClusterName#id}, 8 bytes) in its
+ * header, and a node drops a message of another cluster before it reads it (see
+ * {@code ClusterGuard}). In the header rather than in some messages: every message that carries
+ * rumors (ping, ack, gossip, push-pull) or starts an exchange could let a node of another cluster
+ * inject members, and a fixed 8 bytes is cheaper than the checks of knowing which is which. A
+ * {@code Refusal} names the refusing node's cluster, so that a joiner can report both names.
+ *
  * <h2>Decoding untrusted input</h2>
  * {@link #decode} throws only {@link WireFormatException} for bad input, and checks every declared
  * length and count against the bytes that remain before allocating anything. It accepts only the
@@ -63,9 +72,13 @@ public final class WireCodec {
      * The format this node writes and the only one it reads. 2: recovery progress rumors, in push-pull
      * too, view digests, and user events sent straight to each member. 3: recovery progress as one
      * value per epoch (rumor type 4), not one rumor per member (type 3, retired). 4: an event sent
-     * straight carries its origin's digest of the live members.
+     * straight carries its origin's digest of the live members. 5: every message carries its
+     * cluster's id in its header, a join names its cluster (push-pull flag bit 2), and a node of
+     * another cluster answers a join with a Refusal;
+     * a version-4 node cannot talk to a version-5 node, which is deliberate: the older one cannot
+     * tell which cluster a message comes from.
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     // ---------------------------------------------------------------------------------------------
     // Type ids are a wire-compatibility point: nodes of different builds must agree on them.
@@ -80,6 +93,7 @@ public final class WireCodec {
     public static final int TYPE_PUSH_PULL = 6;
     public static final int TYPE_VIEW_DIGEST = 7;
     public static final int TYPE_EVENT = 8;
+    public static final int TYPE_REFUSAL = 9;
 
     /** Rumor type ids (first byte of every rumor). ONLY APPEND; never renumber. */
     public static final int RUMOR_MEMBER = 1;
@@ -90,7 +104,9 @@ public final class WireCodec {
     /** PushPull flag bits. ONLY APPEND; never renumber. */
     static final int FLAG_JOIN = 1;
     static final int FLAG_REPLY = 1 << 1;
-    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY;
+    /** The sender's cluster name follows the progress list. */
+    static final int FLAG_CLUSTER = 1 << 2;
+    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY | FLAG_CLUSTER;
     // ---------------------------------------------------------------------------------------------
 
     /**
@@ -113,6 +129,15 @@ public final class WireCodec {
      *                                  {@link #MAX_MESSAGE_BYTES}: the peer could not decode it
      */
     public static byte[] encode(Message m) {
+        return encode(ClusterName.DEFAULT.id(), m);
+    }
+
+    /**
+     * Encodes {@code m} as a message of the cluster whose id is {@code cluster}.
+     *
+     * @throws IllegalArgumentException as {@link #encode(Message)}
+     */
+    public static byte[] encode(long cluster, Message m) {
         Objects.requireNonNull(m, "message");
         int size = WireSize.of(m);
         if (size > MAX_MESSAGE_BYTES) {
@@ -121,6 +146,7 @@ public final class WireCodec {
         }
         WireWriter w = new WireWriter(size);
         w.writeByte(VERSION);
+        w.writeFixed64(cluster);
         if (m instanceof Message.Ping p) {
             w.writeByte(TYPE_PING);
             w.writeVarint(p.seq(), "ping seq");
@@ -150,9 +176,13 @@ public final class WireCodec {
             w.writeByte(TYPE_EVENT);
             writeEvent(w, e.event());
             w.writeFixed64(e.liveMembers());
+        } else if (m instanceof Message.Refusal rf) {
+            w.writeByte(TYPE_REFUSAL);
+            w.writeString(rf.cluster(), "refusal cluster");
+            w.writeFixed64(rf.refused());
         } else if (m instanceof Message.PushPull pp) {
             w.writeByte(TYPE_PUSH_PULL);
-            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0));
+            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0) | (pp.cluster().isEmpty() ? 0 : FLAG_CLUSTER));
             w.writeVarint(pp.eventClock(), "push-pull event clock");
             List<Member> members = pp.members();
             w.writeVarint(members.size(), "member count");
@@ -169,6 +199,9 @@ public final class WireCodec {
             for (int i = 0, n = progress.size(); i < n; i++) {
                 writeProgress(w, progress.get(i));
             }
+            if (!pp.cluster().isEmpty()) {
+                w.writeString(pp.cluster(), "push-pull cluster");
+            }
         } else {
             throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
         }
@@ -180,6 +213,18 @@ public final class WireCodec {
         return decode(bytes, 0, bytes.length);
     }
 
+    /** Decodes the message in the range, whatever its cluster; see {@link #decodeFrame}. */
+    public static Message decode(byte[] bytes, int offset, int length) {
+        return decodeFrame(bytes, offset, length).message();
+    }
+
+    /** A decoded message and the id of the cluster of the node that sent it. */
+    public record Frame(long cluster, Message message) {
+        public Frame {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
     /**
      * Decodes the message in {@code bytes[offset, offset + length)}; the range must hold exactly one
      * message.
@@ -187,7 +232,7 @@ public final class WireCodec {
      * @throws WireFormatException       if the bytes are not a valid message of {@link #VERSION}
      * @throws IndexOutOfBoundsException if the range lies outside the array (a caller's bug, not bad input)
      */
-    public static Message decode(byte[] bytes, int offset, int length) {
+    public static Frame decodeFrame(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (length == 0) {
             throw new WireFormatException("empty message: expected at least a version byte and a type byte");
@@ -201,6 +246,7 @@ public final class WireCodec {
         if (version != VERSION) {
             throw new WireFormatException("unsupported wire version " + version + " (this node speaks " + VERSION + ")");
         }
+        long cluster = r.readFixed64("cluster id");
         int type = r.readUnsignedByte("message type");
         // Java evaluates constructor arguments left to right, which is the order of the fields on the wire.
         Message m = switch (type) {
@@ -214,13 +260,23 @@ public final class WireCodec {
             case TYPE_PUSH_PULL -> readPushPull(r);
             case TYPE_VIEW_DIGEST -> new Message.ViewDigest(r.readFixed64("view digest"), r.readVarint("view digest event clock"));
             case TYPE_EVENT -> new Message.Event(readEvent(r), r.readFixed64("event live members"));
+            case TYPE_REFUSAL -> readRefusal(r);
             default -> throw new WireFormatException("unknown message type " + type);
         };
         if (r.remaining() != 0) {
             throw new WireFormatException("trailing garbage: " + r.remaining() + " bytes after a complete "
                     + m.getClass().getSimpleName() + " at offset " + r.offset());
         }
-        return m;
+        return new Frame(cluster, m);
+    }
+
+    private static Message.Refusal readRefusal(WireReader r) {
+        String cluster = r.readString("refusal cluster");
+        String problem = ClusterName.problem(cluster);
+        if (problem != null) {
+            throw new WireFormatException("refusal: cluster name " + problem);
+        }
+        return new Message.Refusal(cluster, r.readFixed64("refusal refused cluster"));
     }
 
     // ----- encoding ---------------------------------------------------------------------------------
@@ -392,8 +448,16 @@ public final class WireCodec {
         for (int i = 0; i < progressCount; i++) {
             progress[i] = readProgress(r);
         }
+        String cluster = "";
+        if ((flags & FLAG_CLUSTER) != 0) {
+            cluster = r.readString("push-pull cluster");
+            String problem = ClusterName.problem(cluster);
+            if (problem != null) {
+                throw new WireFormatException("push-pull: cluster name " + problem);
+            }
+        }
         return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members),
-                List.of(events), List.of(progress));
+                List.of(events), List.of(progress), cluster);
     }
 
     private static Member readMember(WireReader r) {

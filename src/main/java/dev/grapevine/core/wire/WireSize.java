@@ -31,8 +31,8 @@ import java.util.Map;
  * <p>Sizes are ints: a message never comes near 2 GiB ({@link WireCodec#MAX_MESSAGE_BYTES} is 2 MiB).
  */
 public final class WireSize {
-    /** Version byte plus message type byte, in front of every message. */
-    public static final int HEADER_BYTES = 2;
+    /** Version byte, cluster id (8 bytes) and message type byte, in front of every message. */
+    public static final int HEADER_BYTES = 1 + 8 + 1;
     /** The type id byte in front of every rumor; {@link #of(Rumor)} includes it. */
     public static final int RUMOR_TYPE_BYTES = 1;
 
@@ -56,6 +56,8 @@ public final class WireSize {
             return HEADER_BYTES + 8 + varintSize(d.eventClock());
         } else if (m instanceof Message.Event e) {
             return HEADER_BYTES + of(e.event()) + 8;
+        } else if (m instanceof Message.Refusal rf) {
+            return HEADER_BYTES + stringSize(rf.cluster()) + 8;
         } else if (m instanceof Message.PushPull pp) {
             int memberBytes = 0;
             for (Member member : pp.members()) {
@@ -72,7 +74,8 @@ public final class WireSize {
             return HEADER_BYTES + 1 /* flags */ + varintSize(pp.eventClock())
                     + listOverhead(pp.members().size()) + memberBytes
                     + listOverhead(pp.recentEvents().size()) + eventBytes
-                    + listOverhead(pp.progress().size()) + progressBytes;
+                    + listOverhead(pp.progress().size()) + progressBytes
+                    + (pp.cluster().isEmpty() ? 0 : stringSize(pp.cluster()));
         }
         throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
     }

@@ -230,7 +230,7 @@ class SwimNodePushPullTest {
         assertAll(
                 () -> assertTrue(sendsOf(fx, Message.class).isEmpty(), "nothing to exchange: " + fx),
                 () -> assertEquals(1L, NodeHarness.counter(b, "view_digests_alike")),
-                () -> assertTrue(WireSize.of(digest.message()) <= 12, "a digest is a dozen bytes, not a view"));
+                () -> assertTrue(WireSize.of(digest.message()) <= 20, "a digest is a score of bytes, not a view"));
     }
 
     @Test

@@ -188,8 +188,8 @@ class WireCodecTest {
                 {(1L << 56) - 1, 8}, {1L << 56, 9}, {Long.MAX_VALUE, 9}};
         for (long[] row : table) {
             assertEquals(row[1], WireSize.varintSize(row[0]), "varint size of " + row[0]);
-            // and the encoder agrees: a Nack is the two header bytes plus the seq varint
-            assertEquals(2 + row[1], roundTrip(new Message.Nack(row[0])).length, "nack with seq " + row[0]);
+            // and the encoder agrees: a Nack is the header (version, cluster id, type) plus the seq varint
+            assertEquals(WireSize.HEADER_BYTES + row[1], roundTrip(new Message.Nack(row[0])).length, "nack with seq " + row[0]);
         }
         assertEquals(1, WireSize.listOverhead(127));
         assertEquals(2, WireSize.listOverhead(128));
@@ -199,16 +199,16 @@ class WireCodecTest {
 
     @Test
     void smallPingIsSevenBytesLaidOutAsDocumented() {
-        // version 01 | type Ping 01 | seq 1 -> 01 | target: length 02, 'n' '1' | rumor count 00  = 7 bytes
+        // version 05 | cluster id, 8 bytes | type Ping 01 | seq 1 -> 01 | target: length 02, 'n' '1' | rumor count 00  = 7 bytes
         byte[] bytes = roundTrip(new Message.Ping(1, "n1", List.of()));
-        assertArrayEquals(new byte[]{V, 1, 1, 2, 'n', '1', 0}, bytes);
+        assertArrayEquals(frame(1, 1, 2, 'n', '1', 0), bytes);
     }
 
     @Test
     void pingReqLaysOutThePortAsAVarint() {
         // 01 04 | seq 01 | target 02 'n' '1' | host 08 "10.0.0.1" | port 7946 = 0x1F0A -> 8A 3E  = 17 bytes
         byte[] bytes = roundTrip(new Message.PingReq(1, "n1", new Address("10.0.0.1", 7946)));
-        byte[] expected = new Raw().u8(V).u8(4).u8(1).str("n1").str("10.0.0.1").u8(0x8A).u8(0x3E).toBytes();
+        byte[] expected = new Raw().header().u8(4).u8(1).str("n1").str("10.0.0.1").u8(0x8A).u8(0x3E).toBytes();
         assertArrayEquals(expected, bytes);
     }
 
@@ -247,7 +247,8 @@ class WireCodecTest {
         };
         for (Object[] row : table) {
             Message m = (Message) row[0];
-            assertEquals(row[1], roundTrip(m).length, () -> "encoded size of " + m);
+            // Since version 5 every message also carries its cluster's id, 8 bytes, which the sizes above leave out.
+            assertEquals((Integer) row[1] + 8, roundTrip(m).length, () -> "encoded size of " + m);
         }
     }
 
@@ -304,14 +305,14 @@ class WireCodecTest {
 
     @Test
     void wrongVersion() {
-        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 4)");
+        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 5)");
         assertMentions(rejects(new byte[]{0}), "unsupported wire version 0");
     }
 
     @Test
     void unknownMessageType() {
-        assertMentions(rejects(new byte[]{V, 42}), "unknown message type 42");
-        assertMentions(rejects(new byte[]{V, 0}), "unknown message type 0");
+        assertMentions(rejects(frame(42)), "unknown message type 42");
+        assertMentions(rejects(frame(0)), "unknown message type 0");
     }
 
     @Test
@@ -335,33 +336,33 @@ class WireCodecTest {
     @Test
     void truncationNamesTheFieldAndOffset() {
         // a gossip whose only rumor's member name says 5 bytes but only 1 follows
-        byte[] bytes = new Raw().u8(V).u8(5).u8(1).u8(1).u8(5).u8('a').toBytes();
-        assertMentions(rejects(bytes), "truncated message: needed 4 more bytes for member name at offset 5");
+        byte[] bytes = new Raw().header().u8(5).u8(1).u8(1).u8(5).u8('a').toBytes();
+        assertMentions(rejects(bytes), "truncated message: needed 4 more bytes for member name at offset 13");
     }
 
     @Test
     void trailingGarbage() {
         byte[] valid = WireCodec.encode(new Message.Nack(3));
         byte[] longer = Arrays.copyOf(valid, valid.length + 1);
-        assertMentions(rejects(longer), "trailing garbage: 1 bytes after a complete Nack at offset 3");
+        assertMentions(rejects(longer), "trailing garbage: 1 bytes after a complete Nack at offset 11");
     }
 
     @Test
     void hugeDeclaredListCount() {
-        assertMentions(rejects(new Raw().u8(V).u8(5).varint(1_000_000_000L).toBytes()), "gossip rumor count 1000000000");
-        assertMentions(rejects(new Raw().u8(V).u8(6).u8(0).u8(0).varint(Long.MAX_VALUE).toBytes()), "push-pull member count");
-        assertMentions(rejects(new Raw().u8(V).u8(2).u8(1).varint(3).u8(2).toBytes()), "exceeds the 1 bytes remaining");
+        assertMentions(rejects(new Raw().header().u8(5).varint(1_000_000_000L).toBytes()), "gossip rumor count 1000000000");
+        assertMentions(rejects(new Raw().header().u8(6).u8(0).u8(0).varint(Long.MAX_VALUE).toBytes()), "push-pull member count");
+        assertMentions(rejects(new Raw().header().u8(2).u8(1).varint(3).u8(2).toBytes()), "exceeds the 1 bytes remaining");
     }
 
     @Test
     void stringLongerThanRemaining() {
-        assertMentions(rejects(new Raw().u8(V).u8(1).u8(1).varint(10).u8('a').toBytes()),
+        assertMentions(rejects(new Raw().header().u8(1).u8(1).varint(10).u8('a').toBytes()),
                 "truncated message: needed 9 more bytes for ping target");
     }
 
     @Test
     void stringLongerThanTheLimit() {
-        Raw raw = new Raw().u8(V).u8(1).u8(1).varint(70_000);
+        Raw raw = new Raw().header().u8(1).u8(1).varint(70_000);
         for (int i = 0; i < 70_000; i++) {
             raw.u8('a');
         }
@@ -371,7 +372,7 @@ class WireCodecTest {
 
     @Test
     void payloadLongerThanRemaining() {
-        byte[] bytes = new Raw().u8(V).u8(5).u8(1).u8(2).str("o").u8(1).str("e").varint(50).u8(1).toBytes();
+        byte[] bytes = new Raw().header().u8(5).u8(1).u8(2).str("o").u8(1).str("e").varint(50).u8(1).toBytes();
         assertMentions(rejects(bytes), "event payload length 50");
     }
 
@@ -382,7 +383,7 @@ class WireCodecTest {
 
     /** A gossip of one member rumor, built by hand so that any field can be made invalid. */
     private static Raw memberGossip(String name, int port, int status) {
-        return new Raw().u8(V).u8(5).u8(1).u8(1).str(name).str("h").varint(port).u8(0).u8(0).u8(status);
+        return new Raw().header().u8(5).u8(1).u8(1).str(name).str("h").varint(port).u8(0).u8(0).u8(status);
     }
 
     @Test
@@ -396,7 +397,7 @@ class WireCodecTest {
     void invalidPortInsideAMemberIsAWireFormatErrorWithTheCause() {
         WireFormatException e = rejects(memberGossip("a", 0, 0).u8(0).str("a").toBytes());
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
-        assertMentions(e, "invalid address at offset 6", "port must be in 1..65535, but was 0");
+        assertMentions(e, "invalid address at offset 14", "port must be in 1..65535, but was 0");
         assertMentions(rejects(memberGossip("a", 70_000, 0).u8(0).str("a").toBytes()), "member port 70000");
         assertMentions(rejects(memberGossip("a", 1, 0).toBytes()), "truncated"); // sanity: the fixture alone is short
     }
@@ -405,7 +406,7 @@ class WireCodecTest {
     void invalidMemberFieldsAreWireFormatErrors() {
         WireFormatException emptyName = rejects(memberGossip("", 1, 0).u8(0).str("a").toBytes());
         assertInstanceOf(IllegalArgumentException.class, emptyName.getCause());
-        assertMentions(emptyName, "invalid member at offset 4", "name must not be empty");
+        assertMentions(emptyName, "invalid member at offset 12", "name must not be empty");
 
         WireFormatException badStatus = rejects(memberGossip("a", 1, 7).u8(0).str("a").toBytes());
         assertInstanceOf(IllegalArgumentException.class, badStatus.getCause());
@@ -417,14 +418,14 @@ class WireCodecTest {
 
     @Test
     void invalidUserEventIsAWireFormatError() {
-        WireFormatException e = rejects(new Raw().u8(V).u8(5).u8(1).u8(2).str("o").u8(1).str("").u8(0).toBytes());
+        WireFormatException e = rejects(new Raw().header().u8(5).u8(1).u8(2).str("o").u8(1).str("").u8(0).toBytes());
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
-        assertMentions(e, "invalid user event at offset 4"); // the event's fields start after the rumor type byte
+        assertMentions(e, "invalid user event at offset 12"); // the event's fields start after the rumor type byte
     }
 
     /** A gossip of one progress rumor of {@code count} members, up to its first word. */
     private static Raw progressGossip(long count) {
-        return new Raw().u8(V).u8(5).u8(1).u8(WireCodec.RUMOR_PROGRESS).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0xe1)
+        return new Raw().header().u8(5).u8(1).u8(WireCodec.RUMOR_PROGRESS).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0xe1)
                 .varint(count);
     }
 
@@ -449,7 +450,7 @@ class WireCodecTest {
 
     @Test
     void unknownRumorType() {
-        assertMentions(rejects(new Raw().u8(V).u8(5).u8(1).u8(9).toBytes()), "unknown rumor type 9 at offset 3");
+        assertMentions(rejects(new Raw().header().u8(5).u8(1).u8(9).toBytes()), "unknown rumor type 9 at offset 11");
     }
 
     @Test
@@ -465,31 +466,31 @@ class WireCodecTest {
 
     @Test
     void unknownPushPullFlags() {
-        assertMentions(rejects(new byte[]{V, 6, 4, 0, 0}), "unknown push-pull flag bits 0x4 at offset 2");
+        assertMentions(rejects(frame(6, 8, 0, 0)), "unknown push-pull flag bits 0x8 at offset 10"); // bit 2 is the cluster name, since version 5
     }
 
     @Test
     void malformedVarints() {
-        Raw overflow = new Raw().u8(V).u8(3);
+        Raw overflow = new Raw().header().u8(3);
         for (int i = 0; i < 9; i++) {
             overflow.u8(0xFF);
         }
         assertMentions(rejects(overflow.u8(0x01).toBytes()), "overflows a signed 64-bit value");
-        Raw tooLong = new Raw().u8(V).u8(3);
+        Raw tooLong = new Raw().header().u8(3);
         for (int i = 0; i < 10; i++) {
             tooLong.u8(0x80);
         }
         assertMentions(rejects(tooLong.u8(0x00).toBytes()), "longer than 10 bytes");
-        assertMentions(rejects(new byte[]{V, 3, (byte) 0x81, 0x00}), "over-long varint for nack seq");
-        assertMentions(rejects(new byte[]{V, 3, (byte) 0x80}), "truncated message: needed 1 more byte for nack seq at offset 3");
+        assertMentions(rejects(frame(3, (byte) 0x81, 0x00)), "over-long varint for nack seq");
+        assertMentions(rejects(frame(3, (byte) 0x80)), "truncated message: needed 1 more byte for nack seq at offset 11");
     }
 
     @Test
     void malformedUtf8() {
-        byte[] bytes = new Raw().u8(V).u8(1).u8(1).u8(2).u8(0xC3).u8(0x28).u8(0).toBytes();
-        assertMentions(rejects(bytes), "ping target at offset 4 is not valid UTF-8");
+        byte[] bytes = new Raw().header().u8(1).u8(1).u8(2).u8(0xC3).u8(0x28).u8(0).toBytes();
+        assertMentions(rejects(bytes), "ping target at offset 12 is not valid UTF-8");
         // an encoded surrogate (CESU-8) is not UTF-8 either
-        assertMentions(rejects(new Raw().u8(V).u8(1).u8(1).u8(3).u8(0xED).u8(0xA0).u8(0x80).u8(0).toBytes()), "not valid UTF-8");
+        assertMentions(rejects(new Raw().header().u8(1).u8(1).u8(3).u8(0xED).u8(0xA0).u8(0x80).u8(0).toBytes()), "not valid UTF-8");
     }
 
     @Test
@@ -498,11 +499,30 @@ class WireCodecTest {
     }
 
     /** Builds byte strings by hand, so tests state the layout independently of the encoder. */
+    /** A message of the default cluster: the header, then {@code rest} (type and body). */
+    static byte[] frame(int... rest) {
+        Raw raw = new Raw().header();
+        for (int b : rest) {
+            raw.u8(b);
+        }
+        return raw.toBytes();
+    }
+
     static final class Raw {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Raw u8(int b) {
             out.write(b);
+            return this;
+        }
+
+        /** Version, then the default cluster's id (big-endian), as every message starts. */
+        Raw header() {
+            u8(V);
+            long id = ClusterName.DEFAULT.id();
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                u8((int) (id >>> shift) & 0xff);
+            }
             return this;
         }
 
