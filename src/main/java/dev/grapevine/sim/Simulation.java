@@ -188,7 +188,7 @@ public final class Simulation {
     public void inject(int from, int to, Message message) {
         SimNode sender = nodes[from];
         for (long atMillis : network.arrivals(from, to, nowMillis)) {
-            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, to, 0, message, sender.address));
+            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, to, 0, message, sender.address, clusterOf(from).id()));
         }
     }
 
