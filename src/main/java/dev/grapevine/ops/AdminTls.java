@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -39,11 +42,12 @@ final class AdminTls {
         Collection<? extends Certificate> chain = certificates(certFile);
         PrivateKey key;
         try {
-            key = DERPrivateKeyLoader.load(PEMDecoder.decode(Files.readString(keyFile, StandardCharsets.US_ASCII)));
+            key = privateKey(PEMDecoder.decode(Files.readString(keyFile, StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the admin API's TLS key " + keyFile + " (" + e.getClass().getSimpleName() + ")");
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the admin API's TLS key " + keyFile + " is not a PEM private key (PKCS#8 or PKCS#1)");
+        } catch (RuntimeException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("the admin API's TLS key " + keyFile
+                    + " is not a PEM private key (PKCS#8: RSA, EC or EdDSA; or PKCS#1 RSA)");
         }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -57,6 +61,25 @@ final class AdminTls {
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("the admin API's TLS key " + keyFile + " does not go with the certificate "
                     + certFile + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Pekko's loader reads RSA keys (PKCS#1 and PKCS#8); a PKCS#8 EC or EdDSA key is read by the JDK. */
+    private static PrivateKey privateKey(PEMDecoder.DERData der) throws GeneralSecurityException {
+        try {
+            return DERPrivateKeyLoader.load(der);
+        } catch (Exception notRsa) { // Pekko's PEMLoadingException, or the JDK's on a key that is not RSA
+            if (!der.label().equals("PRIVATE KEY")) {
+                throw new InvalidKeySpecException(notRsa);
+            }
+            for (String algorithm : new String[] {"EC", "Ed25519", "Ed448"}) {
+                try {
+                    return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der.bytes()));
+                } catch (InvalidKeySpecException notThisOne) {
+                    // the next
+                }
+            }
+            throw new InvalidKeySpecException(notRsa);
         }
     }
 
