@@ -46,13 +46,22 @@ final class ClientCommands {
             return new AdminClient(http, token(), ca == null ? null : AdminTls.trusting(ca));
         }
 
-        /** --token-file's token, else $GRAPEVINE_TOKEN, else null (an agent on loopback may need none). */
+        /**
+         * --token-file's token, else $GRAPEVINE_TOKEN, else the agent's own file named by
+         * $GRAPEVINE_ADMIN_TOKEN_FILE (so the CLI works in the agent's container), else null (an
+         * agent on loopback may need none).
+         */
         private String token() {
             if (tokenFile != null) {
                 return AdminToken.readToken(tokenFile, "--token-file");
             }
             String fromEnv = env.apply("GRAPEVINE_TOKEN");
-            return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return fromEnv.strip();
+            }
+            String agentsFile = env.apply("GRAPEVINE_ADMIN_TOKEN_FILE");
+            return agentsFile == null || agentsFile.isBlank() ? null
+                    : AdminToken.readToken(java.nio.file.Path.of(agentsFile), "$GRAPEVINE_ADMIN_TOKEN_FILE");
         }
 
         PrintWriter out() {

@@ -439,6 +439,21 @@ class DeployConfigTest {
         assertFalse(settings.seeds().contains(gossip), ENV_EXAMPLE + ": seeds itself");
         assertEquals(Optional.of(Path.of(env.get("GRAPEVINE_DATA_DIR"))), settings.dataDir(), ENV_EXAMPLE + ": data dir");
         assertEquals(env.get("GRAPEVINE_HTTP"), config.getString("grapevine.admin.http"), ENV_EXAMPLE + ": grapevine.admin.http");
+        assertTrue(AdminSettings.loopback(Address.parse(env.get("GRAPEVINE_HTTP")).host())
+                || !config.getString(AdminSettings.TOKEN_FILE).isBlank(), ENV_EXAMPLE + ": an admin API off loopback needs a token file");
+    }
+
+    @Test
+    void dockerAndComposeKeepTheAdminApiOnLoopback() throws IOException {
+        // Off loopback the agent would refuse to start without a token; these mount none.
+        Matcher http = Pattern.compile("GRAPEVINE_HTTP=(\\S+)").matcher(
+                Files.readString(Path.of("deploy/Dockerfile")) + Files.readString(Path.of("deploy/docker-compose.yml")));
+        int found = 0;
+        while (http.find()) {
+            found++;
+            assertTrue(AdminSettings.loopback(Address.parse(http.group(1)).host()), "GRAPEVINE_HTTP=" + http.group(1));
+        }
+        assertTrue(found >= 2, "the Dockerfile and the compose file set GRAPEVINE_HTTP");
     }
 
     // ------------------------------------------------------------------------------- conf/local
