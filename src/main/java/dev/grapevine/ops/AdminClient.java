@@ -178,8 +178,10 @@ final class AdminClient {
 
     private IllegalArgumentException unreachable(IOException e) {
         if (e instanceof javax.net.ssl.SSLException) {
+            String why = String.valueOf(e.getMessage()).contains("PKIX") ? "its certificate is signed by no CA this CLI trusts"
+                    : String.valueOf(e.getMessage());
             return new IllegalArgumentException("cannot reach the agent at " + base.getAuthority() + " over TLS ("
-                    + e.getMessage() + "); with --http https://..., pass --ca FILE with the CA that signed its certificate");
+                    + why + "); with --http https://..., pass --ca FILE with the CA that signed its certificate");
         }
         String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
         return new IllegalArgumentException("cannot reach the agent at " + base.getAuthority() + " (" + why
