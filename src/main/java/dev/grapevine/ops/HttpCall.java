@@ -57,9 +57,13 @@ final class HttpCall {
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
+            } else if (c < 0x100) {
+                bytes.write(c); // the JDK's server reads the request line a byte a char: unescaped UTF-8 arrives so
             } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                int codePoint = raw.codePointAt(i);
+                byte[] utf8 = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
                 bytes.write(utf8, 0, utf8.length);
+                i += Character.charCount(codePoint) - 1;
             }
         }
         return utf8(bytes.toByteArray(), "the path segment '" + raw + "'");

@@ -209,5 +209,10 @@ class AdminSecurityTest {
         server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), echo());
         assertEquals("HTTP/1.1 400 Bad Request", statusLine("127.0.0.1", server.address().getPort(),
                 "GET /kv/%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        // Unescaped bytes: UTF-8 ones are the key they spell, others a 400 like their escapes.
+        assertEquals("HTTP/1.1 400 Bad Request", statusLine("127.0.0.1", server.address().getPort(),
+                "GET /kv/\u00fe\u00ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        assertEquals("caf\u00e9", HttpCall.decodeSegment(new String("caf\u00e9".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1)));
     }
 }
