@@ -20,19 +20,50 @@ import java.util.function.Consumer;
 /** The CLI's side of the admin API: one request, or one stream of lines, with clear errors. */
 final class AdminClient {
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final String scheme;
+    /** {@code Bearer TOKEN}, or null: the agent needs none. */
+    private final String authorization;
+    private final HttpClient http;
 
     AdminClient(String hostPort) {
+        this(hostPort, null, null);
+    }
+
+    /**
+     * @param where HOST:PORT, or http:// or https:// then HOST:PORT
+     * @param token the agent's admin token, or null
+     * @param tls the context an https agent is checked with, or null for the JVM's default trust
+     */
+    AdminClient(String where, String token, javax.net.ssl.SSLContext tls) {
+        String hostPort = where;
+        String scheme = "http";
+        for (String s : new String[] {"http", "https"}) {
+            if (where.regionMatches(true, 0, s + "://", 0, s.length() + 3)) {
+                scheme = s;
+                hostPort = where.substring(s.length() + 3).replaceAll("/+$", "");
+            }
+        }
         Address a = Address.parse(hostPort);
-        this.base = URI.create("http://" + a + "/v1/");
+        this.scheme = scheme;
+        this.base = URI.create(scheme + "://" + a + "/v1/");
+        this.authorization = token == null ? null : "Bearer " + token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     String get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15)).GET().build());
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(Duration.ofSeconds(15)).GET().build());
     }
 
     String post(String path, byte[] body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15))
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
@@ -74,7 +105,7 @@ final class AdminClient {
         }
         // Built as text, not with URI.resolve, so that an encoded key is never normalized ("%2E%2E" stays a key).
         // HTTP/1.1: plain http would otherwise try an h2c upgrade on every new connection.
-        return HttpRequest.newBuilder(URI.create("http://" + base.getRawAuthority() + path))
+        return authorized(HttpRequest.newBuilder(URI.create(scheme + "://" + base.getRawAuthority() + path)))
                 .version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(15))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
@@ -104,8 +135,11 @@ final class AdminClient {
     /** Streams the lines of {@code path} to {@code line} until the agent closes it or the CLI is interrupted. */
     void stream(String path, Consumer<String> line) {
         try {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+            HttpResponse<InputStream> r = http.send(authorized(HttpRequest.newBuilder(base.resolve(path))).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() == 401) {
+                throw new IllegalArgumentException("the agent refused: " + AdminAuth.NEEDS_TOKEN);
+            }
             if (r.statusCode() >= 400) {
                 throw new IllegalArgumentException("the agent refused: HTTP " + r.statusCode());
             }
@@ -143,6 +177,12 @@ final class AdminClient {
     }
 
     private IllegalArgumentException unreachable(IOException e) {
+        if (e instanceof javax.net.ssl.SSLException) {
+            String why = String.valueOf(e.getMessage()).contains("PKIX") ? "its certificate is signed by no CA this CLI trusts"
+                    : String.valueOf(e.getMessage());
+            return new IllegalArgumentException("cannot reach the agent at " + base.getAuthority() + " over TLS ("
+                    + why + "); with --http https://..., pass --ca FILE with the CA that signed its certificate");
+        }
         String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
         return new IllegalArgumentException("cannot reach the agent at " + base.getAuthority() + " (" + why
                 + "); is `grapevine agent` running with --http " + base.getAuthority() + "?");

@@ -62,7 +62,12 @@ final class AdminHttp implements AdminServer.Routes {
 
     /** Serves the API on {@code http} (port 0: any free one) until the node's actor system terminates. */
     AdminServer bind(InetSocketAddress http) throws IOException {
-        AdminServer server = AdminServer.start(http, this);
+        return bind(http, AdminSecurity.open());
+    }
+
+    /** As {@link #bind(InetSocketAddress)}, guarded by {@code security}'s token and TLS. */
+    AdminServer bind(InetSocketAddress http, AdminSecurity security) throws IOException {
+        AdminServer server = AdminServer.start(http, this, security);
         system.getWhenTerminated().thenRun(server::stop).thenRun(metricsHttp::close);
         return server;
     }
@@ -181,17 +186,40 @@ final class AdminHttp implements AdminServer.Routes {
         if (body == null) {
             return done(tooLarge(call));
         }
-        try {
-            Map<?, ?> parsed = Json.MAPPER.readValue(body, Map.class); // null for a body of "null"
-            @SuppressWarnings("unchecked")
-            List<String> addresses = parsed == null ? null : (List<String>) parsed.get("addresses");
-            if (addresses == null || addresses.isEmpty()) {
-                return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
-            }
-            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error, grapevine.clusterName()));
-        } catch (IllegalArgumentException | IOException | ClassCastException e) {
-            return done(HttpReply.error(400, e.getMessage()));
+        List<String> addresses = joinAddresses(body);
+        if (addresses == null) {
+            return done(HttpReply.error(400, JOIN_BODY));
         }
+        try {
+            addresses.forEach(dev.grapevine.core.member.Address::parse);
+            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error, grapevine.clusterName()));
+        } catch (IllegalArgumentException e) {
+            return done(HttpReply.error(400, e.getMessage())); // our own message, naming the address
+        }
+    }
+
+    static final String JOIN_BODY = "expected {\"addresses\":[\"host:port\", ...]}";
+
+    /** The body's addresses if it is {@code {"addresses":["host:port", ...]}} with at least one; else null. */
+    private static List<String> joinAddresses(byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(body);
+        } catch (IOException notJson) {
+            return null; // the parser's text names its own classes; the expected shape says more
+        }
+        com.fasterxml.jackson.databind.JsonNode list = parsed == null ? null : parsed.get("addresses");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            return null;
+        }
+        List<String> addresses = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode a : list) {
+            if (!a.isTextual()) {
+                return null;
+            }
+            addresses.add(a.asText());
+        }
+        return addresses;
     }
 
     private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error, String cluster) {
@@ -200,7 +228,7 @@ final class AdminHttp implements AdminServer.Routes {
             return HttpReply.error(409, cause.getMessage());
         }
         if (cause != null) {
-            return HttpReply.error(503, "the node did not answer: " + cause.getMessage());
+            return HttpReply.error(503, "the node did not answer (" + cause.getClass().getSimpleName() + ")");
         }
         if (r.joined().isEmpty() && !r.refused().isEmpty()) {
             return new HttpReply(409, ClusterRefusals.body(r, cluster));

@@ -2,6 +2,8 @@ package dev.grapevine.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.grapevine.kv.KvRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +42,30 @@ final class AdminServer {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // Bounds on what a client may hold, same rule: the operator's -D wins.
+        defaultProperty("sun.net.httpserver.maxConnections", AdminServer.CONNECTIONS_MAX);
+        defaultProperty("sun.net.httpserver.maxIdleConnections", 64);
+        defaultProperty("sun.net.httpserver.idleInterval", 30); // s an idle keep-alive connection stays open
+        // A request's headers and body must arrive within this; a slow client's connection is then
+        // closed, so that a trickle of bytes cannot hold a reading thread for long.
+        defaultProperty("sun.net.httpserver.maxReqTime", AdminServer.REQUEST_SECONDS_MAX);
+        defaultProperty("sun.net.httpserver.maxReqHeaders", 100);
+        defaultProperty("sun.net.httpserver.maxReqHeaderSize", 64 * 1024); // bytes; JDKs that know it
+        // No maxRspTime: the monitor and the dashboard's events are answers that last.
     }
+
+    private static void defaultProperty(String name, int value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, Integer.toString(value));
+        }
+    }
+
+    /** Connections open at once; past it the JDK's server closes a new one at once. */
+    static final int CONNECTIONS_MAX = 512;
+    /** Seconds a request's headers and body may take to arrive (sun.net.httpserver.maxReqTime). */
+    static final int REQUEST_SECONDS_MAX = 15;
+    /** Requests whose bodies are being read at once, each on a thread of its own, off the readers. */
+    static final int BODIES_MAX = 64;
 
     /** Requests being answered at once (each is an ask of the node, which times out on its own). */
     static final int IN_FLIGHT_MAX = 1024;
@@ -80,17 +106,38 @@ final class AdminServer {
     private final ExecutorService streamThreads = Executors.newCachedThreadPool(daemon("grapevine-admin-stream"));
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_MAX);
     private final Semaphore streams = new Semaphore(STREAMS_MAX);
+    /**
+     * Bodies are read here, not on the few reading threads: a client trickling its body holds one of
+     * these until {@link #REQUEST_SECONDS_MAX}, and the rest of the API keeps answering.
+     */
+    private final ExecutorService bodyThreads = new ThreadPoolExecutor(0, BODIES_MAX, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("grapevine-admin-body"));
     private final Routes routes;
+    private final AdminAuth auth;
+    private final AdminRefusals refusals = new AdminRefusals();
 
-    private AdminServer(HttpServer server, Routes routes) {
+    private AdminServer(HttpServer server, Routes routes, AdminSecurity security) {
         this.server = server;
         this.routes = routes;
+        this.auth = new AdminAuth(security);
+    }
+
+    /** Binds {@code at} and starts serving, open (see {@link AdminSecurity#open}). */
+    static AdminServer start(InetSocketAddress at, Routes routes) throws IOException {
+        return start(at, routes, AdminSecurity.open());
     }
 
     /** Binds {@code at} and starts serving. @throws IOException if the address cannot be bound */
-    static AdminServer start(InetSocketAddress at, Routes routes) throws IOException {
-        HttpServer server = HttpServer.create(at, 64);
-        AdminServer admin = new AdminServer(server, routes);
+    static AdminServer start(InetSocketAddress at, Routes routes, AdminSecurity security) throws IOException {
+        HttpServer server;
+        if (security.tls() != null) {
+            HttpsServer https = HttpsServer.create(at, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(security.tls()));
+            server = https;
+        } else {
+            server = HttpServer.create(at, 64);
+        }
+        AdminServer admin = new AdminServer(server, routes, security);
         server.setExecutor(admin.threads);
         server.createContext("/", admin::handle);
         server.start();
@@ -108,6 +155,12 @@ final class AdminServer {
         streamThreads.shutdownNow(); // interrupts each stream's wait for its next line
         threads.shutdown();
         replies.shutdown();
+        bodyThreads.shutdownNow();
+    }
+
+    /** Requests refused so far: without the token, with a body that came too slowly, or past a bound. */
+    AdminRefusals refusals() {
+        return refusals;
     }
 
     private void handle(HttpExchange exchange) {
@@ -116,10 +169,46 @@ final class AdminServer {
                     + "try again when fewer are"));
             return;
         }
+        HttpCall call;
+        try {
+            call = HttpCall.of(exchange);
+        } catch (IllegalArgumentException e) {
+            answer(exchange, CompletableFuture.completedFuture(HttpReply.error(400, e.getMessage())));
+            return;
+        }
+        HttpReply denied = auth.check(exchange, call);
+        if (denied != null) {
+            refusals.unauthorized(exchange);
+            answer(exchange, CompletableFuture.completedFuture(denied));
+            return;
+        }
+        if (!call.hasBody()) {
+            answer(exchange, route(exchange, call));
+            return;
+        }
+        try {
+            bodyThreads.execute(() -> {
+                try {
+                    call.readBody(BODY_BYTES_MAX);
+                } catch (IOException slowOrGone) {
+                    refusals.bodyTimedOut(exchange, REQUEST_SECONDS_MAX);
+                    inFlight.release();
+                    exchange.close();
+                    return;
+                }
+                answer(exchange, route(exchange, call));
+            });
+        } catch (RejectedExecutionException full) {
+            refusals.bodiesFull(BODIES_MAX);
+            answer(exchange, CompletableFuture.completedFuture(HttpReply.error(503, BODIES_MAX
+                    + " request bodies are being read on this node's admin API; try again when fewer are")));
+        }
+    }
+
+    private CompletionStage<HttpReply> route(HttpExchange exchange, HttpCall call) {
         CompletionStage<HttpReply> reply;
         try {
-            HttpCall call = HttpCall.of(exchange);
-            reply = routes.route(call);
+            reply = call.is("ui", "login") ? CompletableFuture.completedFuture(auth.login(call)) : routes.route(call);
             if (reply == null) {
                 reply = CompletableFuture.completedFuture(HttpReply.error(404, "no such resource: "
                         + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()));
@@ -129,6 +218,10 @@ final class AdminServer {
         } catch (IOException | RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
+        return reply;
+    }
+
+    private void answer(HttpExchange exchange, CompletionStage<HttpReply> reply) {
         reply.whenCompleteAsync((r, error) -> {
             inFlight.release();
             send(exchange, r != null ? r : failed(error));
@@ -138,7 +231,8 @@ final class AdminServer {
     private static HttpReply failed(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         log.warn("admin API request failed", cause);
-        return HttpReply.error(500, String.valueOf(cause.getMessage()));
+        // The log has the detail; the client gets no exception text (it may name classes or paths).
+        return HttpReply.error(500, "the request failed on this node (" + cause.getClass().getSimpleName() + "); see its log");
     }
 
     private void send(HttpExchange exchange, HttpReply reply) {

@@ -49,6 +49,15 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--http", description = "HOST:PORT of the admin HTTP API (default: grapevine.admin.http, 127.0.0.1:7947)")
     String http;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE", description = "a file holding the token every admin API "
+            + "request must bear (Authorization: Bearer TOKEN), at least 16 characters, not readable by others; "
+            + "needed to listen off loopback (default: grapevine.admin.token-file)")
+    String adminTokenFile;
+
+    @Option(names = "--admin-tls", paramLabel = "DIR", description = "serve the admin API over HTTPS with DIR/node.pem "
+            + "and DIR/node-key.pem (default: grapevine.admin.tls-dir)")
+    String adminTls;
+
     @Option(names = "--join", description = "HOST:PORT of a node to join; repeatable")
     List<String> join = new ArrayList<>();
 
@@ -89,6 +98,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
+    /** How the admin API is reached, once it listens: http, or https with --admin-tls. */
+    private String adminScheme = "http";
+
     @Override
     public Integer call() throws Exception {
         Started agent;
@@ -106,8 +118,8 @@ public final class AgentCommand implements Callable<Integer> {
             asked.set(true);
             agent.leaveAndTerminate();
         });
-        command.commandLine().getOut().printf("grapevine agent %s: gossip on %s, admin API on http://%s%n",
-                agent.name(), agent.gossip(), agent.admin());
+        command.commandLine().getOut().printf("grapevine agent %s: gossip on %s, admin API on %s://%s%n",
+                agent.name(), agent.gossip(), adminScheme, agent.admin());
         command.commandLine().getOut().flush();
         agent.system().getWhenTerminated().toCompletableFuture().join();
         if (!asked.get()) {
@@ -131,6 +143,7 @@ public final class AgentCommand implements Callable<Integer> {
         // Every section is validated before anything starts, and every problem goes in one message.
         ConfigProblems problems = new ConfigProblems();
         Address admin = adminAddress(resolved, problems);
+        AdminSecurity adminSecurity = AdminSettings.read(resolved, admin, problems);
         NodeSettings settings = NodeSettings.read(resolved, gossip, problems);
         dev.grapevine.kv.KvSettings.read(resolved, problems);
         problems.throwIfAny();
@@ -150,7 +163,8 @@ public final class AgentCommand implements Callable<Integer> {
         Map<String, Object> info = info(settings, admin);
         KvService kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
         try {
-            new AdminHttp(system, grapevine, info, kv).bind(new java.net.InetSocketAddress(admin.host(), admin.port()));
+            new AdminHttp(system, grapevine, info, kv).bind(new java.net.InetSocketAddress(admin.host(), admin.port()), adminSecurity);
+            adminScheme = adminSecurity.tls() != null ? "https" : "http";
         } catch (IOException | RuntimeException e) {
             system.terminate();
             awaitTermination(system);
@@ -229,6 +243,12 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (dataDir != null) {
             flags.put("grapevine.node.data-dir", dataDir);
+        }
+        if (adminTokenFile != null) {
+            flags.put(AdminSettings.TOKEN_FILE, adminTokenFile);
+        }
+        if (adminTls != null) {
+            flags.put(AdminSettings.TLS_DIR, adminTls);
         }
         if (profile != null) {
             flags.put("grapevine.profile", Profile.parse(profile).id());

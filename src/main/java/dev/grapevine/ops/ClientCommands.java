@@ -24,14 +24,44 @@ final class ClientCommands {
     /** What every client command shares: where the agent's admin API is. */
     abstract static class ClientCommand implements Callable<Integer> {
         @Option(names = "--http", defaultValue = "${env:GRAPEVINE_HTTP:-127.0.0.1:7947}",
-                description = "HOST:PORT of the agent's admin API (default ${DEFAULT-VALUE}, or $GRAPEVINE_HTTP)")
+                description = "HOST:PORT of the agent's admin API, or https://HOST:PORT for one serving TLS "
+                        + "(default ${DEFAULT-VALUE}, or $GRAPEVINE_HTTP)")
         String http;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "a file holding the agent's admin token (default: the token in $GRAPEVINE_TOKEN, if set)")
+        java.nio.file.Path tokenFile;
+
+        @Option(names = "--ca", paramLabel = "FILE",
+                description = "PEM certificate(s) to trust for an https:// agent (default: the JVM's trusted CAs)")
+        java.nio.file.Path ca;
 
         @Spec
         CommandSpec command;
 
+        /** The environment, replaceable in tests (a JVM cannot set its own). */
+        static java.util.function.UnaryOperator<String> env = System::getenv;
+
         AdminClient agent() {
-            return new AdminClient(http);
+            return new AdminClient(http, token(), ca == null ? null : AdminTls.trusting(ca));
+        }
+
+        /**
+         * --token-file's token, else $GRAPEVINE_TOKEN, else the agent's own file named by
+         * $GRAPEVINE_ADMIN_TOKEN_FILE (so the CLI works in the agent's container), else null (an
+         * agent on loopback may need none).
+         */
+        private String token() {
+            if (tokenFile != null) {
+                return AdminToken.readToken(tokenFile, "--token-file");
+            }
+            String fromEnv = env.apply("GRAPEVINE_TOKEN");
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return fromEnv.strip();
+            }
+            String agentsFile = env.apply("GRAPEVINE_ADMIN_TOKEN_FILE");
+            return agentsFile == null || agentsFile.isBlank() ? null
+                    : AdminToken.readToken(java.nio.file.Path.of(agentsFile), "$GRAPEVINE_ADMIN_TOKEN_FILE");
         }
 
         PrintWriter out() {

@@ -28,8 +28,10 @@ final class TagsHttp {
         try {
             request = Json.MAPPER.readValue(body, Request.class);
         } catch (IOException e) {
-            return AdminHttp.done(HttpReply.error(400, "expected {\"set\":{\"key\":\"value\"},\"delete\":[\"key\"]}: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())));
+            // Not the parser's text: it names Java types. Where it stopped is enough to find the mistake.
+            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? " (at character " + (Math.max(j.getLocation().getCharOffset(), j.getLocation().getByteOffset()) + 1) + ")" : "";
+            return AdminHttp.done(HttpReply.error(400, "expected {\"set\":{\"key\":\"value\"},\"delete\":[\"key\"]}" + where));
         }
         Map<String, String> set = request == null || request.set() == null ? Map.of() : request.set();
         List<String> delete = request == null || request.delete() == null ? List.of() : request.delete();
@@ -45,7 +47,8 @@ final class TagsHttp {
             return grapevine.updateTags(set, delete).handle((change, error) -> {
                 if (error != null) {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    return HttpReply.error(cause instanceof IllegalArgumentException ? 400 : 503, cause.getMessage());
+                    return cause instanceof IllegalArgumentException ? HttpReply.error(400, cause.getMessage())
+                            : HttpReply.error(503, "the node did not answer (" + cause.getClass().getSimpleName() + ")");
                 }
                 Map<String, Object> reply = new LinkedHashMap<>();
                 reply.put("tags", new java.util.TreeMap<>(change.tags()));

@@ -111,6 +111,22 @@ class AdminHttpTest {
         assertTrue(json(join).get("error").asText().contains("addresses"), join.body());
         assertEquals(400, call("POST", "/v1/join", "not json").statusCode());
         assertEquals(400, call("POST", "/v1/join", "null").statusCode());
+        for (String bad : List.of("not json", "null", "[]", "{\"addresses\": \"h:1\"}", "{\"addresses\": [1, 2]}",
+                "{\"addresses\": {\"a\": 1}}", "{\"addresses\": [[\"h:1\"]]}")) {
+            HttpResponse<String> r = call("POST", "/v1/join", bad);
+            assertEquals(400, r.statusCode(), bad);
+            assertEquals("expected {\"addresses\":[\"host:port\", ...]}", json(r).get("error").asText(),
+                    bad + ": about the body, never a Java type");
+        }
+        HttpResponse<String> noPort = call("POST", "/v1/join", "{\"addresses\": [\"nohost\"]}");
+        assertEquals(400, noPort.statusCode());
+        assertEquals("expected HOST:PORT, but got 'nohost'", json(noPort).get("error").asText());
+        HttpResponse<String> tags = call("POST", "/v1/tags", "{\"set\": [1]}");
+        assertEquals(400, tags.statusCode());
+        assertTrue(!tags.body().contains("java") && !tags.body().contains("LinkedHashMap"), tags.body());
+        HttpResponse<String> notUtf8 = call("GET", "/kv/%FF", null);
+        assertEquals(400, notUtf8.statusCode());
+        assertEquals("the path segment '%FF' is not valid UTF-8", json(notUtf8).get("error").asText());
 
         HttpResponse<String> huge = call("POST", "/v1/event/big", "x".repeat(AdminServer.BODY_BYTES_MAX + 1));
         assertEquals(400, huge.statusCode());

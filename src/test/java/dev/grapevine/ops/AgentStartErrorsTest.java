@@ -103,4 +103,29 @@ class AgentStartErrorsTest {
                 CannotListen.reason(new java.net.BindException("Cannot assign requested address")));
         assertTrue(!CannotListen.isBindFailure(new IllegalStateException("no provider")));
     }
+
+    @Test
+    void anAdminApiOffLoopbackWithoutATokenIsRefusedWithTheWayOut() throws IOException {
+        int port = freePort();
+        CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "0.0.0.0:" + port);
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine configuration: the admin API would listen on 0.0.0.0:" + port + ", which other hosts "
+                + "reach, without a token: pass --admin-token-file FILE (or set grapevine.admin.token-file), "
+                + "or listen on 127.0.0.1\n", run.err(), run.toString());
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefused(@TempDir Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("admin.token"), "0123456789abcdef0123\n");
+        try {
+            Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            return;
+        }
+        CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "0.0.0.0:" + freePort(),
+                "--admin-token-file", token.toString());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine configuration: grapevine.admin.token-file: the admin token file " + token
+                + " can be read by any user; `chmod 600 " + token + "`\n", run.err(), run.toString());
+    }
 }

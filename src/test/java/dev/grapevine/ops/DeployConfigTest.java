@@ -451,6 +451,21 @@ class DeployConfigTest {
         assertEquals(env.get("GRAPEVINE_HTTP"), config.getString("grapevine.admin.http"), ENV_EXAMPLE + ": grapevine.admin.http");
         assertTrue(config.getBoolean("grapevine.tls.enabled"), ENV_EXAMPLE + ": grapevine.tls.enabled");
         assertEquals(env.get("GRAPEVINE_TLS_DIR"), config.getString("grapevine.tls.dir"), ENV_EXAMPLE + ": grapevine.tls.dir");
+        assertTrue(AdminSettings.loopback(Address.parse(env.get("GRAPEVINE_HTTP")).host())
+                || !config.getString(AdminSettings.TOKEN_FILE).isBlank(), ENV_EXAMPLE + ": an admin API off loopback needs a token file");
+    }
+
+    @Test
+    void dockerAndComposeKeepTheAdminApiOnLoopback() throws IOException {
+        // Off loopback the agent would refuse to start without a token; these mount none.
+        Matcher http = Pattern.compile("GRAPEVINE_HTTP=(\\S+)").matcher(
+                Files.readString(Path.of("deploy/Dockerfile")) + Files.readString(Path.of("deploy/docker-compose.yml")));
+        int found = 0;
+        while (http.find()) {
+            found++;
+            assertTrue(AdminSettings.loopback(Address.parse(http.group(1)).host()), "GRAPEVINE_HTTP=" + http.group(1));
+        }
+        assertTrue(found >= 2, "the Dockerfile and the compose file set GRAPEVINE_HTTP");
     }
 
     // ------------------------------------------------------------------------------- conf/local

@@ -268,6 +268,40 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void anAdminApiOffLoopbackReadsItsTokenFromAMountedSecret() throws IOException {
+        Map<String, Map<String, Object>> m = manifests();
+        Config pod = podConfig(m);
+        Address admin = Address.parse(pod.getString("grapevine.admin.http"));
+        assertFalse(AdminSettings.loopback(admin.host()), "this test is about an admin API off loopback");
+        Path tokenFile = Path.of(pod.getString(AdminSettings.TOKEN_FILE));
+        assertTrue(tokenFile.isAbsolute(), AdminSettings.TOKEN_FILE + " = " + tokenFile + ": without it the agent refuses to start");
+        Map<String, Object> mount = null;
+        for (Object item : list(container(m).get("volumeMounts"), "volumeMounts")) {
+            if (tokenFile.getParent().toString().equals(map(item, "volumeMount").get("mountPath"))) {
+                mount = map(item, "volumeMount");
+            }
+        }
+        assertNotNull(mount, "StatefulSet: nothing is mounted at the token file's directory " + tokenFile.getParent());
+        assertEquals(Boolean.TRUE, mount.get("readOnly"), "the token's mount is read-only");
+        Map<String, Object> secret = null;
+        for (Object v : list(at(m.get("StatefulSet"), "spec.template.spec.volumes"), "volumes")) {
+            if (mount.get("name").equals(map(v, "volume").get("name"))) {
+                secret = map(map(v, "volume").get("secret"), "the token's volume: a Secret");
+            }
+        }
+        assertNotNull(secret, "the token's volume " + mount.get("name") + " is not declared");
+        assertEquals(0400, ((Number) secret.get("defaultMode")).intValue(), "the agent refuses a token others may read");
+        boolean hasFile = false;
+        for (Object item : list(secret.get("items"), "the Secret's items")) {
+            hasFile |= tokenFile.getFileName().toString().equals(map(item, "item").get("path"));
+        }
+        assertTrue(hasFile, "the Secret's items do not include " + tokenFile.getFileName());
+        String readme = Files.readString(DIR.resolve("README.md"));
+        assertTrue(readme.contains("kubectl create secret generic " + secret.get("secretName")),
+                "README.md tells how to create the Secret " + secret.get("secretName"));
+    }
+
+    @Test
     void probesCallTheHealthRoutesOnTheAdminPort() throws IOException {
         Map<String, Object> c = container(manifests());
         for (Map.Entry<String, String> probe : Map.of("livenessProbe", "/health/live", "readinessProbe", "/health/ready",
