@@ -181,15 +181,15 @@ final class AdminHttp implements AdminServer.Routes {
         if (body == null) {
             return done(tooLarge(call));
         }
+        List<String> addresses;
         try {
-            Map<?, ?> parsed = Json.MAPPER.readValue(body, Map.class); // null for a body of "null"
-            @SuppressWarnings("unchecked")
-            List<String> addresses = parsed == null ? null : (List<String>) parsed.get("addresses");
-            if (addresses == null || addresses.isEmpty()) {
-                return done(HttpReply.error(400, "expected {\"addresses\":[\"host:port\", ...]}"));
-            }
+            addresses = JsonBodies.joinAddresses(body);
+        } catch (JsonBodies.BadBody e) {
+            return done(HttpReply.error(400, e.getMessage()));
+        }
+        try {
             return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error));
-        } catch (IllegalArgumentException | IOException | ClassCastException e) {
+        } catch (IllegalArgumentException e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
     }
