@@ -3,9 +3,6 @@ package dev.grapevine.ops;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,17 +18,9 @@ final class HttpCall {
         this.segments = segments;
     }
 
-    /** @throws IllegalArgumentException if a segment holds a malformed escape */
+    /** @throws IllegalArgumentException if a segment holds a malformed escape or is not UTF-8 */
     static HttpCall of(HttpExchange exchange) {
-        String raw = exchange.getRequestURI().getRawPath();
-        // "/v1/members" → ["v1", "members"]; a trailing slash leaves an empty segment, which no route matches
-        String[] parts = raw.split("/", -1);
-        List<String> segments = new ArrayList<>(parts.length);
-        for (int i = raw.startsWith("/") ? 1 : 0; i < parts.length; i++) {
-            // A path segment's '+' is a plus, not a space as in a query string.
-            segments.add(URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8));
-        }
-        return new HttpCall(exchange, List.copyOf(segments));
+        return new HttpCall(exchange, PathSegments.decode(exchange.getRequestURI().getRawPath()));
     }
 
     String method() {
