@@ -92,10 +92,19 @@ final class JsonBodies {
         } catch (StreamConstraintsException e) {
             throw new BadBody("the body nests too deeply or holds too long a value for " + shape);
         } catch (JsonProcessingException e) {
-            throw new BadBody("the body is not JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + "): expected " + shape);
+            throw new BadBody("the body is not JSON" + where(e) + ": expected " + shape);
         } catch (IOException e) {
             throw new BadBody("cannot read the body: " + e.getMessage());
         }
+    }
+
+    /**
+     * Where parsing stopped. Not Jackson's message: it may quote its own feature flags and Java types
+     * ("StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION"), which mean nothing to a client.
+     */
+    private static String where(JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     private static List<String> strings(JsonNode array, String field, String shape) throws BadBody {
