@@ -98,8 +98,13 @@ class WireCodecFuzzTest {
         }
     }
 
+    /**
+     * A counter the format carries: 0..Long.MAX_VALUE. Masked, because the first run of this test
+     * found a negative one from consumeLong(0, Long.MAX_VALUE), which encode rightly refuses: a bug
+     * of the test, kept as an input, not of the codec.
+     */
     private static long seq(FuzzedDataProvider d) {
-        return d.consumeLong(0, Long.MAX_VALUE);
+        return d.consumeLong() & Long.MAX_VALUE;
     }
 
     private static List<Rumor> rumors(FuzzedDataProvider d) {
@@ -141,7 +146,7 @@ class WireCodecFuzzTest {
         int[] pending = new int[n];
         int[] failed = new int[n];
         for (int i = 0; i < n; i++) {
-            seq[i] = d.consumeLong(0, EpochProgress.SEQ_MAX);
+            seq[i] = (d.consumeLong() & Long.MAX_VALUE) % (EpochProgress.SEQ_MAX + 1);
             pending[i] = d.consumeInt(0, Integer.MAX_VALUE);
             failed[i] = d.consumeInt(0, Integer.MAX_VALUE);
         }
