@@ -186,40 +186,17 @@ final class AdminHttp implements AdminServer.Routes {
         if (body == null) {
             return done(tooLarge(call));
         }
-        List<String> addresses = joinAddresses(body);
-        if (addresses == null) {
-            return done(HttpReply.error(400, JOIN_BODY));
+        List<String> addresses;
+        try {
+            addresses = JsonBodies.joinAddresses(body);
+        } catch (JsonBodies.BadBody e) {
+            return done(HttpReply.error(400, e.getMessage()));
         }
         try {
-            addresses.forEach(dev.grapevine.core.member.Address::parse);
             return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error, grapevine.clusterName()));
         } catch (IllegalArgumentException e) {
-            return done(HttpReply.error(400, e.getMessage())); // our own message, naming the address
+            return done(HttpReply.error(400, e.getMessage()));
         }
-    }
-
-    static final String JOIN_BODY = "expected {\"addresses\":[\"host:port\", ...]}";
-
-    /** The body's addresses if it is {@code {"addresses":["host:port", ...]}} with at least one; else null. */
-    private static List<String> joinAddresses(byte[] body) {
-        com.fasterxml.jackson.databind.JsonNode parsed;
-        try {
-            parsed = Json.MAPPER.readTree(body);
-        } catch (IOException notJson) {
-            return null; // the parser's text names its own classes; the expected shape says more
-        }
-        com.fasterxml.jackson.databind.JsonNode list = parsed == null ? null : parsed.get("addresses");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            return null;
-        }
-        List<String> addresses = new java.util.ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode a : list) {
-            if (!a.isTextual()) {
-                return null;
-            }
-            addresses.add(a.asText());
-        }
-        return addresses;
     }
 
     private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error, String cluster) {

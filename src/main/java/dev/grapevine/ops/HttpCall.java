@@ -4,11 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,54 +24,7 @@ final class HttpCall {
 
     /** @throws IllegalArgumentException if a segment holds a malformed escape or is not UTF-8 */
     static HttpCall of(HttpExchange exchange) {
-        String raw = exchange.getRequestURI().getRawPath();
-        // "/v1/members" → ["v1", "members"]; a trailing slash leaves an empty segment, which no route matches
-        String[] parts = raw.split("/", -1);
-        List<String> segments = new ArrayList<>(parts.length);
-        for (int i = raw.startsWith("/") ? 1 : 0; i < parts.length; i++) {
-            segments.add(decodeSegment(parts[i]));
-        }
-        return new HttpCall(exchange, List.copyOf(segments));
-    }
-
-    /**
-     * A percent-encoded path segment as text. Its bytes must be UTF-8: a key that is not would
-     * otherwise become U+FFFD, a different key that no client asked for. A '+' is a plus, not a
-     * space as in a query string.
-     */
-    static String decodeSegment(String raw) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
-                if (lo < 0) {
-                    throw new IllegalArgumentException("the path segment '" + raw + "' has a malformed percent-escape at "
-                            + "character " + (i + 1) + " (expected %XX, two hex digits)");
-                }
-                bytes.write(hi << 4 | lo);
-                i += 2;
-            } else if (c < 0x100) {
-                bytes.write(c); // the JDK's server reads the request line a byte a char: unescaped UTF-8 arrives so
-            } else {
-                int codePoint = raw.codePointAt(i);
-                byte[] utf8 = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
-                bytes.write(utf8, 0, utf8.length);
-                i += Character.charCount(codePoint) - 1;
-            }
-        }
-        return utf8(bytes.toByteArray(), "the path segment '" + raw + "'");
-    }
-
-    /** {@code bytes} as UTF-8 text. @throws IllegalArgumentException naming {@code what} if they are not UTF-8 */
-    static String utf8(byte[] bytes, String what) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(what + " is not valid UTF-8");
-        }
+        return new HttpCall(exchange, PathSegments.decode(exchange.getRequestURI().getRawPath()));
     }
 
     String method() {

@@ -2,7 +2,6 @@ package dev.grapevine.ops;
 
 import dev.grapevine.api.Grapevine;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +23,16 @@ final class TagsHttp {
         if (body == null) {
             return AdminHttp.done(AdminHttp.tooLarge(call));
         }
-        Request request;
+        JsonBodies.TagsChange request;
         try {
-            request = Json.MAPPER.readValue(body, Request.class);
-        } catch (IOException e) {
-            // Not the parser's text: it names Java types. Where it stopped is enough to find the mistake.
-            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
-                    ? " (at character " + (Math.max(j.getLocation().getCharOffset(), j.getLocation().getByteOffset()) + 1) + ")" : "";
-            return AdminHttp.done(HttpReply.error(400, "expected {\"set\":{\"key\":\"value\"},\"delete\":[\"key\"]}" + where));
+            request = JsonBodies.tags(body);
+        } catch (JsonBodies.BadBody e) {
+            return AdminHttp.done(HttpReply.error(400, e.getMessage()));
         }
-        Map<String, String> set = request == null || request.set() == null ? Map.of() : request.set();
-        List<String> delete = request == null || request.delete() == null ? List.of() : request.delete();
+        Map<String, String> set = request.set();
+        List<String> delete = request.delete();
         if (set.isEmpty() && delete.isEmpty()) {
-            return AdminHttp.done(HttpReply.error(400, "nothing to change: expected {\"set\":{\"key\":\"value\"},\"delete\":[\"key\"]}"));
+            return AdminHttp.done(HttpReply.error(400, "nothing to change: expected " + JsonBodies.TAGS_SHAPE));
         }
         for (String key : delete) {
             if (set.containsKey(key)) {
@@ -58,8 +54,5 @@ final class TagsHttp {
         } catch (IllegalArgumentException e) {
             return AdminHttp.done(HttpReply.error(400, e.getMessage()));
         }
-    }
-
-    record Request(Map<String, String> set, List<String> delete) {
     }
 }

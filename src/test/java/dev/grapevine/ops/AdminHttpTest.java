@@ -115,8 +115,9 @@ class AdminHttpTest {
                 "{\"addresses\": {\"a\": 1}}", "{\"addresses\": [[\"h:1\"]]}")) {
             HttpResponse<String> r = call("POST", "/v1/join", bad);
             assertEquals(400, r.statusCode(), bad);
-            assertEquals("expected {\"addresses\":[\"host:port\", ...]}", json(r).get("error").asText(),
-                    bad + ": about the body, never a Java type");
+            String error = json(r).get("error").asText();
+            assertTrue(error.contains("{\"addresses\":[\"host:port\", ...]}") && !error.contains("java")
+                    && !error.contains("Exception"), bad + ": about the body, never a Java type: " + error);
         }
         HttpResponse<String> noPort = call("POST", "/v1/join", "{\"addresses\": [\"nohost\"]}");
         assertEquals(400, noPort.statusCode());

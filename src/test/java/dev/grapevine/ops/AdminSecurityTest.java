@@ -159,8 +159,8 @@ class AdminSecurityTest {
         assertEquals("the path segment 'ab%FFcd' is not valid UTF-8", error.get("error").asText());
         assertEquals(400, call("GET", "/kv/%C3%28", "Bearer " + TOKEN).statusCode(), "an invalid two-byte sequence");
         assertEquals(400, call("GET", "/kv/%ED%A0%80", "Bearer " + TOKEN).statusCode(), "a lone surrogate");
-        assertEquals("caf\u00e9/x+y", HttpCall.decodeSegment("caf%C3%A9%2Fx+y"));
-        assertThrows(IllegalArgumentException.class, () -> HttpCall.decodeSegment("a%2"));
+        assertEquals("caf\u00e9/x+y", PathSegments.segment("caf%C3%A9%2Fx+y"));
+        assertThrows(IllegalArgumentException.class, () -> PathSegments.segment("a%2"));
     }
 
     @Test
@@ -212,7 +212,7 @@ class AdminSecurityTest {
         // Unescaped bytes: UTF-8 ones are the key they spell, others a 400 like their escapes.
         assertEquals("HTTP/1.1 400 Bad Request", statusLine("127.0.0.1", server.address().getPort(),
                 "GET /kv/\u00fe\u00ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-        assertEquals("caf\u00e9", HttpCall.decodeSegment(new String("caf\u00e9".getBytes(StandardCharsets.UTF_8),
+        assertEquals("caf\u00e9", PathSegments.segment(new String("caf\u00e9".getBytes(StandardCharsets.UTF_8),
                 StandardCharsets.ISO_8859_1)));
     }
 }
