@@ -26,6 +26,8 @@ public final class CountedWarnings {
     private final String node;
     private final LongSupplier clockMillis;
     private final RateLimiter<Sample> limiter;
+    /** Kinds written at INFO: refusals a healthy cluster also makes now and then (see {@link #routine}). */
+    private final java.util.Set<String> routineKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param node        the node's name, put in the MDC of every line
@@ -55,6 +57,16 @@ public final class CountedWarnings {
         }
     }
 
+    /**
+     * Writes {@code kind}'s lines at INFO rather than WARN: a refusal that a healthy cluster also
+     * makes (gossip that reaches a node a moment after it joined, before it knows the sender), so
+     * that WARN keeps meaning something to look at. It is counted the same.
+     */
+    public CountedWarnings routine(String kind) {
+        routineKinds.add(kind);
+        return this;
+    }
+
     /** Writes a summary line for each kind whose window ended with counts held. */
     public void flush() {
         for (RateLimiter.Held<Sample> h : limiter.due(clockMillis.getAsLong())) {
@@ -64,6 +76,10 @@ public final class CountedWarnings {
     }
 
     private void write(String kind, String line) {
-        GrapevineLogs.asNode(node, () -> log.warn(GrapevineLogs.UNTHROTTLED, "{}: {}", kind, line));
+        if (routineKinds.contains(kind)) {
+            GrapevineLogs.asNode(node, () -> log.info(GrapevineLogs.UNTHROTTLED, "{}: {}", kind, line));
+        } else {
+            GrapevineLogs.asNode(node, () -> log.warn(GrapevineLogs.UNTHROTTLED, "{}: {}", kind, line));
+        }
     }
 }

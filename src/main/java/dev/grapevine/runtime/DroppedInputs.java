@@ -62,6 +62,10 @@ final class DroppedInputs {
                 GrapevineLogs.RECOVERY, GrapevineLogs.REPAIR, GrapevineLogs.NODE)) {
             byLogger.put(logger, new CountedWarnings(GrapevineLogs.logger(logger), node, WINDOW_MILLIS, clockMillis));
         }
+        // A node that joined a moment ago hears gossip from members it has not heard of yet, and a
+        // member that is leaving still sends its last repair requests: counted, but not WARN.
+        byLogger.get(GrapevineLogs.MEMBERSHIP).routine("rumors_from_strangers");
+        byLogger.get(GrapevineLogs.REPAIR).routine("repair_requests_from_strangers");
     }
 
     /**

@@ -48,4 +48,24 @@ class CountedWarningsTest {
             assertEquals("node1", e.getMDCPropertyMap().get(GrapevineLogs.NODE_MDC));
         });
     }
+
+    @Test
+    void aRoutineKindIsCountedTheSameButWrittenAtInfo() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        CapturedLines events = new CapturedLines();
+        events.setContext(context);
+        events.start();
+        Logger log = context.getLogger(GrapevineLogs.MEMBERSHIP);
+        log.setLevel(Level.INFO);
+        log.addAppender(events);
+        AtomicLong now = new AtomicLong();
+        CountedWarnings warnings = new CountedWarnings(log, "node1", 60_000, now::get).routine("rumors_from_strangers");
+
+        warnings.count("rumors_from_strangers", 1, "claims from non-members dropped", null, null);
+        warnings.count("claims_refused", 1, "implausible claims refused", null, null);
+
+        assertEquals(List.of(Level.INFO, Level.WARN), events.list.stream().map(ILoggingEvent::getLevel).toList());
+        assertEquals("rumors_from_strangers: 1 claims from non-members dropped", events.list.get(0).getFormattedMessage());
+    }
 }
