@@ -104,7 +104,12 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private PartitionMap map;
     /** Refused and dropped input, one WARN line per kind and minute; flushed with the hint replays. */
     private final CountedWarnings warnings;
-    private long nextId;
+    /**
+     * The next request's id. Each life of this actor starts at a random point (never negative: read
+     * repair's writes use -1), so a late ack of a request from before a restart by the supervisor
+     * matches no request of this life and cannot count towards its quorum.
+     */
+    private long nextId = java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 62);
 
     static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
                                     java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
