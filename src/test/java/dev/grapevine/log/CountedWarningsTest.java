@@ -16,14 +16,8 @@ class CountedWarningsTest {
 
     @Test
     void oneLinePerKindWithItsCountThenASummaryOfTheWindow() {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
         CapturedLines events = new CapturedLines();
-        events.setContext(context);
-        events.start();
-        Logger log = context.getLogger(GrapevineLogs.PROBES);
-        log.setLevel(Level.INFO);
-        log.addAppender(events);
+        Logger log = capturedAtInfo(GrapevineLogs.PROBES, events);
         AtomicLong now = new AtomicLong();
         CountedWarnings warnings = new CountedWarnings(log, "node1", 60_000, now::get);
 
@@ -51,14 +45,8 @@ class CountedWarningsTest {
 
     @Test
     void aRoutineKindIsCountedTheSameButWrittenAtInfo() {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
         CapturedLines events = new CapturedLines();
-        events.setContext(context);
-        events.start();
-        Logger log = context.getLogger(GrapevineLogs.MEMBERSHIP);
-        log.setLevel(Level.INFO);
-        log.addAppender(events);
+        Logger log = capturedAtInfo(GrapevineLogs.MEMBERSHIP, events);
         AtomicLong now = new AtomicLong();
         CountedWarnings warnings = new CountedWarnings(log, "node1", 60_000, now::get).routine("rumors_from_strangers");
 
@@ -67,5 +55,17 @@ class CountedWarningsTest {
 
         assertEquals(List.of(Level.INFO, Level.WARN), events.list.stream().map(ILoggingEvent::getLevel).toList());
         assertEquals("rumors_from_strangers: 1 claims from non-members dropped", events.list.get(0).getFormattedMessage());
+    }
+
+    /** A logger of its own context at INFO, whose lines go to {@code events}. */
+    private static Logger capturedAtInfo(String name, CapturedLines events) {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        events.setContext(context);
+        events.start();
+        Logger log = context.getLogger(name);
+        log.setLevel(Level.INFO);
+        log.addAppender(events);
+        return log;
     }
 }
