@@ -67,7 +67,11 @@ final class AdminAuth {
                 for (String pair : header.split(";")) {
                     String p = pair.strip();
                     if (p.startsWith(COOKIE + "=")) {
-                        return URLDecoder.decode(p.substring(COOKIE.length() + 1), StandardCharsets.UTF_8);
+                        try {
+                            return URLDecoder.decode(p.substring(COOKIE.length() + 1), StandardCharsets.UTF_8);
+                        } catch (IllegalArgumentException malformed) {
+                            return null; // a cookie this agent never set: no token presented
+                        }
                     }
                 }
             }

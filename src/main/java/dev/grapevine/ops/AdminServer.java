@@ -176,7 +176,13 @@ final class AdminServer {
             answer(exchange, CompletableFuture.completedFuture(HttpReply.error(400, e.getMessage())));
             return;
         }
-        HttpReply denied = auth.check(exchange, call);
+        HttpReply denied;
+        try {
+            denied = auth.check(exchange, call);
+        } catch (RuntimeException e) {
+            // Whatever a request carries, its in-flight permit goes back with its answer.
+            denied = HttpReply.error(400, "the request's credentials could not be read");
+        }
         if (denied != null) {
             refusals.unauthorized(exchange);
             answer(exchange, CompletableFuture.completedFuture(denied));

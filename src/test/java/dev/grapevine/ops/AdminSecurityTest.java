@@ -151,6 +151,18 @@ class AdminSecurityTest {
     }
 
     @Test
+    void aMalformedCookieIs401AndHoldsNoRequestSlot(@TempDir Path dir) throws Exception {
+        start(dir, true);
+        // More requests than may be in flight at once: a slot a refused request kept would show.
+        for (int i = 0; i < AdminServer.IN_FLIGHT_MAX + 16; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/status"))
+                    .header("Cookie", AdminAuth.COOKIE + "=%").timeout(DEADLINE).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), r.body());
+        }
+        assertEquals(200, call("GET", "/health/live", null).statusCode());
+    }
+
+    @Test
     void aKeyThatIsNotUtf8Is400NamingIt(@TempDir Path dir) throws Exception {
         start(dir, true);
         HttpResponse<String> r = call("GET", "/kv/ab%FFcd", "Bearer " + TOKEN);
