@@ -109,6 +109,27 @@ public final class TlsPeers implements Extension {
                 expected.remove(member.address(), member.name());
             }
         }
+        if (previous != null && !previous.address().equals(member.address())) {
+            forgetCertificate(previous.address(), previous.name());
+        }
+        if (!member.status().isLive()) {
+            forgetCertificate(member.address(), member.name());
+        }
+    }
+
+    /**
+     * A member gone from an address (dead, left, moved) no longer vouches for it: a new node that takes
+     * the address later (a rescheduled pod's IP:port) is judged by its own certificate once dialled,
+     * not refused under the old one's name. A revoked certificate is kept, so that its holder stays
+     * refused on connections still open.
+     */
+    private void forgetCertificate(Address address, String name) {
+        synchronized (certified) {
+            Certified c = certified.get(address);
+            if (c != null && c.name().equals(name) && !denyList.denies(c.name(), c.serial())) {
+                certified.remove(address);
+            }
+        }
     }
 
     Optional<String> expectedAt(Address address) {
