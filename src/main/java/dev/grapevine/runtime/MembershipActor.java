@@ -255,6 +255,10 @@ public final class MembershipActor extends AbstractBehavior<MembershipActor.Comm
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(SavePeers.INSTANCE, this::onSavePeers)
                 .onMessageEquals(PublishMetrics.INSTANCE, () -> {
+                    // The monotonic clock stops while the host sleeps or the VM is paused; the wall clock
+                    // does not. Re-anchored each second, the far-future epoch rule never judges a peer's
+                    // restart by a clock that fell behind.
+                    core.clockAt(support.nowMillis(), System.currentTimeMillis());
                     Map<String, Long> gauges = new java.util.LinkedHashMap<>(core.gauges());
                     gauges.put("join_requests_refused", joinWaits.refused());
                     support.publishMetrics(Role.MEMBERSHIP, counters, gauges);
