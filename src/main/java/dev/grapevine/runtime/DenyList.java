@@ -23,6 +23,8 @@ final class DenyList {
     private final Path file;
     private final long checkEveryMillis;
     private volatile Set<String> entries = Set.of();
+    /** The entries as serial numbers would print them ({@link #serialText}), read once per file change. */
+    private volatile Set<String> serials = Set.of();
     private FileTime readAt;
     private long checkedAtMillis = Long.MIN_VALUE;
 
@@ -47,6 +49,7 @@ final class DenyList {
         try {
             if (!Files.exists(file)) {
                 entries = Set.of();
+                serials = Set.of();
                 readAt = null;
                 return null;
             }
@@ -62,7 +65,10 @@ final class DenyList {
                     read.add(entry);
                 }
             }
+            Set<String> asSerials = new HashSet<>();
+            read.forEach(e -> asSerials.add(serialText(e)));
             entries = Set.copyOf(read);
+            serials = Set.copyOf(asSerials);
             readAt = mtime;
             return null;
         } catch (IOException e) {
@@ -82,18 +88,16 @@ final class DenyList {
         if (serial == null) {
             return false;
         }
-        String hex = serial.toString(16);
-        for (String e : now) {
-            String s = e.toLowerCase(Locale.ROOT).replace(":", "");
-            if (s.startsWith("0x")) {
-                s = s.substring(2);
-            }
-            s = s.replaceFirst("^0+(?=.)", "");
-            if (s.equals(hex)) {
-                return true;
-            }
+        return serials.contains(serial.toString(16));
+    }
+
+    /** An entry as {@link BigInteger#toString(int) toString(16)} prints a serial: lower case, no colons, 0x or leading zeros. */
+    static String serialText(String entry) {
+        String s = entry.toLowerCase(Locale.ROOT).replace(":", "");
+        if (s.startsWith("0x")) {
+            s = s.substring(2);
         }
-        return false;
+        return s.replaceFirst("^0+(?=.)", "");
     }
 
     int size() {
