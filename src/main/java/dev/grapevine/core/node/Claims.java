@@ -54,6 +54,28 @@ public final class Claims {
         return Verdict.PLAUSIBLE;
     }
 
+    /**
+     * The rumors a message from {@code from} may carry into this node: all of them from a live
+     * member; from anyone else, only what {@link #strangerMay} allows, the rest counted as
+     * {@code rumors_from_strangers}. Gossip, ping and ack piggybacks all pass through it.
+     */
+    static java.util.List<dev.grapevine.core.gossip.Rumor> admissible(MemberTable view, Address from, String selfName,
+            java.util.List<dev.grapevine.core.gossip.Rumor> rumors, Counters counters) {
+        if (rumors.isEmpty() || liveAt(view, from)) {
+            return rumors;
+        }
+        java.util.List<dev.grapevine.core.gossip.Rumor> kept = new java.util.ArrayList<>(rumors.size());
+        for (dev.grapevine.core.gossip.Rumor r : rumors) {
+            if (r instanceof dev.grapevine.core.gossip.Rumor.MemberRumor m
+                    && strangerMay(m.member(), view.get(m.member().name()), from, selfName)) {
+                kept.add(r);
+            } else {
+                counters.rumorsFromStrangers++;
+            }
+        }
+        return kept;
+    }
+
     /** Whether {@code address} is the address of a live member (alive or suspect) of {@code view}. */
     public static boolean liveAt(MemberTable view, Address address) {
         for (int id = 0, n = view.idBound(); id < n; id++) {

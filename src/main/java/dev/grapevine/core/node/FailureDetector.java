@@ -192,7 +192,7 @@ public final class FailureDetector {
         if (message instanceof Message.Ping ping) {
             onPing(from, ping, out);
         } else if (message instanceof Message.Ack ack) {
-            onAck(ack, out);
+            onAck(from, ack, out);
         } else if (message instanceof Message.Nack nack) {
             counters.nacksReceived++;
             if (active != null && active.seq == nack.seq()) {
@@ -211,16 +211,17 @@ public final class FailureDetector {
             return;
         }
         Signal.Outbound ack = new Signal.Outbound(from, new Message.Ack(ping.seq(), List.of()));
-        if (ping.piggyback().isEmpty()) {
+        List<Rumor> piggyback = Claims.admissible(view, from, selfName, ping.piggyback(), counters);
+        if (piggyback.isEmpty()) {
             out.tell(Role.GOSSIPER, ack);
         } else {
-            out.tell(Role.MEMBERSHIP, new Signal.Heard(ping.piggyback(), ack)); // see Heard: refutations ride on the ack
+            out.tell(Role.MEMBERSHIP, new Signal.Heard(piggyback, ack)); // see Heard: refutations ride on the ack
         }
     }
 
-    private void onAck(Message.Ack ack, Outbox out) {
+    private void onAck(Address from, Message.Ack ack, Outbox out) {
         counters.acksReceived++;
-        heard(ack.piggyback(), out);
+        heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters), out);
         if (active != null && active.seq == ack.seq()) {
             active = null;
             health.apply(-1);

@@ -160,7 +160,7 @@ public final class Gossiper {
         if (!(message instanceof Message.Gossip gossip)) {
             throw new IllegalArgumentException("the gossiper does not take " + message.getClass().getSimpleName());
         }
-        List<Rumor> rumors = Claims.liveAt(view, from) ? gossip.rumors() : fromStranger(from, gossip.rumors());
+        List<Rumor> rumors = Claims.admissible(view, from, selfName, gossip.rumors(), counters);
         if (rumors.isEmpty()) {
             return;
         }
@@ -174,23 +174,6 @@ public final class Gossiper {
             }
         }
         out.tell(Role.MEMBERSHIP, new Signal.Heard(rumors));
-    }
-
-    /**
-     * What a sender that is not a live member may tell ({@link Claims#strangerMay}): news of itself,
-     * of this node, and of members not live here. Its events and recovery progress wait until it is a
-     * member (push-pull carries them then). The rest is counted and dropped.
-     */
-    private List<Rumor> fromStranger(Address from, List<Rumor> rumors) {
-        List<Rumor> kept = new ArrayList<>(rumors.size());
-        for (Rumor r : rumors) {
-            if (r instanceof Rumor.MemberRumor m && Claims.strangerMay(m.member(), view.get(m.member().name()), from, selfName)) {
-                kept.add(r);
-            } else {
-                counters.rumorsFromStrangers++;
-            }
-        }
-        return kept;
     }
 
     /** Whether every live member but this one is among {@code holders} (addresses). */

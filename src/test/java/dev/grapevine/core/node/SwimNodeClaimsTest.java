@@ -39,6 +39,19 @@ class SwimNodeClaimsTest {
     }
 
     @Test
+    void aStrangersAccusationRidingOnAPingOrAnAckIsDroppedToo() {
+        SwimNode a = h.node("A", 6, "B", "C");
+        Member dead = alive("B").withStatus(MemberStatus.DEAD);
+        receive(a, STRANGER, new Message.Ping(1, "A", List.of(rumor(dead, "X"))), 10);
+        receive(a, STRANGER, new Message.Ack(2, List.of(rumor(dead, "X"))), 20);
+        assertEquals(MemberStatus.ALIVE, a.member("B").status());
+        assertEquals(2, a.counters().rumorsFromStrangers());
+
+        receive(a, "C", new Message.Ack(3, List.of(rumor(dead, "C"))), 30);
+        assertEquals(MemberStatus.DEAD, a.member("B").status(), "a live member's word still counts");
+    }
+
+    @Test
     void aMemberGoneBadCannotDeclareAnotherDeadAtAFarFutureEpoch() {
         SwimNode a = h.node("A", 2, "B", "C");
         Member bogus = Member.alive("B", addressOf("B"), 1 + HOUR_MILLIS + 1, 0, Map.of()).withStatus(MemberStatus.DEAD);
