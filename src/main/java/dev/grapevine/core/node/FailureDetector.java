@@ -211,7 +211,7 @@ public final class FailureDetector {
             return;
         }
         Signal.Outbound ack = new Signal.Outbound(from, new Message.Ack(ping.seq(), List.of()));
-        List<Rumor> piggyback = Claims.admissible(view, from, selfName, ping.piggyback(), counters);
+        List<Rumor> piggyback = Claims.admissible(view, from, selfName, ping.piggyback(), counters, true);
         if (piggyback.isEmpty()) {
             out.tell(Role.GOSSIPER, ack);
         } else {
@@ -221,7 +221,7 @@ public final class FailureDetector {
 
     private void onAck(Address from, Message.Ack ack, Outbox out) {
         counters.acksReceived++;
-        heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters), out);
+        heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters, true), out);
         if (active != null && active.seq == ack.seq()) {
             active = null;
             health.apply(-1);
