@@ -28,6 +28,9 @@ class MembershipStoppedLogTest {
         nodeLogger.addAppender(lines);
         try (LocalCluster cluster = new LocalCluster()) {
             LocalCluster.Node a = cluster.start("a", List.of(), "");
+            // The guardian spawns membership asynchronously: one answered ask proves it exists before
+            // the selection below is resolved, or the PoisonPill would go to dead letters.
+            LocalCluster.members(a);
             // Locally, as nothing remote can any more (untrusted mode): a stop, not a failure.
             Adapter.toClassic(a.system()).actorSelection("/system/grapevine/membership")
                     .tell(PoisonPill.getInstance(), ActorRef.noSender());
