@@ -16,6 +16,15 @@ final class AdminRefusals {
     private final AtomicLong unauthorized = new AtomicLong();
     private final AtomicLong bodyTimedOut = new AtomicLong();
     private final AtomicLong bodiesFull = new AtomicLong();
+    private final AtomicLong crossSite = new AtomicLong();
+
+    void crossSite(HttpExchange exchange, String why) {
+        long n = crossSite.incrementAndGet();
+        if (Long.bitCount(n) == 1) {
+            log.warn("admin API: {} {} from {} refused, 403: {} ({} so far)", exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), exchange.getRemoteAddress(), why, n);
+        }
+    }
 
     void unauthorized(HttpExchange exchange) {
         long n = unauthorized.incrementAndGet();

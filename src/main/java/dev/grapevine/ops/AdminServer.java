@@ -114,12 +114,14 @@ final class AdminServer {
             new SynchronousQueue<>(), daemon("grapevine-admin-body"));
     private final Routes routes;
     private final AdminAuth auth;
+    private final BrowserGuard browsers;
     private final AdminRefusals refusals = new AdminRefusals();
 
-    private AdminServer(HttpServer server, Routes routes, AdminSecurity security) {
+    private AdminServer(HttpServer server, Routes routes, AdminSecurity security, String boundHost) {
         this.server = server;
         this.routes = routes;
         this.auth = new AdminAuth(security);
+        this.browsers = new BrowserGuard(security.token() == null, boundHost);
     }
 
     /** Binds {@code at} and starts serving, open (see {@link AdminSecurity#open}). */
@@ -137,7 +139,7 @@ final class AdminServer {
         } else {
             server = HttpServer.create(at, 64);
         }
-        AdminServer admin = new AdminServer(server, routes, security);
+        AdminServer admin = new AdminServer(server, routes, security, at.getHostString());
         server.setExecutor(admin.threads);
         server.createContext("/", admin::handle);
         server.start();
@@ -176,22 +178,13 @@ final class AdminServer {
             answer(exchange, CompletableFuture.completedFuture(HttpReply.error(400, e.getMessage())));
             return;
         }
-        HttpReply denied;
-        try {
-            denied = auth.check(exchange, call);
-        } catch (RuntimeException e) {
-            // Whatever a request carries, its in-flight permit goes back with its answer.
-            denied = HttpReply.error(400, "the request's credentials could not be read");
-        }
-        if (denied != null) {
-            refusals.unauthorized(exchange);
-            answer(exchange, CompletableFuture.completedFuture(denied));
-            return;
-        }
+        HttpReply refused = refusal(exchange, call);
         if (!call.hasBody()) {
-            answer(exchange, route(exchange, call));
+            answer(exchange, refused != null ? CompletableFuture.completedFuture(refused) : route(exchange, call));
             return;
         }
+        // A refused request's body is read too, on the body threads: answering first would leave the
+        // server's own thread draining a trickling body, and four such clients would freeze the API.
         try {
             bodyThreads.execute(() -> {
                 try {
@@ -202,13 +195,33 @@ final class AdminServer {
                     exchange.close();
                     return;
                 }
-                answer(exchange, route(exchange, call));
+                answer(exchange, refused != null ? CompletableFuture.completedFuture(refused) : route(exchange, call));
             });
         } catch (RejectedExecutionException full) {
             refusals.bodiesFull(BODIES_MAX);
             answer(exchange, CompletableFuture.completedFuture(HttpReply.error(503, BODIES_MAX
                     + " request bodies are being read on this node's admin API; try again when fewer are")));
         }
+    }
+
+    /** The answer for a request that may not reach the routes (a cross-site one, one without the token), else null. */
+    private HttpReply refusal(HttpExchange exchange, HttpCall call) {
+        String crossSite = browsers.refusal(exchange, call);
+        if (crossSite != null) {
+            refusals.crossSite(exchange, crossSite);
+            return HttpReply.error(403, crossSite);
+        }
+        HttpReply denied;
+        try {
+            denied = auth.check(exchange, call);
+        } catch (RuntimeException e) {
+            // Whatever a request carries, its in-flight permit goes back with its answer.
+            denied = HttpReply.error(400, "the request's credentials could not be read");
+        }
+        if (denied != null) {
+            refusals.unauthorized(exchange);
+        }
+        return denied;
     }
 
     private CompletionStage<HttpReply> route(HttpExchange exchange, HttpCall call) {

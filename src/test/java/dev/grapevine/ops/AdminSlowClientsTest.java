@@ -46,10 +46,10 @@ class AdminSlowClientsTest {
     }
 
     /** A client that declares 60,000 bytes and sends one a second; true once the server closed its connection. */
-    private AtomicBoolean trickle(int port) throws IOException {
+    private AtomicBoolean trickle(int port, String host) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         sockets.add(socket);
-        socket.getOutputStream().write(("POST /v1/event/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n")
+        socket.getOutputStream().write(("POST /v1/event/slow HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 60000\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         AtomicBoolean closed = new AtomicBoolean();
         clock.scheduleAtFixedRate(() -> {
@@ -80,6 +80,16 @@ class AdminSlowClientsTest {
 
     @Test
     void tricklingBodiesNeitherFreezeTheApiNorHoldOnForever() throws Exception {
+        tricklersAreBounded("127.0.0.1");
+    }
+
+    /** Refused requests (here: a Host a tokenless API does not answer to) have their bodies read the same bounded way. */
+    @Test
+    void refusedTricklingBodiesDoNotFreezeTheApiEither() throws Exception {
+        tricklersAreBounded("attacker.example");
+    }
+
+    private void tricklersAreBounded(String tricklersHost) throws Exception {
         AdminServer.Routes echo = AdminSecurityTest.echo();
         java.util.concurrent.SynchronousQueue<String> never = new java.util.concurrent.SynchronousQueue<>();
         AdminServer.Stream heartbeats = out -> {
@@ -105,7 +115,7 @@ class AdminSlowClientsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> lines.get() > 0);
         List<AtomicBoolean> tricklers = new ArrayList<>();
         for (int i = 0; i < TRICKLERS; i++) {
-            tricklers.add(trickle(port));
+            tricklers.add(trickle(port, tricklersHost));
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest members = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/members"))
