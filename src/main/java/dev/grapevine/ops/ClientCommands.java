@@ -120,10 +120,14 @@ final class ClientCommands {
             return 0;
         }
 
+        /** The user's tags; the node's own reserved ones (its load, say) are in {@code --json}. */
         private static String tags(JsonNode tags) {
             List<String> parts = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> t = it.next();
+                if (t.getKey().startsWith(dev.grapevine.api.Names.RESERVED_TAG_PREFIX)) {
+                    continue;
+                }
                 parts.add(t.getKey() + "=" + t.getValue().asText());
             }
             return String.join(",", parts);
