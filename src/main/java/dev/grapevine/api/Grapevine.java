@@ -6,6 +6,8 @@ import dev.grapevine.runtime.MembershipActor;
 import dev.grapevine.runtime.NodeGuardian;
 import dev.grapevine.runtime.NodeMetrics;
 import dev.grapevine.runtime.RecoveryCoordinatorActor;
+import dev.grapevine.spi.Recoverable;
+import dev.grapevine.spi.StoreLoad;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;

@@ -1,7 +1,7 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.api.Recoverable;
-import dev.grapevine.api.StoreLoad;
+import dev.grapevine.spi.Recoverable;
+import dev.grapevine.spi.StoreLoad;
 
 import java.util.Collection;
 import java.util.Optional;

@@ -18,7 +18,7 @@ public final class GrapevineNode {
 
     /** A started node: its guardian, and the metrics its actors publish. */
     public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
-                          java.util.Map<String, dev.grapevine.api.Recoverable> domains,
+                          java.util.Map<String, dev.grapevine.spi.Recoverable> domains,
                           java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets) {
     }
 

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigRenderOptions;
-import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.spi.ConfigProblems;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.node.Membership;

@@ -1,6 +1,6 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.api.Recoverable;
+import dev.grapevine.spi.Recoverable;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;

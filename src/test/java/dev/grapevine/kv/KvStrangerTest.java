@@ -2,7 +2,7 @@ package dev.grapevine.kv;
 
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.spi.RecoveryEntry;
 import dev.grapevine.core.recovery.Ownership;
 import dev.grapevine.runtime.GrapevineNode;
 import dev.grapevine.runtime.RepairMessage;
