@@ -23,7 +23,7 @@ public final class GrapevineNode {
     }
 
     public static Started start(ActorSystem<?> system) {
-        NodeSettings settings = NodeSettings.from(system.settings().config(), endpoint(system));
+        NodeSettings settings = settings(system);
         long now = System.currentTimeMillis();
         if (settings.dataDir().isEmpty()) {
             // The start time is the epoch: larger than any earlier life of this name as long as the
@@ -33,6 +33,18 @@ public final class GrapevineNode {
         DataDir dataDir = new DataDir(settings.dataDir().get()); // fails here, clearly, on a damaged epoch file
         long epoch = dataDir.nextEpoch(now);
         return spawn(system, settings, epoch, dataDir);
+    }
+
+    /**
+     * The settings read before the system started ({@link NodeHandle.ReadSettings} in its setup),
+     * so they are read once; else, or if they were read for another endpoint (port 0), from its config.
+     */
+    private static NodeSettings settings(ActorSystem<?> system) {
+        Address endpoint = endpoint(system);
+        return system.settings().classicSettings().setup().get(NodeHandle.ReadSettings.class)
+                .map(read -> read.settings)
+                .filter(read -> endpoint.equals(read.address()))
+                .orElseGet(() -> NodeSettings.from(system.settings().config(), endpoint));
     }
 
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
