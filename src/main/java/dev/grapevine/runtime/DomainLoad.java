@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** The load of a node's recoverable domains, summed; a domain that fails to tell is left out. */
-public final class DomainLoad {
+final class DomainLoad {
     private DomainLoad() {
     }
 

@@ -12,7 +12,7 @@ import org.apache.pekko.actor.typed.Props;
  * system's config and spawns the {@link NodeGuardian} at {@code /system/grapevine}, where peers find
  * its role actors. The system must run {@code pekko.actor.provider = remote}.
  */
-public final class GrapevineNode {
+final class GrapevineNode {
     private GrapevineNode() {
     }
 
