@@ -37,7 +37,8 @@ final class GrapevineNode {
 
     /**
      * The settings read before the system started ({@link NodeHandle.ReadSettings} in its setup),
-     * so they are read once; else, or if they were read for another endpoint (port 0), from its config.
+     * so they are read once; else, or if they were read for another endpoint than the one the system
+     * bound (its name may be that endpoint), from its config.
      */
     private static NodeSettings settings(ActorSystem<?> system) {
         Address endpoint = endpoint(system);
