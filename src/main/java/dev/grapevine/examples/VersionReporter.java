@@ -2,8 +2,8 @@ package dev.grapevine.examples;
 
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.api.MembershipEvent;
+import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.api.UserEvent;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;

@@ -2,9 +2,9 @@ package dev.grapevine.ops;
 
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.api.Member;
 import dev.grapevine.api.MemberStatus;
+import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.kv.KvService;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
