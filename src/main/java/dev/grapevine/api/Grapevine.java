@@ -1,17 +1,14 @@
 package dev.grapevine.api;
 
 import dev.grapevine.core.member.Address;
-import dev.grapevine.runtime.GrapevineNode;
-import dev.grapevine.runtime.MembershipActor;
-import dev.grapevine.runtime.NodeGuardian;
-import dev.grapevine.runtime.NodeMetrics;
-import dev.grapevine.runtime.RecoveryCoordinatorActor;
+import dev.grapevine.runtime.NodeHandle;
+import dev.grapevine.spi.Recoverable;
+import dev.grapevine.spi.StoreLoad;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +27,10 @@ import java.util.concurrent.CompletionStage;
 public final class Grapevine implements Extension {
 
     /** How long a request to the local node may take before its stage fails. */
-    public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration ASK_TIMEOUT = NodeHandle.ASK_TIMEOUT;
 
     /** Bytes of tags a user may set: the member limit less room for the node's own (recovery progress). */
-    public static final int USER_TAGS_BYTES_MAX = dev.grapevine.core.member.Member.TAGS_BYTES_MAX - 128;
+    public static final int USER_TAGS_BYTES_MAX = NodeHandle.USER_TAGS_BYTES_MAX;
 
     private static final ExtensionId<Grapevine> ID = new ExtensionId<>() {
         @Override
@@ -43,9 +40,7 @@ public final class Grapevine implements Extension {
     };
 
     private final ActorSystem<?> system;
-    private final ActorRef<NodeGuardian.Command> node;
-    private final NodeMetrics metrics;
-    private final GrapevineNode.Started started;
+    private final NodeHandle started;
 
     public static Grapevine get(ActorSystem<?> system) {
         return system.registerExtension(ID);
@@ -53,9 +48,7 @@ public final class Grapevine implements Extension {
 
     private Grapevine(ActorSystem<?> system) {
         this.system = system;
-        this.started = GrapevineNode.start(system);
-        this.node = started.guardian();
-        this.metrics = started.metrics();
+        this.started = NodeHandle.start(system);
     }
 
     /**
@@ -63,7 +56,7 @@ public final class Grapevine implements Extension {
      * dropped, ...), as its actors published them within the last second.
      */
     public Map<String, Long> metrics() {
-        return metrics.snapshot();
+        return started.metrics();
     }
 
     /**
@@ -74,7 +67,7 @@ public final class Grapevine implements Extension {
      */
     public Map<String, MessageTraffic> traffic() {
         Map<String, MessageTraffic> out = new java.util.TreeMap<>();
-        dev.grapevine.runtime.WireTraffic.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).snapshot()
+        started.traffic()
                 .forEach((type, c) -> out.put(type, new MessageTraffic(c.messagesIn(), c.bytesIn(), c.messagesOut(), c.bytesOut())));
         return out;
     }
@@ -111,29 +104,29 @@ public final class Grapevine implements Extension {
 
     /** This node's endpoint, {@code host:port}. */
     public String address() {
-        return GrapevineNode.endpoint(system).toString();
+        return NodeHandle.endpoint(system).toString();
     }
 
     /** This node's view: every member it knows, dead and left ones included, in a stable order. */
     public CompletionStage<List<Member>> members() {
-        return ask(MembershipActor.GetMembers::new)
+        return started.members()
                 .thenApply(list -> list.stream().map(Member::of).toList());
     }
 
     /** Sends {@code subscriber} the current view, then every membership change, until it unsubscribes. */
     public void subscribe(ActorRef<MembershipEvent> subscriber) {
-        toMembership(new MembershipActor.SubscribeMembers(subscriber, e -> subscriber.tell(MembershipEvent.of(e))));
+        started.subscribeMembers(subscriber, e -> subscriber.tell(MembershipEvent.of(e)));
     }
 
     /** Sends {@code subscriber} every user event this node delivers from now on. */
     public void subscribeUserEvents(ActorRef<UserEvent> subscriber) {
-        toMembership(new MembershipActor.SubscribeUserEvents(subscriber, e -> subscriber.tell(UserEvent.of(e))));
+        started.subscribeUserEvents(subscriber, e -> subscriber.tell(UserEvent.of(e)));
     }
 
     /** Sends {@code subscriber} the current set of live members, then every new version of it. */
     public void subscribeLiveMembers(ActorRef<LiveMembers> subscriber) {
-        node.tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeLiveView(subscriber,
-                s -> subscriber.tell(new LiveMembers(s.version(), s.live())))));
+        started.subscribeLiveMembers(subscriber,
+                s -> subscriber.tell(new LiveMembers(s.version(), s.live())));
     }
 
     /**
@@ -159,15 +152,14 @@ public final class Grapevine implements Extension {
      * epoch's: the partition map, and what this node gained and lost.
      */
     public void subscribeOwnership(ActorRef<OwnershipChanged> subscriber) {
-        node.tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeOwnership(subscriber,
-                e -> subscriber.tell(new OwnershipChanged(e.epoch(), new PartitionMap(e.ownership(), e.addresses()),
-                        e.owned(), e.task().gained(), e.task().lost())))));
+        started.subscribeOwnership(subscriber,
+                (epoch, ownership, addresses, owned, gained, lost) -> subscriber.tell(new OwnershipChanged(epoch,
+                        new PartitionMap(ownership, addresses), owned, gained, lost)));
     }
 
     /** The cluster's recovery as this node sees it: the epoch, whether it is complete everywhere, what is pending. */
     public CompletionStage<RecoveryStatus> recoveryStatus() {
-        return AskPattern.ask(node, (ActorRef<dev.grapevine.core.recovery.RecoveryCoordinator.Status> replyTo) ->
-                        new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(replyTo)), ASK_TIMEOUT, system.scheduler())
+        return started.recoveryStatus()
                 .thenApply(this::toStatus);
     }
 
@@ -176,7 +168,7 @@ public final class Grapevine implements Extension {
      * co-owners (as Cassandra's {@code nodetool repair}); progress shows as {@code routine_pending}.
      */
     public void repairNow() {
-        node.tell(new NodeGuardian.ToRecovery(RecoveryCoordinatorActor.RepairNow.INSTANCE));
+        started.repairNow();
     }
 
     private RecoveryStatus toStatus(dev.grapevine.core.recovery.RecoveryCoordinator.Status s) {
@@ -191,7 +183,7 @@ public final class Grapevine implements Extension {
         local.put("syncs_done", s.syncsDone());
         local.put("syncs_failed", s.syncsFailed());
         local.put("epochs_started", s.epochsStarted());
-        metrics.snapshot().forEach((k, v) -> {
+        started.metrics().forEach((k, v) -> {
             if (k.startsWith("repair_")) {
                 local.put(k, v);
             }
@@ -206,7 +198,7 @@ public final class Grapevine implements Extension {
     }
 
     public void unsubscribe(ActorRef<?> subscriber) {
-        toMembership(new MembershipActor.Unsubscribe(subscriber));
+        started.unsubscribe(subscriber);
     }
 
     /**
@@ -219,10 +211,8 @@ public final class Grapevine implements Extension {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return ask((ActorRef<MembershipActor.EmitResult> replyTo) -> new MembershipActor.Emit(name, payload.clone(), replyTo))
-                .thenCompose(r -> r.error() != null
-                        ? CompletableFuture.failedFuture(new IllegalArgumentException(r.error()))
-                        : CompletableFuture.completedFuture(UserEvent.of(r.event())));
+        return started.emit(name, payload.clone())
+                .thenApply(UserEvent::of);
     }
 
     /**
@@ -240,7 +230,7 @@ public final class Grapevine implements Extension {
                         + dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX + "' are reserved: " + key);
             }
         }
-        toMembership(new MembershipActor.SetTags(Map.copyOf(tags)));
+        started.setTags(Map.copyOf(tags));
     }
 
     /**
@@ -259,15 +249,12 @@ public final class Grapevine implements Extension {
         if (bytes > USER_TAGS_BYTES_MAX) {
             throw new IllegalArgumentException("tags take " + bytes + " bytes; the limit is " + USER_TAGS_BYTES_MAX);
         }
-        return ask((ActorRef<MembershipActor.TagsUpdated> replyTo) -> new MembershipActor.UpdateTags(Map.copyOf(set),
-                java.util.Set.copyOf(delete), USER_TAGS_BYTES_MAX, replyTo))
-                .thenCompose(r -> r.error() != null
-                        ? CompletableFuture.failedFuture(new IllegalArgumentException(r.error()))
-                        : CompletableFuture.completedFuture(new TagsChange(r.tags(), r.persisted())));
+        return started.updateTags(Map.copyOf(set), java.util.Set.copyOf(delete), USER_TAGS_BYTES_MAX)
+                .thenApply(r -> new TagsChange(r.tags(), r.persisted()));
     }
 
     /** How long {@link #join} waits for the nodes asked to answer. */
-    public static final Duration JOIN_ANSWER_WAIT = MembershipActor.JOIN_ANSWER_WAIT;
+    public static final Duration JOIN_ANSWER_WAIT = NodeHandle.JOIN_ANSWER_WAIT;
 
     /**
      * Asks the nodes at these endpoints ({@code host:port}) for their view, joining their cluster.
@@ -279,16 +266,11 @@ public final class Grapevine implements Extension {
      */
     public CompletionStage<JoinResult> join(List<String> addresses) {
         List<Address> parsed = addresses.stream().map(Address::parse).toList();
-        return AskPattern.ask(node, (ActorRef<MembershipActor.Joined> replyTo) ->
-                                new NodeGuardian.ToMembership(new MembershipActor.Join(parsed, replyTo)),
-                        JOIN_ANSWER_WAIT.plus(ASK_TIMEOUT), system.scheduler())
-                .thenCompose(r -> r.left()
-                        ? CompletableFuture.failedFuture(new IllegalStateException(
-                        "this node has left the cluster; start it again to rejoin"))
-                        : CompletableFuture.completedFuture(new JoinResult(
+        return started.join(parsed)
+                .thenApply(r -> new JoinResult(
                         r.answered().stream().map(Address::toString).toList(),
                         r.silent().stream().map(Address::toString).toList(),
-                        refusedByAddress(r.refused()))));
+                        refusedByAddress(r.refused())));
     }
 
     private static Map<String, String> refusedByAddress(Map<Address, String> refused) {
@@ -303,7 +285,7 @@ public final class Grapevine implements Extension {
      * ({@link StoreLoad#ofTags}).
      */
     public java.util.Optional<StoreLoad> localLoad() {
-        return dev.grapevine.runtime.DomainLoad.sum(started.domains().values());
+        return started.localLoad();
     }
 
     /**
@@ -311,7 +293,7 @@ public final class Grapevine implements Extension {
      * leave has gone out; then terminate the actor system.
      */
     public CompletionStage<Done> leave() {
-        return ask(MembershipActor.Leave::new);
+        return started.leave();
     }
 
     /**
@@ -325,16 +307,7 @@ public final class Grapevine implements Extension {
         if (name == null || name.isBlank()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a member name must not be empty"));
         }
-        return ask((ActorRef<dev.grapevine.core.node.ForceLeave> replyTo) -> new MembershipActor.ForceLeave(name, replyTo))
+        return started.forceLeave(name)
                 .thenApply(ForceLeaveResult::of);
-    }
-
-    private void toMembership(MembershipActor.Command command) {
-        node.tell(new NodeGuardian.ToMembership(command));
-    }
-
-    private <R> CompletionStage<R> ask(java.util.function.Function<ActorRef<R>, MembershipActor.Command> request) {
-        return AskPattern.ask(node, (ActorRef<R> replyTo) -> new NodeGuardian.ToMembership(request.apply(replyTo)),
-                ASK_TIMEOUT, system.scheduler());
     }
 }

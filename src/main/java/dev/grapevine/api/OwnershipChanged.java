@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * A new recovery epoch, as a domain actor hears it: the partition map for the live members, and
  * what this node gained and lost. Grapevine itself repairs the gained partitions of every registered
- * {@link Recoverable} (from {@code gained}'s sources and the other owners) and reports when the
+ * {@link dev.grapevine.spi.Recoverable} (from {@code gained}'s sources and the other owners) and reports when the
  * whole cluster is done ({@link RecoveryStatus#complete()}).
  *
  * @param epoch  names the live set; the same on every node that settled on it

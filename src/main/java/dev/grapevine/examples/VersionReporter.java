@@ -3,8 +3,8 @@ package dev.grapevine.examples;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.MembershipEvent;
+import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.api.UserEvent;
-import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -64,7 +64,7 @@ public final class VersionReporter {
             seeds.append(i > 1 ? "," : "").append('"').append(args[i]).append('"');
         }
         ActorSystem.create(create(), "grapevine", ConfigFactory.parseString("grapevine.seeds = [" + seeds + "]")
-                .withFallback(GrapevineNode.remoting(bind[0], Integer.parseInt(bind[1])))
+                .withFallback(NodeBootstrap.remoting(bind[0], Integer.parseInt(bind[1])))
                 .withFallback(ConfigFactory.load()));
     }
 }

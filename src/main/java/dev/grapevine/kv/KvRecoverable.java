@@ -1,7 +1,7 @@
 package dev.grapevine.kv;
 
-import dev.grapevine.api.Recoverable;
-import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.spi.Recoverable;
+import dev.grapevine.spi.RecoveryEntry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,8 @@ final class KvRecoverable implements Recoverable {
 
     /** Cheap: map sizes and the file's length, no scan of the records. */
     @Override
-    public dev.grapevine.api.StoreLoad load() {
-        return new dev.grapevine.api.StoreLoad(store.keyCount(), store.fileBytes());
+    public dev.grapevine.spi.StoreLoad load() {
+        return new dev.grapevine.spi.StoreLoad(store.keyCount(), store.fileBytes());
     }
 
     @Override

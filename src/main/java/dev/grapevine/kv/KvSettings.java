@@ -2,8 +2,8 @@ package dev.grapevine.kv;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.grapevine.api.ConfigProblems;
-import dev.grapevine.api.InvalidConfigException;
+import dev.grapevine.spi.ConfigProblems;
+import dev.grapevine.spi.InvalidConfigException;
 
 import java.time.Duration;
 

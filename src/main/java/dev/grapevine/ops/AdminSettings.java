@@ -1,7 +1,7 @@
 package dev.grapevine.ops;
 
 import com.typesafe.config.Config;
-import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.spi.ConfigProblems;
 import dev.grapevine.core.member.Address;
 
 import java.net.InetAddress;

@@ -4,14 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.spi.ConfigProblems;
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.api.InvalidConfigException;
+import dev.grapevine.api.NodeBootstrap;
+import dev.grapevine.api.NodeConfig;
+import dev.grapevine.spi.InvalidConfigException;
 import dev.grapevine.kv.KvService;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.wire.ClusterName;
-import dev.grapevine.runtime.NodeSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
@@ -137,14 +138,14 @@ public final class AgentCommand implements Callable<Integer> {
     public Started start() {
         DefaultLogging.Options logging = DefaultLogging.Options.parse(logLevel, logFormat);
         DefaultLogging.init(logging); // before Pekko logs anything
-        Config resolved = dev.grapevine.runtime.NodeTls.transport(configuration()); // TLS files checked here
+        Config resolved = NodeBootstrap.transport(configuration()); // TLS files checked here
         Address gossip = new Address(resolved.getString("pekko.remote.artery.canonical.hostname"),
                 resolved.getInt("pekko.remote.artery.canonical.port"));
         // Every section is validated before anything starts, and every problem goes in one message.
         ConfigProblems problems = new ConfigProblems();
         Address admin = adminAddress(resolved, problems);
         AdminSecurity adminSecurity = AdminSettings.read(resolved, admin, problems);
-        NodeSettings settings = NodeSettings.read(resolved, gossip, problems);
+        NodeConfig settings = NodeBootstrap.read(resolved, gossip, problems);
         dev.grapevine.kv.KvSettings.read(resolved, problems);
         problems.throwIfAny();
 
@@ -152,7 +153,7 @@ public final class AgentCommand implements Callable<Integer> {
         CannotListen.probe(admin); // so that a taken admin port stops the agent before its node starts and logs
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
+            system = ActorSystem.create(Behaviors.empty(), "grapevine", settings.systemSetup(resolved));
         } catch (RuntimeException e) {
             if (CannotListen.isBindFailure(e)) {
                 throw CannotListen.forPeers(gossip, e);
@@ -284,7 +285,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         Config defaults = ConfigFactory.parseString(
                 "pekko.remote.artery.canonical { hostname = \"127.0.0.1\", port = 7946 }")
-                .withFallback(dev.grapevine.runtime.GrapevineNode.PEKKO_TUNING);
+                .withFallback(NodeBootstrap.PEKKO_TUNING);
         try {
             return fromFlags.withFallback(file).withFallback(defaults).withFallback(ConfigFactory.load()).resolve();
         } catch (ConfigException e) {
@@ -292,7 +293,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> info(NodeSettings s, Address admin) {
+    private static Map<String, Object> info(NodeConfig s, Address admin) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("node", s.name());
         info.put("address", s.address().toString());
@@ -300,7 +301,7 @@ public final class AgentCommand implements Callable<Integer> {
         info.put("profile", s.profile().id());
         info.put("seeds", s.seeds().stream().map(Address::toString).toList());
         info.put("data_dir", s.dataDir().map(Object::toString).orElse(null));
-        info.put("join_dns", s.discovery().dnsName().orElse(null));
+        info.put("join_dns", s.joinDns().orElse(null));
         info.put("tags", s.tags());
         Map<String, Object> protocol = new LinkedHashMap<>();
         protocol.put("probe_interval_ms", s.protocol().probeIntervalMillis());

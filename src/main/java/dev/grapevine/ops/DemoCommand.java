@@ -4,8 +4,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
 import dev.grapevine.api.MemberStatus;
+import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.kv.KvService;
-import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "grapevine.recovery.stable-after = 500ms\n"
                                 + "grapevine { profile = local, node.name = \"" + name + "\", node.data-dir = \"" + dataDir + "\""
                                 + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         Grapevine.get(system);
         KvService kv = KvService.start(system);
         if (stores.size() < nodes) {

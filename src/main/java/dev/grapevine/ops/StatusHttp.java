@@ -4,7 +4,7 @@ import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
 import dev.grapevine.api.PartitionMap;
 import dev.grapevine.api.RecoveryStatus;
-import dev.grapevine.api.StoreLoad;
+import dev.grapevine.spi.StoreLoad;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.spi.ConfigProblems;
 
 import java.util.ArrayList;
 import java.util.Comparator;

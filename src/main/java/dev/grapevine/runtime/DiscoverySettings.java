@@ -1,7 +1,7 @@
 package dev.grapevine.runtime;
 
 import com.typesafe.config.Config;
-import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.spi.ConfigProblems;
 import dev.grapevine.core.member.Address;
 
 import java.time.Duration;

@@ -151,7 +151,7 @@ final class DnsDiscoveryActor extends AbstractBehavior<DnsDiscoveryActor.Command
             LOG.debug("DNS discovery of {}: targets not resolved: {}", dns.dnsName(), answer.unresolvedTargets());
         }
         getContext().pipeToSelf(AskPattern.ask(membership, MembershipActor.GetMembers::new,
-                dev.grapevine.api.Grapevine.ASK_TIMEOUT, getContext().getSystem().scheduler()),
+                NodeHandle.ASK_TIMEOUT, getContext().getSystem().scheduler()),
                 (members, error) -> new Viewed(answer, members, error));
         return this;
     }

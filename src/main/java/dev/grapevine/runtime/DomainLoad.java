@@ -1,13 +1,13 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.api.Recoverable;
-import dev.grapevine.api.StoreLoad;
+import dev.grapevine.spi.Recoverable;
+import dev.grapevine.spi.StoreLoad;
 
 import java.util.Collection;
 import java.util.Optional;
 
 /** The load of a node's recoverable domains, summed; a domain that fails to tell is left out. */
-public final class DomainLoad {
+final class DomainLoad {
     private DomainLoad() {
     }
 

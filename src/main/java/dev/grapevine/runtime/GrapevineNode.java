@@ -12,18 +12,18 @@ import org.apache.pekko.actor.typed.Props;
  * system's config and spawns the {@link NodeGuardian} at {@code /system/grapevine}, where peers find
  * its role actors. The system must run {@code pekko.actor.provider = remote}.
  */
-public final class GrapevineNode {
+final class GrapevineNode {
     private GrapevineNode() {
     }
 
     /** A started node: its guardian, and the metrics its actors publish. */
     public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
-                          java.util.Map<String, dev.grapevine.api.Recoverable> domains,
+                          java.util.Map<String, dev.grapevine.spi.Recoverable> domains,
                           java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets) {
     }
 
     public static Started start(ActorSystem<?> system) {
-        NodeSettings settings = NodeSettings.from(system.settings().config(), endpoint(system));
+        NodeSettings settings = settings(system);
         long now = System.currentTimeMillis();
         if (settings.dataDir().isEmpty()) {
             // The start time is the epoch: larger than any earlier life of this name as long as the
@@ -33,6 +33,19 @@ public final class GrapevineNode {
         DataDir dataDir = new DataDir(settings.dataDir().get()); // fails here, clearly, on a damaged epoch file
         long epoch = dataDir.nextEpoch(now);
         return spawn(system, settings, epoch, dataDir);
+    }
+
+    /**
+     * The settings read before the system started ({@link NodeHandle.ReadSettings} in its setup),
+     * so they are read once; else, or if they were read for another endpoint than the one the system
+     * bound (its name may be that endpoint), from its config.
+     */
+    private static NodeSettings settings(ActorSystem<?> system) {
+        Address endpoint = endpoint(system);
+        return system.settings().classicSettings().setup().get(NodeHandle.ReadSettings.class)
+                .map(read -> read.settings)
+                .filter(read -> endpoint.equals(read.address()))
+                .orElseGet(() -> NodeSettings.from(system.settings().config(), endpoint));
     }
 
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {

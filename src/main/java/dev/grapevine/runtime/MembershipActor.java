@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
  * members, subscriptions, user events, tags, leave. Its state cannot be rebuilt from its siblings, so
  * it is not restarted in place: if it fails, the guardian starts the node again under a new epoch.
  */
-public final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
+final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
 
     public interface Command {
     }

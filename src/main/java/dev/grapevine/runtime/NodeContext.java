@@ -23,7 +23,7 @@ final class NodeContext {
     private final NodeMetrics metrics;
     private final DataDir dataDir;
     /** Domains whose data recovery repairs, by name; registered through the API, read by the repair actor. */
-    private final java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.api.Recoverable> domains =
+    private final java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.spi.Recoverable> domains =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     /** The last recovery epoch finished in this process, so a restarted coordinator plans from it. */
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
@@ -75,7 +75,7 @@ final class NodeContext {
         return runtimeTags.get().over(settings.tags());
     }
 
-    java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.api.Recoverable> domains() {
+    java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.spi.Recoverable> domains() {
         return domains;
     }
 

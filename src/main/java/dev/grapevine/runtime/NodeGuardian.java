@@ -32,7 +32,7 @@ import java.time.Duration;
  * Role actors are restarted in place, never stopped and spawned again: peers reach them by path,
  * and Artery caches what a path resolves to.
  */
-public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
+final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
     public interface Command {
     }

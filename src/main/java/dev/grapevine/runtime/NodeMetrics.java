@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * Actors own their counters; they publish copies here, so readers (the admin API) never touch an
  * actor's state. A counter that several roles keep is reported as their sum.
  */
-public final class NodeMetrics {
+final class NodeMetrics {
     /** How often each role actor publishes its figures. */
     static final java.time.Duration PUBLISH_EVERY = java.time.Duration.ofSeconds(1);
 

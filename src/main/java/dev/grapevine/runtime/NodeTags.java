@@ -4,8 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigRenderOptions;
-import dev.grapevine.api.ConfigProblems;
-import dev.grapevine.api.Grapevine;
+import dev.grapevine.spi.ConfigProblems;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.node.Membership;
 
@@ -37,10 +36,10 @@ final class NodeTags {
             }
         }
         int bytes = Member.tagsBytes(tags);
-        if (bytes > Grapevine.USER_TAGS_BYTES_MAX) {
+        if (bytes > NodeHandle.USER_TAGS_BYTES_MAX) {
             problems.bad(c, PATH, "take " + bytes + " bytes (keys and values, UTF-8); the limit is "
-                    + Grapevine.USER_TAGS_BYTES_MAX + " (the member limit of " + Member.TAGS_BYTES_MAX
-                    + " less " + (Member.TAGS_BYTES_MAX - Grapevine.USER_TAGS_BYTES_MAX) + " for the node's own)");
+                    + NodeHandle.USER_TAGS_BYTES_MAX + " (the member limit of " + Member.TAGS_BYTES_MAX
+                    + " less " + (Member.TAGS_BYTES_MAX - NodeHandle.USER_TAGS_BYTES_MAX) + " for the node's own)");
         }
         return tags;
     }

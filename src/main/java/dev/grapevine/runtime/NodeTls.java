@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * The files are read here first, so that a missing, unreadable or mismatched one stops the node with
  * one line naming it, before Pekko starts.
  */
-public final class NodeTls {
+final class NodeTls {
     private NodeTls() {
     }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  *                  role (0: unknown), from which the receiver learns to send back to {@code path#uid}
  *                  (see {@link PeerUids})
  */
-public record PeerMessage(Address from, long fromEpoch, int fromUid, long cluster, Message message)
+record PeerMessage(Address from, long fromEpoch, int fromUid, long cluster, Message message)
         implements MembershipActor.Command, ReplicaActor.Command {
 
     public PeerMessage {

@@ -1,6 +1,6 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.api.Recoverable;
+import dev.grapevine.spi.Recoverable;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * complete everywhere. After a restart it rebuilds from membership's view and the last finished
  * epoch, and redoes the current epoch's exchanges (cheap where replicas agree: one root hash each).
  */
-public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinatorActor.Command> {
+final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinatorActor.Command> {
 
     public interface Command {
     }

@@ -1,6 +1,6 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.spi.RecoveryEntry;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.util.List;

@@ -27,7 +27,7 @@ import java.util.function.Function;
  * ({@link Reset}), it starts over with an empty replica and asks membership for the view. The actor
  * itself stays, so peers' cached references to its path stay valid.
  */
-public final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
+final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
 
     public interface Command {
     }

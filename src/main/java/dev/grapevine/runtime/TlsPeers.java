@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bounded: at most {@link #ADDRESSES_MAX} addresses are remembered in each map, least recently
  * learnt first out (a member's is learnt again on the next connection).
  */
-public final class TlsPeers implements Extension {
+final class TlsPeers implements Extension {
     static final int ADDRESSES_MAX = 4096;
     static final long WARN_WINDOW_MILLIS = 60_000;
 

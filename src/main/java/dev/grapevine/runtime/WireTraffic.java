@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code kv_replica_write}); anything else (Pekko's own control messages) as {@link #OTHER}. At most
  * {@link #TYPES_MAX} names are kept; later ones count as {@link #OTHER}.
  */
-public final class WireTraffic implements Extension {
+final class WireTraffic implements Extension {
     public static final String OTHER = "other";
     /** Distinct type names; far above the ~30 that Grapevine's messages have. */
     static final int TYPES_MAX = 64;

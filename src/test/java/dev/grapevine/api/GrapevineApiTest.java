@@ -1,7 +1,6 @@
 package dev.grapevine.api;
 
 import com.typesafe.config.ConfigFactory;
-import dev.grapevine.runtime.GrapevineNode;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,7 +31,7 @@ class GrapevineApiTest {
                 "pekko.loglevel = WARNING\n"
                         + "grapevine { profile = local, node.name = " + name
                         + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         systems.add(system);
         return system;
     }

@@ -3,7 +3,7 @@ package dev.grapevine.examples;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -24,7 +24,7 @@ class VersionReporterTest {
                 "pekko.loglevel = WARNING\n"
                         + "grapevine { profile = local, node.name = " + name
                         + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.MemberStatus;
 import dev.grapevine.api.RecoveryStatus;
 import dev.grapevine.runtime.ArteryFaults;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +59,7 @@ class KvClusterTest {
                         + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", config);
         systems.add(system);
         Grapevine g = Grapevine.get(system);

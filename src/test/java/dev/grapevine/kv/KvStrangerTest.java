@@ -2,9 +2,9 @@ package dev.grapevine.kv;
 
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.spi.RecoveryEntry;
 import dev.grapevine.core.recovery.Ownership;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.runtime.RepairMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -40,7 +40,7 @@ class KvStrangerTest {
                                 + "grapevine.profile = local\n"
                                 + "grapevine.recovery { partitions = " + PARTITIONS + ", stable-after = 300ms, retry-after = 200ms }\n"
                                 + "pekko.loglevel = WARNING\npekko.coordinated-shutdown.exit-jvm = off\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         systems.add(system);
         return new Node(system, Grapevine.get(system), KvService.start(system));
     }
@@ -62,7 +62,7 @@ class KvStrangerTest {
 
         ActorSystem<Void> foreign = ActorSystem.create(Behaviors.empty(), "intruder", ConfigFactory.parseString(
                         "pekko.loglevel = WARNING\npekko.coordinated-shutdown.exit-jvm = off\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         systems.add(foreign);
         int partition = Ownership.partitionOf(key, PARTITIONS);
         byte[] forged = KvRecord.put(good.hlc() + 1, "mallory", bytes("1000000")).encode();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.kv.KvService;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +47,7 @@ class AdminHttpTest {
                                 + dir.toString().replace("\\", "/") + "\" }\n"
                                 + "grapevine.kv.write-quorum = 1\ngrapevine.kv.read-quorum = 1\n"
                                 + "grapevine.recovery.replication-factor = 1\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         Grapevine grapevine = Grapevine.get(system);
         KvService kv = KvService.start(system);
         AdminServer server = new AdminHttp(system, grapevine, Map.of("name", "a"), kv).bind(new InetSocketAddress("127.0.0.1", 0));

@@ -3,7 +3,7 @@ package dev.grapevine.ops;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.kv.KvService;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +70,7 @@ class DashboardBrowserTest {
             return;
         }
         ActorSystem<Void> n1 = node("n1", null, dir, "role=web");
-        String seed = GrapevineNode.endpoint(n1).toString();
+        String seed = Grapevine.get(n1).address();
         node("n2", seed, dir, "role=db");
         node("n3", seed, dir, "role=worker");
         n1Kv = KvService.start(n1);
@@ -80,7 +80,7 @@ class DashboardBrowserTest {
     }
 
     private static AdminServer admin(ActorSystem<Void> n1, KvService kv, int port) throws java.io.IOException {
-        return new AdminHttp(n1, Grapevine.get(n1), Map.of("node", "n1", "address", GrapevineNode.endpoint(n1).toString(),
+        return new AdminHttp(n1, Grapevine.get(n1), Map.of("node", "n1", "address", Grapevine.get(n1).address(),
                 "profile", "local"), kv).bind(new InetSocketAddress("127.0.0.1", port));
     }
 
@@ -92,7 +92,7 @@ class DashboardBrowserTest {
                                 + dir.resolve(name).toString().replace("\\", "/") + "\" }\n"
                                 + "grapevine.node.tags." + kv[0] + " = " + kv[1] + "\n"
                                 + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         systems.add(system);
         Grapevine.get(system);
         if (!name.equals("n1")) {

@@ -6,7 +6,7 @@ import dev.grapevine.api.ForceLeaveResult;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.api.Member;
 import dev.grapevine.api.MemberStatus;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +54,7 @@ class ForceLeaveClusterTest {
                                 + "grapevine { profile = local, node.name = " + name + ", node.data-dir = \""
                                 + dataDir.toString().replace("\\", "/") + "\" }\n"
                                 + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         systems.add(system);
         Grapevine grapevine = Grapevine.get(system);
         AdminServer server = new AdminHttp(system, grapevine, Map.of("name", name), null)

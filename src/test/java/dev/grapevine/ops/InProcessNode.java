@@ -3,7 +3,7 @@ package dev.grapevine.ops;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
 import dev.grapevine.kv.KvService;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -36,7 +36,7 @@ final class InProcessNode implements AutoCloseable {
                                 + ", node.data-dir = \"" + dataDir.toString().replace("\\", "/") + "\" }\n"
                                 + "grapevine.kv.write-quorum = 1\ngrapevine.kv.read-quorum = 1\n"
                                 + "grapevine.recovery.replication-factor = 1\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         grapevine = Grapevine.get(system);
         kv = KvService.start(system);
         AdminServer server = new AdminHttp(system, grapevine, Map.of("name", name), kv)

@@ -3,7 +3,7 @@ package dev.grapevine.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.grapevine.api.Grapevine;
-import dev.grapevine.runtime.GrapevineNode;
+import dev.grapevine.api.NodeBootstrap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,7 @@ class UiHttpTest {
                         "pekko.loglevel = WARNING\n"
                                 + "grapevine { profile = local, node.name = a, node.data-dir = \""
                                 + dir.toString().replace("\\", "/") + "\" }\n")
-                .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
+                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         AdminServer server = new AdminHttp(system, Grapevine.get(system), Map.of("node", "a"), null)
                 .bind(new InetSocketAddress("127.0.0.1", 0));
         base = "http://127.0.0.1:" + server.address().getPort();

@@ -2,7 +2,7 @@ package dev.grapevine.runtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.grapevine.api.InvalidConfigException;
+import dev.grapevine.spi.InvalidConfigException;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.wire.ClusterName;
 import org.junit.jupiter.api.Test;

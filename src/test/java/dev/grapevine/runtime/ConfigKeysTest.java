@@ -3,7 +3,7 @@ package dev.grapevine.runtime;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import dev.grapevine.api.ConfigProblems;
+import dev.grapevine.spi.ConfigProblems;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -30,7 +30,7 @@ final class LocalCluster implements AutoCloseable {
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
     record Node(ActorSystem<Void> system, ActorRef<NodeGuardian.Command> guardian, Address address, NodeMetrics metrics,
-                java.util.Map<String, dev.grapevine.api.Recoverable> domains) {
+                java.util.Map<String, dev.grapevine.spi.Recoverable> domains) {
         long metric(String name) {
             return metrics.snapshot().getOrDefault(name, 0L);
         }

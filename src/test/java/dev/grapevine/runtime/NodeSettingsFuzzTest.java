@@ -5,7 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import dev.grapevine.api.InvalidConfigException;
+import dev.grapevine.spi.InvalidConfigException;
 import dev.grapevine.core.member.Address;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -124,7 +124,7 @@ class NodeSettingsTest {
                 + "  grapevine.recovery.replication-factor = 0: must be in 1..16\n"
                 + "  grapevine.recovery.request-timeout = banana: must be a duration such as 500ms or 2s\n"
                 + "  grapevine.recovery.chunk-bytes = 1MiB: must be in 1KiB..128KiB", e.getMessage());
-        assertEquals(6, ((dev.grapevine.api.InvalidConfigException) e).problems().size());
+        assertEquals(6, ((dev.grapevine.spi.InvalidConfigException) e).problems().size());
     }
 
     @Test
@@ -195,7 +195,7 @@ class NodeSettingsTest {
                         .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load()));
         try {
             Throwable e = assertThrows(RuntimeException.class, () -> dev.grapevine.api.Grapevine.get(system));
-            while (!(e instanceof dev.grapevine.api.InvalidConfigException) && e.getCause() != null) {
+            while (!(e instanceof dev.grapevine.spi.InvalidConfigException) && e.getCause() != null) {
                 e = e.getCause();
             }
             assertTrue(e.getMessage().contains("unknown key grapevine.protocol.probe-intervall"), e.toString());

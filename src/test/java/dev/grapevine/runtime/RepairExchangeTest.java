@@ -1,7 +1,7 @@
 package dev.grapevine.runtime;
 
-import dev.grapevine.api.Recoverable;
-import dev.grapevine.api.RecoveryEntry;
+import dev.grapevine.spi.Recoverable;
+import dev.grapevine.spi.RecoveryEntry;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;

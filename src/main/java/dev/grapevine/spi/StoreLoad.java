@@ -1,4 +1,4 @@
-package dev.grapevine.api;
+package dev.grapevine.spi;
 
 import dev.grapevine.core.node.LoadTag;
 

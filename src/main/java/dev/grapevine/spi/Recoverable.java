@@ -1,4 +1,4 @@
-package dev.grapevine.api;
+package dev.grapevine.spi;
 
 import java.util.List;
 import java.util.Set;
@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * (root first) with each co-owner, so only the entries of differing key ranges travel, and hands
  * what arrives to {@link #apply}.
  *
- * <p>Register with {@link Grapevine#registerRecoverable}. Grapevine calls these methods from its
+ * <p>Register with {@link dev.grapevine.api.Grapevine#registerRecoverable}. Grapevine calls these methods from its
  * repair actor, one call at a time per node but concurrently with the domain's own work: they must be
  * thread-safe, and should return in time proportional to one partition.
  */

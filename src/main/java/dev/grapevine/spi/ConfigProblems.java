@@ -1,4 +1,4 @@
-package dev.grapevine.api;
+package dev.grapevine.spi;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
