@@ -40,7 +40,7 @@ public final class Bench implements Callable<Integer> {
     static final List<String> SECURITY_SYSTEMS = List.of("grapevine", "grapevine-tls", "serf", "serf-encrypt");
     static final Set<String> SCENARIOS = Set.of("events", "idle", "crash", "churn", "loss", "pause");
 
-    @Option(names = "--nodes", split = ",", description = "cluster sizes (default: 5,10,20; quick: 5)")
+    @Option(names = "--nodes", split = ",", description = "cluster sizes (default: 5,10,20; quick and security: 5)")
     List<Integer> nodes;
     @Option(names = "--systems", split = ",", description = "grapevine, serf, pekko, grapevine-tls, serf-encrypt "
             + "(default: grapevine, serf, pekko; security: grapevine, grapevine-tls, serf, serf-encrypt)")
