@@ -3,6 +3,7 @@ package dev.grapevine.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grapevine.bench.report.BenchReport;
+import dev.grapevine.bench.report.SecurityReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,32 +28,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * object per (N, system). bin/bench starts it, inside a network namespace of its own when it can.
  * For each N and system: bootstrap, events, idle cost, crash and rejoin, churn cost, false positives
  * under loss and under pauses, in that order, on one cluster. docs/benchmarks.md explains each figure.
+ * Two more systems measure what security costs: Grapevine with mutual TLS between nodes
+ * ("grapevine-tls") and Serf with gossip encryption ("serf-encrypt"); {@code --security} runs them
+ * beside their plaintext selves and ends with {@link SecurityReport}'s table of ratios.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Grapevine beside Serf and Pekko Cluster: one JSON line per (N, system).")
 public final class Bench implements Callable<Integer> {
-    static final Set<String> SYSTEMS = Set.of("grapevine", "serf", "pekko");
+    static final Set<String> SYSTEMS = Set.of("grapevine", "serf", "pekko", "grapevine-tls", "serf-encrypt");
+    /** The systems of {@code --security}: each security mode beside its plaintext self. */
+    static final List<String> SECURITY_SYSTEMS = List.of("grapevine", "grapevine-tls", "serf", "serf-encrypt");
     static final Set<String> SCENARIOS = Set.of("events", "idle", "crash", "churn", "loss", "pause");
 
-    @Option(names = "--nodes", split = ",", description = "cluster sizes (default: 5,10,20; quick: 5)")
+    @Option(names = "--nodes", split = ",", description = "cluster sizes (default: 5,10,20; quick and security: 5)")
     List<Integer> nodes;
-    @Option(names = "--systems", split = ",", description = "grapevine, serf, pekko (default: all three)")
-    List<String> systems = List.of("grapevine", "serf", "pekko");
+    @Option(names = "--systems", split = ",", description = "grapevine, serf, pekko, grapevine-tls, serf-encrypt "
+            + "(default: grapevine, serf, pekko; security: grapevine, grapevine-tls, serf, serf-encrypt)")
+    List<String> systems;
     @Option(names = "--scenarios", split = ",", description = "events, idle, crash, churn, loss, pause (default: all; quick: no churn, no pause)")
     List<String> scenarios;
     @Option(names = "--quick", description = "N = 5, 5 events, 10 s idle, 30 s at 10%% loss, no churn or pauses: under 5 minutes")
     boolean quick;
-    @Option(names = "--events", description = "events sent (default 10; quick 5)")
+    @Option(names = "--security", description = "what TLS costs: Grapevine with and without --tls beside Serf with and "
+            + "without -encrypt; N = 5, events (20), idle (30 s after 30 s), crash (3 cycles); ends with a table of ratios")
+    boolean security;
+    @Option(names = "--events", description = "events sent (default 10; quick 5; security 20)")
     Integer events;
     @Option(names = "--event-interval-ms", defaultValue = "500")
     long eventIntervalMs;
-    @Option(names = "--idle-s", description = "idle window (default 20; quick 10)")
+    @Option(names = "--idle-s", description = "idle window (default 20; quick 10; security 30)")
     Integer idleS;
-    @Option(names = "--idle-settle-s", defaultValue = "0",
-            description = "wait this long before the idle window, so that the JVMs' start-up compiling is over")
-    long idleSettleS;
-    @Option(names = "--crashes", defaultValue = "1", description = "kill -9 and restart cycles in the crash scenario; times are their medians")
-    int crashes;
+    @Option(names = "--idle-settle-s",
+            description = "wait this long before the idle window, so that the JVMs' start-up compiling is over (default 0; security 30)")
+    Long idleSettleS;
+    @Option(names = "--crashes", description = "kill -9 and restart cycles in the crash scenario; times are their medians (default 1; security 3)")
+    Integer crashes;
     @Option(names = "--churn-s", defaultValue = "60", description = "churn window")
     long churnS;
     @Option(names = "--churn-every-s", defaultValue = "20", description = "a kill and restart of node N this often")
@@ -98,14 +108,21 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Integer> ns = nodes != null ? nodes : quick ? List.of(5) : List.of(5, 10, 20);
+        Instant runStart = Instant.now();
+        if (quick && security) throw usage("--quick and --security: choose one");
+        List<Integer> ns = nodes != null ? nodes : quick || security ? List.of(5) : List.of(5, 10, 20);
+        List<String> systems = this.systems != null ? this.systems : security ? SECURITY_SYSTEMS : List.of("grapevine", "serf", "pekko");
+        long idleSettleS = this.idleSettleS != null ? this.idleSettleS : security ? 30 : 0;
+        int crashes = this.crashes != null ? this.crashes : security ? 3 : 1;
         if (idleSettleS < 0) throw usage("--idle-settle-s: need >= 0, got " + idleSettleS);
         if (sharedJvmFrom < 0) throw usage("--shared-jvm-from: need >= 0, got " + sharedJvmFrom);
         if (crashes < 1 || crashes > 20) throw usage("--crashes: need 1 to 20, got " + crashes);
         for (int n : ns) if (n < 3) throw usage("--nodes: need N >= 3 (a crash must leave a majority for Pekko's keep-majority), got " + n);
-        for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " (grapevine, serf, pekko)");
+        for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " " + SYSTEMS);
         List<String> scen = scenarios != null ? scenarios
-                : quick ? List.of("events", "idle", "crash", "loss") : List.copyOf(List.of("events", "idle", "crash", "churn", "loss", "pause"));
+                : quick ? List.of("events", "idle", "crash", "loss")
+                : security ? List.of("events", "idle", "crash")
+                : List.copyOf(List.of("events", "idle", "crash", "churn", "loss", "pause"));
         for (String s : scen) if (!SCENARIOS.contains(s)) throw usage("--scenarios: unknown scenario " + s + " " + SCENARIOS);
         boolean nft = Nft.available();
         if (!nft && (scen.contains("loss"))) {
@@ -114,28 +131,46 @@ public final class Bench implements Callable<Integer> {
         Path workDir = logs != null ? Files.createDirectories(logs) : Files.createTempDirectory("grapevine-bench");
         BenchSettings settings = new BenchSettings(root.toAbsolutePath().normalize(), workDir,
                 Arrays.asList(javaOpts.trim().split("\\s+")), grapevineKv, pekkoPause, pekkoStableAfter,
-                events != null ? events : quick ? 5 : 10, Duration.ofMillis(eventIntervalMs),
-                Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : 20), Duration.ofSeconds(idleSettleS),
+                events != null ? events : quick ? 5 : security ? 20 : 10, Duration.ofMillis(eventIntervalMs),
+                Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : security ? 30 : 20), Duration.ofSeconds(idleSettleS),
                 crashes, Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
                 Duration.ofSeconds(fpS != null ? fpS : quick ? 30 : 300), loss != null ? loss : quick ? List.of(10) : List.of(10, 30),
                 Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft, sharedJvmFrom);
         Path results = out != null ? out : workDir.resolve("results.jsonl");
         int failures = 0;
         try {
+            // One CA and one certificate per node name for the whole run, made before any cluster
+            // starts, by the CLI an operator would use.
+            NodeCertificates certificates = null;
+            if (systems.contains("grapevine-tls")) {
+                certificates = new NodeCertificates(settings, workDir.resolve("tls"));
+                try {
+                    certificates.ensure(java.util.Collections.max(ns));
+                } catch (BenchFailure e) {
+                    System.err.println("bench: cannot make TLS certificates: " + e.getMessage());
+                    return 1;
+                }
+            }
             for (int k = 0; k < ns.size(); k++) {
                 int n = ns.get(k);
                 // Rotated per N, so that no system always runs first (after the build) or last.
                 List<String> order = new ArrayList<>(systems);
                 java.util.Collections.rotate(order, -k);
                 for (String system : order) {
-                    ObjectNode line = runOne(system, n, scen, settings);
+                    ObjectNode line = runOne(system, n, scen, settings, certificates);
                     if (line.has("error")) failures++;
                     String json = Http.JSON.writeValueAsString(line);
                     System.out.println(json);
                     Files.writeString(results, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
             }
-            if (summary || quick) {
+            // BenchReport compares Grapevine with its peers; the security modes have their own report.
+            boolean securityRun = systems.contains("grapevine-tls") || systems.contains("serf-encrypt");
+            if (security || ((summary || quick) && securityRun)) {
+                // Only this run's lines: --out may name a file that already holds others.
+                int rc = new CommandLine(new SecurityReport()).execute("--summary", "--since", runStart.toString(), results.toString());
+                if (rc != 0) failures++;
+            } else if (summary || quick) {
                 System.setProperty("java.awt.headless", "true");
                 int rc = new CommandLine(new BenchReport()).execute("--summary", results.toString());
                 if (rc != 0) failures++;
@@ -147,7 +182,7 @@ public final class Bench implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    private static ObjectNode runOne(String system, int n, List<String> scen, BenchSettings s) {
+    private static ObjectNode runOne(String system, int n, List<String> scen, BenchSettings s, NodeCertificates certificates) {
         ObjectNode r = Http.JSON.createObjectNode();
         r.put("system", system);
         r.put("nodes", n);
@@ -158,9 +193,21 @@ public final class Bench implements Callable<Integer> {
         Ports ports = new Ports(20_000 + 2 * ThreadLocalRandom.current().nextInt(6_000 - n - 1));
         SystemUnderTest sut = switch (system) {
             case "grapevine" -> new GrapevineSystem(ports, s, s.workDir());
+            case "grapevine-tls" -> new GrapevineSystem(ports, s, s.workDir(), certificates);
             case "serf" -> new SerfSystem(ports);
+            case "serf-encrypt" -> {
+                try {
+                    yield new SerfSystem(ports, SerfSystem.keygen());
+                } catch (BenchFailure e) {
+                    yield null;
+                }
+            }
             default -> new PekkoSystem(ports, s);
         };
+        if (sut == null) {
+            r.put("error", "serf keygen failed: no key for -encrypt");   // nothing was measured
+            return r;
+        }
         r.set("settings", sut.settings());
         List<Integer> gossipPorts = new ArrayList<>();
         for (int i = 1; i <= n; i++) gossipPorts.add(ports.gossip(i));

@@ -60,13 +60,13 @@ final class CrashScenario {
     private static void cycle(Cluster c, ObjectNode out) {
         int victim = c.size();
         String name = SystemUnderTest.nodeName(victim);
-        boolean pekko = c.system().name().equals("pekko");
+        boolean pekko = c.system() instanceof PekkoSystem;
         Observations.Kind verdict = pekko ? Observations.Kind.SUSPECT : Observations.Kind.FAILED;
         long tKill = System.currentTimeMillis();
         c.crash(victim);
         List<Integer> survivors = c.nodes().subList(0, victim - 1);
         ObjectNode crash = out.putObject("crash");
-        crash.put("failed_status", pekko ? "unreachable" : c.system().name().equals("serf") ? "failed" : "dead");
+        crash.put("failed_status", pekko ? "unreachable" : c.system() instanceof SerfSystem ? "failed" : "dead");
         String error = null;
         try {
             Poll.until(DEADLINE, Cluster.POLL, "every survivor to mark " + name + " failed" + (pekko ? ", down and removed" : ""),

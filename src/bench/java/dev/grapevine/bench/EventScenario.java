@@ -98,6 +98,7 @@ final class EventScenario {
         out.put("event_interval_ms", s.eventInterval().toMillis());
         out.put("events_incomplete", incomplete);
         Stats.put(out, "event_ms_median", finite(Stats.median(spread)));
+        Stats.put(out, "event_ms_p95", finite(Stats.p95(spread)));
         Stats.put(out, "event_ms_p99", incomplete > 0 ? null : Stats.p99(spread));
         Stats.put(out, "event_from_request_ms_median", finite(Stats.median(sinceRequest)));
     }

@@ -85,7 +85,7 @@ final class FalsePositiveScenario {
         // Per (observer, subject), the last verdict before the window, then every change inside it.
         Map<String, Observations.Kind> last = new HashMap<>();
         Map<String, Long> lastSuspectMs = new HashMap<>();
-        boolean serf = c.system().name().equals("serf");
+        boolean serf = c.system() instanceof SerfSystem;
         int failed = 0, suspected = 0, pausedFailed = 0, pausedSuspected = 0;
         Set<String> failedNodes = new HashSet<>();
         List<Observations.Verdict> all = c.observations().verdicts(v -> v.ms() <= t1 && !v.observer().equals(v.subject()));

@@ -16,22 +16,30 @@ import java.util.Map;
 /**
  * Grapevine agents, started from target/grapevine.jar with the LAN profile. Verdicts and user events
  * come from each node's GET /v1/monitor stream, one JSON object per line, each stamped by the node when
- * it delivered it ({@code at_ms}), as Pekko's nodes stamp theirs.
+ * it delivered it ({@code at_ms}), as Pekko's nodes stamp theirs. With certificates ("grapevine-tls"),
+ * every agent runs with {@code --tls}: mutual TLS on every connection between nodes.
  */
 final class GrapevineSystem implements SystemUnderTest {
     private final Ports ports;
     private final BenchSettings settings;
     private final Path configFile;
+    /** Null: plaintext Artery, as the agent runs without --tls. */
+    private final NodeCertificates tls;
 
     GrapevineSystem(Ports ports, BenchSettings settings, Path workDir) {
+        this(ports, settings, workDir, null);
+    }
+
+    GrapevineSystem(Ports ports, BenchSettings settings, Path workDir, NodeCertificates tls) {
         this.ports = ports;
         this.settings = settings;
         this.configFile = workDir.resolve("grapevine-bench.conf");
+        this.tls = tls;
     }
 
     @Override
     public String name() {
-        return "grapevine";
+        return tls == null ? "grapevine" : "grapevine-tls";
     }
 
     @Override
@@ -56,6 +64,7 @@ final class GrapevineSystem implements SystemUnderTest {
         List<String> flags = new ArrayList<>(List.of("--node", SystemUnderTest.nodeName(node), "--bind", ports.gossipAddress(node),
                 "--http", ports.adminAddress(node), "--profile", "lan", "--config", configFile.toString()));
         if (node > 1) flags.addAll(List.of("--join", ports.gossipAddress(1)));
+        if (tls != null) flags.addAll(List.of("--tls", tls.dirOf(node).toString()));
         return flags;
     }
 
@@ -138,6 +147,7 @@ final class GrapevineSystem implements SystemUnderTest {
         s.put("profile", "lan");
         s.put("java_opts", String.join(" ", settings.javaOpts()));
         s.put("kv_enabled", settings.grapevineKv());
+        s.put("tls", tls != null);
         s.put("note", "probe 1 s / timeout 500 ms, 3 indirect, suspicion mult 4 (min 4 s at N <= 10), gossip 3 / 200 ms, push-pull 30 s");
         return s;
     }

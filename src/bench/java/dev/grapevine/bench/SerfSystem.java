@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * HashiCorp Serf agents with their defaults (profile "lan", memberlist's DefaultLANConfig). Verdicts and
  * user events come from one `serf monitor -log-level info` per node, each line stamped as it arrives:
- * Serf's own log timestamps have one-second resolution, and its event handlers coalesce.
+ * Serf's own log timestamps have one-second resolution, and its event handlers coalesce. With a key
+ * ("serf-encrypt"), every agent runs with {@code -encrypt}: memberlist's AES-GCM on all gossip, UDP
+ * and TCP. The RPC the harness uses is not encrypted by it, and needs no key.
  */
 final class SerfSystem implements SystemUnderTest {
     private static final Pattern USER_EVENT = Pattern.compile("Received event: user-event: (\\S+)");
@@ -25,14 +27,28 @@ final class SerfSystem implements SystemUnderTest {
     private static final Pattern SUSPECT = Pattern.compile("memberlist: Suspect (\\S+) has failed");
 
     private final Ports ports;
+    /** Base64 key from `serf keygen`, or null: plaintext gossip. */
+    private final String encryptKey;
 
     SerfSystem(Ports ports) {
+        this(ports, null);
+    }
+
+    SerfSystem(Ports ports, String encryptKey) {
         this.ports = ports;
+        this.encryptKey = encryptKey;
+    }
+
+    /** A new gossip encryption key, as `serf keygen` makes one. */
+    static String keygen() {
+        String key = run(List.of("serf", "keygen"));
+        if (key == null || key.isBlank()) throw new BenchFailure("serf keygen failed");
+        return key.strip();
     }
 
     @Override
     public String name() {
-        return "serf";
+        return encryptKey == null ? "serf" : "serf-encrypt";
     }
 
     @Override
@@ -41,6 +57,7 @@ final class SerfSystem implements SystemUnderTest {
         List<String> cmd = new java.util.ArrayList<>(List.of("serf", "agent", "-node", SystemUnderTest.nodeName(node),
                 "-bind", ports.gossipAddress(node), "-rpc-addr", ports.adminAddress(node), "-log-level", "info"));
         if (node > 1) cmd.addAll(List.of("-join", ports.gossipAddress(1)));
+        if (encryptKey != null) cmd.add("-encrypt=" + encryptKey);
         return cmd;
     }
 
@@ -130,6 +147,7 @@ final class SerfSystem implements SystemUnderTest {
         s.put("serf_version", version == null ? "unknown" : version.lines().findFirst().orElse("unknown"));
         String pkg = run(List.of("dpkg-query", "-W", "-f=${Version}", "serf"));
         s.put("package", pkg == null ? "unknown" : pkg.trim());
+        s.put("encrypt", encryptKey != null);
         s.put("note", "memberlist DefaultLANConfig: probe 1 s / timeout 500 ms, 3 indirect, suspicion mult 4 (min 4 s at N <= 10, max 6x, 2 confirmations), gossip 3 / 200 ms, push-pull 30 s");
         return s;
     }

@@ -24,9 +24,18 @@ final class Stats {
 
     /** Nearest rank: with 10 values, p99 is the largest. */
     static Double p99(List<? extends Number> sample) {
+        return nearestRank(sample, 0.99);
+    }
+
+    /** Nearest rank: with 20 values, p95 is the 19th smallest; with 10, the largest. */
+    static Double p95(List<? extends Number> sample) {
+        return nearestRank(sample, 0.95);
+    }
+
+    private static Double nearestRank(List<? extends Number> sample, double q) {
         if (sample.isEmpty()) return null;
         List<Double> s = sorted(sample);
-        return s.get((int) Math.ceil(s.size() * 0.99) - 1);
+        return s.get((int) Math.ceil(s.size() * q) - 1);
     }
 
     static Double max(List<? extends Number> sample) {

@@ -31,7 +31,8 @@ record BenchRun(String source, BenchSystem system, int nodes, String run, String
         }
         BenchSystem system = BenchSystem.byKey(line.path("system").asText(""));
         if (system == null) {
-            throw new BadInputException(source + ": \"system\" must be grapevine, serf or pekko, found " + line.get("system"));
+            throw new BadInputException(source + ": \"system\" must be grapevine, serf or pekko, found " + line.get("system")
+                    + " (SecurityReport reads the lines of grapevine-tls and serf-encrypt)");
         }
         JsonNode nodes = line.path("nodes");
         if (!nodes.canConvertToExactIntegral() || nodes.asInt() < 1) {
