@@ -218,14 +218,14 @@ final class ArteryFront implements AutoCloseable {
                 continue;
             }
             if (links.size() >= limits.connectionsMax()) {
-                closeQuietly(client);
                 count(FrontRefusal.LIMIT_TOTAL, from + " (" + limits.connectionsMax() + " open)");
+                closeQuietly(client);
                 continue;
             }
             int fromIp = perIp.getOrDefault(from.getAddress(), 0);
             if (fromIp >= limits.connectionsPerIpMax()) {
-                closeQuietly(client);
                 count(FrontRefusal.LIMIT_PER_IP, from + " (" + fromIp + " open)");
+                closeQuietly(client);
                 continue;
             }
             try {
@@ -283,9 +283,9 @@ final class ArteryFront implements AutoCloseable {
         link.lastNanos = System.nanoTime();
         ArteryStreamCheck.Verdict verdict = link.check.feed(link.up, start, start + n);
         if (verdict != ArteryStreamCheck.Verdict.OK) {
-            end(link);
             FrontRefusal why = FrontRefusal.of(verdict);
             count(why, link.from + (why == FrontRefusal.BAD_FRAME ? " (length " + link.check.badLength() + ")" : ""));
+            end(link); // counted first, so that whoever sees the close also sees the count
             return;
         }
         if (link.upstream == null && link.check.headerDone()) {
@@ -378,12 +378,12 @@ final class ArteryFront implements AutoCloseable {
         for (Link link : new ArrayList<>(links)) {
             if (!link.check.headerDone()) {
                 if (now - link.openedNanos >= limits.firstBytesTimeoutMillis() * 1_000_000L) {
-                    end(link);
                     count(FrontRefusal.FIRST_BYTES_TIMEOUT, link.from.toString());
+                    end(link);
                 }
             } else if (now - link.lastNanos >= limits.idleTimeoutMillis() * 1_000_000L) {
-                end(link);
                 count(FrontRefusal.IDLE, link.from.toString());
+                end(link);
             }
         }
     }
