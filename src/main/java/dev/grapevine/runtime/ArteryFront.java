@@ -54,6 +54,12 @@ final class ArteryFront implements AutoCloseable {
     /** Loop thread only. */
     private final Map<InetAddress, Integer> perIp = new HashMap<>();
     private final Set<Link> links = new HashSet<>();
+    /**
+     * Buffers of closed connections, for the next ones: direct buffers are freed only by a garbage
+     * collection, and a flood of short connections would otherwise allocate faster than that. At most
+     * two per connection open at once, so the pool never holds more than the peak.
+     */
+    private final java.util.ArrayDeque<ByteBuffer> freeBuffers = new java.util.ArrayDeque<>();
     private volatile CountedWarnings warnings;
     private volatile boolean closed;
     private InetSocketAddress backend;
@@ -66,7 +72,7 @@ final class ArteryFront implements AutoCloseable {
         final InetSocketAddress from;
         final ArteryStreamCheck check = new ArteryStreamCheck(rules);
         /** Client to Pekko, and Pekko to client; each in write mode (data in 0..position). */
-        final ByteBuffer up = ByteBuffer.allocateDirect(limits.bufferBytes());
+        final ByteBuffer up = takeBuffer();
         ByteBuffer down;
         SocketChannel upstream;
         SelectionKey upstreamKey;
@@ -310,7 +316,7 @@ final class ArteryFront implements AutoCloseable {
 
     private void connected(Link link) {
         link.connected = true;
-        link.down = ByteBuffer.allocateDirect(limits.bufferBytes());
+        link.down = takeBuffer();
     }
 
     private void writeUpstream(Link link) throws IOException {
@@ -398,8 +404,22 @@ final class ArteryFront implements AutoCloseable {
             closeQuietly(link.upstream);
         }
         links.remove(link);
+        giveBuffer(link.up);
+        if (link.down != null) {
+            giveBuffer(link.down);
+        }
         perIp.computeIfPresent(link.from.getAddress(), (ip, n) -> n > 1 ? n - 1 : null);
         open.decrementAndGet();
+    }
+
+    private ByteBuffer takeBuffer() {
+        ByteBuffer b = freeBuffers.poll();
+        return b != null ? b : ByteBuffer.allocateDirect(limits.bufferBytes());
+    }
+
+    private void giveBuffer(ByteBuffer b) {
+        b.clear();
+        freeBuffers.push(b);
     }
 
     private void count(FrontRefusal why, String detail) {
