@@ -72,6 +72,20 @@ public final class FrontedRemoteProvider extends RemoteActorRefProvider {
         }
     }
 
+    /**
+     * Pekko's advice to use its Cluster for remote watch and deploy, which a node never uses (it runs
+     * Artery in untrusted mode; liveness is the failure detector's). Logged under this class's name,
+     * it would escape the quieting of Pekko's own provider logger.
+     */
+    @Override
+    public void warnIfUseUnsafeWithoutCluster() {
+    }
+
+    /** Pekko's advice to use Cluster rather than remoting directly: Grapevine is the layer on top. */
+    @Override
+    public void warnIfDirectUse() {
+    }
+
     /** The settings Artery gets, and the front bound for it (null: none). */
     private record Plan(ActorSystem.Settings settings, ArteryFront front) {
         static Plan of(ActorSystem.Settings settings, DynamicAccess dynamicAccess) {
