@@ -135,8 +135,18 @@ class ArteryFrontTest {
         }
     }
 
+    /**
+     * Without the front door such a frame leaves Pekko's framing re-reading the same bytes, a core busy
+     * and its decoder warning of each empty frame (ArteryGarbageTest); here the decoder hears nothing.
+     */
     @Test
     void aLyingFrameLengthClosesTheConnectionBeforePekkoSeesItAndARealPeerStillJoins() throws IOException {
+        ch.qos.logback.classic.Logger decoder = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("org.apache.pekko.remote.artery.Decoder");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> decoderLines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        decoderLines.start();
+        decoder.addAppender(decoderLines);
         try (LocalCluster cluster = new LocalCluster()) {
             LocalCluster.Node a = cluster.start("a", List.of(), "");
             int[] lengths = {0x7fffffff, -5, 0};
@@ -156,6 +166,11 @@ class ArteryFrontTest {
                     && a.metric("front_refused_bad_magic") == 1);
             LocalCluster.Node b = cluster.start("b", List.of(a.address()), "");
             awaitAllAlive(List.of(a, b));
+            synchronized (decoderLines) {
+                assertEquals(List.of(), decoderLines.list, "Pekko's decoder saw a frame of the liars");
+            }
+        } finally {
+            decoder.detachAppender(decoderLines);
         }
     }
 
