@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a request waiting on the node (a quorum write, say) holds no thread; a streamed answer (the
  * monitor) gets a thread of its own while the client reads. Requests in flight and open streams are
  * bounded, and past either bound a client gets a 503 saying which; requests waiting for a thread
- * are bounded too ({@link #QUEUED_MAX}).
+ * are bounded too ({@link #READERS_MAX}).
  */
 final class AdminServer {
     static {
@@ -73,13 +72,17 @@ final class AdminServer {
     static final int STREAMS_MAX = 64;
     /** The largest body a route takes: a key-value store value. */
     static final int BODY_BYTES_MAX = KvRecord.VALUE_BYTES_MAX;
-    /** Threads reading requests, and as many writing answers; none waits on the node. */
+    /** Threads writing answers, and reading threads kept when idle; none waits on the node. */
     private static final int THREADS = 4;
     /**
-     * Requests waiting for a reading thread. Past it the JDK's server closes the new request's
-     * connection (it does so when its executor refuses), and the refusal is logged.
+     * Threads reading requests at most. The JDK's server reads a request's line and headers on one of
+     * them, blocking, so a client that trickles its headers holds one until {@link #REQUEST_SECONDS_MAX}
+     * closes it: with a few fixed threads, four such clients froze the whole API. Threads past
+     * {@link #THREADS} are started as needed and end after 30 s idle. Past this bound the JDK's server
+     * closes the new request's connection (it does so when its executor refuses), and the refusal is
+     * logged.
      */
-    static final int QUEUED_MAX = 256;
+    static final int READERS_MAX = 256;
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     /** A set of routes: the answer to a call, or null if none matches its path. */
@@ -99,8 +102,8 @@ final class AdminServer {
 
     private final HttpServer server;
     private final AtomicLong refused = new AtomicLong();
-    private final ExecutorService threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUED_MAX), daemon("grapevine-admin-http"), this::refuse);
+    private final ExecutorService threads = new ThreadPoolExecutor(THREADS, READERS_MAX, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("grapevine-admin-http"), this::refuse);
     /** Its queue holds at most one answer per request in flight ({@link #IN_FLIGHT_MAX}), so it never refuses one. */
     private final ExecutorService replies = Executors.newFixedThreadPool(THREADS, daemon("grapevine-admin-reply"));
     private final ExecutorService streamThreads = Executors.newCachedThreadPool(daemon("grapevine-admin-stream"));
@@ -320,8 +323,8 @@ final class AdminServer {
     private void refuse(Runnable request, ThreadPoolExecutor executor) {
         long n = refused.incrementAndGet();
         if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th... refusal: seen, without a line per request in a flood
-            log.warn("admin API: {} requests already wait for a thread; a new one's connection is closed ({} so far)",
-                    QUEUED_MAX, n);
+            log.warn("admin API: {} requests are already being read; a new one's connection is closed ({} so far)",
+                    READERS_MAX, n);
         }
         throw new RejectedExecutionException("admin API request queue full");
     }

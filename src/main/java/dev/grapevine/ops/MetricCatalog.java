@@ -89,6 +89,15 @@ final class MetricCatalog {
             counter("peer_sends_by_uid", "Messages sent to a peer actor by path and uid (compressible)"),
             counter("peer_sends_by_path", "Messages sent to a peer actor by bare path (uid not known yet)"),
             gauge("peer_uids_known", "Peer actors whose uid this node knows"),
+            // the gossip port's front door (grapevine.front)
+            gauge("front_connections_open", "Connections open at the gossip port's front door"),
+            counter("front_refused_conn_limit", "Gossip-port connections refused: grapevine.front.connections-max were open"),
+            counter("front_refused_ip_limit", "Gossip-port connections refused: grapevine.front.connections-per-ip-max were open from that address"),
+            counter("front_closed_first_bytes_timeout", "Gossip-port connections closed: no header within grapevine.front.first-bytes-timeout"),
+            counter("front_closed_idle", "Gossip-port connections closed: no bytes either way for grapevine.front.idle-timeout"),
+            counter("front_refused_plaintext", "Gossip-port connections refused: plaintext on a TLS port"),
+            counter("front_refused_bad_magic", "Gossip-port connections refused: not an Artery connection header"),
+            counter("front_refused_bad_frame", "Gossip-port connections closed: a frame length outside 1..the maximum frame size"),
             // repair
             counter("repair_exchanges", "Merkle repair exchanges this node started"),
             counter("repair_exchanges_failed", "Merkle repair exchanges that failed"),

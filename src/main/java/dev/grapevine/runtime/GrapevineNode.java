@@ -51,6 +51,10 @@ final class GrapevineNode {
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
         NodeMetrics metrics = new NodeMetrics();
         TlsPeers.get(system).nodeName(settings.name());
+        FrontedRemoteProvider.front(system).ifPresent(front -> {
+            front.nodeName(settings.name());
+            metrics.attach("front", front::figures);
+        });
         NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics);
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
@@ -58,11 +62,18 @@ final class GrapevineNode {
     }
 
     /**
-     * What a Grapevine node needs of Pekko: remoting ({@code provider = remote}, without Pekko's
-     * advice to use its Cluster instead) on Artery at {@code host:port} (port 0: any free port).
+     * The {@code pekko.actor.provider} of a node: Pekko's remote provider with the gossip port's front
+     * door ({@link FrontedRemoteProvider}, {@code grapevine.front}).
+     */
+    public static final String PROVIDER = FrontedRemoteProvider.class.getName();
+
+    /**
+     * What a Grapevine node needs of Pekko: remoting ({@link #PROVIDER}, Pekko's remote provider behind
+     * the gossip port's front door, without Pekko's advice to use its Cluster instead) on Artery at
+     * {@code host:port} (port 0: any free port).
      */
     public static Config remoting(String host, int port) {
-        return ConfigFactory.parseString("pekko.actor.provider = remote\n"
+        return ConfigFactory.parseString("pekko.actor.provider = \"" + PROVIDER + "\"\n"
                 + "pekko.remote.warn-about-direct-use = off\n"
                 + "pekko.remote.artery.canonical { hostname = \"" + host + "\", port = " + port + " }\n")
                 .withFallback(PEKKO_TUNING);

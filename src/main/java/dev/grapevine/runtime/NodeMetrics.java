@@ -16,6 +16,7 @@ final class NodeMetrics {
     static final java.time.Duration PUBLISH_EVERY = java.time.Duration.ofSeconds(1);
 
     private final Map<String, Map<String, Long>> bySource = new TreeMap<>();
+    private final Map<String, java.util.function.Supplier<Map<String, Long>>> live = new TreeMap<>();
 
     void publish(Role role, Map<String, Long> figures) {
         publish(role.name(), figures);
@@ -26,9 +27,15 @@ final class NodeMetrics {
         bySource.put(source, Map.copyOf(figures));
     }
 
+    /** {@code source}'s figures are read from it at each snapshot: a component that keeps them thread-safe itself. */
+    synchronized void attach(String source, java.util.function.Supplier<Map<String, Long>> figures) {
+        live.put(source, figures);
+    }
+
     /** Every figure by name, summed over the roles that keep it. */
     public synchronized Map<String, Long> snapshot() {
         Map<String, Long> total = new LinkedHashMap<>();
+        live.forEach((source, figures) -> figures.get().forEach((name, value) -> total.merge(name, value, Long::sum)));
         for (Map<String, Long> figures : bySource.values()) {
             figures.forEach((name, value) -> total.merge(name, value, Long::sum));
         }
