@@ -29,6 +29,12 @@ public final class NodeBootstrap {
     public static final Config PEKKO_TUNING = NodeHandle.pekkoTuning();
 
     /**
+     * The {@code pekko.actor.provider} a node runs: Pekko's remote provider, with the gossip port's
+     * front door (see {@code grapevine.front}) in front of Artery. {@link #remoting} sets it.
+     */
+    public static final String PROVIDER = NodeHandle.provider();
+
+    /**
      * What a Grapevine node needs of Pekko: remoting ({@code provider = remote}, without Pekko's
      * advice to use its Cluster instead) on Artery at {@code host:port} (port 0: any free port), over
      * {@link #PEKKO_TUNING}.

@@ -215,7 +215,7 @@ public final class AgentCommand implements Callable<Integer> {
     /** Flags, then the --config file (with its ${?ENV} overrides), then reference.conf. */
     Config configuration() {
         Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("pekko.actor.provider", dev.grapevine.runtime.GrapevineNode.PROVIDER);
+        flags.put("pekko.actor.provider", dev.grapevine.api.NodeBootstrap.PROVIDER);
         flags.put("pekko.remote.warn-about-direct-use", "off");
         if (bind != null) {
             Address gossip = Address.parse(bind);

@@ -64,6 +64,11 @@ public final class NodeHandle {
 
     // ---- bootstrap: the settings a system needs before its node starts
 
+    /** The actor-ref provider a node runs: Pekko's remote provider behind the gossip port's front door. */
+    public static String provider() {
+        return GrapevineNode.PROVIDER;
+    }
+
     /** Pekko's remoting on Artery at {@code host:port}, over {@link #pekkoTuning()}. */
     public static Config remoting(String host, int port) {
         return GrapevineNode.remoting(host, port);
