@@ -32,8 +32,11 @@ public final class Grapevine implements Extension {
     /** How long a request to the local node may take before its stage fails. */
     public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Bytes of tags a user may set: the member limit less room for the node's own (recovery progress). */
-    public static final int USER_TAGS_BYTES_MAX = dev.grapevine.core.member.Member.TAGS_BYTES_MAX - 128;
+    /**
+     * Bytes of tags a user may set: the member limit less room for the node's own: its load (at most
+     * 55 bytes with its key) and its actor system's name (at most 80).
+     */
+    public static final int USER_TAGS_BYTES_MAX = dev.grapevine.core.member.Member.TAGS_BYTES_MAX - 160;
 
     private static final ExtensionId<Grapevine> ID = new ExtensionId<>() {
         @Override

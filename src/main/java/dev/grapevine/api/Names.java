@@ -38,6 +38,15 @@ public final class Names {
     /** Tags under this prefix are the node's own (its load, say); users cannot set them. */
     public static final String RESERVED_TAG_PREFIX = dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX;
 
+    /**
+     * The actor system name to assume for a peer of the cluster {@code clusterName} that says no other
+     * (a seed, an address from DNS): the cluster's name when Pekko accepts it as a system name, else
+     * {@code grapevine}. The agent names its own system this way.
+     */
+    public static String defaultSystemName(String clusterName) {
+        return dev.grapevine.core.node.SystemNameTag.defaultFor(dev.grapevine.core.wire.ClusterName.of(clusterName));
+    }
+
     private static boolean hasControl(String s) {
         return s.chars().anyMatch(Character::isISOControl);
     }

@@ -10,6 +10,7 @@ import dev.grapevine.api.InvalidConfigException;
 import dev.grapevine.kv.KvService;
 import dev.grapevine.core.config.Profile;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.node.SystemNameTag;
 import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.runtime.NodeSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,12 +33,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code grapevine agent}: runs one node until SIGTERM or SIGINT, which make it leave the cluster
- * gracefully and exit 0 (a systemd stop is a leave, not a failure).
+ * gracefully and exit 0 (a systemd stop is a leave, not a failure). The signal terminates the actor
+ * system, whose CoordinatedShutdown leaves as in any embedding application (see {@code ShutdownLeave}).
+ * The system is named after the cluster when that is a valid system name, so that the default a
+ * node assumes for a seed's system name (see {@code SystemNameTag.defaultFor}) holds for agents.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Runs a Grapevine node with its admin HTTP API. SIGTERM/SIGINT: leave gracefully, exit 0.")
 public final class AgentCommand implements Callable<Integer> {
-    /** How long a stopping agent waits for its leave to go out before it exits anyway. */
+    /**
+     * How long a stopping agent waits for its leave to go out before it exits anyway: the phase
+     * timeout of CoordinatedShutdown's cluster-leave (5 s by default), which caps
+     * grapevine.shutdown.leave-timeout.
+     */
     static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
 
     @Option(names = "--node", description = "this node's name, unique in the cluster and kept across restarts (default: the --bind address)")
@@ -58,7 +66,8 @@ public final class AgentCommand implements Callable<Integer> {
             + "and DIR/node-key.pem (default: grapevine.admin.tls-dir)")
     String adminTls;
 
-    @Option(names = "--join", description = "HOST:PORT of a node to join; repeatable")
+    @Option(names = "--join", paramLabel = "[SYSTEM@]HOST:PORT", description = "a node to join; repeatable. SYSTEM: "
+            + "its actor system's name, if not named after the cluster (an agent's is)")
     List<String> join = new ArrayList<>();
 
     @Option(names = "--join-dns", paramLabel = "NAME", description = "DNS name to find peers at, looked up every "
@@ -152,7 +161,7 @@ public final class AgentCommand implements Callable<Integer> {
         CannotListen.probe(admin); // so that a taken admin port stops the agent before its node starts and logs
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), "grapevine", resolved);
+            system = ActorSystem.create(Behaviors.empty(), SystemNameTag.defaultFor(settings.cluster()), resolved);
         } catch (RuntimeException e) {
             if (CannotListen.isBindFailure(e)) {
                 throw CannotListen.forPeers(gossip, e);
@@ -197,16 +206,11 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** A running agent: its node's actor system and extension, and where it listens. */
     public record Started(ActorSystem<Void> system, Grapevine grapevine, String name, Address gossip, Address admin) {
-        /** Leaves the cluster, waiting at most {@link #LEAVE_TIMEOUT} for the leave to go out, then stops the node. */
+        /**
+         * Stops the node: its actor system's CoordinatedShutdown leaves the cluster first (at most
+         * grapevine.shutdown.leave-timeout), as for any application that embeds a node.
+         */
         public void leaveAndTerminate() {
-            org.slf4j.Logger log = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE);
-            try {
-                grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.info("{} left the cluster; stopping", name));
-            } catch (Exception e) {
-                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.warn("{}'s leave did not complete within {} s ({}); stopping",
-                        name, LEAVE_TIMEOUT.toSeconds(), e.toString()));
-            }
             system.terminate();
         }
     }
@@ -231,7 +235,7 @@ public final class AgentCommand implements Callable<Integer> {
             flags.put("grapevine.node.name", node);
         }
         if (!join.isEmpty()) {
-            join.forEach(Address::parse);
+            join.forEach(j -> Address.parse(j.substring(j.indexOf('@') + 1))); // the system name is checked with the seeds
             flags.put("grapevine.seeds", join);
         }
         if (joinDns != null) {

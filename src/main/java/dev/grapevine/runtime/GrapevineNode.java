@@ -36,10 +36,15 @@ public final class GrapevineNode {
     }
 
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
+        String systemProblem = dev.grapevine.core.node.SystemNameTag.problem(system.name());
+        if (systemProblem != null) {
+            throw new IllegalArgumentException("Grapevine cannot run in actor system '" + system.name() + "': its name " + systemProblem);
+        }
         NodeMetrics metrics = new NodeMetrics();
         TlsPeers.get(system).nodeName(settings.name());
-        NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics);
+        NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics, system.name());
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
+        ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
                 node.joinTargets());
     }

@@ -28,6 +28,7 @@ final class RoleActorSupport<C> {
     private final DroppedInputs droppedInputs;
     private final PeerRouter router;
     private final PeerUids peerUids;
+    private final PeerSystems peerSystems;
     private final TlsPeers tls;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<C> timers;
@@ -41,6 +42,7 @@ final class RoleActorSupport<C> {
         this.droppedInputs = node.droppedInputs();
         this.router = new PeerRouter(system, node);
         this.peerUids = node.peerUids();
+        this.peerSystems = node.peerSystems();
         this.tls = TlsPeers.get(system);
         this.guardian = guardian;
         this.timers = timers;
@@ -53,7 +55,8 @@ final class RoleActorSupport<C> {
     }
 
     /**
-     * A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}).
+     * A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}),
+     * and its system's name (see {@link PeerSystems}). Call only for messages the cluster guard admitted.
      * @return false if the message must be dropped: its sender speaks for a name its TLS certificate
      * does not carry, or that certificate is revoked ({@link TlsPeers#admit})
      */
@@ -62,6 +65,7 @@ final class RoleActorSupport<C> {
             return false;
         }
         peerUids.heard(role, m.from(), m.fromEpoch(), m.fromUid());
+        peerSystems.heard(m.from(), m.fromSystem());
         return true;
     }
 

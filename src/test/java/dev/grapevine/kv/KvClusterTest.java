@@ -58,9 +58,13 @@ class KvClusterTest {
                         + "pekko.loglevel = WARNING\n"
                         + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
-                        + "pekko.coordinated-shutdown.exit-jvm = off\n")
+                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
+                        + "grapevine.shutdown.leave = off\n") // these tests crash nodes by terminating their systems
                 .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", config);
+        // Only the first node's system is named after the cluster (what a seed is assumed to be): the
+        // others' replicas are reached under the names their members gossip.
+        String systemName = name.equals("a") ? "grapevine" : "kv-" + name;
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
         systems.add(system);
         Grapevine g = Grapevine.get(system);
         return new Node(name, system, g, KvService.start(system));
