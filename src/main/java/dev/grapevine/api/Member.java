@@ -19,7 +19,7 @@ public record Member(String name, String address, MemberStatus status, long epoc
     /**
      * The name of the actor system the member runs in, as it gossips it (the reserved tag
      * {@code grapevine.system}): its actors are at {@code pekko://<system>@<address>/...}. Empty for a
-     * member that does not say it; see {@link Names#defaultSystemName} then.
+     * member that does not say it; see {@link Names#DEFAULT_SYSTEM_NAME} then.
      */
     public java.util.Optional<String> systemName() {
         return java.util.Optional.ofNullable(dev.grapevine.core.node.SystemNameTag.of(tags));

@@ -39,13 +39,10 @@ public final class Names {
     public static final String RESERVED_TAG_PREFIX = dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX;
 
     /**
-     * The actor system name to assume for a peer of the cluster {@code clusterName} that says no other
-     * (a seed, an address from DNS): the cluster's name when Pekko accepts it as a system name, else
-     * {@code grapevine}. The agent names its own system this way.
+     * The actor system name assumed for a peer that says no other (a seed given as {@code host:port},
+     * an address from DNS), and the agent's own system's name.
      */
-    public static String defaultSystemName(String clusterName) {
-        return dev.grapevine.core.node.SystemNameTag.defaultFor(dev.grapevine.core.wire.ClusterName.of(clusterName));
-    }
+    public static final String DEFAULT_SYSTEM_NAME = dev.grapevine.core.node.SystemNameTag.DEFAULT;
 
     private static boolean hasControl(String s) {
         return s.chars().anyMatch(Character::isISOControl);

@@ -96,8 +96,6 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final Map<String, MemberStatus> statuses = new HashMap<>();
     /** Members' actor system names, as they gossip them: a replica is reached under its own system's name. */
     private final Map<String, String> systems = new HashMap<>();
-    /** The system name assumed for a member not heard of yet; resolved on first use. */
-    private String defaultSystem;
     /** Members whose hints were dropped because they left; one log line each. */
     private final java.util.Set<String> leftHintsLogged = new java.util.HashSet<>();
 
@@ -312,14 +310,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             if (resolver == null) {
                 resolver = ActorRefResolver.get(getContext().getSystem());
             }
-            String system = systems.get(name);
-            if (system == null) {
-                if (defaultSystem == null) {
-                    defaultSystem = dev.grapevine.api.Names.defaultSystemName(
-                            dev.grapevine.api.Grapevine.get(getContext().getSystem()).clusterName());
-                }
-                system = defaultSystem;
-            }
+            String system = systems.getOrDefault(name, dev.grapevine.api.Names.DEFAULT_SYSTEM_NAME);
             ref = resolver.resolveActorRef("pekko://" + system + "@"
                     + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/system/" + NAME);
             peers.put(name, ref);

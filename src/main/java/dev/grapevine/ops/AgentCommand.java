@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code grapevine agent}: runs one node until SIGTERM or SIGINT, which make it leave the cluster
  * gracefully and exit 0 (a systemd stop is a leave, not a failure). The signal terminates the actor
  * system, whose CoordinatedShutdown leaves as in any embedding application (see {@code ShutdownLeave}).
- * The system is named after the cluster when that is a valid system name, so that the default a
- * node assumes for a seed's system name (see {@code SystemNameTag.defaultFor}) holds for agents.
+ * Its actor system is named {@code grapevine} whatever the cluster's name: the name every node
+ * assumes for a seed it is given as {@code host:port} (see {@code SystemNameTag.DEFAULT}).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Runs a Grapevine node with its admin HTTP API. SIGTERM/SIGINT: leave gracefully, exit 0.")
@@ -67,7 +67,7 @@ public final class AgentCommand implements Callable<Integer> {
     String adminTls;
 
     @Option(names = "--join", paramLabel = "[SYSTEM@]HOST:PORT", description = "a node to join; repeatable. SYSTEM: "
-            + "its actor system's name, if not named after the cluster (an agent's is)")
+            + "its actor system's name, if not grapevine (an agent's is)")
     List<String> join = new ArrayList<>();
 
     @Option(names = "--join-dns", paramLabel = "NAME", description = "DNS name to find peers at, looked up every "
@@ -161,7 +161,7 @@ public final class AgentCommand implements Callable<Integer> {
         CannotListen.probe(admin); // so that a taken admin port stops the agent before its node starts and logs
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), SystemNameTag.defaultFor(settings.cluster()), resolved);
+            system = ActorSystem.create(Behaviors.empty(), SystemNameTag.DEFAULT, resolved);
         } catch (RuntimeException e) {
             if (CannotListen.isBindFailure(e)) {
                 throw CannotListen.forPeers(gossip, e);

@@ -41,8 +41,7 @@ final class NodeContext {
      */
     NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir, NodeMetrics metrics,
                 String systemName) {
-        this.peerSystems = new PeerSystems(systemName,
-                dev.grapevine.core.node.SystemNameTag.defaultFor(settings.cluster()), settings.seedSystems());
+        this.peerSystems = new PeerSystems(systemName, dev.grapevine.core.node.SystemNameTag.DEFAULT, settings.seedSystems());
         this.metrics = metrics;
         this.joinTargets = joinTargets(settings, dataDir);
         this.settings = settings;

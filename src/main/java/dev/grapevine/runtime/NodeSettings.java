@@ -129,8 +129,8 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
 
     /**
      * The seeds, {@code HOST:PORT} or {@code SYSTEM@HOST:PORT}: a seed whose actor system is not named
-     * after the cluster (see {@link dev.grapevine.core.node.SystemNameTag#defaultFor}) must say its
-     * name, or Artery drops what this node sends it. The names go to {@code systems}.
+     * {@value dev.grapevine.core.node.SystemNameTag#DEFAULT} must say its name, or Artery drops what
+     * this node sends it. The names go to {@code systems}.
      */
     private static List<Address> seeds(Config c, ConfigProblems problems, Map<Address, String> systems) {
         String path = "grapevine.seeds";

@@ -62,6 +62,18 @@ final class PeerRouter {
     }
 
     void send(Address to, Message message) {
+        send(to, message, systems.nameFor(to));
+    }
+
+    /**
+     * Sends {@code message} to {@code to}, which sent {@code answered}, under the system name that
+     * frame stated unless a member's or a seed's name is known (see {@link PeerSystems#nameForAnswer}).
+     */
+    void answer(Address to, Message message, PeerMessage answered) {
+        send(to, message, systems.nameForAnswer(to, answered.fromSystem()));
+    }
+
+    private void send(Address to, Message message, String systemName) {
         Role role = Role.of(message);
         PeerUids uids = node.peerUids();
         int uid = uids.uidFor(role, to);
@@ -70,7 +82,7 @@ final class PeerRouter {
         } else {
             sentByUid++;
         }
-        target(role, to, uid).tell(new PeerMessage(self, node.epoch(), uids.own(role), node.settings().cluster().id(), message,
+        target(role, to, uid, systemName).tell(new PeerMessage(self, node.epoch(), uids.own(role), node.settings().cluster().id(), message,
                 systems.own()));
     }
 
@@ -80,9 +92,8 @@ final class PeerRouter {
         figures.put("peer_sends_by_path", sentByPath);
     }
 
-    private ActorRef<PeerMessage> target(Role role, Address to, int uid) {
+    private ActorRef<PeerMessage> target(Role role, Address to, int uid, String systemName) {
         Map<Address, Peer> cache = byRole[role.ordinal()];
-        String systemName = systems.nameFor(to);
         Peer peer = cache.get(to);
         if (peer == null || !peer.system.equals(systemName)) {
             if (peer == null && cache.size() >= CACHE_MAX) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>the name in the header of the last frame from that endpoint that passed the cluster guard
  *       and TLS admission: how a node answers a joiner, or the probes of a member, before the
  *       member's record reached its view;</li>
- *   <li>the default for the cluster ({@link SystemNameTag#defaultFor}).</li>
+ *   <li>the default, {@link SystemNameTag#DEFAULT}.</li>
  * </ol>
  *
  * <p>Shared by the node's actors (membership learns, every actor's router reads). Thread-safe; both
@@ -75,6 +75,23 @@ final class PeerSystems {
         }
         s = heard.get(endpoint);
         return s != null ? s : fallback;
+    }
+
+    /**
+     * The system name to answer a frame from {@code endpoint} under, whose header said {@code stated}
+     * (empty: nothing), without learning it: how a node refuses a node of another cluster, whose frames
+     * teach it nothing. A member's or a seed's name still wins.
+     */
+    String nameForAnswer(Address endpoint, String stated) {
+        Named m = members.get(endpoint);
+        if (m != null) {
+            return m.system();
+        }
+        String s = seeds.get(endpoint);
+        if (s != null) {
+            return s;
+        }
+        return !stated.isEmpty() && SystemNameTag.valid(stated) ? stated : nameFor(endpoint);
     }
 
     /** Membership replaced {@code previous} (null if new) by {@code m} in its view. */

@@ -84,7 +84,15 @@ final class RoleActorSupport<C> {
                         + refused.from() + (refused.clusterName() != null ? " of cluster '" + refused.clusterName() + "'"
                                 : " of cluster id " + Long.toHexString(refused.cluster()))
                         + "; this node is in '" + guard.cluster().name() + "'");
-        perform(e -> { });
+        // A refusal goes back under the system name the frame stated: this node learns nothing from a
+        // node of another cluster, and that node's system is likely named after its own cluster.
+        List<Effect> effects = outbox.effects();
+        for (int i = 0, n = effects.size(); i < n; i++) {
+            if (effects.get(i) instanceof Effect.Send s && s.to().equals(m.from())) {
+                router.answer(s.to(), s.message(), m);
+            }
+        }
+        outbox.clear();
         return false;
     }
 

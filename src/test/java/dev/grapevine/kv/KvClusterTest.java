@@ -61,7 +61,7 @@ class KvClusterTest {
                         + "pekko.coordinated-shutdown.exit-jvm = off\n"
                         + "grapevine.shutdown.leave = off\n") // these tests crash nodes by terminating their systems
                 .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        // Only the first node's system is named after the cluster (what a seed is assumed to be): the
+        // Only the first node's system is named grapevine (what a seed is assumed to be): the
         // others' replicas are reached under the names their members gossip.
         String systemName = name.equals("a") ? "grapevine" : "kv-" + name;
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
@@ -170,7 +170,7 @@ class KvClusterTest {
     private static void cut(List<Node> side, List<Node> other, boolean blackhole) {
         for (Node x : side) {
             for (Node y : other) {
-                ArteryFaults.cut(x.system(), "grapevine", dev.grapevine.core.member.Address.parse(y.grapevine().address()), blackhole);
+                ArteryFaults.cut(x.system(), y.system().name(), dev.grapevine.core.member.Address.parse(y.grapevine().address()), blackhole);
             }
         }
     }

@@ -85,6 +85,23 @@ class SystemNamesClusterTest {
         }
     }
 
+    @Test
+    void aNodeOfAnotherClusterInASystemOfAnotherNameIsRefusedByName() {
+        try (LocalCluster cluster = new LocalCluster()) {
+            LocalCluster.Node green = cluster.start("g", List.of(), "grapevine.cluster-name = green");
+            // b's frames reach g (a seed is assumed to be "grapevine"); g learns nothing from them, but
+            // answers its refusal under the system name they state.
+            LocalCluster.Node blue = cluster.startAs("blue", "b", List.of(green.address().toString()), "grapevine.cluster-name = blue");
+            TestProbe.create(blue.system()).awaitAssert(FORMED, Duration.ofMillis(100), () -> {
+                assertTrue(blue.metric("joins_refused_by_foreign_cluster") > 0, "b heard no refusal");
+                assertTrue(green.metric("foreign_cluster_refused") > 0, "g refused nothing");
+                return null;
+            });
+            assertEquals(List.of("g"), LocalCluster.members(green).stream().map(m -> m.name()).toList());
+            assertEquals(List.of("b"), LocalCluster.members(blue).stream().map(m -> m.name()).toList());
+        }
+    }
+
     private static void emit(LocalCluster.Node node, String name) {
         TestProbe<MembershipActor.EmitResult> emitted = TestProbe.create(node.system());
         node.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.Emit(name,

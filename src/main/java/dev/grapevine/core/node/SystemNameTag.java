@@ -1,7 +1,5 @@
 package dev.grapevine.core.node;
 
-import dev.grapevine.core.wire.ClusterName;
-
 import java.util.Map;
 
 /**
@@ -21,8 +19,14 @@ public final class SystemNameTag {
     public static final String KEY = Membership.RESERVED_TAG_PREFIX + "system";
     /** Longest system name accepted on the wire, in bytes (ASCII: one byte per character). */
     public static final int BYTES_MAX = 64;
-    /** The name a node assumes for an endpoint it knows nothing of and a cluster name Pekko cannot use. */
-    public static final String FALLBACK = ClusterName.DEFAULT_NAME;
+    /**
+     * The name a node assumes for an endpoint nothing names (a seed given as {@code host:port}, an
+     * address from DNS), and the agent's own system's name. One name for every cluster, not one per
+     * cluster name: a node pointed at a seed of another cluster must reach it, or that node cannot
+     * refuse it by name (see {@code ClusterGuard}), and Artery would only log, on the seed, that it
+     * dropped handshakes addressed to another system, for as long as the node retries.
+     */
+    public static final String DEFAULT = "grapevine";
 
     private SystemNameTag() {
     }
@@ -52,15 +56,6 @@ public final class SystemNameTag {
     /** Whether {@code name} is a valid system name. */
     public static boolean valid(String name) {
         return problem(name) == null;
-    }
-
-    /**
-     * The system name to assume for a peer of {@code cluster} nothing else names (a seed, a DNS
-     * address): the cluster's name when Pekko accepts it as a system name, else {@link #FALLBACK}.
-     * The agent names its own system the same way, so the guess holds for agents.
-     */
-    public static String defaultFor(ClusterName cluster) {
-        return valid(cluster.name()) ? cluster.name() : FALLBACK;
     }
 
     /** The valid system name {@code tags} carry, or null if they carry none (or garbage). */
