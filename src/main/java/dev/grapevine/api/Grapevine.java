@@ -290,7 +290,8 @@ public final class Grapevine implements Extension {
 
     /**
      * Leaves the cluster gracefully: the others record this node as left, not failed. Completes once the
-     * leave has gone out; then terminate the actor system.
+     * leave has gone out. Terminating the actor system leaves too (its CoordinatedShutdown does, unless
+     * {@code grapevine.shutdown.leave = off}).
      */
     public CompletionStage<Done> leave() {
         return started.leave();

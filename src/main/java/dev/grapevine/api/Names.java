@@ -38,6 +38,12 @@ public final class Names {
     /** Tags under this prefix are the node's own (its load, say); users cannot set them. */
     public static final String RESERVED_TAG_PREFIX = dev.grapevine.core.node.Membership.RESERVED_TAG_PREFIX;
 
+    /**
+     * The actor system name assumed for a peer that says no other (a seed given as {@code host:port},
+     * an address from DNS), and the agent's own system's name.
+     */
+    public static final String DEFAULT_SYSTEM_NAME = dev.grapevine.core.node.SystemNameTag.DEFAULT;
+
     private static boolean hasControl(String s) {
         return s.chars().anyMatch(Character::isISOControl);
     }

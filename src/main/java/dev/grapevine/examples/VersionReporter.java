@@ -52,18 +52,28 @@ public final class VersionReporter {
         });
     }
 
-    /** {@code VersionReporter HOST:PORT [SEED_HOST:PORT...]}: a node with this actor as its guardian. */
+    /**
+     * {@code VersionReporter [--system NAME] HOST:PORT [SEED...]}: a node with this actor as its guardian,
+     * in an actor system named NAME (default {@code grapevine}). A seed is {@code [SYSTEM@]HOST:PORT}.
+     * SIGTERM runs the system's CoordinatedShutdown, which leaves the cluster before the JVM exits.
+     */
     public static void main(String[] args) {
-        if (args.length < 1) {
-            System.err.println("usage: VersionReporter HOST:PORT [SEED_HOST:PORT...]");
+        String systemName = "grapevine";
+        int first = 0;
+        if (args.length >= 2 && args[0].equals("--system")) {
+            systemName = args[1];
+            first = 2;
+        }
+        if (args.length - first < 1) {
+            System.err.println("usage: VersionReporter [--system NAME] HOST:PORT [[SYSTEM@]SEED_HOST:PORT...]");
             System.exit(2);
         }
-        String[] bind = args[0].split(":");
+        String[] bind = args[first].split(":");
         StringBuilder seeds = new StringBuilder();
-        for (int i = 1; i < args.length; i++) {
-            seeds.append(i > 1 ? "," : "").append('"').append(args[i]).append('"');
+        for (int i = first + 1; i < args.length; i++) {
+            seeds.append(i > first + 1 ? "," : "").append('"').append(args[i]).append('"');
         }
-        ActorSystem.create(create(), "grapevine", ConfigFactory.parseString("grapevine.seeds = [" + seeds + "]")
+        ActorSystem.create(create(), systemName, ConfigFactory.parseString("grapevine.seeds = [" + seeds + "]")
                 .withFallback(NodeBootstrap.remoting(bind[0], Integer.parseInt(bind[1])))
                 .withFallback(ConfigFactory.load()));
     }

@@ -94,6 +94,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final ActorRef<KvMessage> selfRef;
     private final Map<String, String> addresses = new HashMap<>();
     private final Map<String, MemberStatus> statuses = new HashMap<>();
+    /** Members' actor system names, as they gossip them: a replica is reached under its own system's name. */
+    private final Map<String, String> systems = new HashMap<>();
     /** Members whose hints were dropped because they left; one log line each. */
     private final java.util.Set<String> leftHintsLogged = new java.util.HashSet<>();
 
@@ -159,6 +161,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                     String address = m.event().member().address();
                     if (!address.equals(addresses.put(name, address))) {
                         peers.remove(name); // a new endpoint: resolve it again
+                    }
+                    String system = m.event().member().systemName().orElse(null);
+                    if (system != null && !system.equals(systems.put(name, system))) {
+                        peers.remove(name); // another system name (a restart under a new one): resolve it again
                     }
                     statuses.put(name, m.event().member().status());
                     if (m.event().member().status() != MemberStatus.LEFT) {
@@ -304,7 +310,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             if (resolver == null) {
                 resolver = ActorRefResolver.get(getContext().getSystem());
             }
-            ref = resolver.resolveActorRef("pekko://" + getContext().getSystem().name() + "@"
+            String system = systems.getOrDefault(name, dev.grapevine.api.Names.DEFAULT_SYSTEM_NAME);
+            ref = resolver.resolveActorRef("pekko://" + system + "@"
                     + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/system/" + NAME);
             peers.put(name, ref);
         }

@@ -33,12 +33,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code grapevine agent}: runs one node until SIGTERM or SIGINT, which make it leave the cluster
- * gracefully and exit 0 (a systemd stop is a leave, not a failure).
+ * gracefully and exit 0 (a systemd stop is a leave, not a failure). The signal terminates the actor
+ * system, whose CoordinatedShutdown leaves as in any embedding application (see {@code ShutdownLeave}).
+ * Its actor system is named {@code grapevine} whatever the cluster's name: the name every node
+ * assumes for a seed it is given as {@code host:port} (see {@code SystemNameTag.DEFAULT}).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Runs a Grapevine node with its admin HTTP API. SIGTERM/SIGINT: leave gracefully, exit 0.")
 public final class AgentCommand implements Callable<Integer> {
-    /** How long a stopping agent waits for its leave to go out before it exits anyway. */
+    /**
+     * How long a stopping agent waits for its leave to go out before it exits anyway: the phase
+     * timeout of CoordinatedShutdown's cluster-leave (5 s by default), which caps
+     * grapevine.shutdown.leave-timeout.
+     */
     static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
 
     @Option(names = "--node", description = "this node's name, unique in the cluster and kept across restarts (default: the --bind address)")
@@ -59,7 +66,8 @@ public final class AgentCommand implements Callable<Integer> {
             + "and DIR/node-key.pem (default: grapevine.admin.tls-dir)")
     String adminTls;
 
-    @Option(names = "--join", description = "HOST:PORT of a node to join; repeatable")
+    @Option(names = "--join", paramLabel = "[SYSTEM@]HOST:PORT", description = "a node to join; repeatable. SYSTEM: "
+            + "its actor system's name, if not grapevine (an agent's is)")
     List<String> join = new ArrayList<>();
 
     @Option(names = "--join-dns", paramLabel = "NAME", description = "DNS name to find peers at, looked up every "
@@ -198,16 +206,11 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** A running agent: its node's actor system and extension, and where it listens. */
     public record Started(ActorSystem<Void> system, Grapevine grapevine, String name, Address gossip, Address admin) {
-        /** Leaves the cluster, waiting at most {@link #LEAVE_TIMEOUT} for the leave to go out, then stops the node. */
+        /**
+         * Stops the node: its actor system's CoordinatedShutdown leaves the cluster first (at most
+         * grapevine.shutdown.leave-timeout), as for any application that embeds a node.
+         */
         public void leaveAndTerminate() {
-            org.slf4j.Logger log = dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE);
-            try {
-                grapevine.leave().toCompletableFuture().get(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.info("{} left the cluster; stopping", name));
-            } catch (Exception e) {
-                dev.grapevine.log.GrapevineLogs.asNode(name, () -> log.warn("{}'s leave did not complete within {} s ({}); stopping",
-                        name, LEAVE_TIMEOUT.toSeconds(), e.toString()));
-            }
             system.terminate();
         }
     }
@@ -232,7 +235,7 @@ public final class AgentCommand implements Callable<Integer> {
             flags.put("grapevine.node.name", node);
         }
         if (!join.isEmpty()) {
-            join.forEach(Address::parse);
+            join.forEach(j -> Address.parse(j.substring(j.indexOf('@') + 1))); // the system name is checked with the seeds
             flags.put("grapevine.seeds", join);
         }
         if (joinDns != null) {

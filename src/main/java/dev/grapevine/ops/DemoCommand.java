@@ -146,6 +146,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                                 + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                                 + "pekko.coordinated-shutdown.exit-jvm = off\n"
+                                // the demo's crash is a terminate that must not leave; its stop leaves explicitly
+                                + "grapevine.shutdown.leave = off\n"
                                 + "grapevine.recovery.stable-after = 500ms\n"
                                 + "grapevine { profile = local, node.name = \"" + name + "\", node.data-dir = \"" + dataDir + "\""
                                 + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }\n")

@@ -49,14 +49,19 @@ final class GrapevineNode {
     }
 
     private static Started spawn(ActorSystem<?> system, NodeSettings settings, long epoch, DataDir dataDir) {
+        String systemProblem = dev.grapevine.core.node.SystemNameTag.problem(system.name());
+        if (systemProblem != null) {
+            throw new IllegalArgumentException("Grapevine cannot run in actor system '" + system.name() + "': its name " + systemProblem);
+        }
         NodeMetrics metrics = new NodeMetrics();
         TlsPeers.get(system).nodeName(settings.name());
         FrontedRemoteProvider.front(system).ifPresent(front -> {
             front.nodeName(settings.name());
             metrics.attach("front", front::figures);
         });
-        NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics);
+        NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics, system.name());
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
+        ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
                 node.joinTargets());
     }

@@ -270,6 +270,7 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
                             "membership of {} restarts as a new life of the node, under a new epoch", core.self().name()));
                     guardian.tell(NodeGuardian.ResetReplicas.INSTANCE);
                     node.peerUids().clear(); // learnt again as the new view fills
+                    node.peerSystems().clear();
                     return this;
                 })
                 .build();
@@ -297,6 +298,7 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
     private void publish(Effect effect) {
         if (effect instanceof Effect.Publish p) {
             node.peerUids().viewChanged(p.event().member(), p.event().previous());
+            node.peerSystems().viewChanged(p.event().member(), p.event().previous());
             tlsPeers.viewChanged(p.event().member(), p.event().previous());
             memberLog.log(p.event());
             if (node.dataDir().isPresent() && !timers.isTimerActive(SavePeers.INSTANCE)) {

@@ -29,6 +29,7 @@ final class NodeContext {
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
     private final RepairCounters repairCounters = new RepairCounters();
     private final PeerUids peerUids = new PeerUids();
+    private final PeerSystems peerSystems;
     /** Tag changes made at run time, over the configured tags (see {@link RuntimeTags}); read once at start. */
     private final java.util.concurrent.atomic.AtomicReference<RuntimeTags> runtimeTags;
     private final DroppedInputs droppedInputs;
@@ -36,8 +37,11 @@ final class NodeContext {
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
      * @param dataDir    where epochs and peers are kept, or null
+     * @param systemName the name of the node's actor system, which peers must address it under
      */
-    NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir, NodeMetrics metrics) {
+    NodeContext(NodeSettings settings, long firstEpoch, long originNanos, DataDir dataDir, NodeMetrics metrics,
+                String systemName) {
+        this.peerSystems = new PeerSystems(systemName, dev.grapevine.core.node.SystemNameTag.DEFAULT, settings.seedSystems());
         this.metrics = metrics;
         this.joinTargets = joinTargets(settings, dataDir);
         this.settings = settings;
@@ -70,9 +74,14 @@ final class NodeContext {
         return dataDir != null;
     }
 
-    /** The tags a new life starts with: the configured ones, with the run-time changes over them. */
+    /**
+     * The tags a new life starts with: the configured ones, with the run-time changes over them, and
+     * the node's actor system name, under which its peers reach it.
+     */
     private java.util.Map<String, String> startTags() {
-        return runtimeTags.get().over(settings.tags());
+        java.util.Map<String, String> tags = runtimeTags.get().over(settings.tags());
+        tags.put(dev.grapevine.core.node.SystemNameTag.KEY, peerSystems.own());
+        return tags;
     }
 
     java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.spi.Recoverable> domains() {
@@ -119,6 +128,11 @@ final class NodeContext {
     /** The uids of peers' actors, shared by this node's actors (see {@link PeerUids}). */
     PeerUids peerUids() {
         return peerUids;
+    }
+
+    /** The system names of peers' actor systems, shared by this node's actors (see {@link PeerSystems}). */
+    PeerSystems peerSystems() {
+        return peerSystems;
     }
 
     /** This node's current life: the epoch of the last {@link #newLife()}. */

@@ -43,8 +43,11 @@ public final class NodeHandle {
     /** How long a request to the local node may take before its stage fails. */
     public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Bytes of tags a user may set: the member limit less room for the node's own (recovery progress). */
-    public static final int USER_TAGS_BYTES_MAX = Member.TAGS_BYTES_MAX - 128;
+    /**
+     * Bytes of tags a user may set: the member limit less room for the node's own: its load (at most
+     * 55 bytes with its key) and its actor system's name (at most 80).
+     */
+    public static final int USER_TAGS_BYTES_MAX = Member.TAGS_BYTES_MAX - 160;
 
     /** How long a join waits for the nodes asked to answer. */
     public static final Duration JOIN_ANSWER_WAIT = MembershipActor.JOIN_ANSWER_WAIT;

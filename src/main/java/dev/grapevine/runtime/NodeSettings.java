@@ -30,14 +30,18 @@ import java.util.function.IntConsumer;
  * @param dataDir where the epoch and known peers are kept, if anywhere
  * @param cluster the cluster this node belongs to ({@code grapevine.cluster-name}): it reads messages of no other
  * @param discovery seed discovery from DNS, off unless {@code grapevine.discovery.dns-name} is set
+ * @param seedSystems the actor system names seeds were given with ({@code name@host:port}), by seed
+ * @param shutdown  how the node leaves when its actor system shuts down ({@code grapevine.shutdown.*})
  */
 public record NodeSettings(String name, Address address, Profile profile, Settings protocol, List<Address> seeds,
                            Optional<Path> dataDir, Map<String, String> tags, RecoverySettings recovery,
-                           DiscoverySettings discovery, ClusterName cluster) {
+                           DiscoverySettings discovery, ClusterName cluster, Map<Address, String> seedSystems,
+                           ShutdownLeave.Settings shutdown) {
 
     public NodeSettings {
         seeds = List.copyOf(seeds);
         tags = Map.copyOf(tags);
+        seedSystems = Map.copyOf(seedSystems);
     }
 
     /**
@@ -75,7 +79,8 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         }
         checkName(c, name, problems);
 
-        List<Address> seeds = seeds(c, problems);
+        Map<Address, String> seedSystems = new java.util.HashMap<>();
+        List<Address> seeds = seeds(c, problems, seedSystems);
         ClusterName cluster = cluster(c, problems);
 
         String dir = problems.string(c, "grapevine.node.data-dir").trim();
@@ -85,10 +90,12 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         Settings protocol = readProtocol(c, profile, problems);
         RecoverySettings recovery = RecoverySettings.read(c, problems);
         DiscoverySettings discovery = DiscoverySettings.read(c, problems);
+        ShutdownLeave.Settings shutdown = ShutdownLeave.Settings.read(c, problems);
         if (problems.all().size() > before) {
             return null;
         }
-        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery, discovery, cluster);
+        return new NodeSettings(name, address, profile, protocol, seeds, dataDir, tags, recovery, discovery, cluster,
+                seedSystems, shutdown);
     }
 
     /**
@@ -120,7 +127,12 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         return ClusterName.of(name);
     }
 
-    private static List<Address> seeds(Config c, ConfigProblems problems) {
+    /**
+     * The seeds, {@code HOST:PORT} or {@code SYSTEM@HOST:PORT}: a seed whose actor system is not named
+     * {@value dev.grapevine.core.node.SystemNameTag#DEFAULT} must say its name, or Artery drops what
+     * this node sends it. The names go to {@code systems}.
+     */
+    private static List<Address> seeds(Config c, ConfigProblems problems, Map<Address, String> systems) {
         String path = "grapevine.seeds";
         List<Address> seeds = new ArrayList<>();
         try {
@@ -131,14 +143,26 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
                 if (seed.isBlank()) {
                     continue;
                 }
+                String text = seed.trim();
+                int at = text.indexOf('@');
+                String system = at < 0 ? null : text.substring(0, at);
+                String problem = system == null ? null : dev.grapevine.core.node.SystemNameTag.problem(system);
+                if (problem != null) {
+                    problems.bad(c, path, "seed \"" + text + "\": the actor system name before '@' " + problem);
+                    continue;
+                }
                 try {
-                    seeds.add(Address.parse(seed.trim()));
+                    Address address = Address.parse(text.substring(at + 1));
+                    seeds.add(address);
+                    if (system != null) {
+                        systems.put(address, system);
+                    }
                 } catch (IllegalArgumentException e) {
                     problems.bad(c, path, e.getMessage());
                 }
             }
         } catch (ConfigException e) {
-            problems.bad(c, path, "must be a list of \"HOST:PORT\" strings, or one comma-separated string");
+            problems.bad(c, path, "must be a list of \"HOST:PORT\" or \"SYSTEM@HOST:PORT\" strings, or one comma-separated string");
         }
         return seeds;
     }

@@ -15,13 +15,21 @@ import java.util.Objects;
  * @param fromEpoch the sender's life, and {@code fromUid} the uid of its actor for the message's
  *                  role (0: unknown), from which the receiver learns to send back to {@code path#uid}
  *                  (see {@link PeerUids})
+ * @param fromSystem the name of the sender's actor system, from the frame's header (empty: not said),
+ *                  under which the receiver can answer it before it knows it as a member (see {@link PeerSystems})
  */
-record PeerMessage(Address from, long fromEpoch, int fromUid, long cluster, Message message)
+record PeerMessage(Address from, long fromEpoch, int fromUid, long cluster, Message message, String fromSystem)
         implements MembershipActor.Command, ReplicaActor.Command {
 
     public PeerMessage {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(fromSystem, "fromSystem");
+    }
+
+    /** A message whose sender did not say its system's name. */
+    public PeerMessage(Address from, long fromEpoch, int fromUid, long cluster, Message message) {
+        this(from, fromEpoch, fromUid, cluster, message, "");
     }
 
     /** A message from a node of the default cluster. */

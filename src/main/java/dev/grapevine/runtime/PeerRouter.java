@@ -15,7 +15,9 @@ import java.util.Map;
  * Sends protocol messages to the peer actor of the same role on another node, over Artery. A peer is
  * reached by path, without a uid, until {@link PeerUids} knows the uid of its actor in its current
  * life: then by {@code path#uid}, which Artery compresses to a table index. By path, a restarted peer
- * on the same endpoint is reached too. References are cached per endpoint and role. Never uses remote
+ * on the same endpoint is reached too. A peer's actor system may have any name: it is addressed under
+ * the name {@link PeerSystems} knows for its endpoint, and every message says this node's own.
+ * References are cached per endpoint and role. Never uses remote
  * DeathWatch: when it fires, Artery quarantines the peer for good, and Grapevine owns liveness anyway.
  *
  * <p>One router per actor (not shared): actors are single-threaded, so the cache needs no locking.
@@ -26,19 +28,21 @@ final class PeerRouter {
     /** Cached endpoints; beyond it the cache is cleared, and references are resolved again. */
     private static final int CACHE_MAX = 16_384;
 
-    /** A peer actor by path, and by path and uid once that is known. */
+    /** A peer actor by path under one system name, and by path and uid once that is known. */
     private static final class Peer {
+        final String system;
         final ActorRef<PeerMessage> byPath;
         int uid;
         ActorRef<PeerMessage> byUid;
 
-        Peer(ActorRef<PeerMessage> byPath) {
+        Peer(String system, ActorRef<PeerMessage> byPath) {
+            this.system = system;
             this.byPath = byPath;
         }
     }
 
     private final ActorRefResolver resolver;
-    private final String systemName;
+    private final PeerSystems systems;
     private final Address self;
     private final NodeContext node;
     private final Map<Address, Peer>[] byRole;
@@ -48,7 +52,7 @@ final class PeerRouter {
     @SuppressWarnings("unchecked")
     PeerRouter(ActorSystem<?> system, NodeContext node) {
         this.resolver = ActorRefResolver.get(system);
-        this.systemName = system.name();
+        this.systems = node.peerSystems();
         this.node = node;
         this.self = node.settings().address();
         this.byRole = new Map[Role.values().length];
@@ -58,6 +62,18 @@ final class PeerRouter {
     }
 
     void send(Address to, Message message) {
+        send(to, message, systems.nameFor(to));
+    }
+
+    /**
+     * Sends {@code message} to {@code to}, which sent {@code answered}, under the system name that
+     * frame stated unless a member's or a seed's name is known (see {@link PeerSystems#nameForAnswer}).
+     */
+    void answer(Address to, Message message, PeerMessage answered) {
+        send(to, message, systems.nameForAnswer(to, answered.fromSystem()));
+    }
+
+    private void send(Address to, Message message, String systemName) {
         Role role = Role.of(message);
         PeerUids uids = node.peerUids();
         int uid = uids.uidFor(role, to);
@@ -66,7 +82,8 @@ final class PeerRouter {
         } else {
             sentByUid++;
         }
-        target(role, to, uid).tell(new PeerMessage(self, node.epoch(), uids.own(role), node.settings().cluster().id(), message));
+        target(role, to, uid, systemName).tell(new PeerMessage(self, node.epoch(), uids.own(role), node.settings().cluster().id(), message,
+                systems.own()));
     }
 
     /** Messages this router sent by {@code path#uid} (compressible) and by bare path, for the metrics. */
@@ -75,14 +92,14 @@ final class PeerRouter {
         figures.put("peer_sends_by_path", sentByPath);
     }
 
-    private ActorRef<PeerMessage> target(Role role, Address to, int uid) {
+    private ActorRef<PeerMessage> target(Role role, Address to, int uid, String systemName) {
         Map<Address, Peer> cache = byRole[role.ordinal()];
         Peer peer = cache.get(to);
-        if (peer == null) {
-            if (cache.size() >= CACHE_MAX) {
+        if (peer == null || !peer.system.equals(systemName)) {
+            if (peer == null && cache.size() >= CACHE_MAX) {
                 cache.clear();
             }
-            peer = new Peer(resolver.resolveActorRef(path(systemName, to, role)));
+            peer = new Peer(systemName, resolver.resolveActorRef(path(systemName, to, role)));
             cache.put(to, peer);
         }
         if (uid == 0) {

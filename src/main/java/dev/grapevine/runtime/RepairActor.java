@@ -178,7 +178,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     }
 
     private Behavior<Command> onExchange(Exchange e) {
-        String path = PeerRouter.guardianPath(getContext().getSystem().name(), e.peer()) + "/" + NAME;
+        String path = PeerRouter.guardianPath(node.peerSystems().nameFor(e.peer()), e.peer()) + "/" + NAME;
         ActorRef<RepairMessage> peer = resolver.resolveActorRef(path);
         Session s = new Session(e, peer, new ArrayDeque<>(node.domains().keySet()));
         counters.exchanges++;

@@ -28,6 +28,7 @@ final class RoleActorSupport<C> {
     private final DroppedInputs droppedInputs;
     private final PeerRouter router;
     private final PeerUids peerUids;
+    private final PeerSystems peerSystems;
     private final TlsPeers tls;
     private final ActorRef<NodeGuardian.Command> guardian;
     private final TimerScheduler<C> timers;
@@ -41,6 +42,7 @@ final class RoleActorSupport<C> {
         this.droppedInputs = node.droppedInputs();
         this.router = new PeerRouter(system, node);
         this.peerUids = node.peerUids();
+        this.peerSystems = node.peerSystems();
         this.tls = TlsPeers.get(system);
         this.guardian = guardian;
         this.timers = timers;
@@ -53,7 +55,8 @@ final class RoleActorSupport<C> {
     }
 
     /**
-     * A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}).
+     * A peer's message of {@code role} arrived: its sender's uid may be learnt (see {@link PeerUids}),
+     * and its system's name (see {@link PeerSystems}). Call only for messages the cluster guard admitted.
      * @return false if the message must be dropped: its sender speaks for a name its TLS certificate
      * does not carry, or that certificate is revoked ({@link TlsPeers#admit})
      */
@@ -62,6 +65,7 @@ final class RoleActorSupport<C> {
             return false;
         }
         peerUids.heard(role, m.from(), m.fromEpoch(), m.fromUid());
+        peerSystems.heard(m.from(), m.fromSystem());
         return true;
     }
 
@@ -80,7 +84,15 @@ final class RoleActorSupport<C> {
                         + refused.from() + (refused.clusterName() != null ? " of cluster '" + refused.clusterName() + "'"
                                 : " of cluster id " + Long.toHexString(refused.cluster()))
                         + "; this node is in '" + guard.cluster().name() + "'");
-        perform(e -> { });
+        // A refusal goes back under the system name the frame stated: this node learns nothing from a
+        // node of another cluster, and that node's system is likely named after its own cluster.
+        List<Effect> effects = outbox.effects();
+        for (int i = 0, n = effects.size(); i < n; i++) {
+            if (effects.get(i) instanceof Effect.Send s && s.to().equals(m.from())) {
+                router.answer(s.to(), s.message(), m);
+            }
+        }
+        outbox.clear();
         return false;
     }
 

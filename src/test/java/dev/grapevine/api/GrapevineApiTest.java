@@ -85,7 +85,8 @@ class GrapevineApiTest {
         gb.setTags(Map.of("role", "db"));
         MembershipEvent updated = changes.fishForMessage(DEADLINE, c -> c.kind() == MembershipEvent.Kind.UPDATED
                 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
-        assertEquals(Map.of("role", "db"), updated.member().tags());
+        assertEquals(Map.of("role", "db", "grapevine.system", "grapevine"), updated.member().tags(), "with the node's own");
+        assertEquals(java.util.Optional.of("grapevine"), updated.member().systemName());
 
         LiveMembers both = live.fishForMessage(DEADLINE, v -> v.names().equals(List.of("a", "b"))
                 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);

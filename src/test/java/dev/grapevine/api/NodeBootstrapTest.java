@@ -122,7 +122,7 @@ class NodeBootstrapTest {
     void remotingAsksForArteryAtTheGivenEndpointOverTheTuning() {
         Config remoting = NodeBootstrap.remoting("10.0.0.7", 7946);
 
-        assertEquals("remote", remoting.getString("pekko.actor.provider"));
+        assertEquals(NodeBootstrap.PROVIDER, remoting.getString("pekko.actor.provider"), "remote, behind the front door");
         assertEquals("10.0.0.7", remoting.getString("pekko.remote.artery.canonical.hostname"));
         assertEquals(7946, remoting.getInt("pekko.remote.artery.canonical.port"));
         assertEquals(NodeBootstrap.PEKKO_TUNING.getString("pekko.scheduler.implementation"),

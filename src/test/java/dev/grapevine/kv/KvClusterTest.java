@@ -58,9 +58,13 @@ class KvClusterTest {
                         + "pekko.loglevel = WARNING\n"
                         + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
-                        + "pekko.coordinated-shutdown.exit-jvm = off\n")
+                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
+                        + "grapevine.shutdown.leave = off\n") // these tests crash nodes by terminating their systems
                 .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", config);
+        // Only the first node's system is named grapevine (what a seed is assumed to be): the
+        // others' replicas are reached under the names their members gossip.
+        String systemName = name.equals("a") ? "grapevine" : "kv-" + name;
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
         systems.add(system);
         Grapevine g = Grapevine.get(system);
         return new Node(name, system, g, KvService.start(system));
@@ -166,7 +170,7 @@ class KvClusterTest {
     private static void cut(List<Node> side, List<Node> other, boolean blackhole) {
         for (Node x : side) {
             for (Node y : other) {
-                ArteryFaults.cut(x.system(), "grapevine", dev.grapevine.core.member.Address.parse(y.grapevine().address()), blackhole);
+                ArteryFaults.cut(x.system(), y.system().name(), dev.grapevine.core.member.Address.parse(y.grapevine().address()), blackhole);
             }
         }
     }

@@ -51,6 +51,7 @@ class ForceLeaveClusterTest {
         Path dataDir = dirs.resolve(name);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", ConfigFactory.parseString(
                         "pekko.loglevel = WARNING\npekko.coordinated-shutdown.exit-jvm = off\n"
+                                + "grapevine.shutdown.leave = off\n" // c's terminate is a crash here
                                 + "grapevine { profile = local, node.name = " + name + ", node.data-dir = \""
                                 + dataDir.toString().replace("\\", "/") + "\" }\n"
                                 + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n")

@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Several Grapevine nodes in one JVM, each its own ActorSystem on 127.0.0.1 with a port of its own,
- * talking over real Artery TCP. All share one system name, as the nodes of one cluster do.
+ * talking over real Artery TCP. Their systems are named {@link #SYSTEM_NAME} unless a test names one
+ * ({@link #startAs}). A node's system does not leave on terminate ({@code grapevine.shutdown.leave =
+ * off}, unless {@code extra} turns it on): {@link #crash} must look like a crash.
  */
 final class LocalCluster implements AutoCloseable {
     static final String SYSTEM_NAME = "grapevine";
@@ -40,8 +42,16 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts a node named {@code name} that joins {@code seeds}; {@code extra} HOCON overrides the rest. */
     Node start(String name, List<Address> seeds, String extra) {
+        return startAs(SYSTEM_NAME, name, seeds.stream().map(Address::toString).toList(), extra);
+    }
+
+    /**
+     * Starts a node named {@code name} in an actor system named {@code systemName}, joining {@code seeds}
+     * ({@code [SYSTEM@]HOST:PORT}); {@code extra} HOCON overrides the rest.
+     */
+    Node startAs(String systemName, String name, List<String> seeds, String extra) {
         StringBuilder seedList = new StringBuilder();
-        for (Address s : seeds) {
+        for (String s : seeds) {
             seedList.append(seedList.length() == 0 ? "" : ", ").append('"').append(s).append('"');
         }
         Config config = ConfigFactory.parseString(extra + "\n"
@@ -53,8 +63,9 @@ final class LocalCluster implements AutoCloseable {
                         + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")
+                .withFallback(ConfigFactory.parseString("grapevine.shutdown.leave = off"))
                 .withFallback(GrapevineNode.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, NodeTls.transport(config));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, NodeTls.transport(config));
         GrapevineNode.Started started = GrapevineNode.start(system);
         Node node = new Node(system, started.guardian(), GrapevineNode.endpoint(system), started.metrics(), started.domains());
         nodes.add(node);

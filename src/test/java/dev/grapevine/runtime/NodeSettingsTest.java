@@ -161,8 +161,8 @@ class NodeSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read("grapevine.node.tags { role = db, blob = \"" + big + "\" }"));
         assertTrue(e.getMessage().startsWith("grapevine configuration: grapevine.node.tags = {"), e.getMessage());
-        assertTrue(e.getMessage().endsWith(": take 906 bytes (keys and values, UTF-8); the limit is 896 "
-                + "(the member limit of 1024 less 128 for the node's own)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": take 874 bytes (keys and values, UTF-8); the limit is 864 "
+                + "(the member limit of 1024 less 160 for the node's own)"), e.getMessage());
         assertEquals(Map.of("blob", big.substring(4)), read("grapevine.node.tags { blob = \"" + big.substring(4) + "\" }").tags(),
                 "exactly at the limit");
     }
@@ -202,5 +202,26 @@ class NodeSettingsTest {
         } finally {
             system.terminate();
         }
+    }
+
+    @Test
+    void aSeedMayNameItsActorSystem() {
+        NodeSettings s = read("grapevine.seeds = [\"shop@10.0.0.1:7946\", \"10.0.0.2:7946\", \"inventory-2@[::1]:7946\"]");
+        assertEquals(List.of(new Address("10.0.0.1", 7946), new Address("10.0.0.2", 7946), new Address("::1", 7946)), s.seeds());
+        assertEquals(Map.of(new Address("10.0.0.1", 7946), "shop", new Address("::1", 7946), "inventory-2"), s.seedSystems());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.seeds = [\"shop/eu@10.0.0.1:7946\"]"));
+        assertTrue(e.getMessage().contains("seed \"shop/eu@10.0.0.1:7946\": the actor system name before '@' may hold only letters"),
+                e.getMessage());
+    }
+
+    @Test
+    void theShutdownLeavesWithinItsTimeoutUnlessTurnedOff() {
+        assertEquals(ShutdownLeave.Settings.DEFAULT, read("").shutdown());
+        assertEquals(new ShutdownLeave.Settings(false, java.time.Duration.ofSeconds(2)),
+                read("grapevine.shutdown { leave = off, leave-timeout = 2s }").shutdown());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.shutdown.leave-timeout = 0s"));
+        assertTrue(e.getMessage().contains("grapevine.shutdown.leave-timeout = 0s: must be positive"), e.getMessage());
     }
 }

@@ -52,7 +52,7 @@ class WireSerializerFuzzTest {
     void gossipFrames(byte[] bytes) {
         Object decoded;
         try {
-            decoded = WIRE.fromBinary(bytes, "G2");
+            decoded = WIRE.fromBinary(bytes, WireSerializer.MANIFEST);
         } catch (NotSerializableException refused) {
             assertNotNull(refused.getMessage());
             return;
@@ -62,6 +62,7 @@ class WireSerializerFuzzTest {
         assertEquals(pm.from(), again.from());
         assertEquals(pm.fromEpoch(), again.fromEpoch());
         assertEquals(pm.fromUid(), again.fromUid());
+        assertEquals(pm.fromSystem(), again.fromSystem());
     }
 
     /**
@@ -85,7 +86,7 @@ class WireSerializerFuzzTest {
 
     private static Object fromBinary(byte[] bytes) {
         try {
-            return WIRE.fromBinary(bytes, "G2");
+            return WIRE.fromBinary(bytes, WireSerializer.MANIFEST);
         } catch (NotSerializableException e) {
             throw new AssertionError("a frame this serializer wrote does not decode: " + e.getMessage(), e);
         }

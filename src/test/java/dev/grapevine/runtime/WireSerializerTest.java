@@ -27,7 +27,46 @@ class WireSerializerTest {
         PeerMessage original = new PeerMessage(from, 1_732_450_000_000L, -1_234_567, ping);
         byte[] bytes = serializer.toBinary(original);
         assertEquals(original, serializer.fromBinary(bytes, serializer.manifest(original)));
-        assertEquals(2 + "10.0.0.7".length() + 2 + 8 + 4 + WireSize.of(ping), bytes.length);
+        assertEquals(2 + "10.0.0.7".length() + 2 + 8 + 4 + 1 + WireSize.of(ping), bytes.length);
+    }
+
+    @Test
+    void carriesTheSendersActorSystemName() throws Exception {
+        PeerMessage original = new PeerMessage(from, 7, 9, dev.grapevine.core.wire.ClusterName.of("shop").id(),
+                new Message.Nack(5), "shop-eu_1");
+        byte[] bytes = serializer.toBinary(original);
+        PeerMessage decoded = (PeerMessage) serializer.fromBinary(bytes, serializer.manifest(original));
+        assertEquals(original, decoded);
+        assertEquals("shop-eu_1", decoded.fromSystem());
+        String longest = "s".repeat(dev.grapevine.core.node.SystemNameTag.BYTES_MAX);
+        assertEquals(longest, ((PeerMessage) serializer.fromBinary(serializer.toBinary(
+                new PeerMessage(from, 7, 9, 1L, new Message.Nack(5), longest)), "G3")).fromSystem());
+    }
+
+    @Test
+    void aBadSystemNameIsRefusedBothWays() {
+        IllegalArgumentException unsendable = assertThrows(IllegalArgumentException.class,
+                () -> serializer.toBinary(new PeerMessage(from, 7, 9, 1L, new Message.Nack(5), "shop/eu")));
+        assertTrue(unsendable.getMessage().contains("may hold only letters"), unsendable.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> serializer.toBinary(new PeerMessage(from, 7, 9, 1L, new Message.Nack(5), "s".repeat(65))));
+
+        byte[] good = serializer.toBinary(new PeerMessage(from, 7, 9, 1L, new Message.Nack(5), "shop"));
+        int nameAt = 2 + "10.0.0.7".length() + 2 + 8 + 4;
+        assertEquals(4, good[nameAt]);
+        byte[] slash = good.clone();
+        slash[nameAt + 1] = '/';
+        NotSerializableException badChar = assertThrows(NotSerializableException.class, () -> serializer.fromBinary(slash, "G3"));
+        assertTrue(badChar.getMessage().contains("sender system name may hold only"), badChar.getMessage());
+        byte[] leadingDash = good.clone();
+        leadingDash[nameAt + 1] = '-';
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(leadingDash, "G3"));
+        byte[] tooLong = good.clone();
+        tooLong[nameAt] = (byte) 65;
+        NotSerializableException length = assertThrows(NotSerializableException.class, () -> serializer.fromBinary(tooLong, "G3"));
+        assertTrue(length.getMessage().contains("sender system name length 65 is out of bounds (at most 64 bytes)"), length.getMessage());
+        byte[] pastTheEnd = Arrays.copyOf(good, nameAt + 3);
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(pastTheEnd, "G3"));
     }
 
     @Test
@@ -43,6 +82,22 @@ class WireSerializerTest {
         assertThrows(NotSerializableException.class,
                 () -> serializer.fromBinary(Arrays.copyOf(good, 2 + "10.0.0.7".length() + 2 + 5), manifest));
         NotSerializableException older = assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "G1"));
-        assertTrue(older.getMessage().contains("this node speaks G2"), older.getMessage());
+        assertTrue(older.getMessage().contains("this node speaks G3"), older.getMessage());
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "G2"));
+    }
+
+    /** The fuzz corpus's kept frames are real frames of this format: each decodes, none is merely refused. */
+    @Test
+    void theKeptFuzzFramesAreOfTheCurrentFormat() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/dev/grapevine/runtime/WireSerializerFuzzTestInputs/gossipFrames");
+        List<java.nio.file.Path> frames;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            frames = files.sorted().toList();
+        }
+        assertTrue(frames.size() >= 10, "kept frames: " + frames);
+        for (java.nio.file.Path frame : frames) {
+            PeerMessage pm = (PeerMessage) serializer.fromBinary(java.nio.file.Files.readAllBytes(frame), WireSerializer.MANIFEST);
+            assertEquals("grapevine", pm.fromSystem(), frame.toString());
+        }
     }
 }
