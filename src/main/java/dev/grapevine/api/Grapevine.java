@@ -138,9 +138,9 @@ public final class Grapevine implements Extension {
 
     /**
      * Makes a domain recoverable: from now on, every recovery epoch repairs its partitions between
-     * their owners (see {@link Recoverable}). Register before the node settles its first epoch (a
-     * couple of seconds after start) so a restarted node catches up at once; a later registration
-     * is picked up by the next epoch or anti-entropy round.
+     * their owners (see {@link Recoverable}). The node advertises the domains it runs, and a domain's
+     * partitions are owned only by the live members that run it; registering one later starts a new
+     * epoch of it on every node.
      *
      * @param domain a short name, the same on every node
      */
@@ -148,10 +148,17 @@ public final class Grapevine implements Extension {
         if (domain == null || domain.isBlank() || domain.length() > 64) {
             throw new IllegalArgumentException("a domain name is 1..64 characters, but was '" + domain + "'");
         }
+        java.util.Set<String> domains = new java.util.TreeSet<>(started.domains().keySet());
+        domains.add(domain);
+        String problem = dev.grapevine.core.node.DomainsTag.problem(domains);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         Recoverable before = started.domains().putIfAbsent(domain, java.util.Objects.requireNonNull(recoverable));
         if (before != null && before != recoverable) {
             throw new IllegalArgumentException("domain '" + domain + "' is registered already");
         }
+        toMembership(MembershipActor.PublishDomains.INSTANCE); // owners of a domain are its runners: say we run it
     }
 
     /**
@@ -159,15 +166,31 @@ public final class Grapevine implements Extension {
      * epoch's: the partition map, and what this node gained and lost.
      */
     public void subscribeOwnership(ActorRef<OwnershipChanged> subscriber) {
-        node.tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeOwnership(subscriber,
+        subscribeOwnership(null, subscriber);
+    }
+
+    /**
+     * As {@link #subscribeOwnership(ActorRef)}, for one domain's epochs only (null: every domain's): its
+     * partitions are owned by the live members that registered it, so a store places its replicas by this.
+     */
+    public void subscribeOwnership(String domain, ActorRef<OwnershipChanged> subscriber) {
+        node.tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeOwnership(subscriber, domain,
                 e -> subscriber.tell(new OwnershipChanged(e.epoch(), new PartitionMap(e.ownership(), e.addresses()),
                         e.owned(), e.task().gained(), e.task().lost())))));
     }
 
-    /** The cluster's recovery as this node sees it: the epoch, whether it is complete everywhere, what is pending. */
+    /**
+     * The cluster's recovery as this node sees it: the epoch, whether it is complete everywhere, what is
+     * pending; of the first domain (by name) this node runs.
+     */
     public CompletionStage<RecoveryStatus> recoveryStatus() {
+        return recoveryStatus(null);
+    }
+
+    /** As {@link #recoveryStatus()}, of {@code domain}: complete among the live members that run it. */
+    public CompletionStage<RecoveryStatus> recoveryStatus(String domain) {
         return AskPattern.ask(node, (ActorRef<dev.grapevine.core.recovery.RecoveryCoordinator.Status> replyTo) ->
-                        new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(replyTo)), ASK_TIMEOUT, system.scheduler())
+                        new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(domain, replyTo)), ASK_TIMEOUT, system.scheduler())
                 .thenApply(this::toStatus);
     }
 
@@ -197,7 +220,7 @@ public final class Grapevine implements Extension {
             }
         });
         PartitionMap map = s.ownership() == null ? null : new PartitionMap(s.ownership(), Map.of());
-        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map);
+        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map, s.domain());
     }
 
     /** The node's data dir ({@code grapevine.node.data-dir}), where domains may keep their own files. */
