@@ -163,7 +163,7 @@ public final class Grapevine implements Extension {
 
     /**
      * Sends {@code subscriber} the current ownership (once the first epoch settled), then every new
-     * epoch's: the partition map, and what this node gained and lost.
+     * epoch's: the partition map, and what this node gained and lost; of every domain this node runs.
      */
     public void subscribeOwnership(ActorRef<OwnershipChanged> subscriber) {
         subscribeOwnership(null, subscriber);
