@@ -88,8 +88,6 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
     }
 
     static final Duration TICK = Duration.ofMillis(200);
-    /** At most this long between ticks of a quiet node: a domain registered meanwhile is picked up by then. */
-    static final Duration IDLE_TICK = Duration.ofSeconds(5);
     private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.RECOVERY);
     /** Members named in an epoch's line; beyond, only their number. */
     static final int MEMBERS_NAMED_MAX = 10;
@@ -244,9 +242,12 @@ public final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoo
             quiet &= d.core.quiet();
             nextRoutineMillis = Math.min(nextRoutineMillis, d.core.nextRoutineMillis());
         }
-        if (quiet) {
+        if (quiet && nextRoutineMillis == Long.MAX_VALUE) {
+            ticking = false; // no domain runs here: nothing to tick for until an input (a member's change) comes
+            timers.cancel(Tick.INSTANCE);
+        } else if (quiet) {
             ticking = false;
-            long untilRoutineMillis = Math.max(0, Math.min(nextRoutineMillis, nowMillis() + IDLE_TICK.toMillis()) - nowMillis());
+            long untilRoutineMillis = Math.max(0, nextRoutineMillis - nowMillis());
             timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(untilRoutineMillis)); // replaces the periodic one
         } else if (!ticking) {
             wake();
