@@ -115,16 +115,6 @@ final class ProgressBoard {
         return liveEpochs;
     }
 
-    /** The epoch of all live members ({@link #liveEpochs} without the domains'), as before domains. */
-    long liveEpoch(MemberTable view) {
-        Map<String, Long> lives = new HashMap<>();
-        view.forEach(m -> {
-            if (m.status().isLive()) {
-                lives.put(m.name(), m.epoch());
-            }
-        });
-        return Progress.epochBits(RecoveryCoordinator.epochOf(lives));
-    }
 
     /** The value held for {@code epoch}, or null. */
     EpochProgress of(long epoch) {
