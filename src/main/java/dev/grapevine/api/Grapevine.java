@@ -131,9 +131,9 @@ public final class Grapevine implements Extension {
 
     /**
      * Makes a domain recoverable: from now on, every recovery epoch repairs its partitions between
-     * their owners (see {@link Recoverable}). Register before the node settles its first epoch (a
-     * couple of seconds after start) so a restarted node catches up at once; a later registration
-     * is picked up by the next epoch or anti-entropy round.
+     * their owners (see {@link Recoverable}). The node advertises the domains it runs, and a domain's
+     * partitions are owned only by the live members that run it; registering one later starts a new
+     * epoch of it on every node.
      *
      * @param domain a short name, the same on every node
      */
@@ -141,25 +141,48 @@ public final class Grapevine implements Extension {
         if (domain == null || domain.isBlank() || domain.length() > 64) {
             throw new IllegalArgumentException("a domain name is 1..64 characters, but was '" + domain + "'");
         }
+        java.util.Set<String> domains = new java.util.TreeSet<>(started.domains().keySet());
+        domains.add(domain);
+        String problem = dev.grapevine.core.node.DomainsTag.problem(domains);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         Recoverable before = started.domains().putIfAbsent(domain, java.util.Objects.requireNonNull(recoverable));
         if (before != null && before != recoverable) {
             throw new IllegalArgumentException("domain '" + domain + "' is registered already");
         }
+        started.publishDomains(); // owners of a domain are its runners: say we run it
     }
 
     /**
      * Sends {@code subscriber} the current ownership (once the first epoch settled), then every new
-     * epoch's: the partition map, and what this node gained and lost.
+     * epoch's: the partition map, and what this node gained and lost; of every domain this node runs.
      */
     public void subscribeOwnership(ActorRef<OwnershipChanged> subscriber) {
-        started.subscribeOwnership(subscriber,
+        subscribeOwnership(null, subscriber);
+    }
+
+    /**
+     * As {@link #subscribeOwnership(ActorRef)}, for one domain's epochs only (null: every domain's): its
+     * partitions are owned by the live members that registered it, so a store places its replicas by this.
+     */
+    public void subscribeOwnership(String domain, ActorRef<OwnershipChanged> subscriber) {
+        started.subscribeOwnership(subscriber, domain,
                 (epoch, ownership, addresses, owned, gained, lost) -> subscriber.tell(new OwnershipChanged(epoch,
                         new PartitionMap(ownership, addresses), owned, gained, lost)));
     }
 
-    /** The cluster's recovery as this node sees it: the epoch, whether it is complete everywhere, what is pending. */
+    /**
+     * The cluster's recovery as this node sees it: the epoch, whether it is complete everywhere, what is
+     * pending; of the first domain (by name) this node runs.
+     */
     public CompletionStage<RecoveryStatus> recoveryStatus() {
-        return started.recoveryStatus()
+        return recoveryStatus(null);
+    }
+
+    /** As {@link #recoveryStatus()}, of {@code domain}: complete among the live members that run it. */
+    public CompletionStage<RecoveryStatus> recoveryStatus(String domain) {
+        return started.recoveryStatus(domain)
                 .thenApply(this::toStatus);
     }
 
@@ -189,7 +212,7 @@ public final class Grapevine implements Extension {
             }
         });
         PartitionMap map = s.ownership() == null ? null : new PartitionMap(s.ownership(), Map.of());
-        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map);
+        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map, s.domain());
     }
 
     /** The node's data dir ({@code grapevine.node.data-dir}), where domains may keep their own files. */

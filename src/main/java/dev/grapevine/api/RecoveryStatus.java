@@ -13,13 +13,21 @@ import java.util.Map;
  *                          none yet (or is not in the epoch: it joined or restarted since)
  * @param local             this node's counters (syncs done and failed, bytes and entries exchanged, ...)
  * @param map               who owns which partition in this epoch, or null before the first
+ * @param domain            the recoverable domain these are of: its partitions are owned by the live members
+ *                          that run it, and {@code members} counts those; null if this node runs no domain
+ *                          (it owns nothing, so it has nothing to recover: complete)
  */
 public record RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
-                             Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map) {
+                             Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map, String domain) {
 
     public RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
                           Map<String, NodeProgress> nodes, Map<String, Long> local) {
-        this(epoch, members, complete, partitionsPending, nodes, local, null);
+        this(epoch, members, complete, partitionsPending, nodes, local, null, null);
+    }
+
+    public RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
+                          Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map) {
+        this(epoch, members, complete, partitionsPending, nodes, local, map, null);
     }
 
     /** One member's progress: the epoch, its pending and failed repair tasks there. */

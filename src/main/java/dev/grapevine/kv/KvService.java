@@ -38,7 +38,7 @@ public final class KvService implements AutoCloseable {
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
                         dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
-                                KvActor.create(grapevine.name(), store, settings, metrics, grapevine::subscribeOwnership, grapevine::subscribe)))
+                                KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a), grapevine::subscribe)))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
                         Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false)), KvActor.NAME, Props.empty());
         system.getWhenTerminated().thenRun(store::close);

@@ -98,7 +98,9 @@ final class HealthHttp implements AdminServer.Routes {
                     + (targets.isEmpty() ? "" : " (joining " + String.join(", ", targets.subList(0, Math.min(3, targets.size())))
                     + (targets.size() > 3 ? " and " + (targets.size() - 3) + " more" : "") + ")"));
         }
-        if (recovery.epoch() == null) {
+        if (recovery.domain() == null) {
+            // runs no recoverable domain: owns no partition, so it has nothing to recover
+        } else if (recovery.epoch() == null) {
             reasons.add("recovery: no epoch has settled yet");
         } else {
             long pending = recovery.local().getOrDefault("pending", 0L);

@@ -63,6 +63,7 @@ final class Json {
     /** The recovery status as {@code GET /v1/recovery} serves it. */
     static Map<String, Object> recovery(dev.grapevine.api.RecoveryStatus s) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("domain", s.domain());
         body.put("epoch", s.epoch());
         body.put("members", s.members());
         body.put("complete", s.complete());

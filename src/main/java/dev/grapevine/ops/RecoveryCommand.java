@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@code grapevine recovery}: where recovery stands, from {@code GET /v1/recovery}:
- * {@code {"epoch","members","complete","partitions_pending","nodes":[{"node","epoch","pending","failed"}],"local":{...}}}.
+ * {@code {"domain","epoch","members","complete","partitions_pending","nodes":[{"node","epoch","pending","failed"}],"local":{...}}}.
  * Only shows; it exits 0 whether or not recovery is complete.
  */
 @Command(name = "recovery", mixinStandardHelpOptions = true,
@@ -28,6 +28,10 @@ final class RecoveryCommand extends ClientCommands.ClientCommand {
             out.println(answer.body());
             out.flush();
             return 0;
+        }
+        if (status.has("domain")) {
+            out.println("domain    " + (status.get("domain").isNull() ? "none (this node runs no recoverable domain: it owns nothing)"
+                    : status.get("domain").asText() + " (owned by the live members that run it)"));
         }
         out.println("epoch     " + text(status.get("epoch")));
         out.println("members   " + text(status.get("members")));

@@ -133,8 +133,11 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
     public record TagsUpdated(Map<String, String> tags, boolean persisted, String error) {
     }
 
-    /** Time to see whether this node's load changed enough to gossip it. */
+    /** Time to see whether this node's load changed enough to gossip it (and that its domains are advertised). */
     private enum PublishLoad implements Command { INSTANCE }
+
+    /** The node's recoverable domains changed: advertise them in its tags (see {@code DomainsTag}). */
+    public enum PublishDomains implements Command { INSTANCE }
 
     /**
      * How often the domains are asked for their load. The core publishes at most one change per
@@ -242,8 +245,12 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
                     return this;
                 })
                 .onMessage(UpdateTags.class, this::onUpdateTags)
-                .onMessageEquals(PublishLoad.INSTANCE, () -> step(() -> DomainLoad.sum(node.domains().values())
-                        .ifPresent(l -> core.publishLoad(l.keys(), l.bytes(), support.nowMillis(), support.outbox))))
+                .onMessageEquals(PublishLoad.INSTANCE, () -> step(() -> {
+                    core.publishDomains(node.domains().keySet(), support.outbox); // a restarted membership lost them
+                    DomainLoad.sum(node.domains().values())
+                            .ifPresent(l -> core.publishLoad(l.keys(), l.bytes(), support.nowMillis(), support.outbox));
+                }))
+                .onMessageEquals(PublishDomains.INSTANCE, () -> step(() -> core.publishDomains(node.domains().keySet(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
                 .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), p.index(), p.members(), support.outbox)))
                 .onMessage(SubscribeProgress.class, s -> {

@@ -44,10 +44,10 @@ public final class NodeHandle {
     public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
     /**
-     * Bytes of tags a user may set: the member limit less room for the node's own: its load (at most
-     * 55 bytes with its key) and its actor system's name (at most 80).
+     * Bytes of tags a user may set: the member limit less room for the node's own, keys included: its
+     * load (at most 55 bytes), its actor system's name (80) and the domains it runs (73).
      */
-    public static final int USER_TAGS_BYTES_MAX = Member.TAGS_BYTES_MAX - 160;
+    public static final int USER_TAGS_BYTES_MAX = Member.TAGS_BYTES_MAX - 208;
 
     /** How long a join waits for the nodes asked to answer. */
     public static final Duration JOIN_ANSWER_WAIT = MembershipActor.JOIN_ANSWER_WAIT;
@@ -207,14 +207,21 @@ public final class NodeHandle {
                    Map<Integer, List<String>> gained, List<Integer> lost);
     }
 
-    public void subscribeOwnership(ActorRef<?> subscriber, OwnershipListener deliver) {
-        started.guardian().tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeOwnership(subscriber,
+    /** Ownership epochs of {@code domain} (null: of every domain) to {@code deliver}, for as long as {@code subscriber} lives. */
+    public void subscribeOwnership(ActorRef<?> subscriber, String domain, OwnershipListener deliver) {
+        started.guardian().tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.SubscribeOwnership(subscriber, domain,
                 e -> deliver.epoch(e.epoch(), e.ownership(), e.addresses(), e.owned(), e.task().gained(), e.task().lost()))));
     }
 
-    public CompletionStage<RecoveryCoordinator.Status> recoveryStatus() {
+    /** The recovery status of {@code domain} (null: of the first domain this node runs, by name). */
+    public CompletionStage<RecoveryCoordinator.Status> recoveryStatus(String domain) {
         return AskPattern.ask(started.guardian(), (ActorRef<RecoveryCoordinator.Status> replyTo) ->
-                new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(replyTo)), ASK_TIMEOUT, system.scheduler());
+                new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.GetStatus(domain, replyTo)), ASK_TIMEOUT, system.scheduler());
+    }
+
+    /** Tells membership to advertise the domains this node runs now (after one was registered). */
+    public void publishDomains() {
+        started.guardian().tell(new NodeGuardian.ToMembership(MembershipActor.PublishDomains.INSTANCE));
     }
 
     public void repairNow() {

@@ -4,6 +4,7 @@ import dev.grapevine.spi.Recoverable;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.node.DomainsTag;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.LiveView;
 import dev.grapevine.core.recovery.Ownership;
@@ -39,6 +40,10 @@ import java.util.function.Consumer;
  * epochs (in the data dir too), and hands off then drops partitions no longer owned once the epoch is
  * complete everywhere. After a restart it rebuilds from membership's view and the last finished
  * epoch, and redoes the current epoch's exchanges (cheap where replicas agree: one root hash each).
+ *
+ * <p>One core coordinator per domain registered here: a domain's partitions are owned by the live
+ * members that advertise it ({@link DomainsTag}), so each has its own epochs, exchanges and hand-offs.
+ * A node that runs no domain has none: it owns nothing and is never an exchange partner.
  */
 final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinatorActor.Command> {
 
@@ -49,11 +54,18 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
     public record SubscribeLiveView(ActorRef<?> subscriber, Consumer<LiveView.Snapshot> deliver) implements Command {
     }
 
-    /** Sends {@code subscriber} the current epoch (if one settled), then every new one. */
-    public record SubscribeOwnership(ActorRef<?> subscriber, Consumer<Epoch> deliver) implements Command {
+    /** Sends {@code subscriber} the current epoch of {@code domain} (null: of each domain) if one settled, then every new one. */
+    public record SubscribeOwnership(ActorRef<?> subscriber, String domain, Consumer<Epoch> deliver) implements Command {
+        public SubscribeOwnership(ActorRef<?> subscriber, Consumer<Epoch> deliver) {
+            this(subscriber, null, deliver);
+        }
     }
 
-    public record GetStatus(ActorRef<RecoveryCoordinator.Status> replyTo) implements Command {
+    /** The status of {@code domain}'s recovery; a null domain: of the first domain (by name) run here. */
+    public record GetStatus(String domain, ActorRef<RecoveryCoordinator.Status> replyTo) implements Command {
+        public GetStatus(ActorRef<RecoveryCoordinator.Status> replyTo) {
+            this(null, replyTo);
+        }
     }
 
     /** Runs a round of anti-entropy now, as an operator asks after an incident. */
@@ -61,7 +73,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
 
     /** One recovery epoch as domain actors need it: the ownership, endpoints by name, and this node's share. */
     public record Epoch(String epoch, Ownership ownership, Map<String, String> addresses, Set<Integer> owned,
-                        RecoveryPlan.Task task) {
+                        RecoveryPlan.Task task, String domain) {
     }
 
     private record MemberChanged(MemberEvent event) implements Command {
@@ -84,38 +96,58 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
     private final ActorRef<NodeGuardian.Command> guardian;
     private final ActorRef<RepairActor.Command> repair;
     private final ActorRef<RepairActor.ExchangeDone> exchangeDone;
-    private final RecoveryCoordinator core;
+    /** By domain registered here, in name order. */
+    private final Map<String, Domain> domains = new TreeMap<>();
+    /** Every member as membership last told it (the reaped forgotten): what a domain registered later starts from. */
+    private final Map<String, Member> members = new HashMap<>();
+    private final Map<String, Boolean> memberLive = new HashMap<>();
     private final LiveView view = new LiveView();
     private final Map<ActorRef<?>, Consumer<LiveView.Snapshot>> liveViewSubscribers;
     private final Map<ActorRef<?>, Consumer<Epoch>> ownershipSubscribers;
     private final Map<String, Address> addresses = new HashMap<>();
-    private final Map<Long, SyncTask> running = new HashMap<>();
-    private final ArrayDeque<Map.Entry<Integer, List<String>>> handOffs = new ArrayDeque<>();
-    private final Set<Long> handOffExchanges = new java.util.HashSet<>();
+    private final Map<Long, Running> running = new HashMap<>();
+    /** Hand-off exchanges in flight, to the domain whose hand-off they serve. */
+    private final Map<Long, Domain> handOffExchanges = new HashMap<>();
     private final TimerScheduler<Command> timers;
-    /** Whether the {@link #TICK} timer runs; off while the core is quiet, when one timer waits for the routine round. */
+    /** Whether the {@link #TICK} timer runs; off while every core is quiet, when one timer waits for the routine round. */
     private boolean ticking;
-    private HandOff handOff;
-    private Epoch current;
-    /** When this node started {@link #current}, on its monotonic clock: how long recovery took. */
-    private long currentStartedMillis;
-    /** Partitions handed off and dropped here since the epoch completed, for one line when done. */
-    private int handedOff;
     /** Random start: a restarted coordinator must not take a late answer meant for its previous life. */
     private long nextExchange = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
 
+    /** An exchange of one domain's epoch work in flight. */
+    private record Running(Domain domain, SyncTask task) {
+    }
+
+    /** One domain's recovery here: its core, its current epoch, and its hand-offs. */
+    private static final class Domain {
+        final String name;
+        final RecoveryCoordinator core;
+        final ArrayDeque<Map.Entry<Integer, List<String>>> handOffs = new ArrayDeque<>();
+        HandOff handOff;
+        Epoch current;
+        /** When this node started {@link #current}, on its monotonic clock: how long recovery took. */
+        long currentStartedMillis;
+        /** Partitions handed off and dropped here since the epoch completed, for one line when done. */
+        int handedOff;
+
+        Domain(String name, RecoveryCoordinator core) {
+            this.name = name;
+            this.core = core;
+        }
+    }
+
     /**
-     * One partition being handed to its owners before it is dropped here: what each domain held when
+     * One partition being handed to its owners before it is dropped here: what the domain held when
      * the hand-off began, which is what the exchanges deliver and what may then be dropped.
      */
     private static final class HandOff {
         final String epoch;
         final int partition;
-        final Map<String, Map<String, Long>> delivered;
+        final Map<String, Long> delivered;
         int remaining;
         boolean failed;
 
-        HandOff(String epoch, int partition, int exchanges, Map<String, Map<String, Long>> delivered) {
+        HandOff(String epoch, int partition, int exchanges, Map<String, Long> delivered) {
             this.epoch = epoch;
             this.partition = partition;
             this.remaining = exchanges;
@@ -136,7 +168,6 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         this.repair = repair;
         this.liveViewSubscribers = node.subscribers().liveViews;
         this.ownershipSubscribers = node.subscribers().ownership;
-        this.core = new RecoveryCoordinator(node.settings().name(), node.settings().recovery().core(), node.lastRecoveryEpoch());
         this.exchangeDone = ctx.messageAdapter(RepairActor.ExchangeDone.class, ExchangeFinished::new);
         ActorRef<Command> self = ctx.getSelf();
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(self, e -> self.tell(new MemberChanged(e)))));
@@ -154,7 +185,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                 })
                 .onMessage(ProgressHeard.class, p -> {
                     wake();
-                    core.onProgress(p.progress());
+                    domains.values().forEach(d -> d.core.onProgress(p.progress()));
                     return this;
                 })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -168,19 +199,28 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                     return this;
                 })
                 .onMessage(SubscribeOwnership.class, s -> {
-                    if (current != null) {
-                        s.deliver().accept(current);
-                    }
-                    ownershipSubscribers.put(s.subscriber(), s.deliver());
+                    Consumer<Epoch> deliver = e -> {
+                        if (s.domain() == null || s.domain().equals(e.domain())) {
+                            s.deliver().accept(e);
+                        }
+                    };
+                    addDomains();
+                    domains.values().forEach(d -> {
+                        if (d.current != null) {
+                            deliver.accept(d.current);
+                        }
+                    });
+                    ownershipSubscribers.put(s.subscriber(), deliver);
                     return this;
                 })
                 .onMessageEquals(RepairNow.INSTANCE, () -> {
                     wake();
-                    core.repairNow(nowMillis());
+                    domains.values().forEach(d -> d.core.repairNow(nowMillis()));
                     return this;
                 })
                 .onMessage(GetStatus.class, g -> {
-                    g.replyTo().tell(core.status());
+                    addDomains();
+                    g.replyTo().tell(statusOf(g.domain()));
                     return this;
                 })
                 .build();
@@ -194,10 +234,20 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
      * {@link #TICK}, as before).
      */
     private Behavior<Command> onTick() {
-        perform(core.onTick(nowMillis(), this::held));
-        if (core.quiet()) {
+        addDomains();
+        boolean quiet = true;
+        long nextRoutineMillis = Long.MAX_VALUE;
+        for (Domain d : domains.values()) {
+            perform(d, d.core.onTick(nowMillis(), () -> held(d)));
+            quiet &= d.core.quiet();
+            nextRoutineMillis = Math.min(nextRoutineMillis, d.core.nextRoutineMillis());
+        }
+        if (quiet && nextRoutineMillis == Long.MAX_VALUE) {
+            ticking = false; // no domain runs here: nothing to tick for until an input (a member's change) comes
+            timers.cancel(Tick.INSTANCE);
+        } else if (quiet) {
             ticking = false;
-            long untilRoutineMillis = Math.max(0, core.nextRoutineMillis() - nowMillis());
+            long untilRoutineMillis = Math.max(0, nextRoutineMillis - nowMillis());
             timers.startSingleTimer(Tick.INSTANCE, Duration.ofMillis(untilRoutineMillis)); // replaces the periodic one
         } else if (!ticking) {
             wake();
@@ -220,24 +270,56 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         return (System.nanoTime() - node.originNanos()) / 1_000_000;
     }
 
-    /** Partitions the registered domains hold data for; a domain that fails to say is logged and skipped. */
-    private Set<Integer> held() {
-        Set<Integer> held = new TreeSet<>();
-        node.domains().forEach((name, r) -> {
-            try {
-                held.addAll(r.partitions());
-            } catch (RuntimeException e) {
-                log(() -> LOG.error("domain {} could not list its partitions: {}", name, e.toString()));
+    /** Partitions the domain holds data for; a domain that fails to say is logged and taken as none. */
+    private Set<Integer> held(Domain d) {
+        Recoverable r = node.domains().get(d.name);
+        try {
+            return r == null ? Set.of() : new TreeSet<>(r.partitions());
+        } catch (RuntimeException e) {
+            log(() -> LOG.error("domain {} could not list its partitions: {}", d.name, e.toString()));
+            return Set.of();
+        }
+    }
+
+    /** Starts recovering the domains registered here since the last look: each from every member known. */
+    private void addDomains() {
+        for (String name : node.domains().keySet()) {
+            if (!domains.containsKey(name)) {
+                Domain d = new Domain(name, new RecoveryCoordinator(node.settings().name(), name,
+                        node.settings().recovery().core(), node.lastRecoveryEpoch()));
+                members.forEach((n, m) -> d.core.onMember(n, m.epoch(), memberLive.get(n), DomainsTag.parse(m.tags()), nowMillis()));
+                domains.put(name, d);
+                wake();
             }
-        });
-        return held;
+        }
+    }
+
+    /**
+     * A domain's status; for a null domain, that of the first run here. A domain not run here has no
+     * epoch; a node that runs none has nothing to recover (complete, with no domain named).
+     */
+    private RecoveryCoordinator.Status statusOf(String domain) {
+        Domain d = domain == null ? domains.values().stream().findFirst().orElse(null) : domains.get(domain);
+        if (d != null) {
+            return d.core.status();
+        }
+        return new RecoveryCoordinator.Status(null, 0, domain == null, 0, Map.of(), null, 0, 0, 0, 0, 0, 0, null, domain);
     }
 
     private Behavior<Command> onMemberChanged(MemberChanged m) {
         Member member = m.event().member();
         boolean live = m.event().kind() != MemberEvent.Kind.REAPED && member.status().isLive();
         addresses.put(member.name(), member.address());
-        core.onMember(member.name(), member.epoch(), live, nowMillis());
+        if (m.event().kind() == MemberEvent.Kind.REAPED) {
+            members.remove(member.name());
+            memberLive.remove(member.name());
+        } else {
+            members.put(member.name(), member);
+            memberLive.put(member.name(), live);
+        }
+        addDomains();
+        Set<String> runs = DomainsTag.parse(member.tags());
+        domains.values().forEach(d -> d.core.onMember(member.name(), member.epoch(), live, runs, nowMillis()));
         LiveView.Snapshot next = view.apply(m.event());
         if (next != null) {
             liveViewSubscribers.values().forEach(s -> s.accept(next));
@@ -245,35 +327,35 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         return this;
     }
 
-    private Behavior<Command> perform(List<RecoveryAction> actions) {
+    private Behavior<Command> perform(Domain d, List<RecoveryAction> actions) {
         for (RecoveryAction a : actions) {
             if (a instanceof RecoveryAction.StartSync s) {
                 Address peer = addresses.get(s.task().peer());
                 long id = nextExchange++;
-                running.put(id, s.task());
+                running.put(id, new Running(d, s.task()));
                 if (peer == null) {
                     getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + s.task().peer())));
                 } else {
-                    repair.tell(new RepairActor.Exchange(id, s.task().partition(), peer, exchangeDone));
+                    repair.tell(new RepairActor.Exchange(id, d.name, s.task().partition(), peer, exchangeDone));
                 }
             } else if (a instanceof RecoveryAction.EpochStarted e) {
-                onEpochStarted(e);
+                onEpochStarted(d, e);
             } else if (a instanceof RecoveryAction.PublishProgress p) {
                 guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.PublishProgress(p.progress(), p.index(), p.members())));
             } else if (a instanceof RecoveryAction.SaveEpoch s) {
                 node.recordRecoveryEpoch(s.lives());
             } else if (a instanceof RecoveryAction.CompleteEverywhere c) {
-                long tookMillis = nowMillis() - currentStartedMillis;
-                boolean timed = current != null && current.epoch().equals(c.epoch());
-                log(() -> LOG.info("recovery epoch {} is complete everywhere: all {} live members{}", c.epoch(),
+                long tookMillis = nowMillis() - d.currentStartedMillis;
+                boolean timed = d.current != null && d.current.epoch().equals(c.epoch());
+                log(() -> LOG.info("recovery epoch {} of {} is complete everywhere: all {} live members{}", c.epoch(), d.name,
                         c.ownership().members().size(), timed ? " in " + tookMillis + " ms since it started here" : ""));
-                planHandOffs(c.epoch());
+                planHandOffs(d);
             }
         }
         return this;
     }
 
-    private void onEpochStarted(RecoveryAction.EpochStarted e) {
+    private void onEpochStarted(Domain d, RecoveryAction.EpochStarted e) {
         Map<String, String> endpoints = new TreeMap<>();
         for (String m : e.ownership().members()) {
             Address a = addresses.get(m);
@@ -281,30 +363,33 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                 endpoints.put(m, a.toString());
             }
         }
-        current = new Epoch(e.epoch(), e.ownership(), endpoints, e.owned(), e.task());
-        currentStartedMillis = nowMillis();
-        List<String> members = e.ownership().members();
-        String named = members.size() <= MEMBERS_NAMED_MAX ? " " + members : "";
-        log(() -> LOG.info("recovery epoch {} started: {} live members{}; this node owns {} partitions, gained {}, lost {}",
-                e.epoch(), members.size(), named, e.owned().size(), e.task().gained().size(), e.task().lost().size()));
+        Epoch current = new Epoch(e.epoch(), e.ownership(), endpoints, e.owned(), e.task(), d.name);
+        d.current = current;
+        d.currentStartedMillis = nowMillis();
+        List<String> runners = e.ownership().members();
+        String named = runners.size() <= MEMBERS_NAMED_MAX ? " " + runners : "";
+        log(() -> LOG.info("recovery epoch {} of {} started: {} live members{}; this node owns {} partitions, gained {}, lost {}",
+                e.epoch(), d.name, runners.size(), named, e.owned().size(), e.task().gained().size(), e.task().lost().size()));
         ownershipSubscribers.values().forEach(s -> s.accept(current));
-        handOffs.clear();
+        d.handOffs.clear();
     }
 
     private Behavior<Command> onExchangeFinished(ExchangeFinished f) {
         RepairActor.ExchangeDone done = f.done();
-        SyncTask task = running.remove(done.id());
-        if (task != null) {
+        Running r = running.remove(done.id());
+        if (r != null) {
+            SyncTask task = r.task();
             if (!done.ok()) {
                 node.droppedInputs().repair().count("repair_exchanges_failed", 1, "repair exchanges failed", "each is retried",
-                        "partition " + task.partition() + " with " + task.peer() + ": " + done.error());
+                        r.domain().name + " partition " + task.partition() + " with " + task.peer() + ": " + done.error());
             }
-            return perform(core.onSyncFinished(task, done.ok(), nowMillis()));
+            return perform(r.domain(), r.domain().core.onSyncFinished(task, done.ok(), nowMillis()));
         }
-        if (handOffExchanges.remove(done.id()) && handOff != null) {
-            handOff.failed |= !done.ok();
-            if (--handOff.remaining == 0) {
-                finishHandOff();
+        Domain d = handOffExchanges.remove(done.id());
+        if (d != null && d.handOff != null) {
+            d.handOff.failed |= !done.ok();
+            if (--d.handOff.remaining == 0) {
+                finishHandOff(d);
             }
         }
         return this;
@@ -312,71 +397,65 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
 
     // ---------------------------------------------------------------- hand-offs
 
-    private void planHandOffs(String epoch) {
-        Set<Integer> held = new TreeSet<>();
-        for (Recoverable r : node.domains().values()) {
-            held.addAll(r.partitions());
-        }
-        handOffs.clear();
-        handOffs.addAll(core.handOffs(held).entrySet());
-        if (handOff == null) {
-            nextHandOff();
+    private void planHandOffs(Domain d) {
+        d.handOffs.clear();
+        d.handOffs.addAll(d.core.handOffs(held(d)).entrySet());
+        if (d.handOff == null) {
+            nextHandOff(d);
         }
     }
 
     /** One partition at a time: exchange it with each owner, then drop it if all succeeded in the same epoch. */
-    private void nextHandOff() {
-        handOff = null;
-        Map.Entry<Integer, List<String>> next = handOffs.pollFirst();
-        if (next == null || current == null) {
-            if (handedOff > 0) {
-                int n = handedOff;
-                log(() -> LOG.info("{} partitions no longer owned here were handed to their owners and dropped", n));
-                handedOff = 0;
+    private void nextHandOff(Domain d) {
+        d.handOff = null;
+        Map.Entry<Integer, List<String>> next = d.handOffs.pollFirst();
+        Recoverable r = node.domains().get(d.name);
+        if (next == null || d.current == null || r == null) {
+            if (d.handedOff > 0) {
+                int n = d.handedOff;
+                log(() -> LOG.info("{} partitions of {} no longer owned here were handed to their owners and dropped", n, d.name));
+                d.handedOff = 0;
             }
             return;
         }
         List<String> owners = next.getValue();
-        Map<String, Map<String, Long>> delivered = new HashMap<>();
+        Map<String, Long> delivered;
         try {
-            node.domains().forEach((name, r) -> delivered.put(name, r.digests(next.getKey())));
+            delivered = r.digests(next.getKey());
         } catch (RuntimeException e) {
-            log(() -> LOG.error("hand-off of partition {} skipped: {}", next.getKey(), e.toString()));
-            nextHandOff();
+            log(() -> LOG.error("hand-off of {} partition {} skipped: {}", d.name, next.getKey(), e.toString()));
+            nextHandOff(d);
             return;
         }
-        handOff = new HandOff(current.epoch(), next.getKey(), owners.size(), delivered);
+        d.handOff = new HandOff(d.current.epoch(), next.getKey(), owners.size(), delivered);
         for (String owner : owners) {
             Address peer = addresses.get(owner);
             long id = nextExchange++;
-            handOffExchanges.add(id);
+            handOffExchanges.put(id, d);
             if (peer == null) {
                 getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + owner)));
             } else {
-                repair.tell(new RepairActor.Exchange(id, next.getKey(), peer, exchangeDone));
+                repair.tell(new RepairActor.Exchange(id, d.name, next.getKey(), peer, exchangeDone));
             }
         }
         if (owners.isEmpty()) {
-            finishHandOff();
+            finishHandOff(d);
         }
     }
 
-    private void finishHandOff() {
-        HandOff h = handOff;
-        boolean stillSafe = current != null && h.epoch.equals(current.epoch()) && core.completeEverywhere()
-                && core.handOffs(Set.of(h.partition)).containsKey(h.partition);
+    private void finishHandOff(Domain d) {
+        HandOff h = d.handOff;
+        boolean stillSafe = d.current != null && h.epoch.equals(d.current.epoch()) && d.core.completeEverywhere()
+                && d.core.handOffs(Set.of(h.partition)).containsKey(h.partition);
         if (!h.failed && stillSafe) {
-            handedOff++;
-            LOG.debug("partition {} handed to its owners; dropped here", h.partition);
-            h.delivered.forEach((name, digests) -> {
-                Recoverable r = node.domains().get(name);
-                try {
-                    r.drop(h.partition, digests);
-                } catch (RuntimeException e) {
-                    log(() -> LOG.error("domain {} could not drop partition {}: {}", name, h.partition, e.toString()));
-                }
-            });
+            d.handedOff++;
+            LOG.debug("{} partition {} handed to its owners; dropped here", d.name, h.partition);
+            try {
+                node.domains().get(d.name).drop(h.partition, h.delivered);
+            } catch (RuntimeException e) {
+                log(() -> LOG.error("domain {} could not drop partition {}: {}", d.name, h.partition, e.toString()));
+            }
         }
-        nextHandOff();
+        nextHandOff(d);
     }
 }

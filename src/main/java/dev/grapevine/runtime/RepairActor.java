@@ -44,8 +44,14 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     interface Command {
     }
 
-    /** Make {@code partition} agree with the node at {@code peer}, for every domain. */
-    record Exchange(long id, int partition, Address peer, ActorRef<ExchangeDone> replyTo) implements Command {
+    /**
+     * Make {@code partition} of {@code domain} agree with the node at {@code peer}; a null domain: every
+     * domain registered here.
+     */
+    record Exchange(long id, String domain, int partition, Address peer, ActorRef<ExchangeDone> replyTo) implements Command {
+        Exchange(long id, int partition, Address peer, ActorRef<ExchangeDone> replyTo) {
+            this(id, null, partition, peer, replyTo);
+        }
     }
 
     record ExchangeDone(long id, boolean ok, String error) {
@@ -180,7 +186,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
     private Behavior<Command> onExchange(Exchange e) {
         String path = PeerRouter.guardianPath(node.peerSystems().nameFor(e.peer()), e.peer()) + "/" + NAME;
         ActorRef<RepairMessage> peer = resolver.resolveActorRef(path);
-        Session s = new Session(e, peer, new ArrayDeque<>(node.domains().keySet()));
+        Session s = new Session(e, peer, new ArrayDeque<>(e.domain() == null ? node.domains().keySet() : List.of(e.domain())));
         counters.exchanges++;
         try {
             nextDomain(s);

@@ -1,6 +1,7 @@
 package dev.grapevine.sim;
 
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.node.DomainsTag;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.RecoveryAction;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
@@ -24,8 +25,24 @@ import java.util.function.LongConsumer;
  * churn stops, and the run succeeds once every live node reports the same epoch complete everywhere
  * and every pair of owners of every partition has exchanged it in that epoch; the figure is how long
  * after the last crash or restart that happened (detection, the stable wait and the exchanges).
+ *
+ * <p>Every node recovers one domain, {@value #DOMAIN}. In {@code recovery-mixed}, every
+ * {@code withoutDomainEvery}-th node runs no domain (a reporter, say): it must own no partition, take
+ * part in no exchange, and the epoch is complete among the others alone.
  */
 final class RecoveryScenario implements Scenario {
+    static final String DOMAIN = "kv";
+    /** Every this-th node (0: none) runs no domain. */
+    private final int withoutDomainEvery;
+
+    RecoveryScenario(int withoutDomainEvery) {
+        this.withoutDomainEvery = withoutDomainEvery;
+    }
+
+    private boolean runsDomain(int node) {
+        return withoutDomainEvery == 0 || node % withoutDomainEvery != 0;
+    }
+
     static final long CHURN_EVERY_MILLIS = 7_000;
     private static final long TICK_MILLIS = 200;
     private static final RecoveryCoordinator.Settings SETTINGS =
@@ -40,6 +57,7 @@ final class RecoveryScenario implements Scenario {
         long[] epochsStarted = {0};
         long[] exchanges = {0};
         long[] failures = {0};
+        long[] withNonRunners = {0};
         Set<String> synced = new HashSet<>(); // "epoch/partition/a/b" of successful exchanges
         SplittableRandom random = sim.scenarioRandom();
 
@@ -49,7 +67,7 @@ final class RecoveryScenario implements Scenario {
                 if (coordinators[node] != null) {
                     var m = event.member();
                     boolean live = event.kind() != MemberEvent.Kind.REAPED && m.status().isLive();
-                    coordinators[node].onMember(m.name(), m.epoch(), live, nowMillis);
+                    coordinators[node].onMember(m.name(), m.epoch(), live, DomainsTag.parse(m.tags()), nowMillis);
                 }
             }
 
@@ -72,6 +90,9 @@ final class RecoveryScenario implements Scenario {
         };
         sim.startConverged();
         for (int i = 0; i < n; i++) {
+            sim.publishDomains(i, runsDomain(i) ? List.of(DOMAIN) : List.of());
+        }
+        for (int i = 0; i < n; i++) {
             coordinators[i] = startCoordinator(sim, i, null);
         }
         sim.at(0, tick[0]);
@@ -85,17 +106,24 @@ final class RecoveryScenario implements Scenario {
         sim.runUntil(lastChange + 1);
         long capMillis = churnEnd + 300_000;
         boolean settled = sim.runUntil(capMillis, () -> settled(sim, coordinators, synced), 100, progress);
+        for (String pair : synced) { // "epoch/partition/a/b"
+            String[] parts = pair.split("/");
+            if (!runsDomain(sim.indexOf(parts[2])) || !runsDomain(sim.indexOf(parts[3]))) {
+                withNonRunners[0]++;
+            }
+        }
         figures.put("epochs_started", epochsStarted[0]);
         figures.put("exchanges", exchanges[0]);
         figures.put("exchanges_failed", failures[0]);
+        figures.put("exchanges_with_non_runners", withNonRunners[0]);
         figures.put("complete_after_last_change_ms", settled ? sim.nowMillis() - lastChange : -1);
         return settled;
     }
 
-    private static RecoveryCoordinator startCoordinator(Simulation sim, int i, Map<String, Long> saved) {
-        RecoveryCoordinator c = new RecoveryCoordinator(sim.name(i), SETTINGS, saved);
+    private RecoveryCoordinator startCoordinator(Simulation sim, int i, Map<String, Long> saved) {
+        RecoveryCoordinator c = new RecoveryCoordinator(sim.name(i), DOMAIN, SETTINGS, saved);
         for (var m : sim.core(i).members()) {
-            c.onMember(m.name(), m.epoch(), m.status().isLive(), sim.nowMillis());
+            c.onMember(m.name(), m.epoch(), m.status().isLive(), DomainsTag.parse(m.tags()), sim.nowMillis());
         }
         for (EpochProgress progress : sim.core(i).progress()) { // what the node holds already, as the runtime replays it
             c.onProgress(progress);
@@ -104,7 +132,7 @@ final class RecoveryScenario implements Scenario {
     }
 
     /** Crash a random live node (keeping a majority up), or restart a crashed one; sometimes pause one. */
-    private static void churn(Simulation sim, SplittableRandom random, RecoveryCoordinator[] coordinators,
+    private void churn(Simulation sim, SplittableRandom random, RecoveryCoordinator[] coordinators,
                               Map<String, Long>[] saved) {
         int n = sim.size();
         List<Integer> up = new ArrayList<>();
@@ -116,6 +144,7 @@ final class RecoveryScenario implements Scenario {
             int i = down.get(random.nextInt(down.size()));
             int seed = up.get(random.nextInt(up.size()));
             sim.startNode(i, List.of(sim.address(seed)));
+            sim.publishDomains(i, runsDomain(i) ? List.of(DOMAIN) : List.of()); // as the restarted node registers its domain
             coordinators[i] = startCoordinator(sim, i, saved[i]);
         } else {
             int i = up.get(random.nextInt(up.size()));
@@ -167,10 +196,11 @@ final class RecoveryScenario implements Scenario {
     }
 
     /**
-     * Every live node on one epoch of exactly the nodes that are up, complete everywhere, with every
-     * owner pair of every partition exchanged in it.
+     * Every live node that runs the domain on one epoch of exactly the runners that are up, complete
+     * everywhere, with every owner pair of every partition exchanged in it; every node up that runs
+     * none in no epoch, owning nothing.
      */
-    private static boolean settled(Simulation sim, RecoveryCoordinator[] coordinators, Set<String> synced) {
+    private boolean settled(Simulation sim, RecoveryCoordinator[] coordinators, Set<String> synced) {
         String epoch = null;
         RecoveryCoordinator any = null;
         for (int i = 0; i < sim.size(); i++) {
@@ -178,6 +208,12 @@ final class RecoveryScenario implements Scenario {
                 continue;
             }
             RecoveryCoordinator c = coordinators[i];
+            if (!runsDomain(i)) {
+                if (c.epoch() != null) {
+                    return false; // never expected: checked as the figure exchanges_with_non_runners too
+                }
+                continue;
+            }
             if (c.epoch() == null || !c.completeEverywhere() || (epoch != null && !epoch.equals(c.epoch()))) {
                 return false;
             }
@@ -189,7 +225,7 @@ final class RecoveryScenario implements Scenario {
         }
         List<String> up = new ArrayList<>();
         for (int i = 0; i < sim.size(); i++) {
-            if (sim.isUp(i)) {
+            if (sim.isUp(i) && runsDomain(i)) {
                 up.add(sim.name(i));
             }
         }

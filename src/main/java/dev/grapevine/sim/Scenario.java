@@ -25,11 +25,12 @@ public interface Scenario {
             case "partition" -> new PartitionScenario();
             case "loss" -> new LossScenario();
             case "restart-all" -> new RestartAllScenario();
-            case "recovery" -> new RecoveryScenario();
+            case "recovery" -> new RecoveryScenario(0);
+            case "recovery-mixed" -> new RecoveryScenario(4);
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of "
                     + Arrays.stream(NAMES).collect(Collectors.joining(", ")));
         };
     }
 
-    String[] NAMES = {"broadcast", "crash", "partition", "loss", "restart-all", "recovery"};
+    String[] NAMES = {"broadcast", "crash", "partition", "loss", "restart-all", "recovery", "recovery-mixed"};
 }

@@ -234,6 +234,13 @@ public final class Simulation {
         perform(n);
     }
 
+    /** Node {@code i} advertises the recoverable domains it runs (see {@code DomainsTag}). */
+    public void publishDomains(int i, java.util.Collection<String> domains) {
+        SimNode n = nodes[i];
+        n.core.publishDomains(domains, nowMillis, outbox);
+        perform(n);
+    }
+
     /** Runs {@code action} at simulated time {@code atMillis}. */
     public void at(long atMillis, Runnable action) {
         events.add(new SimEvent(Math.max(atMillis, nowMillis), nextSeq++, ACTION, -1, 0, action, null));
@@ -302,6 +309,9 @@ public final class Simulation {
     }
 
     private void perform(SimNode n) {
+        if (n.core != null) {
+            incarnationIssued[n.index] = n.core.self().incarnation(); // a step may raise it and tell of itself at once
+        }
         List<Effect> effects = outbox.effects();
         for (int k = 0; k < effects.size(); k++) {
             Effect effect = effects.get(k);

@@ -65,8 +65,8 @@ class AgentStartErrorsTest {
         assertEquals(2, run.code(), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());
         assertTrue(run.err().startsWith("grapevine configuration: grapevine.node.tags = {"), run.toString());
-        assertTrue(run.err().strip().endsWith("take 1011 bytes (keys and values, UTF-8); the limit is 864 "
-                + "(the member limit of 1024 less 160 for the node's own)"), run.toString());
+        assertTrue(run.err().strip().endsWith("take 1011 bytes (keys and values, UTF-8); the limit is 816 "
+                + "(the member limit of 1024 less 208 for the node's own)"), run.toString());
     }
 
     @Test

@@ -94,6 +94,42 @@ final class LocalCluster implements AutoCloseable {
                 });
     }
 
+    /**
+     * Registers a recoverable domain on {@code node} as {@code Grapevine.registerRecoverable} does: held,
+     * then advertised, so that the node owns partitions of it.
+     */
+    static void register(Node node, String domain, dev.grapevine.spi.Recoverable recoverable) {
+        node.domains().put(domain, recoverable);
+        node.guardian().tell(new NodeGuardian.ToMembership(MembershipActor.PublishDomains.INSTANCE));
+    }
+
+    /** A domain that holds nothing: for a test of recovery's epochs rather than of its data. */
+    static final dev.grapevine.spi.Recoverable EMPTY = new dev.grapevine.spi.Recoverable() {
+        @Override
+        public java.util.SortedMap<String, Long> digests(int partition) {
+            return new java.util.TreeMap<>();
+        }
+
+        @Override
+        public List<dev.grapevine.spi.RecoveryEntry> entries(int partition, java.util.function.Predicate<String> keys) {
+            return List.of();
+        }
+
+        @Override
+        public int apply(int partition, List<dev.grapevine.spi.RecoveryEntry> entries) {
+            return 0;
+        }
+
+        @Override
+        public java.util.Set<Integer> partitions() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public void drop(int partition, java.util.Map<String, Long> delivered) {
+        }
+    };
+
     static Member member(Node node, String name) {
         return members(node).stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
     }

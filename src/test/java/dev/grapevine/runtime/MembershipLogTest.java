@@ -38,17 +38,21 @@ class MembershipLogTest {
             LocalCluster.Node a = cluster.start("a", List.of(), "");
             LocalCluster.Node b = cluster.start("b", List.of(a.address()), "");
             LocalCluster.Node c = cluster.start("c", List.of(a.address()), cData);
+            for (LocalCluster.Node n : List.of(a, b, c)) {
+                LocalCluster.register(n, "store", LocalCluster.EMPTY); // recovery epochs are a domain's
+            }
             for (String name : List.of("a", "b", "c")) {
                 LocalCluster.awaitStatus(a, name, MemberStatus.ALIVE, FORMED);
             }
             awaitLine(a, lines, GrapevineLogs.MEMBERSHIP, "INFO c joined: " + c.address() + ", epoch ");
             awaitLine(a, lines, GrapevineLogs.MEMBERSHIP, "INFO b joined: " + b.address() + ", epoch ");
-            awaitLine(a, lines, GrapevineLogs.RECOVERY, "INFO recovery epoch ", l -> l.contains(" started: 3 live members [a, b, c]"));
+            awaitLine(a, lines, GrapevineLogs.RECOVERY, "INFO recovery epoch ", l -> l.contains(" of store started: 3 live members [a, b, c]"));
 
             LocalCluster.crash(c);
             awaitLine(a, lines, GrapevineLogs.MEMBERSHIP, "WARN c failed", l -> l.contains(c.address() + ", epoch "));
 
             LocalCluster.Node again = cluster.start("c", List.of(a.address()), cData);
+            LocalCluster.register(again, "store", LocalCluster.EMPTY);
             awaitLine(a, lines, GrapevineLogs.MEMBERSHIP, "INFO c is alive again (restarted: epoch ",
                     l -> l.contains("address " + c.address() + " -> " + again.address()));
 
@@ -57,7 +61,7 @@ class MembershipLogTest {
             left.receiveMessage(Duration.ofSeconds(5));
             awaitLine(b, lines, GrapevineLogs.MEMBERSHIP, "INFO b is leaving the cluster");
             awaitLine(a, lines, GrapevineLogs.MEMBERSHIP, "INFO b left: " + b.address() + ", epoch ");
-            awaitLine(a, lines, GrapevineLogs.RECOVERY, "INFO recovery epoch ", l -> l.contains(" is complete everywhere: all 2 live members in "));
+            awaitLine(a, lines, GrapevineLogs.RECOVERY, "INFO recovery epoch ", l -> l.contains(" of store is complete everywhere: all 2 live members in "));
         } finally {
             grapevine.detachAppender(lines);
         }

@@ -161,8 +161,8 @@ class NodeSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read("grapevine.node.tags { role = db, blob = \"" + big + "\" }"));
         assertTrue(e.getMessage().startsWith("grapevine configuration: grapevine.node.tags = {"), e.getMessage());
-        assertTrue(e.getMessage().endsWith(": take 874 bytes (keys and values, UTF-8); the limit is 864 "
-                + "(the member limit of 1024 less 160 for the node's own)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(": take 826 bytes (keys and values, UTF-8); the limit is 816 "
+                + "(the member limit of 1024 less 208 for the node's own)"), e.getMessage());
         assertEquals(Map.of("blob", big.substring(4)), read("grapevine.node.tags { blob = \"" + big.substring(4) + "\" }").tags(),
                 "exactly at the limit");
     }

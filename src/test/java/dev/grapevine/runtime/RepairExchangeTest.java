@@ -110,9 +110,9 @@ class RepairExchangeTest {
                 }
             }
             LocalCluster.Node a = cluster.start("a", List.of(), config);
-            a.domains().put("versions", onA);
+            LocalCluster.register(a, "versions", onA);
             LocalCluster.Node b = cluster.start("b", List.of(a.address()), config);
-            b.domains().put("versions", onB);
+            LocalCluster.register(b, "versions", onB);
             LocalCluster.awaitStatus(a, "b", MemberStatus.ALIVE, Duration.ofSeconds(20));
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
                 RecoveryCoordinator.Status sa = status(a);

@@ -34,4 +34,19 @@ class RecoverySimulationTest {
                 .withDuration(Duration.ofSeconds(30)).withLoss(5));
         assertTrue(r.figure("complete_after_last_change_ms") >= 0, r::describe);
     }
+
+    /**
+     * A mixed cluster: every fourth node runs no domain. Passing means the runners settle on an epoch
+     * of the runners alone, complete among them; the others settle on none, and no exchange ever
+     * involved one of them.
+     */
+    @Test
+    void recoveryKeepsToTheNodesThatRunTheDomain() {
+        for (long seed : new long[] {4, 5}) {
+            SimulationReport r = SimulationScenariosTest.run(ScenarioSpec.of("recovery-mixed", 24, seed, Profile.LAN)
+                    .withDuration(Duration.ofSeconds(40)));
+            assertTrue(r.figure("complete_after_last_change_ms") >= 0, r::describe);
+            assertEquals(0, r.figure("exchanges_with_non_runners"), r::describe);
+        }
+    }
 }

@@ -68,7 +68,7 @@ public final class Membership {
      * it stays well under Artery's 256 KiB frame however large the members' tags are.
      */
     static final int PUSH_PULL_MEMBER_BYTES_MAX = 128 * 1024;
-    /** Bytes of recovery progress in one push-pull: one epoch's value, about 1 byte per member once done. */
+    /** Bytes of recovery progress in one push-pull: the current epochs' values (one per domain), about 1 byte per member each once done. */
     static final int PUSH_PULL_PROGRESS_BYTES_MAX = 64 * 1024;
     private Member self;
     private boolean leaving;
@@ -208,6 +208,29 @@ public final class Membership {
         changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
     }
 
+    /**
+     * Advertises the recoverable domains this node runs as its {@link DomainsTag#KEY} tag, under a new
+     * incarnation, when they differ from the ones advertised: every member then computes the owners
+     * of each domain from its runners, and a change starts a new recovery epoch of that domain.
+     * Domains that cannot be advertised ({@link DomainsTag#problem}) are refused before they get here.
+     */
+    public void publishDomains(java.util.Collection<String> domains, Outbox out) {
+        String value = DomainsTag.format(domains);
+        if (leaving || value.equals(self.tags().getOrDefault(DomainsTag.KEY, ""))) {
+            return;
+        }
+        Map<String, String> next = new java.util.TreeMap<>(self.tags());
+        if (value.isEmpty()) {
+            next.remove(DomainsTag.KEY);
+        } else {
+            next.put(DomainsTag.KEY, value);
+        }
+        Member before = self;
+        changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
+        // Told here too: this node's recovery computes ownership from its own domains as from everyone's.
+        out.publish(new MemberEvent(MemberEvent.Kind.UPDATED, self, before, self.name()));
+    }
+
     /** Leaves gracefully: the cluster records {@code left}, not {@code failed}. Probing stops. */
     public void leave(Outbox out) {
         if (leaving) {
@@ -259,7 +282,7 @@ public final class Membership {
      */
     public void publishProgress(Progress mine, int index, int members, Outbox out) {
         out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(progress.publish(mine, index, members,
-                liveEpoch()))));
+                liveEpochs()))));
     }
 
     /**
@@ -337,9 +360,9 @@ public final class Membership {
             } else if (r instanceof Rumor.EventRumor e) {
                 receiveEvent(e.event(), true, out);
             } else if (r instanceof Rumor.ProgressRumor p) {
-                long live = liveEpoch();
+                java.util.Set<Long> live = liveEpochs();
                 EpochProgress merged = receiveProgress(p.progress(), live, out);
-                if (merged != null && merged.epoch() == live) {
+                if (merged != null && live.contains(merged.epoch())) {
                     // Passed on only in the epoch of our live members: a node's values of epochs it
                     // left, or was alone in while joining, would otherwise circulate for ever.
                     out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(merged)));
@@ -382,9 +405,9 @@ public final class Membership {
      * An epoch's progress heard from a peer, merged into the value held: recovery is told the merged
      * value if the peer's brought news. Returns it then, else null.
      *
-     * @param liveEpoch the epoch of the live members this view holds, whose value is never dropped
+     * @param liveEpoch the epochs of the live members this view holds, whose values are never dropped
      */
-    private EpochProgress receiveProgress(EpochProgress incoming, long liveEpoch, Outbox out) {
+    private EpochProgress receiveProgress(EpochProgress incoming, java.util.Set<Long> liveEpoch, Outbox out) {
         if (progress.conflicts(incoming)) {
             counters.progressRefused++;
             return null;
@@ -717,7 +740,7 @@ public final class Membership {
         for (UserEvent event : message.recentEvents()) {
             receiveEvent(event, true, out);
         }
-        long live = liveEpoch();
+        java.util.Set<Long> live = liveEpochs();
         for (EpochProgress value : message.progress()) {
             receiveProgress(value, live, out); // anti-entropy: told here, not passed on
         }
@@ -752,19 +775,26 @@ public final class Membership {
      * Empty if none is held, or if it is too large for a push-pull (counted).
      */
     private List<EpochProgress> currentProgress() {
-        EpochProgress value = progress.of(liveEpoch());
-        if (value == null) {
-            return List.of();
+        List<EpochProgress> out = new ArrayList<>();
+        int bytes = 0;
+        for (long epoch : liveEpochs()) { // one per domain run here, and the one of all live members
+            EpochProgress value = progress.of(epoch);
+            if (value == null) {
+                continue;
+            }
+            int size = WireSize.of(value);
+            if (bytes + size > PUSH_PULL_PROGRESS_BYTES_MAX) {
+                counters.progressTooLarge++;
+                continue;
+            }
+            bytes += size;
+            out.add(value);
         }
-        if (WireSize.of(value) > PUSH_PULL_PROGRESS_BYTES_MAX) {
-            counters.progressTooLarge++;
-            return List.of();
-        }
-        return List.of(value);
+        return out;
     }
 
-    private long liveEpoch() {
-        return progress.liveEpoch(table);
+    private java.util.Set<Long> liveEpochs() {
+        return progress.liveEpochs(table);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.grapevine.core.node;
 
 import dev.grapevine.core.member.MemberTable;
+import dev.grapevine.core.recovery.DomainOwnership;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.recovery.RecoveryCoordinator;
@@ -21,6 +22,8 @@ import java.util.Map;
 final class ProgressBoard {
     /** A few epochs: the current one, and those that nodes still settling may be in. */
     static final int EPOCHS_MAX = 4;
+    /** Domains (by name) whose current epoch is never dropped: a cluster runs a handful. */
+    static final int DOMAINS_KEPT_MAX = 16;
 
     /** By epoch, the one changed last at the end. */
     private final LinkedHashMap<Long, EpochProgress> held = new LinkedHashMap<>();
@@ -29,7 +32,7 @@ final class ProgressBoard {
     /** {@link #liveEpoch}'s last answer, and the view and change count it was worked out for. */
     private MemberTable liveEpochView;
     private long liveEpochChanges;
-    private long liveEpoch;
+    private java.util.Set<Long> liveEpochs = java.util.Set.of();
 
     /**
      * This node's progress as its next word in its epoch's value.
@@ -38,13 +41,13 @@ final class ProgressBoard {
      * @param members how many members the epoch has
      * @return the value now held for the epoch, to gossip
      */
-    EpochProgress publish(Progress mine, int index, int members, long currentEpoch) {
+    EpochProgress publish(Progress mine, int index, int members, java.util.Set<Long> currentEpochs) {
         long epoch = Progress.epochBits(mine.epoch());
         EpochProgress current = held.get(epoch);
         if (current == null || current.members() != members) {
             current = EpochProgress.empty(epoch, members);
         }
-        return keep(current.with(index, ++seq, mine.pending(), mine.failed()), currentEpoch);
+        return keep(current.with(index, ++seq, mine.pending(), mine.failed()), currentEpochs);
     }
 
     /**
@@ -53,24 +56,24 @@ final class ProgressBoard {
      * @return the value now held for its epoch if the peer's brought a newer word, else null (and
      *         null for a value whose member count differs from the one held: see {@link #conflicts})
      */
-    EpochProgress offer(EpochProgress incoming, long currentEpoch) {
+    EpochProgress offer(EpochProgress incoming, java.util.Set<Long> currentEpochs) {
         EpochProgress current = held.get(incoming.epoch());
         if (current == null) {
-            return keep(incoming, currentEpoch);
+            return keep(incoming, currentEpochs);
         }
         if (!current.sameEpoch(incoming)) {
             return null;
         }
         EpochProgress merged = current.merge(incoming);
-        return merged == current ? null : keep(merged, currentEpoch);
+        return merged == current ? null : keep(merged, currentEpochs);
     }
 
-    /** Holds {@code value} as the latest change; beyond the bound, drops the oldest but {@code currentEpoch}'s. */
-    private EpochProgress keep(EpochProgress value, long currentEpoch) {
+    /** Holds {@code value} as the latest change; beyond the bound, drops the oldest that is not current. */
+    private EpochProgress keep(EpochProgress value, java.util.Set<Long> currentEpochs) {
         held.remove(value.epoch());
         held.put(value.epoch(), value);
-        for (Iterator<Long> oldest = held.keySet().iterator(); held.size() > EPOCHS_MAX; ) {
-            if (oldest.next() != currentEpoch) {
+        for (Iterator<Long> oldest = held.keySet().iterator(); held.size() > EPOCHS_MAX && oldest.hasNext(); ) {
+            if (!currentEpochs.contains(oldest.next())) {
                 oldest.remove();
             }
         }
@@ -78,25 +81,40 @@ final class ProgressBoard {
     }
 
     /**
-     * The 64-bit name of the epoch of the live members (alive or suspect, with their lives) that
-     * {@code view} holds: the epoch recovery will settle on if the view stays as it is. Worked out
-     * again only when the view changed: membership asks for every progress value it hears, and the
-     * name is a digest of every live member's name, sorted.
+     * The 64-bit names of the epochs of the live members (alive or suspect, with their lives) that
+     * {@code view} holds: for each domain a live member advertises ({@link DomainsTag}), the epoch of
+     * its runners, which that domain's recovery will settle on if the view stays as it is; and the
+     * epoch of all live members, in which members that advertise no domains yet (an earlier version,
+     * in a rolling upgrade) work. Worked out again only when the view changed: membership asks for
+     * every progress value it hears.
      */
-    long liveEpoch(MemberTable view) {
+    java.util.Set<Long> liveEpochs(MemberTable view) {
         if (view != liveEpochView || view.changes() != liveEpochChanges) {
             Map<String, Long> lives = new HashMap<>();
+            Map<String, java.util.Set<String>> domains = new HashMap<>();
             view.forEach(m -> {
                 if (m.status().isLive()) {
                     lives.put(m.name(), m.epoch());
+                    domains.put(m.name(), DomainsTag.parse(m.tags()));
                 }
             });
-            liveEpoch = Progress.epochBits(RecoveryCoordinator.epochOf(lives));
+            java.util.Set<Long> epochs = new java.util.TreeSet<>();
+            epochs.add(Progress.epochBits(RecoveryCoordinator.epochOf(lives)));
+            for (String domain : DomainOwnership.domains(domains)) {
+                if (epochs.size() > DOMAINS_KEPT_MAX) {
+                    break; // the current epochs are few; a flood of domain names must not pin every value
+                }
+                Map<String, Long> runners = new HashMap<>();
+                DomainOwnership.runners(domains, domain).forEach(r -> runners.put(r, lives.get(r)));
+                epochs.add(Progress.epochBits(RecoveryCoordinator.epochOf(domain, runners)));
+            }
+            liveEpochs = java.util.Collections.unmodifiableSet(epochs);
             liveEpochView = view;
             liveEpochChanges = view.changes();
         }
-        return liveEpoch;
+        return liveEpochs;
     }
+
 
     /** The value held for {@code epoch}, or null. */
     EpochProgress of(long epoch) {

@@ -118,6 +118,12 @@ public final class SwimNode {
         settle(nowMillis, out);
     }
 
+    /** See {@link Membership#publishDomains}. */
+    public void publishDomains(java.util.Collection<String> domains, long nowMillis, Outbox out) {
+        membership.publishDomains(domains, inner);
+        settle(nowMillis, out);
+    }
+
     /** See {@link Membership#publishProgress}. */
     public void publishProgress(Progress progress, int index, int members, long nowMillis, Outbox out) {
         membership.publishProgress(progress, index, members, inner);

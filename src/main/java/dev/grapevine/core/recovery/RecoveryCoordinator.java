@@ -60,14 +60,17 @@ public final class RecoveryCoordinator {
      *
      * @param routinePending anti-entropy exchanges queued or running on this node
      * @param ownership      who owns which partition in the current epoch; null before the first
+     * @param domain         the domain these are of (members: its live runners); null for every live member
      */
     public record Status(String epoch, int members, boolean completeEverywhere, int partitionsPending,
                          Map<String, Progress> nodes, Progress local, int running, long syncsDone,
                          long syncsFailed, int partitionsOwned, int routinePending, long epochsStarted,
-                         Ownership ownership) {
+                         Ownership ownership, String domain) {
     }
 
     private final String self;
+    /** The domain whose partitions this coordinator recovers, among its runners only; null: every live member. */
+    private final String domain;
     private final Settings settings;
     private final SortedMap<String, Long> live = new TreeMap<>();
     /** The progress heard of the last few epochs, as membership merged it; the one told last at the end. */
@@ -110,7 +113,17 @@ public final class RecoveryCoordinator {
      *                       with its co-owners, as if gained
      */
     public RecoveryCoordinator(String self, Settings settings, Map<String, Long> lastEpochLives) {
+        this(self, null, settings, lastEpochLives);
+    }
+
+    /**
+     * A coordinator of one domain: its epochs, ownership, exchanges and completeness count only the
+     * live members that run {@code domain} (see {@link DomainOwnership}); a null domain counts every
+     * live member. Feed it members with {@link #onMember(String, long, boolean, java.util.Collection, long)}.
+     */
+    public RecoveryCoordinator(String self, String domain, Settings settings, Map<String, Long> lastEpochLives) {
         this.self = self;
+        this.domain = domain;
         this.settings = settings;
         if (lastEpochLives != null) {
             this.priorLives = Map.copyOf(lastEpochLives);
@@ -120,7 +133,19 @@ public final class RecoveryCoordinator {
 
     /** The epoch's name for a live set: the same on every node, and new whenever a member joins, goes or restarts. */
     public static String epochOf(Map<String, Long> lives) {
-        long h = Hash64.FNV_OFFSET;
+        return epochOf(Hash64.FNV_OFFSET, lives);
+    }
+
+    /**
+     * The epoch's name for the runners of {@code domain} (null: {@link #epochOf(Map)}): the domain is
+     * part of the name, so two domains run by the same members never share an epoch's progress.
+     */
+    public static String epochOf(String domain, Map<String, Long> lives) {
+        return domain == null ? epochOf(lives) : epochOf(Hash64.mix(Hash64.fnv(Hash64.FNV_OFFSET, domain)), lives);
+    }
+
+    private static String epochOf(long seed, Map<String, Long> lives) {
+        long h = seed;
         for (Map.Entry<String, Long> e : new TreeMap<>(lives).entrySet()) {
             h = Hash64.mix(Hash64.fnv(h, e.getKey()) ^ e.getValue()) * 0x100000001b3L; // the FNV prime, as before
         }
@@ -128,6 +153,14 @@ public final class RecoveryCoordinator {
     }
 
     // ---------------------------------------------------------------- inputs
+
+    /**
+     * A member's state as membership now holds it, with the domains it advertises: it counts for this
+     * coordinator only while live and running this coordinator's domain.
+     */
+    public void onMember(String name, long life, boolean isLive, java.util.Collection<String> domains, long nowMillis) {
+        onMember(name, life, isLive && DomainOwnership.runs(domains, domain), nowMillis);
+    }
 
     /**
      * A member's state as membership now holds it.
@@ -295,7 +328,7 @@ public final class RecoveryCoordinator {
             prior = ownership;
             priorLives = epochLives;
         }
-        epoch = epochOf(lives);
+        epoch = epochOf(domain, lives);
         epochsStarted++;
         epochStartedMillis = nowMillis;
         ownership = next;
@@ -484,7 +517,7 @@ public final class RecoveryCoordinator {
         }
         return new Status(epoch, live.size(), completeEverywhere(), pendingEverywhere, nodes, local, running.size(),
                 syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine,
-                epochsStarted, ownership);
+                epochsStarted, ownership, domain);
     }
 
     /** This node's progress in its current epoch; null before the first. */
@@ -494,6 +527,11 @@ public final class RecoveryCoordinator {
 
     public String epoch() {
         return epoch;
+    }
+
+    /** The domain this coordinator recovers; null if it counts every live member. */
+    public String domain() {
+        return domain;
     }
 
     public Ownership ownership() {
