@@ -44,8 +44,21 @@ public final class KvService implements AutoCloseable {
         system.getWhenTerminated().thenRun(store::close);
     }
 
+    /**
+     * The store's library, an optional dependency of the Grapevine artifact: a project that embeds
+     * Grapevine and starts the store adds it (the agent has it).
+     */
+    public static final String STORE_LIBRARY = "com.h2database:h2-mvstore:2.3.232";
+
     /** Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config. */
     public static KvService start(ActorSystem<?> system) {
+        try {
+            // Before KvStore loads: without its library the store stops here with one line, not a NoClassDefFoundError.
+            Class.forName("org.h2.mvstore.MVStore", false, KvService.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the key-value store needs " + STORE_LIBRARY + " on the classpath (an "
+                    + "optional dependency of dev.grapevine:grapevine: add it to your build)");
+        }
         KvSettings settings = KvSettings.from(system.settings().config());
         return new KvService(system, Grapevine.get(system), settings);
     }

@@ -46,10 +46,13 @@ public record DiscoverySettings(Optional<String> dnsName, Duration interval, Opt
             String text = problems.string(c, namePath).trim(); // empty is off: what an unset-but-empty variable gives
             name = text.isEmpty() ? Optional.empty() : Optional.of(text);
             if (name.isPresent()) {
-                try {
-                    org.xbill.DNS.Name.fromString(text);
-                } catch (org.xbill.DNS.TextParseException e) {
-                    problems.bad(c, namePath, "is not a DNS name: " + e.getMessage());
+                // dnsjava is optional: only DnsDiscovery touches it, and only once it is known present.
+                String missing = OptionalLibrary.DNSJAVA.missingFor("DNS discovery");
+                String bad = missing != null ? null : DnsDiscovery.nameProblem(text);
+                if (missing != null) {
+                    problems.bad(c, namePath, missing);
+                } else if (bad != null) {
+                    problems.bad(c, namePath, "is not a DNS name: " + bad);
                 }
             }
         }

@@ -95,6 +95,16 @@ final class DnsDiscovery {
         this.addressTypes = addressTypes(self.host());
     }
 
+    /** Why {@code text} is not a DNS name, or null if it is one. */
+    static String nameProblem(String text) {
+        try {
+            Name.fromString(text);
+            return null;
+        } catch (TextParseException e) {
+            return e.getMessage();
+        }
+    }
+
     /** A for an IPv4 literal, AAAA for an IPv6 literal, both for a host name. */
     static int[] addressTypes(String host) {
         if (host.indexOf(':') >= 0) {

@@ -37,6 +37,10 @@ final class NodeTls {
             throw new IllegalArgumentException("grapevine.tls.reload-check-interval = " + check.toMillis() + " ms: must be in 100ms..1h");
         }
         Path dir = Path.of(dirText).toAbsolutePath();
+        String missing = OptionalLibrary.BOUNCY_CASTLE.missingFor("grapevine.tls (reading PEM files)");
+        if (missing != null) {
+            throw new IllegalArgumentException(missing);
+        }
         TlsFiles files;
         try {
             files = TlsFiles.read(dir);

@@ -47,6 +47,7 @@ public final class NodeTlsEngineProvider implements SSLEngineProvider {
     private volatile long checkedAtNanos = System.nanoTime();
 
     public NodeTlsEngineProvider(ActorSystem system) {
+        OptionalLibrary.BOUNCY_CASTLE.require("grapevine.tls (reading PEM files)");
         Config tls = system.settings().config().getConfig("grapevine.tls");
         this.dir = Path.of(tls.getString("dir"));
         this.checkEveryNanos = tls.getDuration("reload-check-interval", TimeUnit.NANOSECONDS);

@@ -9,8 +9,8 @@ import java.util.Set;
  * {@code timeout(c) = max(min, max − (max − min) · log(c + 1) / log(k + 1))} for c of k expected
  * confirmations. A lone accuser (perhaps the slow one) must wait long; several agree quickly.
  *
- * @param epoch       the suspected member's epoch, and
- * @param incarnation its incarnation: a suspicion only applies to the state it was raised against
+ * <p>It holds the suspected member's epoch and incarnation: a suspicion only applies to the state it
+ * was raised against.
  */
 public final class Suspicion {
     private final long epoch;
