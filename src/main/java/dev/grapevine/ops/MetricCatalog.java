@@ -98,6 +98,7 @@ final class MetricCatalog {
             counter("front_refused_plaintext", "Gossip-port connections refused: plaintext on a TLS port"),
             counter("front_refused_bad_magic", "Gossip-port connections refused: not an Artery connection header"),
             counter("front_refused_bad_frame", "Gossip-port connections closed: a frame length outside 1..the maximum frame size"),
+            counter("front_accept_failed", "Gossip-port connections the operating system failed to accept (out of file descriptors, say)"),
             // repair
             counter("repair_exchanges", "Merkle repair exchanges this node started"),
             counter("repair_exchanges_failed", "Merkle repair exchanges that failed"),

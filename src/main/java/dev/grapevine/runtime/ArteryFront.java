@@ -64,6 +64,10 @@ final class ArteryFront implements AutoCloseable {
     private volatile boolean closed;
     private InetSocketAddress backend;
     private Thread thread;
+    /** Run if the front stops other than by {@link #close}: a node that cannot be reached must not go on. */
+    private Runnable onFailure = () -> { };
+    /** Accepting paused until the next tick, after the operating system refused a connection. */
+    private SelectionKey acceptPaused;
 
     /** Both directions of one accepted connection. Loop thread only. */
     private final class Link {
@@ -127,10 +131,19 @@ final class ArteryFront implements AutoCloseable {
 
     /** Starts forwarding to Pekko's own listener at {@code pekko}. */
     synchronized void start(InetSocketAddress pekko) {
+        start(pekko, () -> { });
+    }
+
+    /**
+     * Starts forwarding to Pekko's own listener at {@code pekko}; {@code onFailure} runs on the front's
+     * thread if it ever stops for another reason than {@link #close}.
+     */
+    synchronized void start(InetSocketAddress pekko, Runnable onFailure) {
         if (thread != null || closed) {
             return;
         }
         this.backend = pekko;
+        this.onFailure = onFailure;
         thread = new Thread(this::run, "grapevine-front-" + address.getPort());
         thread.setDaemon(true);
         thread.start();
@@ -192,18 +205,22 @@ final class ArteryFront implements AutoCloseable {
                     if (key.attachment() instanceof Link link) {
                         serve(link, key);
                     } else {
-                        acceptAll();
+                        acceptAll(key);
                     }
                 }
                 long now = System.nanoTime();
                 if (now - lastScan >= tickNanos) {
                     lastScan = now;
+                    if (acceptPaused != null && acceptPaused.isValid()) {
+                        acceptPaused.interestOps(SelectionKey.OP_ACCEPT);
+                        acceptPaused = null;
+                    }
                     expire(now);
                     warnings.flush();
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("The gossip port's front door at {} stopped: {}", address, e.toString());
+            LOG.error("The gossip port's front door at {} stopped, and the node with it: {}", address, e.toString(), e);
         } finally {
             for (Link link : new ArrayList<>(links)) {
                 end(link);
@@ -211,11 +228,27 @@ final class ArteryFront implements AutoCloseable {
             closeQuietly(server);
             closeQuietly(selector);
         }
+        if (!closed) {
+            onFailure.run();
+        }
     }
 
-    private void acceptAll() throws IOException {
+    private void acceptAll(SelectionKey key) {
         SocketChannel client;
-        while ((client = server.accept()) != null) {
+        while (true) {
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                // EMFILE and the like: the connection stays in the backlog, and a selector that fires
+                // again at once would spin. Pause until the next tick.
+                count(FrontRefusal.ACCEPT_FAILED, e.toString());
+                key.interestOps(0);
+                acceptPaused = key;
+                return;
+            }
+            if (client == null) {
+                return;
+            }
             InetSocketAddress from;
             try {
                 from = (InetSocketAddress) client.getRemoteAddress();

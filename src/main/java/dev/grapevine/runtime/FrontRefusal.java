@@ -17,7 +17,9 @@ enum FrontRefusal {
     BAD_MAGIC("bad-magic", "front_refused_bad_magic", "gossip-port connections refused",
             "not an Artery connection header (magic and stream id)"),
     BAD_FRAME("bad-frame", "front_refused_bad_frame", "gossip-port connections refused",
-            "a frame length outside 1..the maximum frame size");
+            "a frame length outside 1..the maximum frame size"),
+    ACCEPT_FAILED("accept-failed", "front_accept_failed", "gossip-port accepts failed",
+            "the operating system refused a new connection (out of file descriptors, say); accepting pauses for a tick");
 
     final String kind;
     final String counter;

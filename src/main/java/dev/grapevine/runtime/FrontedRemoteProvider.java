@@ -67,7 +67,9 @@ public final class FrontedRemoteProvider extends RemoteActorRefProvider {
         }
         if (front != null) {
             int pekkoPort = ((ArteryTransport) transport()).bindAddress().address().getPort().get();
-            front.start(new InetSocketAddress(LOOPBACK, pekkoPort));
+            // A node whose gossip port is gone would go on probing others while none reach it: stop it,
+            // so that its supervisor (systemd, Kubernetes) starts it again.
+            front.start(new InetSocketAddress(LOOPBACK, pekkoPort), system::terminate);
             system.registerOnTermination(front::close);
         }
     }
