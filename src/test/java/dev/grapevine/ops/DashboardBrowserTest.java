@@ -88,6 +88,7 @@ class DashboardBrowserTest {
         String[] kv = tag.split("=", 2);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "grapevine", ConfigFactory.parseString(
                         "pekko.loglevel = WARNING\n"
+                                + "grapevine.shutdown.leave = off\n" // the test crashes n3 by terminating its system
                                 + "grapevine { profile = local, node.name = " + name + ", node.data-dir = \""
                                 + dir.resolve(name).toString().replace("\\", "/") + "\" }\n"
                                 + "grapevine.node.tags." + kv[0] + " = " + kv[1] + "\n"

@@ -79,7 +79,7 @@ class OptionalLibraryAbsentTest {
             Object config = configType.getMethod("withFallback", loader.loadClass("com.typesafe.config.ConfigMergeable"))
                     .invoke(factory.getMethod("parseString", String.class).invoke(null,
                             "grapevine.tls { enabled = on, dir = \"tls\" }"), reference);
-            Class<?> tls = loader.loadClass(NodeTls.class.getName());
+            Class<?> tls = loader.loadClass(NodeHandle.class.getName()); // public: NodeTls is package-private, and another loader is another package
             InvocationTargetException e = assertThrows(InvocationTargetException.class,
                     () -> tls.getMethod("transport", configType).invoke(null, config));
             assertTrue(e.getCause() instanceof IllegalArgumentException && e.getCause().getMessage().equals(
