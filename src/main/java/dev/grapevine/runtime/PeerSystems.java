@@ -65,15 +65,11 @@ final class PeerSystems {
 
     /** The system name to address {@code endpoint} under. */
     String nameFor(Address endpoint) {
-        Named m = members.get(endpoint);
-        if (m != null) {
-            return m.system();
+        String known = known(endpoint);
+        if (known != null) {
+            return known;
         }
-        String s = seeds.get(endpoint);
-        if (s != null) {
-            return s;
-        }
-        s = heard.get(endpoint);
+        String s = heard.get(endpoint);
         return s != null ? s : fallback;
     }
 
@@ -83,15 +79,17 @@ final class PeerSystems {
      * teach it nothing. A member's or a seed's name still wins.
      */
     String nameForAnswer(Address endpoint, String stated) {
-        Named m = members.get(endpoint);
-        if (m != null) {
-            return m.system();
-        }
-        String s = seeds.get(endpoint);
-        if (s != null) {
-            return s;
+        String known = known(endpoint);
+        if (known != null) {
+            return known;
         }
         return !stated.isEmpty() && SystemNameTag.valid(stated) ? stated : nameFor(endpoint);
+    }
+
+    /** The name a member record or a configured seed gives {@code endpoint}, else null. */
+    private String known(Address endpoint) {
+        Named m = members.get(endpoint);
+        return m != null ? m.system() : seeds.get(endpoint);
     }
 
     /** Membership replaced {@code previous} (null if new) by {@code m} in its view. */

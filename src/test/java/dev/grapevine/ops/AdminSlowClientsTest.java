@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -49,33 +48,8 @@ class AdminSlowClientsTest {
     private AtomicBoolean trickle(int port, String host) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         sockets.add(socket);
-        socket.getOutputStream().write(("POST /v1/event/slow HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 60000\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        AtomicBoolean closed = new AtomicBoolean();
-        clock.scheduleAtFixedRate(() -> {
-            if (closed.get()) {
-                return;
-            }
-            try {
-                socket.getOutputStream().write('x');
-                socket.getOutputStream().flush();
-            } catch (IOException reset) {
-                closed.set(true);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
-        Thread reader = new Thread(() -> {
-            try (InputStream in = socket.getInputStream()) {
-                while (in.read() >= 0) {
-                    // an answer (a 408, say) or nothing: only the end matters
-                }
-            } catch (IOException reset) {
-                // closed too
-            }
-            closed.set(true);
-        }, "trickler-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return closed;
+        return Trickler.start(socket, ("POST /v1/event/slow HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 60000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII), new byte[0], clock);
     }
 
     @Test

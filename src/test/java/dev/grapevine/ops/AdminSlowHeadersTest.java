@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.awaitility.Awaitility.await;
@@ -49,34 +47,8 @@ class AdminSlowHeadersTest {
     private AtomicBoolean trickle(int port) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         sockets.add(socket);
-        byte[] request = "GET /v1/members HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
-        AtomicBoolean closed = new AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        clock.scheduleAtFixedRate(() -> {
-            if (closed.get()) {
-                return;
-            }
-            try {
-                int i = next.getAndIncrement();
-                socket.getOutputStream().write(i < request.length ? request[i] : 'x');
-                socket.getOutputStream().flush();
-            } catch (IOException reset) {
-                closed.set(true);
-            }
-        }, 0, 1, TimeUnit.SECONDS);
-        Thread reader = new Thread(() -> {
-            try (InputStream in = socket.getInputStream()) {
-                while (in.read() >= 0) {
-                    // an answer or nothing: only the end matters
-                }
-            } catch (IOException reset) {
-                // closed too
-            }
-            closed.set(true);
-        }, "header-trickler-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return closed;
+        return Trickler.start(socket, new byte[0],
+                "GET /v1/members HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII), clock);
     }
 
     @Test
