@@ -268,7 +268,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             try {
                 store.apply(partition, key, record);
             } catch (KvStore.Unwritable e) {
-                unstored("key " + key + ": " + e.getMessage());
+                unstored(1, "key " + key + ": " + e.getMessage());
                 return; // no ack: the request counts this owner as missing
             }
             // Acknowledged at the commit itself, not by a message to this actor: such a message would
@@ -411,7 +411,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             hlc.observe(record.hlc(), System.currentTimeMillis());
             store.apply(w.partition(), w.key(), record);
         } catch (KvStore.Unwritable e) {
-            unstored("key " + w.key() + ": " + e.getMessage());
+            unstored(1, "key " + w.key() + ": " + e.getMessage());
             return this; // no ack: the coordinator keeps a hint and hands it off once the disk takes writes
         } catch (IllegalArgumentException e) {
             warnings.count("kv_replica_writes_refused", 1, "replica writes refused", "the coordinator counts them as missing", "key " + w.key() + ": " + e.getMessage());
@@ -453,21 +453,30 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private Behavior<Command> onFlush() {
         List<Runnable> acks = new ArrayList<>(afterCommit);
         afterCommit.clear();
+        boolean wasUnwritable = store.unwritable() != null;
         try {
             store.commit();
         } catch (KvStore.Unwritable e) {
             // Not durable, so not acknowledged: coordinators count these owners as missing and keep hints.
-            unstored(acks.size() + " writes: " + e.getMessage());
+            unstored(acks.size(), e.getMessage());
             return this;
+        }
+        if (wasUnwritable) {
+            diskBack();
         }
         acks.forEach(Runnable::run);
         return this;
     }
 
+    private void diskBack() {
+        GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
+                "the key-value store's disk takes writes again; this node coordinates writes again"));
+    }
+
     /** A write this replica could not make durable: counted, one WARN a minute, never acknowledged. */
-    private void unstored(String what) {
-        metrics.writesUnstored.increment();
-        warnings.count("kv_writes_unstored", 1, "writes not stored on this node's disk",
+    private void unstored(int writes, String what) {
+        metrics.writesUnstored.add(writes);
+        warnings.count("kv_writes_unstored", writes, "writes not stored on this node's disk",
                 "they were not acknowledged; /health/ready says not ready until a commit succeeds again", what);
     }
 
@@ -476,8 +485,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private Behavior<Command> onReplayHints() {
         warnings.flush();
         if (store.unwritable() != null && store.checkWritable()) {
-            GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
-                    "the key-value store's disk takes writes again"));
+            diskBack();
         }
         long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
