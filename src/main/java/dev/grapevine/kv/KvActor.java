@@ -78,6 +78,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     }
 
     static final String NAME = "grapevine-kv";
+    /** Starts the error of a write refused because this node's disk does not take commits (HTTP 507). */
+    public static final String DISK_REFUSAL = "this node's disk does not take writes (";
     /** Longest a write waits for the commit it shares with others; the added latency of a write. */
     static final java.time.Duration COMMIT_EVERY = java.time.Duration.ofMillis(5);
     /** Writes that force a commit at once. */
@@ -186,6 +188,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (error == null && map == null) {
             error = "this node has no ownership yet (its first recovery epoch has not settled)";
         }
+        if (error == null && store.unwritable() != null) {
+            // Its own copy would not be durable, and neither would a hint it keeps for another owner.
+            error = DISK_REFUSAL + store.unwritable() + "); write through another node, or free space (writes resume by themselves)";
+        }
         if (error != null) {
             metrics.writesFailed.increment();
             p.replyTo().tell(new WriteResult(p.key(), 0, error));
@@ -259,7 +265,12 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     /** Sends a write to one owner (applied here if it is this node), acknowledged to request {@code id}. */
     void sendWrite(long id, String owner, int partition, String key, KvRecord record) {
         if (owner.equals(self)) {
-            store.apply(partition, key, record);
+            try {
+                store.apply(partition, key, record);
+            } catch (KvStore.Unwritable e) {
+                unstored(1, "key " + key + ": " + e.getMessage());
+                return; // no ack: the request counts this owner as missing
+            }
             // Acknowledged at the commit itself, not by a message to this actor: such a message would
             // queue behind a request timeout already due (after a stall), failing a write that is stored.
             commitThen(() -> withRequest(id, r -> r.onAck(self)));
@@ -277,7 +288,13 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (owner.equals(self)) {
             return;
         }
-        if (store.addHint(owner, partition, key, record)) {
+        boolean kept;
+        try {
+            kept = store.addHint(owner, partition, key, record);
+        } catch (KvStore.Unwritable e) {
+            kept = false;
+        }
+        if (kept) {
             metrics.hintsStored.increment();
         } else {
             warnings.count("kv_hints_dropped", 1, "hints dropped", "the hint store is full (hints-max "
@@ -393,6 +410,9 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             KvRecord record = KvRecord.decode(w.record());
             hlc.observe(record.hlc(), System.currentTimeMillis());
             store.apply(w.partition(), w.key(), record);
+        } catch (KvStore.Unwritable e) {
+            unstored(1, "key " + w.key() + ": " + e.getMessage());
+            return this; // no ack: the coordinator keeps a hint and hands it off once the disk takes writes
         } catch (IllegalArgumentException e) {
             warnings.count("kv_replica_writes_refused", 1, "replica writes refused", "the coordinator counts them as missing", "key " + w.key() + ": " + e.getMessage());
             return this; // no ack: the coordinator counts it as missing
@@ -431,17 +451,42 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     }
 
     private Behavior<Command> onFlush() {
-        store.commit();
         List<Runnable> acks = new ArrayList<>(afterCommit);
         afterCommit.clear();
+        boolean wasUnwritable = store.unwritable() != null;
+        try {
+            store.commit();
+        } catch (KvStore.Unwritable e) {
+            // Not durable, so not acknowledged: coordinators count these owners as missing and keep hints.
+            unstored(acks.size(), e.getMessage());
+            return this;
+        }
+        if (wasUnwritable) {
+            diskBack();
+        }
         acks.forEach(Runnable::run);
         return this;
+    }
+
+    private void diskBack() {
+        GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
+                "the key-value store's disk takes writes again; this node coordinates writes again"));
+    }
+
+    /** A write this replica could not make durable: counted, one WARN a minute, never acknowledged. */
+    private void unstored(int writes, String what) {
+        metrics.writesUnstored.add(writes);
+        warnings.count("kv_writes_unstored", writes, "writes not stored on this node's disk",
+                "they were not acknowledged; /health/ready says not ready until a commit succeeds again", what);
     }
 
     // ---------------------------------------------------------------- hinted handoff
 
     private Behavior<Command> onReplayHints() {
         warnings.flush();
+        if (store.unwritable() != null && store.checkWritable()) {
+            diskBack();
+        }
         long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
             if (replaysInFlight.getOrDefault(target, 0) > 0) {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class KvMetrics {
     final LongAdder writes = new LongAdder();
     final LongAdder writesFailed = new LongAdder();
+    final LongAdder writesUnstored = new LongAdder();
     final LongAdder reads = new LongAdder();
     final LongAdder readsFailed = new LongAdder();
     final LongAdder readRepairs = new LongAdder();
@@ -22,6 +23,8 @@ public final class KvMetrics {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("kv_writes", writes.sum());
         m.put("kv_writes_failed", writesFailed.sum());
+        m.put("kv_writes_unstored", writesUnstored.sum());
+        m.put("kv_disk_unwritable", store.unwritable() == null ? 0L : 1L);
         m.put("kv_reads", reads.sum());
         m.put("kv_reads_failed", readsFailed.sum());
         m.put("kv_read_repairs", readRepairs.sum());

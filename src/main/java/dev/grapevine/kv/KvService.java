@@ -109,6 +109,14 @@ public final class KvService implements AutoCloseable {
         return AskPattern.ask(actor, request::apply, timeout, system.scheduler());
     }
 
+    /**
+     * Why this node's disk refused the store's last commit ("No space left on device"), or null if it
+     * takes writes. Writes this node coordinates are refused meanwhile; it retries by itself.
+     */
+    public String unwritable() {
+        return store.unwritable();
+    }
+
     @Override
     public void close() {
         store.close();

@@ -59,16 +59,33 @@ public final class KvStore implements AutoCloseable {
 
     private static final String PARTITION_PREFIX = "p";
     private static final String HINTS_MAP = "hints";
+    /**
+     * Free space a disk that filled up needs before writes resume: a few of the chunks group commits
+     * write (about 20 KB each) for the retention time, so that writes do not start and fail by turns.
+     */
+    static final long RESUME_FREE_BYTES_MIN = 1L << 20;
+    /** What {@link #checkWritable()} writes to learn whether the disk takes a commit again. */
+    private static final String DISK_CHECK_MAP = "disk-check";
     /** Separates target and sequence in a hint's key; sorts below every other char, so "a" < "ab". */
     private static final char HINT_KEY_SEPARATOR = '\0';
     /** First byte of a stored hint; a new layout gets a new number. */
     private static final byte HINT_FORMAT_V1 = 1;
 
-    private final MVStore store;
+    /** Null for a store kept in memory. */
+    private final Path file;
+    private final String fileSystem;
+    /**
+     * Replaced when a failed write closed it: MVStore closes itself on any failed write (a full disk),
+     * and the file it leaves holds every commit that succeeded, so opening it again loses nothing
+     * acknowledged. Swapped under both locks.
+     */
+    private volatile MVStore store;
+    /** Why the last commit failed (the disk's words), or null once a commit succeeds. */
+    private volatile String unwritable;
     private final int hintsMax;
     private final ReadWriteLock partitionsLock = new ReentrantReadWriteLock();
     private final ConcurrentHashMap<Integer, MVMap<String, byte[]>> partitionMaps = new ConcurrentHashMap<>();
-    private final MVMap<String, byte[]> hints;
+    private volatile MVMap<String, byte[]> hints;
     private final Object hintsLock = new Object();
     private long nextHintId; // guarded by hintsLock
     private final AtomicLong hintsDropped = new AtomicLong();
@@ -79,9 +96,15 @@ public final class KvStore implements AutoCloseable {
     /** A write kept for {@code target}, an owner that did not answer, to be handed off later. */
     public record Hint(long id, String target, int partition, String key, KvRecord record) {}
 
-    private KvStore(MVStore store, int hintsMax) {
+    private KvStore(Path file, String fileSystem, MVStore store, int hintsMax) {
+        this.file = file;
+        this.fileSystem = fileSystem;
         this.store = store;
         this.hintsMax = hintsMax;
+        openHints();
+    }
+
+    private void openHints() {
         this.hints = openMap(HINTS_MAP);
         // Hints sort by target first, so the last id needs a scan (of at most hintsMax keys).
         long maxId = -1;
@@ -89,6 +112,13 @@ public final class KvStore implements AutoCloseable {
             maxId = Math.max(maxId, hintId(k));
         }
         this.nextHintId = maxId + 1;
+    }
+
+    /** A write or commit the disk refused (full, read-only, failing); its message names the file and the reason. */
+    public static final class Unwritable extends IllegalStateException {
+        Unwritable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -101,10 +131,14 @@ public final class KvStore implements AutoCloseable {
     static final int RETENTION_MILLIS = 5_000;
 
     public static KvStore open(Path fileOrNull, int hintsMax) {
+        return open(fileOrNull, hintsMax, "");
+    }
+
+    /** @param fileSystem an H2 file system prefix ("scheme:"), for tests that make the disk fail; "" for the disk */
+    static KvStore open(Path fileOrNull, int hintsMax, String fileSystem) {
         if (hintsMax < 0) {
             throw new IllegalArgumentException("hintsMax must be >= 0, but was " + hintsMax);
         }
-        MVStore.Builder builder = new MVStore.Builder().autoCommitDisabled();
         if (fileOrNull != null) {
             Path parent = fileOrNull.toAbsolutePath().getParent();
             try {
@@ -112,13 +146,66 @@ public final class KvStore implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create directory " + parent + " for " + fileOrNull, e);
             }
-            builder.fileName(fileOrNull.toString());
+        }
+        return new KvStore(fileOrNull, fileSystem, openFile(fileOrNull, fileSystem), hintsMax);
+    }
+
+    private static MVStore openFile(Path fileOrNull, String fileSystem) {
+        MVStore.Builder builder = new MVStore.Builder().autoCommitDisabled();
+        if (fileOrNull != null) {
+            builder.fileName(fileSystem + fileOrNull);
         }
         MVStore store = builder.open();
         // Replaced chunks are kept this long before their space is reused (MVStore's default is 45 s):
         // with group commits every few milliseconds, the file then holds seconds, not minutes, of them.
         store.setRetentionTime(RETENTION_MILLIS);
-        return new KvStore(store, hintsMax);
+        return store;
+    }
+
+    /**
+     * Why the disk refused the last commit ("No space left on device"), or null if the last commit
+     * succeeded. While it is set the node should refuse writes it coordinates: they would not be durable here.
+     */
+    public String unwritable() {
+        return unwritable;
+    }
+
+    /**
+     * Opens the file again if a failed write closed it. Its uncommitted changes are gone, which is
+     * right: nothing uncommitted was acknowledged.
+     *
+     * @throws Unwritable if the file cannot be opened
+     */
+    private void reopenIfClosed() {
+        if (!store.isClosed() || file == null) {
+            return;
+        }
+        partitionsLock.writeLock().lock();
+        try {
+            synchronized (hintsLock) {
+                if (!store.isClosed()) {
+                    return;
+                }
+                try {
+                    store = openFile(file, fileSystem);
+                } catch (RuntimeException e) {
+                    throw new Unwritable("cannot open the key-value store " + file + " again: " + diskReason(e), e);
+                }
+                partitionMaps.clear();
+                openHints();
+            }
+        } finally {
+            partitionsLock.writeLock().unlock();
+        }
+    }
+
+    /** The innermost cause's message: "No space left on device", "Read-only file system". */
+    static String diskReason(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /**
@@ -128,6 +215,7 @@ public final class KvStore implements AutoCloseable {
      * @return whether the store changed
      */
     public boolean apply(int partition, String key, KvRecord r) {
+        reopenIfClosed();
         checkPartition(partition);
         checkKey(key);
         if (r == null) {
@@ -148,6 +236,7 @@ public final class KvStore implements AutoCloseable {
      * then the partition's map if nothing is left in it. Returns how many were removed.
      */
     public int removeIfUnchanged(int partition, java.util.Map<String, Long> digests) {
+        reopenIfClosed();
         checkPartition(partition);
         int removed = 0;
         partitionsLock.readLock().lock();
@@ -206,6 +295,7 @@ public final class KvStore implements AutoCloseable {
 
     /** The current version of {@code key}, possibly a tombstone; null if the key was never written. */
     public KvRecord get(int partition, String key) {
+        reopenIfClosed();
         checkPartition(partition);
         checkKey(key);
         partitionsLock.readLock().lock();
@@ -220,6 +310,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Key → {@link KvRecord#digest()} for every key in the partition, tombstones included. */
     public SortedMap<String, Long> digests(int partition) {
+        reopenIfClosed();
         SortedMap<String, Long> digests = new TreeMap<>();
         for (Entry e : entries(partition, k -> true)) {
             digests.put(e.key(), e.record().digest());
@@ -229,6 +320,7 @@ public final class KvStore implements AutoCloseable {
 
     /** The partition's records whose key passes {@code keyFilter} (tested before decoding), in key order. */
     public List<Entry> entries(int partition, Predicate<String> keyFilter) {
+        reopenIfClosed();
         checkPartition(partition);
         if (keyFilter == null) {
             throw new IllegalArgumentException("keyFilter must not be null");
@@ -255,6 +347,7 @@ public final class KvStore implements AutoCloseable {
 
     /** How many keys the partition holds, tombstones included. */
     public long count(int partition) {
+        reopenIfClosed();
         checkPartition(partition);
         partitionsLock.readLock().lock();
         try {
@@ -276,12 +369,14 @@ public final class KvStore implements AutoCloseable {
 
     /** Bytes of the store's file on disk, or -1 for a store kept in memory. */
     public long fileBytes() {
+        reopenIfClosed();
         org.h2.mvstore.FileStore<?> file = store.getFileStore();
         return file == null ? -1 : file.size();
     }
 
     /** The partitions holding at least one key, ascending. */
     public SortedSet<Integer> partitions() {
+        reopenIfClosed();
         SortedSet<Integer> partitions = new TreeSet<>();
         partitionsLock.readLock().lock();
         try {
@@ -302,6 +397,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Removes the partition and all its records (e.g. after handing it to its new owners). */
     public void drop(int partition) {
+        reopenIfClosed();
         checkPartition(partition);
         partitionsLock.writeLock().lock();
         try {
@@ -318,6 +414,7 @@ public final class KvStore implements AutoCloseable {
      * @return false, counted in {@link #hintsDropped()}, if {@code hintsMax} hints are already kept
      */
     public boolean addHint(String target, int partition, String key, KvRecord r) {
+        reopenIfClosed();
         checkTarget(target);
         checkPartition(partition);
         checkKey(key);
@@ -336,6 +433,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Up to {@code max} hints for {@code target}, oldest first. */
     public List<Hint> hintsFor(String target, int max) {
+        reopenIfClosed();
         checkTarget(target);
         if (max < 0) {
             throw new IllegalArgumentException("max must be >= 0, but was " + max);
@@ -355,6 +453,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Forgets hints (after they were handed off); ones already gone are ignored. */
     public void removeHints(Collection<Hint> handedOff) {
+        reopenIfClosed();
         synchronized (hintsLock) {
             for (Hint h : handedOff) {
                 hints.remove(hintKey(h.target(), h.id()));
@@ -363,6 +462,7 @@ public final class KvStore implements AutoCloseable {
     }
 
     public int hintCount() {
+        reopenIfClosed();
         return hints.size();
     }
 
@@ -373,6 +473,7 @@ public final class KvStore implements AutoCloseable {
 
     /** The targets with at least one hint, ascending. */
     public SortedSet<String> hintTargets() {
+        reopenIfClosed();
         SortedSet<String> targets = new TreeSet<>();
         String k = hints.ceilingKey("");
         while (k != null) { // one seek per target, not one step per hint
@@ -395,15 +496,51 @@ public final class KvStore implements AutoCloseable {
      * megabytes.
      */
     public void commit() {
-        store.commit();
+        reopenIfClosed();
+        try {
+            store.commit();
+            unwritable = null;
+        } catch (RuntimeException e) {
+            // MVStore closed itself; the file keeps the last commit that succeeded. The next call opens it again.
+            unwritable = diskReason(e);
+            throw new Unwritable("cannot write the key-value store " + file + ": " + unwritable, e);
+        }
+    }
+
+    /**
+     * Whether the disk takes a commit again, after {@link #unwritable()} was set: writes a small marker
+     * and commits it (an empty commit would write nothing). Clears {@link #unwritable()} on success.
+     */
+    public boolean checkWritable() {
+        try {
+            if (file != null && Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace() < RESUME_FREE_BYTES_MIN) {
+                // The marker alone fits in space free inside the file; the next batch of writes would not.
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            reopenIfClosed();
+            store.<String, byte[]>openMap(DISK_CHECK_MAP).put("checked", new byte[] {1});
+            commit();
+            return true;
+        } catch (RuntimeException e) {
+            unwritable = diskReason(e);
+            return false;
+        }
     }
 
     /** Commits, then closes the file. */
     @Override
     public void close() {
         if (!store.isClosed()) {
-            store.commit();
-            store.close();
+            try {
+                store.commit();
+                store.close();
+            } catch (RuntimeException e) { // a full disk: the file keeps its last commit
+                store.closeImmediately();
+            }
         }
     }
 

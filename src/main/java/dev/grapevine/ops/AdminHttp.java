@@ -57,7 +57,7 @@ final class AdminHttp implements AdminServer.Routes {
         this.kvHttp = kv == null ? null : new KvHttp(kv);
         this.ui = new UiHttp(system, grapevine);
         this.metricsHttp = new MetricsHttp(grapevine, kv);
-        this.healthHttp = new HealthHttp(system, grapevine);
+        this.healthHttp = new HealthHttp(system, grapevine, kv);
     }
 
     /** Serves the API on {@code http} (port 0: any free one) until the node's actor system terminates. */

@@ -121,6 +121,9 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (CannotListen e) {
             command.commandLine().getErr().println("grapevine agent: " + e.getMessage());
             return CannotListen.EXIT_CODE;
+        } catch (CannotUseDataDir e) {
+            command.commandLine().getErr().println("grapevine agent: " + e.getMessage());
+            return CannotUseDataDir.EXIT_CODE;
         }
         AtomicBoolean asked = new AtomicBoolean();
         ShutdownSignals.onTermOrInt(() -> {
@@ -159,6 +162,7 @@ public final class AgentCommand implements Callable<Integer> {
 
         BindFailureLogFilter.install(); // after DefaultLogging, which resets logback
         CannotListen.probe(admin); // so that a taken admin port stops the agent before its node starts and logs
+        settings.dataDir().ifPresent(CannotUseDataDir::probe); // likewise a read-only or full data dir
         ActorSystem<Void> system;
         try {
             system = ActorSystem.create(Behaviors.empty(), "grapevine", settings.systemSetup(resolved));
@@ -168,7 +172,17 @@ public final class AgentCommand implements Callable<Integer> {
             }
             throw e;
         }
-        Grapevine grapevine = Grapevine.get(system);
+        Grapevine grapevine;
+        try {
+            grapevine = Grapevine.get(system);
+        } catch (java.io.UncheckedIOException e) { // the data dir failed between the probe and the node's first write
+            if (settings.dataDir().isEmpty()) {
+                throw e;
+            }
+            system.terminate();
+            awaitTermination(system);
+            throw new CannotUseDataDir(settings.dataDir().orElseThrow(), CannotUseDataDir.reason(e.getCause()));
+        }
         Map<String, Object> info = info(settings, admin);
         KvService kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
         try {

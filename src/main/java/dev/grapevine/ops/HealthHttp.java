@@ -23,7 +23,11 @@ import java.util.concurrent.CompletionStage;
  * Ready means: the node is alive in its own view (it has not left); it has joined, that is it was
  * started with nothing to join, or it has seen another member alive (once seen, it stays joined:
  * a survivor of its peers still serves); and the current recovery epoch has settled with none of this
- * node's partitions pending.
+ * node's partitions pending; and, if it runs the key-value store, its disk takes the store's commits
+ * (a full or read-only disk: the node refuses the writes it would coordinate with 507, so a load
+ * balancer should send them elsewhere; it stays live, a restart would not free the disk). A data dir
+ * that refuses the membership's own files does not make it unready: membership runs from memory, a
+ * tag change is refused to its caller, and the next start refuses with one line.
  */
 final class HealthHttp implements AdminServer.Routes {
     /** Probes are written against these paths; keep them. */
@@ -35,9 +39,17 @@ final class HealthHttp implements AdminServer.Routes {
     /** Set once this node has seen another member alive. */
     private volatile boolean joined;
 
+    /** The node's key-value store, or null. */
+    private final dev.grapevine.kv.KvService kv;
+
     HealthHttp(ActorSystem<?> system, Grapevine grapevine) {
+        this(system, grapevine, null);
+    }
+
+    HealthHttp(ActorSystem<?> system, Grapevine grapevine, dev.grapevine.kv.KvService kv) {
         this.system = system;
         this.grapevine = grapevine;
+        this.kv = kv;
     }
 
     /** True if the call's path is exactly {@code path} ({@code /a/b}). */
@@ -107,6 +119,10 @@ final class HealthHttp implements AdminServer.Routes {
             if (pending > 0) {
                 reasons.add("recovery of epoch " + recovery.epoch() + ": " + pending + " partitions pending");
             }
+        }
+        String disk = kv == null ? null : kv.unwritable();
+        if (disk != null) {
+            reasons.add("the key-value store's disk does not take writes: " + disk);
         }
         return reasons;
     }

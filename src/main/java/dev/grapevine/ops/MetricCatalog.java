@@ -52,6 +52,7 @@ final class MetricCatalog {
             counter("tls_refused_wrong_name", "TLS handshakes refused: the certificate names no node, or another member than the view has at that address"),
             counter("tls_refused_revoked", "TLS handshakes refused: the peer's certificate is on the deny list"),
             counter("identity_refused", "Peer messages dropped: the sender claimed a name its certificate does not carry, or its certificate is revoked"),
+            counter("data_dir_write_failures", "Writes to the data dir its disk refused (full, read-only): epoch, peers, tags, recovery"),
             counter("identity_conflicts", "Claims of a later life of this node's name that it could not refute"),
             counter("claims_refused", "Implausible claims about members refused: far-future epoch, incarnation jump, address moved within a life"),
             counter("rumors_from_strangers", "Claims about live members dropped because their sender is not a live member"),
@@ -112,6 +113,7 @@ final class MetricCatalog {
             // key-value store
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),
+            kvCounter("kv_writes_unstored", "Replica writes this node's disk refused (full, read-only); not acknowledged"),
             kvCounter("kv_reads", "Reads this node coordinated"),
             kvCounter("kv_reads_failed", "Coordinated reads that missed their quorum"),
             kvCounter("kv_read_repairs", "Stale replicas fixed by read repair"),
@@ -121,5 +123,6 @@ final class MetricCatalog {
             kvCounter("kv_hints_dropped", "Hints dropped because the hint store was full"),
             kvCounter("kv_hints_dropped_left", "Hints dropped because their replica left the cluster"),
             kvCounter("kv_replica_messages_from_strangers", "Replica writes and reads dropped because their sender is not a live member"),
-            new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"));
+            new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"),
+            new Figure("kv_disk_unwritable", false, true, "1 while this node's disk refuses the key-value store's commits (full, read-only); its writes are refused with 507"));
 }

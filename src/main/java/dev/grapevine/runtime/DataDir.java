@@ -29,10 +29,27 @@ final class DataDir {
     private static final String RECOVERY_FILE = "recovery";
     private static final String TAGS_FILE = "tags";
 
+    /** Writes and flushes a temporary file: the step a full or read-only disk fails. Replaced in tests. */
+    @FunctionalInterface
+    interface TempWriter {
+        void write(Path tmp, byte[] bytes) throws IOException;
+    }
+
+    /** How often a data dir that keeps refusing writes is logged. */
+    static final java.time.Duration WARN_EVERY = java.time.Duration.ofMinutes(1);
+
     private final Path dir;
+    private final TempWriter tempWriter;
+    private final java.util.concurrent.atomic.AtomicLong writeFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final WarnLimiter warnings = new WarnLimiter(WARN_EVERY); // guarded by itself
 
     DataDir(Path dir) {
+        this(dir, DataDir::writeAndFlush);
+    }
+
+    DataDir(Path dir, TempWriter tempWriter) {
         this.dir = dir;
+        this.tempWriter = tempWriter;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -66,7 +83,7 @@ final class DataDir {
         try {
             write(dir.resolve(EPOCH_FILE), Long.toString(epoch));
         } catch (UncheckedIOException e) {
-            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).error("could not record epoch {}: {}", epoch, e.getMessage());
+            warnFailure("could not record epoch " + epoch + " (the next start takes the clock's epoch)", e);
         }
     }
 
@@ -130,7 +147,7 @@ final class DataDir {
         try {
             write(dir.resolve(RECOVERY_FILE), text.toString());
         } catch (UncheckedIOException e) {
-            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).error("could not record the recovery epoch: {}", e.getMessage());
+            warnFailure("could not record the recovery epoch", e);
         }
     }
 
@@ -160,6 +177,26 @@ final class DataDir {
         return dir;
     }
 
+    /** Writes this data dir refused (full or read-only disk), since the start: {@code data_dir_write_failures}. */
+    long writeFailures() {
+        return writeFailures.get();
+    }
+
+    /**
+     * Logs a write this data dir refused, at most once per {@link #WARN_EVERY} with the count of those
+     * not logged: a full disk fails every save, and the log must not fill it further.
+     */
+    void warnFailure(String what, UncheckedIOException e) {
+        long skipped;
+        synchronized (warnings) {
+            skipped = warnings.occurrence(System.nanoTime());
+        }
+        if (skipped >= 0) {
+            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).warn("{}: {}{}", what, e.getMessage(),
+                    skipped == 0 ? "" : " (" + skipped + " more failed writes since the last warning; counted in data_dir_write_failures)");
+        }
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
@@ -168,16 +205,12 @@ final class DataDir {
         }
     }
 
-    private static void write(Path file, String text) {
+    private void write(Path file, String text) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             // On disk before the rename, so that after a power loss the file is the old one or the new
             // one, never empty.
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
+            tempWriter.write(tmp, text.getBytes(StandardCharsets.UTF_8));
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -189,7 +222,40 @@ final class DataDir {
                 // best effort
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            writeFailures.incrementAndGet();
+            try {
+                Files.deleteIfExists(tmp); // a half-written copy; the file itself is untouched
+            } catch (IOException stillThere) {
+                // a read-only disk: the next write truncates it
+            }
+            throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
         }
+        boolean wasFailing;
+        synchronized (warnings) {
+            wasFailing = warnings.active();
+            warnings.reset();
+        }
+        if (wasFailing) {
+            dev.grapevine.log.GrapevineLogs.logger(dev.grapevine.log.GrapevineLogs.NODE).info("the data dir {} takes writes again", dir);
+        }
+    }
+
+    private static void writeAndFlush(Path tmp, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                ch.write(buffer);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** "No space left on device", without the path the caller names already. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
     }
 }

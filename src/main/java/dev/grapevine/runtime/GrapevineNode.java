@@ -59,6 +59,9 @@ final class GrapevineNode {
             front.nodeName(settings.name());
             metrics.attach("front", front::figures);
         });
+        if (dataDir != null) {
+            metrics.attach("data-dir", () -> java.util.Map.of("data_dir_write_failures", dataDir.writeFailures()));
+        }
         NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics, system.name());
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
         ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown());

@@ -334,11 +334,11 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
                 live.add(m.address());
             }
         }
+        DataDir dataDir = node.dataDir().orElseThrow();
         try {
-            node.dataDir().orElseThrow().savePeers(live);
+            dataDir.savePeers(live);
         } catch (java.io.UncheckedIOException e) {
-            GrapevineLogs.asNode(node.settings().name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE)
-                    .error("could not record peers for the next start: {}", e.getMessage()));
+            GrapevineLogs.asNode(node.settings().name(), () -> dataDir.warnFailure("could not record peers for the next start", e));
         }
         return this;
     }

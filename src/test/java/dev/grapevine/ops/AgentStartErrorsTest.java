@@ -128,4 +128,32 @@ class AgentStartErrorsTest {
         assertEquals("grapevine configuration: grapevine.admin.token-file: the admin token file " + token
                 + " can be read by any user; `chmod 600 " + token + "`\n", run.err(), run.toString());
     }
+
+    @Test
+    void aFileWhereTheDataDirShouldBeIsOneLineWithItsOwnExitCode(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("data"), "not a directory");
+        CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort(),
+                "--data-dir", file.toString());
+        assertEquals(CannotUseDataDir.EXIT_CODE, run.code(), run.toString());
+        assertEquals("grapevine agent: cannot use the data dir " + file
+                + " (--data-dir / grapevine.node.data-dir): it is a file, not a directory\n", run.err(), run.toString());
+        assertEquals("not a directory", Files.readString(file));
+    }
+
+    @Test
+    void aDataDirThisUserCannotWriteIsOneLine(@TempDir Path dir) throws IOException {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        assertTrue(data.toFile().setWritable(false, false));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(data), "root writes anyway");
+            CliRun run = CliRun.of("agent", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort(),
+                    "--data-dir", data.toString());
+            assertEquals(CannotUseDataDir.EXIT_CODE, run.code(), run.toString());
+            assertEquals("grapevine agent: cannot use the data dir " + data
+                    + " (--data-dir / grapevine.node.data-dir): permission denied (not writable by this user)\n",
+                    run.err(), run.toString());
+        } finally {
+            data.toFile().setWritable(true, true);
+        }
+    }
 }
