@@ -22,7 +22,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -83,7 +82,7 @@ public final class Simulation {
     private final Map<Address, Integer> byAddress = new HashMap<>();
     private final Map<String, Integer> byName = new HashMap<>();
     private final NetworkModel network;
-    private final PriorityQueue<SimEvent> events = new PriorityQueue<>();
+    private final TimeOrderedQueue<SimEvent> events = new TimeOrderedQueue<>();
     private final Outbox outbox = new Outbox();
     private final List<SimObserver> observers = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
@@ -188,7 +187,7 @@ public final class Simulation {
     public void inject(int from, int to, Message message) {
         SimNode sender = nodes[from];
         for (long atMillis : network.arrivals(from, to, nowMillis)) {
-            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, to, 0, message, sender.address, clusterOf(from).id()));
+            enqueue(new SimEvent(atMillis, nextSeq++, MESSAGE, to, 0, message, sender.address, clusterOf(from).id()));
         }
     }
 
@@ -243,7 +242,7 @@ public final class Simulation {
 
     /** Runs {@code action} at simulated time {@code atMillis}. */
     public void at(long atMillis, Runnable action) {
-        events.add(new SimEvent(Math.max(atMillis, nowMillis), nextSeq++, ACTION, -1, 0, action, null));
+        enqueue(new SimEvent(Math.max(atMillis, nowMillis), nextSeq++, ACTION, -1, 0, action, null));
     }
 
     public void addObserver(SimObserver observer) {
@@ -267,7 +266,7 @@ public final class Simulation {
     public boolean runUntil(long endMillis, BooleanSupplier done, long checkEveryMillis, LongConsumer progress) {
         long nextCheck = checkEveryMillis == Long.MAX_VALUE ? Long.MAX_VALUE : nowMillis;
         long nextProgress = nowMillis + 10_000;
-        while (!events.isEmpty() && events.peek().timeMillis <= endMillis) {
+        while (!events.isEmpty() && events.peekTime() <= endMillis) {
             SimEvent e = events.poll();
             nowMillis = e.timeMillis;
             if (nowMillis >= nextCheck) {
@@ -286,6 +285,10 @@ public final class Simulation {
         return done.getAsBoolean();
     }
 
+    private void enqueue(SimEvent e) {
+        events.add(e.timeMillis, e);
+    }
+
     private void dispatch(SimEvent e) {
         eventsProcessed++;
         if (e.kind == ACTION) {
@@ -297,7 +300,7 @@ public final class Simulation {
             return; // sent to a dead process, or a timer of an earlier life
         }
         if (n.pausedUntilMillis > nowMillis) {
-            events.add(new SimEvent(n.pausedUntilMillis, nextSeq++, e.kind, e.node, e.life, e.payload, e.from, e.cluster));
+            enqueue(new SimEvent(n.pausedUntilMillis, nextSeq++, e.kind, e.node, e.life, e.payload, e.from, e.cluster));
             return;
         }
         if (e.kind == TIMER) {
@@ -318,7 +321,7 @@ public final class Simulation {
             if (effect instanceof Effect.Send s) {
                 send(n, s.to(), s.message());
             } else if (effect instanceof Effect.Schedule s) {
-                events.add(new SimEvent(Math.max(s.atMillis(), nowMillis), nextSeq++, TIMER, n.index, n.life, s.timer(), null));
+                enqueue(new SimEvent(Math.max(s.atMillis(), nowMillis), nextSeq++, TIMER, n.index, n.life, s.timer(), null));
             } else if (effect instanceof Effect.Publish p) {
                 checkIncarnation(n, p.event());
                 for (SimObserver o : observers) {
@@ -353,7 +356,7 @@ public final class Simulation {
             observers.get(k).onSend(from.index, target, message, nowMillis);
         }
         for (long atMillis : network.arrivals(from.index, target, nowMillis)) {
-            events.add(new SimEvent(atMillis, nextSeq++, MESSAGE, target, 0, message, from.address, from.core.cluster().id()));
+            enqueue(new SimEvent(atMillis, nextSeq++, MESSAGE, target, 0, message, from.address, from.core.cluster().id()));
         }
     }
 
@@ -379,12 +382,17 @@ public final class Simulation {
      * epoch, incarnation, status alive), and every node that is down as dead or left.
      */
     public boolean viewsConverged() {
+        int[] ids = new int[nodes.length]; // every node's view shares the name index: look names up once, not N times each
+        for (int i = 0; i < nodes.length; i++) {
+            ids[i] = names.find(nodes[i].name);
+        }
         for (SimNode viewer : nodes) {
             if (!viewer.isUp()) {
                 continue;
             }
             for (SimNode subject : nodes) {
-                Member seen = viewer.core.member(subject.name);
+                int id = ids[subject.index];
+                Member seen = id < 0 ? null : viewer.core.member(id);
                 if (subject.isUp()) {
                     Member truth = subject.core.self();
                     if (seen != truth && !truth.equals(seen)) {

@@ -32,7 +32,12 @@ final class TrafficCounter {
     Map<String, Object> perNodePerSecond(double seconds, int nodes) {
         double per = seconds * nodes;
         Map<String, Object> byType = new LinkedHashMap<>();
-        messages.forEach((type, c) -> byType.put(type, Map.of("messages", round2(c[0] / per), "bytes", round2(c[1] / per))));
+        messages.forEach((type, c) -> {
+            Map<String, Object> figures = new LinkedHashMap<>(); // messages, then bytes, in every run (Map.of's order varies per JVM)
+            figures.put("messages", round2(c[0] / per));
+            figures.put("bytes", round2(c[1] / per));
+            byType.put(type, figures);
+        });
         Map<String, Object> copies = new LinkedHashMap<>();
         rumorCopies.forEach((type, n) -> copies.put(type, round2(n / per)));
         Map<String, Object> out = new LinkedHashMap<>();

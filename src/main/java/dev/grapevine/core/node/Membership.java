@@ -829,6 +829,10 @@ public final class Membership {
         return table.get(name);
     }
 
+    public Member member(int nameId) {
+        return table.get(nameId);
+    }
+
     /** This node's view, tombstones included, in a deterministic order. */
     public List<Member> members() {
         return table.snapshot();

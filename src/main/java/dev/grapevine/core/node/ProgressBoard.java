@@ -29,10 +29,8 @@ final class ProgressBoard {
     private final LinkedHashMap<Long, EpochProgress> held = new LinkedHashMap<>();
     /** This node's publications in this life; a new life (a restart, or membership starting over) starts again at 1. */
     private long seq;
-    /** {@link #liveEpoch}'s last answer, and the view and change count it was worked out for. */
-    private MemberTable liveEpochView;
-    private long liveEpochChanges;
-    private java.util.Set<Long> liveEpochs = java.util.Set.of();
+    /** {@link #liveEpochs}'s work, kept by the view for its content (one function, so one slot). */
+    private static final java.util.function.Function<MemberTable, java.util.Set<Long>> LIVE_EPOCHS = ProgressBoard::workOutLiveEpochs;
 
     /**
      * This node's progress as its next word in its epoch's value.
@@ -85,34 +83,33 @@ final class ProgressBoard {
      * {@code view} holds: for each domain a live member advertises ({@link DomainsTag}), the epoch of
      * its runners, which that domain's recovery will settle on if the view stays as it is; and the
      * epoch of all live members, in which members that advertise no domains yet (an earlier version,
-     * in a rolling upgrade) work. Worked out again only when the view changed: membership asks for
-     * every progress value it hears.
+     * in a rolling upgrade) work. Worked out again only when the view changed (and once for views
+     * copied from one another): membership asks for every progress value it hears.
      */
     java.util.Set<Long> liveEpochs(MemberTable view) {
-        if (view != liveEpochView || view.changes() != liveEpochChanges) {
-            Map<String, Long> lives = new HashMap<>();
-            Map<String, java.util.Set<String>> domains = new HashMap<>();
-            view.forEach(m -> {
-                if (m.status().isLive()) {
-                    lives.put(m.name(), m.epoch());
-                    domains.put(m.name(), DomainsTag.parse(m.tags()));
-                }
-            });
-            java.util.Set<Long> epochs = new java.util.TreeSet<>();
-            epochs.add(Progress.epochBits(RecoveryCoordinator.epochOf(lives)));
-            for (String domain : DomainOwnership.domains(domains)) {
-                if (epochs.size() > DOMAINS_KEPT_MAX) {
-                    break; // the current epochs are few; a flood of domain names must not pin every value
-                }
-                Map<String, Long> runners = new HashMap<>();
-                DomainOwnership.runners(domains, domain).forEach(r -> runners.put(r, lives.get(r)));
-                epochs.add(Progress.epochBits(RecoveryCoordinator.epochOf(domain, runners)));
+        return view.derived(LIVE_EPOCHS);
+    }
+
+    private static java.util.Set<Long> workOutLiveEpochs(MemberTable view) {
+        Map<String, Long> lives = new HashMap<>();
+        Map<String, java.util.Set<String>> domains = new HashMap<>();
+        view.forEach(m -> {
+            if (m.status().isLive()) {
+                lives.put(m.name(), m.epoch());
+                domains.put(m.name(), DomainsTag.parse(m.tags()));
             }
-            liveEpochs = java.util.Collections.unmodifiableSet(epochs);
-            liveEpochView = view;
-            liveEpochChanges = view.changes();
+        });
+        java.util.Set<Long> epochs = new java.util.TreeSet<>();
+        epochs.add(Progress.epochBits(RecoveryCoordinator.epochOf(lives)));
+        for (String domain : DomainOwnership.domains(domains)) {
+            if (epochs.size() > DOMAINS_KEPT_MAX) {
+                break; // the current epochs are few; a flood of domain names must not pin every value
+            }
+            Map<String, Long> runners = new HashMap<>();
+            DomainOwnership.runners(domains, domain).forEach(r -> runners.put(r, lives.get(r)));
+            epochs.add(Progress.epochBits(RecoveryCoordinator.epochOf(domain, runners)));
         }
-        return liveEpochs;
+        return java.util.Collections.unmodifiableSet(epochs);
     }
 
 

@@ -208,6 +208,11 @@ public final class SwimNode {
         return membership.member(name);
     }
 
+    /** The member of this {@link NameIndex} id, or null: a name looked up once for many nodes' views. */
+    public Member member(int nameId) {
+        return membership.member(nameId);
+    }
+
     /** This node's view, tombstones included, in a deterministic order. */
     public List<Member> members() {
         return membership.members();

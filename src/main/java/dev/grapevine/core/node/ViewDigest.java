@@ -7,7 +7,6 @@ import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * A 64-bit digest of what a push-pull would carry: every member record the view holds (tombstones
@@ -22,8 +21,7 @@ final class ViewDigest {
     }
 
     static long of(MemberTable view, List<EpochProgress> progress, List<UserEvent> recentEvents) {
-        long[] sum = {0};
-        view.forEach(m -> sum[0] += Hash64.mix(member(m)));
+        long[] sum = {view.recordsDigest()}; // kept up to date by the table: no walk over N members per digest
         for (EpochProgress p : progress) {
             sum[0] += Hash64.mix(progress(p));
         }
@@ -47,18 +45,6 @@ final class ViewDigest {
             }
         });
         return sum[0];
-    }
-
-    /** Every field of the record; the leading constant keeps a member apart from a progress word or an event. */
-    private static long member(Member m) {
-        long h = Hash64.fnv(Hash64.FNV_OFFSET ^ 1, m.name());
-        h = Hash64.fnv(h, m.address().host());
-        h = Hash64.fnv(h, ((long) m.address().port() << 32) | m.status().wireId());
-        h = Hash64.fnv(Hash64.fnv(h, m.epoch()), m.incarnation());
-        for (Map.Entry<String, String> tag : m.tags().entrySet()) { // sorted by key
-            h = Hash64.fnv(Hash64.fnv(h, tag.getKey()), tag.getValue());
-        }
-        return h;
     }
 
     /** The epoch and every member's word, in member order (the same on every node of the epoch). */

@@ -1,0 +1,65 @@
+package dev.grapevine.sim;
+
+import dev.grapevine.core.config.Profile;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A seed replays a run: the same seed gives the same figures, to the event, and these figures are
+ * pinned, so that a change meant only to make the simulator (or the core it runs) faster shows it
+ * changed behaviour. A failing run prints its seed; that seed must reproduce it.
+ */
+class SimulationDeterminismTest {
+
+    /** The figures a run reports, but for the wall time, the only one that depends on the machine. */
+    private static Map<String, Object> figures(ScenarioSpec spec) {
+        SimulationReport report = SimulationScenariosTest.run(spec);
+        Map<String, Object> figures = new java.util.TreeMap<>(report.figures());
+        figures.remove("wall_ms");
+        return figures;
+    }
+
+    @Test
+    void lossRunGivesTheSameFiguresForTheSameSeed() {
+        ScenarioSpec spec = ScenarioSpec.of("loss", 200, 5, Profile.LAN).withLoss(10).withDuration(Duration.ofSeconds(60));
+        Map<String, Object> first = figures(spec);
+        assertEquals(first, figures(spec));
+        assertEquals(PINNED_LOSS_EVENTS, ((Number) first.get("events_processed")).longValue(), first::toString);
+        assertEquals(PINNED_LOSS_REFUTATIONS, ((Number) first.get("refutations")).longValue(), first::toString);
+        assertEquals(PINNED_LOSS_BYTES, ((Number) first.get("bytes_per_node_per_second")).doubleValue(), first::toString);
+    }
+
+    @Test
+    void partitionRunGivesTheSameFiguresForTheSameSeed() {
+        ScenarioSpec spec = ScenarioSpec.of("partition", 60, 13, Profile.LAN).withPartition(Duration.ofSeconds(60), false);
+        Map<String, Object> first = figures(spec);
+        assertEquals(first, figures(spec));
+        assertEquals(PINNED_PARTITION_EVENTS, ((Number) first.get("events_processed")).longValue(), first::toString);
+        assertEquals(PINNED_PARTITION_HEAL_MS, ((Number) first.get("heal_converged_ms")).longValue(), first::toString);
+    }
+
+    @Test
+    void recoveryRunAmongNodesThatRunNoDomainGivesTheSameFiguresForTheSameSeed() {
+        ScenarioSpec spec = ScenarioSpec.of("recovery-mixed", 40, 3, Profile.LAN);
+        Map<String, Object> first = figures(spec);
+        assertEquals(first, figures(spec));
+        assertEquals(PINNED_RECOVERY_EVENTS, ((Number) first.get("events_processed")).longValue(), first::toString);
+        assertEquals(PINNED_RECOVERY_EXCHANGES, ((Number) first.get("exchanges")).longValue(), first::toString);
+        assertEquals(PINNED_RECOVERY_COMPLETE_MS, ((Number) first.get("complete_after_last_change_ms")).longValue(), first::toString);
+    }
+
+    // The figures of the runs above as `grapevine simulate` gave them before the view digest, the live
+    // epochs and the event queue were made cheaper at 10,000 nodes (the same with this version).
+    private static final long PINNED_LOSS_EVENTS = 332_290;
+    private static final long PINNED_LOSS_REFUTATIONS = 82;
+    private static final double PINNED_LOSS_BYTES = 1347.25;
+    private static final long PINNED_PARTITION_EVENTS = 40_707;
+    private static final long PINNED_PARTITION_HEAL_MS = 2645;
+    private static final long PINNED_RECOVERY_EVENTS = 77_356;
+    private static final long PINNED_RECOVERY_EXCHANGES = 2003;
+    private static final long PINNED_RECOVERY_COMPLETE_MS = 11_038;
+}
