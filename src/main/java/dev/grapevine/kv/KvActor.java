@@ -153,6 +153,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 .onMessage(RequestTimeout.class, t -> withRequest(t.id(), KvRequest::onTimeout))
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(ReplayHints.INSTANCE, this::onReplayHints)
+                .onSignal(org.apache.pekko.actor.typed.PreRestart.class, r -> onPreRestart())
                 .onMessage(OwnershipUpdate.class, o -> {
                     map = o.change().map();
                     o.change().map().members().forEach(m -> o.change().map().addressOf(m).ifPresent(a -> addresses.putIfAbsent(m, a)));
@@ -248,6 +249,36 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 peer(owner).ifPresent(p -> p.tell(new KvMessage.ReplicaRead(r.id(), partition, key, selfRef)));
             }
         }
+        return this;
+    }
+
+    /**
+     * This actor failed and is restarted: its next life knows none of the requests of this one. Writes
+     * applied here and waiting for their shared commit are committed and acknowledged now; every
+     * request still open is answered with an error rather than left to the client's timeout, and a
+     * write's owners that did not acknowledge get a hint. The next life subscribes again and is told
+     * the current epoch and members at once.
+     */
+    private Behavior<Command> onPreRestart() {
+        if (!afterCommit.isEmpty()) {
+            try {
+                onFlush();
+            } catch (RuntimeException e) {
+                GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).error(
+                        "{} writes waiting for a commit were not acknowledged as the key-value actor restarted: {}",
+                        afterCommit.size(), e.toString()));
+            }
+        }
+        String why = "the key-value actor of " + self + " failed and restarted";
+        for (KvRequest r : new ArrayList<>(requests.values())) {
+            try {
+                r.onAbandon(why);
+            } catch (RuntimeException e) {
+                GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).error(
+                        "request {} of key {} could not be answered as the key-value actor restarted: {}", r.id(), r.key, e.toString()));
+            }
+        }
+        requests.clear();
         return this;
     }
 
