@@ -27,7 +27,7 @@ final class KvStopsNode {
                             GrapevineLogs.asNode(node, () -> GrapevineLogs.logger(GrapevineLogs.NODE).error(
                                     "the key-value store of {} failed more than {} times, each within {} of the one before; "
                                             + "the node and its actor system stop", node, supervision.restartsMax(),
-                                    supervision.restartsWithin()));
+                                    supervision.restartsWithin().toSeconds() + " s"));
                             ctx.getSystem().terminate();
                         }
                         return Behaviors.stopped();

@@ -152,7 +152,7 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                         if (t instanceof ChildFailed) {
                             GrapevineLogs.logger(GrapevineLogs.NODE).error(
                                     "{} of {} failed more than {} times, each within {} of the one before; the node and its actor system stop",
-                                    what, node.settings().name(), supervision.restartsMax(), supervision.restartsWithin());
+                                    what, node.settings().name(), supervision.restartsMax(), supervision.restartsWithin().toSeconds() + " s");
                         } else {
                             GrapevineLogs.logger(GrapevineLogs.NODE).error(
                                     "{} of {} was stopped, not by a failure; the node and its actor system stop",

@@ -86,7 +86,12 @@ class KvSupervisionTest {
     }
 
     private Node start(String name, String seed) {
-        Config config = ConfigFactory.parseString("grapevine.node.name = \"" + name + "\"\n"
+        return start(name, seed, "");
+    }
+
+    private Node start(String name, String seed, String extra) {
+        Config config = ConfigFactory.parseString(extra + "\n"
+                        + "grapevine.node.name = \"" + name + "\"\n"
                         + "grapevine.node.data-dir = \"" + dirs.resolve(name).toString().replace("\\", "/") + "\"\n"
                         + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n"
                         + "grapevine.profile = local\n"
@@ -306,6 +311,24 @@ class KvSupervisionTest {
             assertEquals(e.getValue(), new String(r.record().value(), StandardCharsets.UTF_8));
         }
         assertSameHealthyMember(a, epoch, probes, nodes.subList(1, 3));
+    }
+
+    @Test
+    void a_kv_actor_failing_past_its_restart_limit_stops_the_node() {
+        Node a = start("a", null, "grapevine.supervision.restarts-max = 2");
+        Node b = start("b", a.grapevine().address(), "grapevine.supervision.restarts-max = 2");
+        await().atMost(DEADLINE).ignoreExceptions().until(() -> member(a, "b").status() == MemberStatus.ALIVE);
+        for (int i = 1; i <= 3; i++) {
+            int failures = i;
+            crash(b, KV, "again");
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> lines.of("b", GrapevineLogs.NODE).stream()
+                    .filter(l -> l.startsWith("ERROR the key-value store of b failed: ")).count() >= failures);
+        }
+        // An owner whose store never answers would fail every quorum it is part of: the node stops instead.
+        await().atMost(DEADLINE).until(() -> b.system().whenTerminated().isCompleted());
+        assertTrue(lines.of("b", GrapevineLogs.NODE).contains("ERROR the key-value store of b failed more than 2 times, each within "
+                + "60 s of the one before; the node and its actor system stop"), lines.of("b", GrapevineLogs.NODE).toString());
+        await().atMost(DEADLINE).until(() -> member(a, "b").status() == MemberStatus.DEAD);
     }
 
     /**
