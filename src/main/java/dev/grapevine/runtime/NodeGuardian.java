@@ -73,6 +73,8 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private final SupervisionSettings supervision;
     /** The watched children, by the name the log gives them: one stopping stops the node. */
     private final Map<ActorRef<?>, String> vital = new HashMap<>();
+    /** A vital child stopped: the node is on its way out. */
+    private boolean stopping;
     private final ActorRef<MembershipActor.Command> membership;
     private final ActorRef<ReplicaActor.Command> failureDetector;
     private final ActorRef<ReplicaActor.Command> gossiper;
@@ -147,6 +149,10 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     // cannot do its share. Stop the whole actor system, so a supervisor (systemd,
                     // Kubernetes) starts it afresh under a new epoch.
                     // ChildFailed: the restart limit was hit. A plain Terminated: something stopped it.
+                    if (stopping) {
+                        return this; // one line for the first; the rest stop with the system
+                    }
+                    stopping = true;
                     String what = vital.getOrDefault(t.getRef(), "an actor");
                     GrapevineLogs.asNode(node.settings().name(), () -> {
                         if (t instanceof ChildFailed) {
@@ -160,7 +166,9 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                         }
                     });
                     getContext().getSystem().terminate();
-                    return Behaviors.stopped();
+                    // With membership still here, the node leaves on the way out (grapevine.shutdown.leave):
+                    // its peers record it as left at once instead of suspecting it first.
+                    return t.getRef().equals(membership) ? Behaviors.stopped() : this;
                 })
                 .build();
     }

@@ -87,6 +87,24 @@ class RestartLimitTest {
     }
 
     @Test
+    void aNodeStoppedByItsLimitLeavesOnTheWayOutWhenItsMembershipStillWorks() {
+        try (LocalCluster cluster = new LocalCluster()) {
+            LocalCluster.Node a = cluster.start("a", List.of(), CRASHABLE);
+            LocalCluster.Node b = cluster.start("b", List.of(a.address()), CRASHABLE + "\ngrapevine.shutdown.leave = on");
+            LocalCluster.awaitStatus(a, "b", MemberStatus.ALIVE, DEADLINE);
+            for (int i = 1; i <= 3; i++) {
+                int failures = i;
+                crash(b, "/system/grapevine/recovery-coordinator");
+                await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() ->
+                        errors("b").stream().filter(l -> l.startsWith("ERROR the recovery coordinator of b failed: ")).count() >= failures);
+            }
+            await().atMost(DEADLINE).until(() -> b.system().whenTerminated().isCompleted());
+            // Left, not dead: its peers move its partitions at once, and its next life rejoins under a new epoch.
+            LocalCluster.awaitStatus(a, "b", MemberStatus.LEFT, DEADLINE);
+        }
+    }
+
+    @Test
     void failuresWithinTheLimitDoNotStopTheNode() {
         try (LocalCluster cluster = new LocalCluster()) {
             LocalCluster.Node a = cluster.start("a", List.of(), CRASHABLE);
