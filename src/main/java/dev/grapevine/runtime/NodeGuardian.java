@@ -14,7 +14,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 import dev.grapevine.log.ActorFailures;
 import dev.grapevine.log.GrapevineLogs;
-
 import dev.grapevine.spi.SupervisionSettings;
 
 import java.util.HashMap;
