@@ -94,10 +94,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     /** Resolved on first use: only a write or read to another node needs it. */
     private ActorRefResolver resolver;
     private final ActorRef<KvMessage> selfRef;
-    private final Map<String, String> addresses = new HashMap<>();
-    private final Map<String, MemberStatus> statuses = new HashMap<>();
+    private final Map<String, String> addresses;
+    private final Map<String, MemberStatus> statuses;
     /** Members' actor system names, as they gossip them: a replica is reached under its own system's name. */
-    private final Map<String, String> systems = new HashMap<>();
+    private final Map<String, String> systems;
     /** Members whose hints were dropped because they left; one log line each. */
     private final java.util.Set<String> leftHintsLogged = new java.util.HashSet<>();
 
@@ -106,6 +106,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final Map<String, Integer> replaysInFlight = new HashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private PartitionMap map;
+    /** Where the above survive a restart of this actor. */
+    private final KvView view;
     /** Refused and dropped input, one WARN line per kind and minute; flushed with the hint replays. */
     private final CountedWarnings warnings;
     /**
@@ -118,17 +120,23 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
                                     java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
                                     java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers) {
+        KvView view = new KvView(); // outside setup: each life after a failure starts from the last one's
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             subscribeOwnership.accept(ctx.messageAdapter(OwnershipChanged.class, OwnershipUpdate::new));
             subscribeMembers.accept(ctx.messageAdapter(MembershipEvent.class, MemberUpdate::new));
             timers.startTimerWithFixedDelay(ReplayHints.INSTANCE, settings.hintReplayInterval());
-            return new KvActor(ctx, self, store, settings, metrics, timers);
+            return new KvActor(ctx, self, store, settings, metrics, timers, view);
         }));
     }
 
     private KvActor(ActorContext<Command> ctx, String self, KvStore store, KvSettings settings, KvMetrics metrics,
-                    TimerScheduler<Command> timers) {
+                    TimerScheduler<Command> timers, KvView view) {
         super(ctx);
+        this.view = view;
+        this.addresses = view.addresses;
+        this.statuses = view.statuses;
+        this.systems = view.systems;
+        this.map = view.map;
         this.self = self;
         this.store = store;
         this.settings = settings;
@@ -153,8 +161,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 .onMessage(RequestTimeout.class, t -> withRequest(t.id(), KvRequest::onTimeout))
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(ReplayHints.INSTANCE, this::onReplayHints)
+                .onSignal(org.apache.pekko.actor.typed.PreRestart.class, r -> onPreRestart())
                 .onMessage(OwnershipUpdate.class, o -> {
                     map = o.change().map();
+                    view.map = map;
                     o.change().map().members().forEach(m -> o.change().map().addressOf(m).ifPresent(a -> addresses.putIfAbsent(m, a)));
                     return this;
                 })
@@ -248,6 +258,36 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 peer(owner).ifPresent(p -> p.tell(new KvMessage.ReplicaRead(r.id(), partition, key, selfRef)));
             }
         }
+        return this;
+    }
+
+    /**
+     * This actor failed and is restarted: its next life knows none of the requests of this one. Writes
+     * applied here and waiting for their shared commit are committed and acknowledged now; every
+     * request still open is answered with an error rather than left to the client's timeout, and a
+     * write's owners that did not acknowledge get a hint. The next life subscribes again and is told
+     * the current epoch and members at once.
+     */
+    private Behavior<Command> onPreRestart() {
+        if (!afterCommit.isEmpty()) {
+            try {
+                onFlush();
+            } catch (RuntimeException e) {
+                GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).error(
+                        "{} writes waiting for a commit were not acknowledged as the key-value actor restarted: {}",
+                        afterCommit.size(), e.toString()));
+            }
+        }
+        String why = "the key-value actor of " + self + " failed and restarted";
+        for (KvRequest r : new ArrayList<>(requests.values())) {
+            try {
+                r.onAbandon(why);
+            } catch (RuntimeException e) {
+                GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).error(
+                        "request {} of key {} could not be answered as the key-value actor restarted: {}", r.id(), r.key, e.toString()));
+            }
+        }
+        requests.clear();
         return this;
     }
 

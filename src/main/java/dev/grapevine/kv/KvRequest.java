@@ -38,6 +38,13 @@ abstract sealed class KvRequest {
 
     abstract void onTimeout();
 
+    /**
+     * The coordinating actor is restarting after a failure, and forgets this request: a client not yet
+     * answered gets {@code why} as its error, and a write's owners that did not acknowledge get a hint,
+     * as at a timeout.
+     */
+    abstract void onAbandon(String why);
+
     void onAck(String node) {
     }
 
@@ -112,6 +119,24 @@ abstract sealed class KvRequest {
             done(false);
         }
 
+        @Override
+        void onAbandon(String why) {
+            if (!answered && replyTo != null) {
+                actor.metrics().writesFailed.increment();
+                replyTo.tell(new KvActor.WriteResult(key, acked.size(), why + " before " + required
+                        + " replicas acknowledged the write (" + acked.size() + " did); it may have been applied"));
+            }
+            answered = true;
+            if (hint == null) {
+                for (String owner : owners) {
+                    if (!acked.contains(owner)) {
+                        actor.hint(owner, partition, key, record);
+                    }
+                }
+            }
+            done(false);
+        }
+
         private void done(boolean allAcked) {
             actor.finished(this);
             if (hint != null) {
@@ -158,6 +183,15 @@ abstract sealed class KvRequest {
                         + " (owners " + owners + ")");
             }
             repairAndFinish();
+        }
+
+        @Override
+        void onAbandon(String why) {
+            if (!answered) {
+                actor.metrics().readsFailed.increment();
+                answer(why + " before " + required + " replicas answered (" + replies.size() + " did)");
+            }
+            actor.finished(this);
         }
 
         private KvRecord newest() {

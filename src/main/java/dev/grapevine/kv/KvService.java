@@ -1,6 +1,7 @@
 package dev.grapevine.kv;
 
 import dev.grapevine.api.Grapevine;
+import dev.grapevine.spi.SupervisionSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -36,11 +37,16 @@ public final class KvService implements AutoCloseable {
         this.store = KvStore.open(file, settings.hintsMax());
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
+        // Past the restart limit it stops, and KvStopsNode stops the node with it.
+        SupervisionSettings supervision = SupervisionSettings.from(system.settings().config());
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
                         dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
                                 KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a), grapevine::subscribe)))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
-                        Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false)), KvActor.NAME, Props.empty());
+                        SupervisionSettings.BACKOFF_MIN, SupervisionSettings.BACKOFF_MAX, 0.2)
+                        .withMaxRestarts(supervision.restartsMax()).withResetBackoffAfter(supervision.restartsWithin())
+                        .withLoggingEnabled(false)), KvActor.NAME, Props.empty());
+        system.systemActorOf(KvStopsNode.create(grapevine.name(), actor, supervision), KvActor.NAME + "-watch", Props.empty());
         system.getWhenTerminated().thenRun(store::close);
     }
 

@@ -12,9 +12,31 @@ import org.slf4j.Logger;
  * its supervisor restarts it. Pekko's own supervisor line would go to a logger named after a Pekko
  * class, which an operator filtering on dev.grapevine misses; supervisors are set up with their
  * logging off ({@code withLoggingEnabled(false)}) and wrap the actor's behaviour in this instead.
+ *
+ * <p>For tests, it also makes the actor fail on purpose when it receives a {@link CrashOnDemand}
+ * and {@value #CRASH_ON_DEMAND_KEY} is on: the supervision of every actor is then shown by crashing
+ * it mid-work, with no test-only code inside the actors themselves.
  */
 public final class ActorFailures {
     private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.NODE);
+
+    /** The setting that lets a {@link CrashOnDemand} fail an actor; off by default, and in production. */
+    public static final String CRASH_ON_DEMAND_KEY = "grapevine.supervision.crash-on-demand";
+
+    /**
+     * Makes the actor that receives it fail (throw), as a bug would, when {@value #CRASH_ON_DEMAND_KEY}
+     * is on; ignored (with one WARN per actor's life) when off. Local only: no serializer is bound to
+     * it, so no peer can send it. Sent by path, as it is no command of any actor.
+     */
+    public record CrashOnDemand(String reason) {
+    }
+
+    /** The failure a {@link CrashOnDemand} causes. */
+    public static final class CrashedOnDemand extends RuntimeException {
+        public CrashedOnDemand(String reason) {
+            super("crashed on demand: " + reason);
+        }
+    }
 
     private ActorFailures() {
     }
@@ -32,8 +54,21 @@ public final class ActorFailures {
                 }
             }
 
+            private boolean refusedLogged;
+
             @Override
             public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+                if (msg instanceof CrashOnDemand crash) {
+                    if (ctx.asJava().getSystem().settings().config().getBoolean(CRASH_ON_DEMAND_KEY)) {
+                        throw failed(node, actor, new CrashedOnDemand(crash.reason()));
+                    }
+                    if (!refusedLogged) {
+                        refusedLogged = true;
+                        GrapevineLogs.asNode(node, () -> LOG.warn("the {} of {} ignored a request to fail: {} is off",
+                                actor, node, CRASH_ON_DEMAND_KEY));
+                    }
+                    return Behaviors.same();
+                }
                 try {
                     return target.apply(ctx, msg);
                 } catch (RuntimeException e) {

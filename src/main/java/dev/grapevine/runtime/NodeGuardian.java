@@ -14,8 +14,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 import dev.grapevine.log.ActorFailures;
 import dev.grapevine.log.GrapevineLogs;
+import dev.grapevine.spi.SupervisionSettings;
 
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The root of one node: starts the three protocol actors and the recovery coordinator, routes the
@@ -24,11 +26,16 @@ import java.time.Duration;
  * <ul>
  *   <li>The failure detector and the gossiper hold replicas: they restart with backoff and ask
  *       membership for the view again.</li>
+ *   <li>The repair actor restarts with backoff; the exchanges it ran fail to the coordinator, which
+ *       retries them. The recovery coordinator restarts with backoff and rebuilds from membership's
+ *       view and the last finished epoch.</li>
  *   <li>Membership is the view. If it fails, the node's word about the cluster is gone: it restarts
  *       as a new life of the node (a new epoch, which supersedes the old entry everywhere) and the
- *       replicas start over with it. Past {@link #MEMBERSHIP_RESTARTS_MAX} failures a minute the
- *       node stops rather than flap, and takes its actor system down with it.</li>
+ *       replicas start over with it.</li>
  * </ul>
+ * Past {@code grapevine.supervision.restarts-max} failures of any of them (with no quiet
+ * {@code restarts-within} between two), the node stops rather than flap or run on crippled, and
+ * takes its actor system down with it. The table and the reasons: docs/operations.md, "Supervision".
  * Role actors are restarted in place, never stopped and spawned again: peers reach them by path,
  * and Artery caches what a path resolves to.
  */
@@ -56,15 +63,17 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     public record ToRecovery(RecoveryCoordinatorActor.Command command) implements Command {
     }
 
-    static final int MEMBERSHIP_RESTARTS_MAX = 10;
-
     // Failures are logged under dev.grapevine.node by ActorFailures, not by Pekko under a Pekko class's name.
-    private static final SupervisorStrategy REPLICA_RESTARTS =
-            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false);
-    private static final SupervisorStrategy MEMBERSHIP_RESTARTS =
-            SupervisorStrategy.restart().withLimit(MEMBERSHIP_RESTARTS_MAX, Duration.ofMinutes(1)).withLoggingEnabled(false);
+    /** DNS discovery holds nothing and the node works without it: restarted for as long as it fails. */
+    private static final SupervisorStrategy DISCOVERY_RESTARTS = SupervisorStrategy.restartWithBackoff(
+            SupervisionSettings.BACKOFF_MIN, SupervisionSettings.BACKOFF_MAX, 0.2).withLoggingEnabled(false);
 
     private final NodeContext node;
+    private final SupervisionSettings supervision;
+    /** The watched children, by the name the log gives them: one stopping stops the node. */
+    private final Map<ActorRef<?>, String> vital = new HashMap<>();
+    /** A vital child stopped: the node is on its way out. */
+    private boolean stopping;
     private final ActorRef<MembershipActor.Command> membership;
     private final ActorRef<ReplicaActor.Command> failureDetector;
     private final ActorRef<ReplicaActor.Command> gossiper;
@@ -78,26 +87,35 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private NodeGuardian(ActorContext<Command> ctx, NodeContext node) {
         super(ctx);
         this.node = node;
+        this.supervision = SupervisionSettings.from(ctx.getSystem().settings().config());
         String name = node.settings().name();
+        SupervisorStrategy membershipRestarts = SupervisorStrategy.restart()
+                .withLimit(supervision.restartsMax(), supervision.restartsWithin()).withLoggingEnabled(false);
+        SupervisorStrategy replicaRestarts = restartsWithBackoff(supervision);
         membership = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "membership", MembershipActor.create(node, ctx.getSelf())))
-                .onFailure(MEMBERSHIP_RESTARTS), PeerRouter.actorName(Role.MEMBERSHIP));
+                .onFailure(membershipRestarts), PeerRouter.actorName(Role.MEMBERSHIP));
         failureDetector = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "failure detector",
                         ReplicaActor.failureDetector(node, ctx.getSelf())))
-                .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.FAILURE_DETECTOR));
+                .onFailure(replicaRestarts), PeerRouter.actorName(Role.FAILURE_DETECTOR));
         gossiper = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "gossiper", ReplicaActor.gossiper(node, ctx.getSelf())))
-                .onFailure(REPLICA_RESTARTS), PeerRouter.actorName(Role.GOSSIPER));
+                .onFailure(replicaRestarts), PeerRouter.actorName(Role.GOSSIPER));
         // Its live view is rebuilt from membership's current view when it restarts.
         ActorRef<RepairActor.Command> repair = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "repair actor",
                         RepairActor.create(node, node.repairCounters())))
-                .onFailure(REPLICA_RESTARTS), RepairActor.NAME);
+                .onFailure(replicaRestarts), RepairActor.NAME);
         recovery = ctx.spawn(Behaviors.supervise(ActorFailures.logged(name, "recovery coordinator",
                         RecoveryCoordinatorActor.create(node, ctx.getSelf(), repair)))
-                .onFailure(REPLICA_RESTARTS), "recovery-coordinator");
+                .onFailure(replicaRestarts), "recovery-coordinator");
         if (node.settings().discovery().enabled()) {
             // Its state is a few counters: restarted like a replica, it just looks the name up again.
-            ctx.spawn(Behaviors.supervise(DnsDiscoveryActor.create(node, membership)).onFailure(REPLICA_RESTARTS), "dns-discovery");
+            ctx.spawn(Behaviors.supervise(DnsDiscoveryActor.create(node, membership)).onFailure(DISCOVERY_RESTARTS), "dns-discovery");
         }
-        ctx.watch(membership);
+        vital.put(membership, "membership");
+        vital.put(failureDetector, "failure detector");
+        vital.put(gossiper, "gossiper");
+        vital.put(repair, "repair actor");
+        vital.put(recovery, "recovery coordinator");
+        vital.keySet().forEach(ctx::watch);
         node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
         node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());
         node.peerUids().own(Role.GOSSIPER, gossiper.path().uid());
@@ -125,24 +143,42 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     return this;
                 })
                 .onSignal(Terminated.class, t -> {
-                    // A node without membership would answer probes while knowing nothing: stop the
-                    // whole actor system, so a supervisor (systemd, Kubernetes) starts it afresh.
+                    // A node without membership would answer probes while knowing nothing; one without
+                    // its failure detector, gossiper, repair or recovery would stay a member that
+                    // cannot do its share. Stop the whole actor system, so a supervisor (systemd,
+                    // Kubernetes) starts it afresh under a new epoch.
                     // ChildFailed: the restart limit was hit. A plain Terminated: something stopped it.
+                    if (stopping) {
+                        return this; // one line for the first; the rest stop with the system
+                    }
+                    stopping = true;
+                    String what = vital.getOrDefault(t.getRef(), "an actor");
                     GrapevineLogs.asNode(node.settings().name(), () -> {
                         if (t instanceof ChildFailed) {
                             GrapevineLogs.logger(GrapevineLogs.NODE).error(
-                                    "membership of {} failed more than {} times in a minute; the node and its actor system stop",
-                                    node.settings().name(), MEMBERSHIP_RESTARTS_MAX);
+                                    "{} of {} failed more than {} times, each within {} of the one before; the node and its actor system stop",
+                                    what, node.settings().name(), supervision.restartsMax(), supervision.restartsWithin().toSeconds() + " s");
                         } else {
                             GrapevineLogs.logger(GrapevineLogs.NODE).error(
-                                    "membership of {} was stopped, not by a failure; the node and its actor system stop",
-                                    node.settings().name());
+                                    "{} of {} was stopped, not by a failure; the node and its actor system stop",
+                                    what, node.settings().name());
                         }
                     });
                     getContext().getSystem().terminate();
-                    return Behaviors.stopped();
+                    // With membership still here, the node leaves on the way out (grapevine.shutdown.leave):
+                    // its peers record it as left at once instead of suspecting it first.
+                    return t.getRef().equals(membership) ? Behaviors.stopped() : this;
                 })
                 .build();
+    }
+
+    /**
+     * Restarts with backoff, at most {@code restartsMax} times with less than {@code restartsWithin}
+     * of quiet between two; then the actor stops, and with a watcher, its node.
+     */
+    static SupervisorStrategy restartsWithBackoff(SupervisionSettings s) {
+        return SupervisorStrategy.restartWithBackoff(SupervisionSettings.BACKOFF_MIN, SupervisionSettings.BACKOFF_MAX, 0.2)
+                .withMaxRestarts(s.restartsMax()).withResetBackoffAfter(s.restartsWithin()).withLoggingEnabled(false);
     }
 
     private Behavior<Command> onRoute(Route r) {

@@ -91,6 +91,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         RecoverySettings recovery = RecoverySettings.read(c, problems);
         DiscoverySettings discovery = DiscoverySettings.read(c, problems);
         ShutdownLeave.Settings shutdown = ShutdownLeave.Settings.read(c, problems);
+        dev.grapevine.spi.SupervisionSettings.read(c, problems); // checked here, read by the node's guardian
         if (problems.all().size() > before) {
             return null;
         }
