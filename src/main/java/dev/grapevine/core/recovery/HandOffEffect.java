@@ -39,4 +39,21 @@ public sealed interface HandOffEffect {
      */
     record RoundDone(String epoch, int dropped, int kept) implements HandOffEffect {
     }
+
+    /**
+     * This node is leaving: have each domain move what it keeps outside its partitions into them (the
+     * KV store's hints, {@code Recoverable.prepareToLeave}), so that handing the partitions off hands
+     * that off too, and answer {@link HandOffPlanner#onFolded} with how many entries moved.
+     */
+    record Fold(String epoch) implements HandOffEffect {
+    }
+
+    /**
+     * The leaving node may go: every entry it held reached every owner in {@code epoch} (the others'
+     * epoch without it) and was dropped here, the others report that epoch done, and nothing was left
+     * or folded in since. {@code handedOff} false: there was no other runner to hand anything to
+     * ({@code detail} says so); the data stays only on this node's disk.
+     */
+    record Decommissioned(String epoch, boolean handedOff, String detail) implements HandOffEffect {
+    }
 }

@@ -126,6 +126,10 @@ public final class HandOffPlanner {
     private int roundKept;
     private long dropped;
     private long kept;
+    /** Decommission: entries the last fold moved, -1 while a fold is due. */
+    private int foldedSinceRound = -1;
+    private boolean awaitingFold;
+    private boolean decommissioned;
 
     public HandOffPlanner(String self, Settings settings) {
         this.self = Objects.requireNonNull(self, "self");
@@ -222,6 +226,65 @@ public final class HandOffPlanner {
             finishRound(out);
         }
         return out;
+    }
+
+    /**
+     * One step of decommission, for a node that is leaving: call it on every tick from the moment the
+     * node stops advertising the domain until it answers {@link HandOffEffect.Decommissioned} (then the
+     * node may leave), with {@code remaining} the view without this node
+     * ({@link RecoveryCoordinator#leavingView()}) and {@code held} the partitions it holds now. It is
+     * the hand-off rule applied to everything held: against an ownership without this node, every
+     * partition is one it does not own. In turns:
+     * <ol>
+     *   <li>{@link HandOffEffect.Fold}: what the domain keeps outside its partitions moves in
+     *       (answer {@link #onFolded});</li>
+     *   <li>once the others report their epoch without this node done (they route no more writes here),
+     *       a round hands off every partition held and drops what each owner received; a write that
+     *       landed meanwhile stays, for the next round;</li>
+     *   <li>done when a fold moved nothing and nothing is held, with the others' epoch complete.</li>
+     * </ol>
+     * The last runner of a domain has no one to hand to: it is done at once, with nothing handed off.
+     * No time bound here: the shell bounds the whole decommission and leaves anyway when it runs out.
+     */
+    public List<HandOffEffect> decommission(View remaining, Set<Integer> held) {
+        List<HandOffEffect> out = new ArrayList<>();
+        if (decommissioned || busy() || awaitingFold) {
+            return out;
+        }
+        if (remaining.ownership() != null && remaining.ownership().members().isEmpty()) {
+            decommissioned = true;
+            out.add(new HandOffEffect.Decommissioned(remaining.epoch(), false, "no other live member runs the domain"));
+            return out;
+        }
+        if (foldedSinceRound < 0) {
+            awaitingFold = true;
+            out.add(new HandOffEffect.Fold(remaining.epoch()));
+            return out;
+        }
+        if (!remaining.completeEverywhere()) {
+            return out; // the others still settle without this node: a round now could race their writes
+        }
+        if (held.isEmpty() && foldedSinceRound == 0) {
+            decommissioned = true;
+            out.add(new HandOffEffect.Decommissioned(remaining.epoch(), true, "every partition handed off"));
+            return out;
+        }
+        foldedSinceRound = -1; // the next call folds again: hints kept during this round go in the next
+        return plan(remaining, held);
+    }
+
+    /** How many entries a {@link HandOffEffect.Fold} moved into the partitions (0: none, or nothing to move). */
+    public List<HandOffEffect> onFolded(int moved) {
+        if (awaitingFold) {
+            awaitingFold = false;
+            foldedSinceRound = Math.max(0, moved);
+        }
+        return List.of();
+    }
+
+    /** Whether a decommission found that this node may go. */
+    public boolean decommissioned() {
+        return decommissioned;
     }
 
     // ---------------------------------------------------------------- answers
