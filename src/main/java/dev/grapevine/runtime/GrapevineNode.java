@@ -64,7 +64,7 @@ final class GrapevineNode {
         }
         NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics, system.name());
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
-        ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown());
+        ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown(), settings.recovery().decommissionTimeout());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
                 node.joinTargets());
     }
@@ -120,6 +120,9 @@ final class GrapevineNode {
      *   <li>{@link WireTrafficInstrument} counts messages and bytes by type for the metrics. It adds
      *       nothing to a frame; a config that sets its own instruments replaces it, and the message
      *       metrics then stay at 0.</li>
+     *   <li>CoordinatedShutdown's phase cluster-leave may take 30 s, not Pekko's 5: a stopping node
+     *       first hands its data off (grapevine.recovery.decommission-timeout, 20 s) and then
+     *       gossips its leave (grapevine.shutdown.leave-timeout, 4 s), both within the phase.</li>
      * </ul>
      */
     public static final Config PEKKO_TUNING = ConfigFactory.parseString(
@@ -131,7 +134,8 @@ final class GrapevineNode {
                     + "pekko.remote.artery.trusted-selection-paths = []\n"
                     + "pekko.java-flight-recorder.enabled = off\n"
                     + "pekko.remote.artery.advanced.instruments = [\"" + WireTrafficInstrument.class.getName() + "\"]\n"
-                    + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");
+                    + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n"
+                    + "pekko.coordinated-shutdown.phases.cluster-leave.timeout = 30s\n");
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */
     public static Address endpoint(ActorSystem<?> system) {
