@@ -496,6 +496,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
             Duration bound = timeout;
             decommissionWaiters = new java.util.ArrayList<>();
             node.startDecommission();
+            node.domains().replaceAll((name, domain) -> LeavingRecoverable.wrap(domain)); // hand-offs push only
             guardian.tell(new NodeGuardian.ToMembership(MembershipActor.PublishDomains.INSTANCE)); // now: none
             addDomains();
             log(() -> LOG.info("leaving: handing {} to the owners without this node, for at most {} ms",

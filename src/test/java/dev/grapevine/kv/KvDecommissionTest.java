@@ -156,13 +156,14 @@ class KvDecommissionTest {
         Node c = nodes.get(2);
         Node d = nodes.get(3);
         Map<String, String> acked = new LinkedHashMap<>(write(nodes, "before-", 60));
-        assertEquals(60, acked.size());
+        assertTrue(acked.size() >= 30, "writes acknowledged: " + acked.size()); // only what was acknowledged must survive
 
         // b and c cannot hear d for a moment (a still can, so d stays alive): writes through d reach
         // its own copy and a's at most, and d keeps hints for b and c.
         cut(d, b, true);
         cut(d, c, true);
         Map<String, String> duringCut = write(List.of(d), "cut-", 40);
+        await().atMost(DEADLINE).until(() -> d.kv().metrics().get("kv_hints_pending") > 0); // kept at the request timeout
         cut(d, b, false);
         cut(d, c, false);
         acked.putAll(duringCut);
@@ -171,6 +172,7 @@ class KvDecommissionTest {
                 .filter(k -> !four.owners(Ownership.partitionOf(k, PARTITIONS)).contains("a")).count();
         assertTrue(onlyOnD > 0, "some acknowledged writes are held by d alone: " + duringCut.keySet());
         assertTrue(d.kv().metrics().get("kv_hints_pending") > 0, "d keeps hints: " + d.kv().metrics());
+        assertEquals(0L, d.kv().metrics().get("kv_hints_replayed"), "d's hints wait for its leave: " + d.kv().metrics());
 
         get(d.grapevine().leave(), DEADLINE);
         assertEquals(1L, d.grapevine().metrics().get("decommissions_handed_off"), "d: " + d.grapevine().metrics());

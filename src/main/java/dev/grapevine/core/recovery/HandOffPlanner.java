@@ -244,6 +244,8 @@ public final class HandOffPlanner {
      *   <li>done when a fold moved nothing and nothing is held, with the others' epoch complete.</li>
      * </ol>
      * The last runner of a domain has no one to hand to: it is done at once, with nothing handed off.
+     * The leaving node's exchanges must only push: entries an owner sends back must not be taken
+     * here (the owner keeps them), or what is dropped comes back and nothing held ever empties.
      * No time bound here: the shell bounds the whole decommission and leaves anyway when it runs out.
      */
     public List<HandOffEffect> decommission(View remaining, Set<Integer> held) {
