@@ -182,6 +182,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(self, e -> self.tell(new MemberChanged(e)))));
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeProgress(self, p -> self.tell(new ProgressHeard(p)))));
         this.timers = timers;
+        publishFigures(); // at 0 from the start: a metric that appears only once something happened cannot be alerted on
         wake();
     }
 
