@@ -28,8 +28,8 @@ final class Decommission {
     /**
      * Decommissions, then leaves; completes once the leave has gone out.
      *
-     * @param decommissionMax the longest the hand-off may take here: the configured timeout if larger
-     *                        (a shutdown's phase leaves less); null: the configured timeout
+     * @param decommissionMax the longest the hand-off may take here: the configured timeout, or less
+     *                        (what a shutdown's phase leaves); null: the configured timeout
      * @param leaveTimeout    the longest to wait for membership to send the leave
      */
     static CompletionStage<Done> thenLeave(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, String nodeName,

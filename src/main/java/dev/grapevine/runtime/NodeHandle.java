@@ -269,7 +269,7 @@ public final class NodeHandle {
 
     /** Hands this node's data to the others (see {@link Decommission}), then leaves; completes once the leave went out. */
     public CompletionStage<Done> leave() {
-        return Decommission.thenLeave(system, started.guardian(), started.name(), null, ASK_TIMEOUT);
+        return Decommission.thenLeave(system, started.guardian(), started.name(), started.decommissionTimeout(), ASK_TIMEOUT);
     }
 
     public CompletionStage<ForceLeave> forceLeave(String name) {
