@@ -58,6 +58,13 @@ import java.util.TreeSet;
  * view at that moment: it is what the drop is judged against. At most
  * {@link Settings#handOffsAtOnceMax} partitions are in hand-off at once, each with one exchange per
  * owner (at most the replication factor), in ascending partition order.
+ *
+ * <h2>Decommission</h2>
+ * A node that leaves hands off everything it holds by the same rule, against the others' view
+ * without it: call {@link #decommission} on every tick instead of {@link #plan}, carry out
+ * {@link HandOffEffect.Fold} (answer {@link #onFolded}) besides the effects above, and let the node go
+ * at {@link HandOffEffect.Decommissioned}. {@code DecommissionPlanTest} drives it against an
+ * in-memory store.
  */
 public final class HandOffPlanner {
 
