@@ -312,9 +312,11 @@ public final class Grapevine implements Extension {
     }
 
     /**
-     * Leaves the cluster gracefully: the others record this node as left, not failed. Completes once the
-     * leave has gone out. Terminating the actor system leaves too (its CoordinatedShutdown does, unless
-     * {@code grapevine.shutdown.leave = off}).
+     * Leaves the cluster gracefully: the others record this node as left, not failed. First the node
+     * hands its partitions (and a domain's data kept outside them, such as the KV store's hints) to
+     * the owners that stay, for at most {@code grapevine.recovery.decommission-timeout}; see
+     * docs/recovery.md, "Decommission". Completes once the leave has gone out. Terminating the actor
+     * system leaves the same way (its CoordinatedShutdown does, unless {@code grapevine.shutdown.leave = off}).
      */
     public CompletionStage<Done> leave() {
         return started.leave();

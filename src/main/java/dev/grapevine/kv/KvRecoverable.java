@@ -60,6 +60,12 @@ final class KvRecoverable implements Recoverable {
         return store.partitions();
     }
 
+    /** Moves the hints into the partitions, so the leaving node's hand-off delivers them (see {@link HintFold}). */
+    @Override
+    public int prepareToLeave() {
+        return HintFold.fold(store);
+    }
+
     @Override
     public void drop(int partition, java.util.Map<String, Long> delivered) {
         store.removeIfUnchanged(partition, delivered);

@@ -63,9 +63,20 @@ final class AdminClient {
     }
 
     String post(String path, byte[] body) {
-        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(Duration.ofSeconds(15))
+        return post(path, body, Duration.ofSeconds(15));
+    }
+
+    /** A POST whose answer may take longer than most: a leave first hands the node's data off. */
+    String post(String path, byte[] body, Duration timeout) {
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
+
+    /**
+     * How long {@code grapevine leave} waits for the agent's answer: the longest decommission-timeout
+     * (1 h) and the leave's own few seconds; the agent answers as soon as it has left, usually in seconds.
+     */
+    static final Duration LEAVE_ANSWER_MAX = Duration.ofMinutes(61);
 
     /**
      * An answer whose status the caller interprets: for the kv API a 404 or a 503 is an answer (not

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *   GET  /v1/info                  this node, its settings
  *   POST /v1/join                  body: {"addresses":["host:port", ...]}; waits up to 5 s for them to answer:
  *                                  200 {"joined":[...],"failed":[...]}, 504 if none answered, 409 if this node left
- *   POST /v1/leave                 leaves gracefully, answers once the leave went out
+ *   POST /v1/leave                 hands the node's data off, then leaves; answers once the leave went out
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
  *   GET  /v1/monitor               one JSON object per line for every membership change and user event,
  *                                  each with "at_ms": when this node delivered it (Unix epoch, ms)

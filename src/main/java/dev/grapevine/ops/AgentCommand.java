@@ -42,11 +42,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = "Runs a Grapevine node with its admin HTTP API. SIGTERM/SIGINT: leave gracefully, exit 0.")
 public final class AgentCommand implements Callable<Integer> {
     /**
-     * How long a stopping agent waits for its leave to go out before it exits anyway: the phase
-     * timeout of CoordinatedShutdown's cluster-leave (5 s by default), which caps
-     * grapevine.shutdown.leave-timeout.
+     * How long a stopping agent waits for its hand-off and leave before it exits anyway: the phase
+     * timeout of CoordinatedShutdown's cluster-leave (30 s for a node, see GrapevineNode.PEKKO_TUNING),
+     * which caps grapevine.recovery.decommission-timeout and grapevine.shutdown.leave-timeout together.
      */
-    static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--node", description = "this node's name, unique in the cluster and kept across restarts (default: the --bind address)")
     String node;

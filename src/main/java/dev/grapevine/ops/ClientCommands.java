@@ -173,11 +173,12 @@ final class ClientCommands {
     }
 
     @Command(name = "leave", mixinStandardHelpOptions = true,
-            description = "Makes the agent leave the cluster gracefully (it keeps running; stop it after).")
+            description = "Makes the agent leave the cluster gracefully (it keeps running; stop it after): it first hands "
+                    + "its data to the owners that stay, for at most grapevine.recovery.decommission-timeout.")
     static final class Leave extends ClientCommand {
         @Override
         public Integer call() {
-            agent().post("leave", new byte[0]);
+            agent().post("leave", new byte[0], AdminClient.LEAVE_ANSWER_MAX);
             out().println("left the cluster");
             out().flush();
             return 0;

@@ -110,6 +110,10 @@ final class MetricCatalog {
             counter("repair_entries_received", "Entries repair received from peers"),
             counter("repair_entries_applied", "Entries repair received that changed this node's data"),
             counter("repair_requests_from_strangers", "Repair requests dropped because their sender is not a live member"),
+            counter("handoff_partitions_dropped", "Partitions no longer owned here, handed to every owner and dropped"),
+            counter("handoff_partitions_kept", "Hand-offs that kept their partition here for the next round (failed exchange, new epoch...)"),
+            counter("decommissions_handed_off", "Leaves that handed every partition and hint to the owners without this node"),
+            counter("decommission_timeouts", "Leaves that went on after grapevine.recovery.decommission-timeout with data still held"),
             // key-value store
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),

@@ -19,7 +19,8 @@ final class GrapevineNode {
     /** A started node: its guardian, and the metrics its actors publish. */
     public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
                           java.util.Map<String, dev.grapevine.spi.Recoverable> domains,
-                          java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets) {
+                          java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets,
+                          java.time.Duration decommissionTimeout) {
     }
 
     public static Started start(ActorSystem<?> system) {
@@ -64,9 +65,9 @@ final class GrapevineNode {
         }
         NodeContext node = new NodeContext(settings, epoch, System.nanoTime(), dataDir, metrics, system.name());
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
-        ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown());
+        ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown(), settings.recovery().decommissionTimeout());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
-                node.joinTargets());
+                node.joinTargets(), settings.recovery().decommissionTimeout());
     }
 
     /**
@@ -120,6 +121,9 @@ final class GrapevineNode {
      *   <li>{@link WireTrafficInstrument} counts messages and bytes by type for the metrics. It adds
      *       nothing to a frame; a config that sets its own instruments replaces it, and the message
      *       metrics then stay at 0.</li>
+     *   <li>CoordinatedShutdown's phase cluster-leave may take 30 s, not Pekko's 5: a stopping node
+     *       first hands its data off (grapevine.recovery.decommission-timeout, 20 s) and then
+     *       gossips its leave (grapevine.shutdown.leave-timeout, 4 s), both within the phase.</li>
      * </ul>
      */
     public static final Config PEKKO_TUNING = ConfigFactory.parseString(
@@ -131,7 +135,8 @@ final class GrapevineNode {
                     + "pekko.remote.artery.trusted-selection-paths = []\n"
                     + "pekko.java-flight-recorder.enabled = off\n"
                     + "pekko.remote.artery.advanced.instruments = [\"" + WireTrafficInstrument.class.getName() + "\"]\n"
-                    + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n");
+                    + "pekko.scheduler.implementation = " + DeadlineScheduler.class.getName() + "\n"
+                    + "pekko.coordinated-shutdown.phases.cluster-leave.timeout = 30s\n");
 
     /** The Artery endpoint this system bound (with port 0 in the config, the port it was given). */
     public static Address endpoint(ActorSystem<?> system) {

@@ -246,11 +246,11 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
                 })
                 .onMessage(UpdateTags.class, this::onUpdateTags)
                 .onMessageEquals(PublishLoad.INSTANCE, () -> step(() -> {
-                    core.publishDomains(node.domains().keySet(), support.outbox); // a restarted membership lost them
+                    core.publishDomains(node.advertisedDomains(), support.outbox); // a restarted membership lost them
                     DomainLoad.sum(node.domains().values())
                             .ifPresent(l -> core.publishLoad(l.keys(), l.bytes(), support.nowMillis(), support.outbox));
                 }))
-                .onMessageEquals(PublishDomains.INSTANCE, () -> step(() -> core.publishDomains(node.domains().keySet(), support.outbox)))
+                .onMessageEquals(PublishDomains.INSTANCE, () -> step(() -> core.publishDomains(node.advertisedDomains(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
                 .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), p.index(), p.members(), support.outbox)))
                 .onMessage(SubscribeProgress.class, s -> {

@@ -88,6 +88,26 @@ final class NodeContext {
         return domains;
     }
 
+    /** Set once this node begins to leave: from then on it advertises no domain (see {@code Decommission}). */
+    private final java.util.concurrent.atomic.AtomicBoolean decommissioning = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Marks this node as leaving; true if it was not already. */
+    boolean startDecommission() {
+        return decommissioning.compareAndSet(false, true);
+    }
+
+    boolean decommissioning() {
+        return decommissioning.get();
+    }
+
+    /**
+     * The domains this node tells the others it runs: none once it is leaving, so that they compute
+     * ownership without it (its LEAVING state) while it hands its data to them.
+     */
+    java.util.Set<String> advertisedDomains() {
+        return decommissioning.get() ? java.util.Set.of() : domains.keySet();
+    }
+
     RepairCounters repairCounters() {
         return repairCounters;
     }

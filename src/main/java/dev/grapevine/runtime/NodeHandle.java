@@ -267,8 +267,9 @@ public final class NodeHandle {
                         : CompletableFuture.completedFuture(new JoinAnswers(r.answered(), r.silent(), r.refused())));
     }
 
+    /** Hands this node's data to the others (see {@link Decommission}), then leaves; completes once the leave went out. */
     public CompletionStage<Done> leave() {
-        return ask(MembershipActor.Leave::new);
+        return Decommission.thenLeave(system, started.guardian(), started.name(), started.decommissionTimeout(), ASK_TIMEOUT);
     }
 
     public CompletionStage<ForceLeave> forceLeave(String name) {

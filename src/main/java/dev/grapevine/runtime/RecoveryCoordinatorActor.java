@@ -6,6 +6,8 @@ import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
 import dev.grapevine.core.node.DomainsTag;
 import dev.grapevine.core.recovery.EpochProgress;
+import dev.grapevine.core.recovery.HandOffEffect;
+import dev.grapevine.core.recovery.HandOffPlanner;
 import dev.grapevine.core.recovery.LiveView;
 import dev.grapevine.core.recovery.Ownership;
 import dev.grapevine.core.recovery.Progress;
@@ -24,7 +26,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,22 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                         RecoveryPlan.Task task, String domain) {
     }
 
+    /**
+     * Begins this node's leave (once; a second ask waits for the same end): it stops advertising its
+     * domains, hands everything it holds to the owners without it, and replies once it may go, or
+     * after {@code grapevine.recovery.decommission-timeout} whatever remains (counted, logged at WARN).
+     *
+     * @param timeoutMax a shorter bound than the configured one (a shutdown's phase); null: none
+     */
+    public record Decommission(Duration timeoutMax, ActorRef<Decommissioned> replyTo) implements Command {
+    }
+
+    /** The end of a decommission: whether everything held was handed off, and what remained if not. */
+    public record Decommissioned(boolean handedOff, String detail) {
+    }
+
+    private enum DecommissionTimedOut implements Command { INSTANCE }
+
     private record MemberChanged(MemberEvent event) implements Command {
     }
 
@@ -91,6 +108,11 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
     private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.RECOVERY);
     /** Members named in an epoch's line; beyond, only their number. */
     static final int MEMBERS_NAMED_MAX = 10;
+    /**
+     * Partitions of a domain in hand-off at once, each with an exchange per owner: one, as before,
+     * so a hand-off's exchanges never crowd out the epoch's own (max-concurrent-syncs).
+     */
+    static final int HAND_OFFS_AT_ONCE = 1;
 
     private final NodeContext node;
     private final ActorRef<NodeGuardian.Command> guardian;
@@ -106,13 +128,20 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
     private final Map<ActorRef<?>, Consumer<Epoch>> ownershipSubscribers;
     private final Map<String, Address> addresses = new HashMap<>();
     private final Map<Long, Running> running = new HashMap<>();
-    /** Hand-off exchanges in flight, to the domain whose hand-off they serve. */
-    private final Map<Long, Domain> handOffExchanges = new HashMap<>();
+    /** Hand-off exchanges in flight, to the domain, partition and owner whose hand-off they serve. */
+    private final Map<Long, HandOffExchange> handOffExchanges = new HashMap<>();
+    /** Who waits for the decommission's end; non-null once it began, emptied when it ended. */
+    private List<ActorRef<Decommissioned>> decommissionWaiters;
+    private boolean decommissionEnded;
+    private final HandOffFigures figures = new HandOffFigures();
     private final TimerScheduler<Command> timers;
     /** Whether the {@link #TICK} timer runs; off while every core is quiet, when one timer waits for the routine round. */
     private boolean ticking;
     /** Random start: a restarted coordinator must not take a late answer meant for its previous life. */
     private long nextExchange = java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+
+    private record HandOffExchange(Domain domain, int partition, String owner) {
+    }
 
     /** An exchange of one domain's epoch work in flight. */
     private record Running(Domain domain, SyncTask task) {
@@ -122,36 +151,16 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
     private static final class Domain {
         final String name;
         final RecoveryCoordinator core;
-        final ArrayDeque<Map.Entry<Integer, List<String>>> handOffs = new ArrayDeque<>();
-        HandOff handOff;
+        /** Decides what is handed off and dropped; this actor only carries it out. */
+        final HandOffPlanner handOffs;
         Epoch current;
         /** When this node started {@link #current}, on its monotonic clock: how long recovery took. */
         long currentStartedMillis;
-        /** Partitions handed off and dropped here since the epoch completed, for one line when done. */
-        int handedOff;
 
-        Domain(String name, RecoveryCoordinator core) {
+        Domain(String name, RecoveryCoordinator core, String self) {
             this.name = name;
             this.core = core;
-        }
-    }
-
-    /**
-     * One partition being handed to its owners before it is dropped here: what the domain held when
-     * the hand-off began, which is what the exchanges deliver and what may then be dropped.
-     */
-    private static final class HandOff {
-        final String epoch;
-        final int partition;
-        final Map<String, Long> delivered;
-        int remaining;
-        boolean failed;
-
-        HandOff(String epoch, int partition, int exchanges, Map<String, Long> delivered) {
-            this.epoch = epoch;
-            this.partition = partition;
-            this.remaining = exchanges;
-            this.delivered = delivered;
+            this.handOffs = new HandOffPlanner(self, new HandOffPlanner.Settings(HAND_OFFS_AT_ONCE));
         }
     }
 
@@ -173,6 +182,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeMembers(self, e -> self.tell(new MemberChanged(e)))));
         guardian.tell(new NodeGuardian.ToMembership(new MembershipActor.SubscribeProgress(self, p -> self.tell(new ProgressHeard(p)))));
         this.timers = timers;
+        publishFigures(); // at 0 from the start: a metric that appears only once something happened cannot be alerted on
         wake();
     }
 
@@ -218,6 +228,8 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                     domains.values().forEach(d -> d.core.repairNow(nowMillis()));
                     return this;
                 })
+                .onMessage(Decommission.class, this::onDecommission)
+                .onMessageEquals(DecommissionTimedOut.INSTANCE, this::onDecommissionTimedOut)
                 .onMessage(GetStatus.class, g -> {
                     addDomains();
                     g.replyTo().tell(statusOf(g.domain()));
@@ -237,12 +249,15 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         addDomains();
         boolean quiet = true;
         long nextRoutineMillis = Long.MAX_VALUE;
+        decommissionStep();
         for (Domain d : domains.values()) {
             perform(d, d.core.onTick(nowMillis(), () -> held(d)));
             quiet &= d.core.quiet();
             nextRoutineMillis = Math.min(nextRoutineMillis, d.core.nextRoutineMillis());
         }
-        if (quiet && nextRoutineMillis == Long.MAX_VALUE) {
+        if (decommissionWaiters != null && !decommissionEnded) {
+            wake(); // a leave in progress steps on every tick
+        } else if (quiet && nextRoutineMillis == Long.MAX_VALUE) {
             ticking = false; // no domain runs here: nothing to tick for until an input (a member's change) comes
             timers.cancel(Tick.INSTANCE);
         } else if (quiet) {
@@ -286,7 +301,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         for (String name : node.domains().keySet()) {
             if (!domains.containsKey(name)) {
                 Domain d = new Domain(name, new RecoveryCoordinator(node.settings().name(), name,
-                        node.settings().recovery().core(), node.lastRecoveryEpoch()));
+                        node.settings().recovery().core(), node.lastRecoveryEpoch()), node.settings().name());
                 members.forEach((n, m) -> d.core.onMember(n, m.epoch(), memberLive.get(n), DomainsTag.parse(m.tags()), nowMillis()));
                 domains.put(name, d);
                 wake();
@@ -349,7 +364,9 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                 boolean timed = d.current != null && d.current.epoch().equals(c.epoch());
                 log(() -> LOG.info("recovery epoch {} of {} is complete everywhere: all {} live members{}", c.epoch(), d.name,
                         c.ownership().members().size(), timed ? " in " + tookMillis + " ms since it started here" : ""));
-                planHandOffs(d);
+                if (decommissionWaiters == null) {
+                    execute(d, d.handOffs.plan(HandOffPlanner.View.of(d.core), held(d)));
+                }
             }
         }
         return this;
@@ -371,7 +388,9 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         log(() -> LOG.info("recovery epoch {} of {} started: {} live members{}; this node owns {} partitions, gained {}, lost {}",
                 e.epoch(), d.name, runners.size(), named, e.owned().size(), e.task().gained().size(), e.task().lost().size()));
         ownershipSubscribers.values().forEach(s -> s.accept(current));
-        d.handOffs.clear();
+        if (decommissionWaiters == null) {
+            execute(d, d.handOffs.plan(HandOffPlanner.View.of(d.core), Set.of())); // not complete: what waited leaves the plan
+        }
     }
 
     private Behavior<Command> onExchangeFinished(ExchangeFinished f) {
@@ -385,77 +404,187 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
             }
             return perform(r.domain(), r.domain().core.onSyncFinished(task, done.ok(), nowMillis()));
         }
-        Domain d = handOffExchanges.remove(done.id());
-        if (d != null && d.handOff != null) {
-            d.handOff.failed |= !done.ok();
-            if (--d.handOff.remaining == 0) {
-                finishHandOff(d);
+        HandOffExchange x = handOffExchanges.remove(done.id());
+        if (x != null) {
+            if (!done.ok()) {
+                node.droppedInputs().repair().count("repair_exchanges_failed", 1, "repair exchanges failed", "each is retried",
+                        x.domain().name + " partition " + x.partition() + " handed to " + x.owner() + ": " + done.error());
             }
+            execute(x.domain(), x.domain().handOffs.onExchangeDone(x.partition(), x.owner(), done.ok(), handOffView(x.domain())));
         }
         return this;
     }
 
     // ---------------------------------------------------------------- hand-offs
 
-    private void planHandOffs(Domain d) {
-        d.handOffs.clear();
-        d.handOffs.addAll(d.core.handOffs(held(d)).entrySet());
-        if (d.handOff == null) {
-            nextHandOff(d);
+    /** What a hand-off is judged against: the epoch's view, or while leaving, the others' view without this node. */
+    private HandOffPlanner.View handOffView(Domain d) {
+        return decommissionWaiters != null ? d.core.leavingView() : HandOffPlanner.View.of(d.core);
+    }
+
+    /** Carries out what a domain's {@link HandOffPlanner} decided; answers go back to it. */
+    private void execute(Domain d, List<HandOffEffect> effects) {
+        for (HandOffEffect e : effects) {
+            if (e instanceof HandOffEffect.ReadDigests r) {
+                Recoverable domain = node.domains().get(d.name);
+                Map<String, Long> digests;
+                try {
+                    digests = domain == null ? null : domain.digests(r.partition());
+                } catch (RuntimeException error) {
+                    log(() -> LOG.error("hand-off of {} partition {} skipped: {}", d.name, r.partition(), error.toString()));
+                    execute(d, d.handOffs.onDigestsFailed(r.partition(), error.toString()));
+                    continue;
+                }
+                execute(d, digests == null ? d.handOffs.onDigestsFailed(r.partition(), "domain not registered")
+                        : d.handOffs.onDigests(r.partition(), digests));
+            } else if (e instanceof HandOffEffect.StartExchange x) {
+                Address peer = addresses.get(x.owner());
+                long id = nextExchange++;
+                handOffExchanges.put(id, new HandOffExchange(d, x.partition(), x.owner()));
+                if (peer == null) {
+                    getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + x.owner())));
+                } else {
+                    repair.tell(new RepairActor.Exchange(id, d.name, x.partition(), peer, exchangeDone));
+                }
+            } else if (e instanceof HandOffEffect.Drop drop) {
+                figures.dropped++;
+                LOG.debug("{} partition {} handed to its owners; dropped here", d.name, drop.partition());
+                try {
+                    node.domains().get(d.name).drop(drop.partition(), drop.delivered());
+                } catch (RuntimeException error) {
+                    log(() -> LOG.error("domain {} could not drop partition {}: {}", d.name, drop.partition(), error.toString()));
+                }
+            } else if (e instanceof HandOffEffect.Kept k) {
+                figures.kept++;
+                LOG.debug("{} partition {} kept here after its hand-off ({}): {}", d.name, k.partition(), k.reason(), k.detail());
+            } else if (e instanceof HandOffEffect.RoundDone done) {
+                log(() -> LOG.info("{} partitions of {} no longer owned here were handed to their owners and dropped{}", done.dropped(),
+                        d.name, done.kept() == 0 ? "" : "; " + done.kept() + " kept for the next round (see DEBUG)"));
+            } else if (e instanceof HandOffEffect.Fold f) {
+                int moved;
+                try {
+                    Recoverable domain = node.domains().get(d.name);
+                    moved = domain == null ? 0 : domain.prepareToLeave();
+                } catch (RuntimeException error) {
+                    log(() -> LOG.error("domain {} could not prepare to leave: {}", d.name, error.toString()));
+                    moved = 1; // not known to be empty: fold again before the node may go
+                }
+                if (moved > 0) {
+                    int n = moved;
+                    log(() -> LOG.info("leaving: {} entries kept outside the partitions of {} moved into them, to hand off", n, d.name));
+                }
+                execute(d, d.handOffs.onFolded(moved));
+            } else if (e instanceof HandOffEffect.Decommissioned done) {
+                log(() -> LOG.info("leaving: {} {}", d.name, done.handedOff()
+                        ? "handed every partition to its owners" : "has no one to hand its data to (" + done.detail() + "); it stays on this node's disk"));
+            }
+        }
+        publishFigures();
+    }
+
+    // ---------------------------------------------------------------- decommission
+
+    private Behavior<Command> onDecommission(Decommission request) {
+        Duration timeout = node.settings().recovery().decommissionTimeout();
+        if (request.timeoutMax() != null && request.timeoutMax().compareTo(timeout) < 0) {
+            timeout = request.timeoutMax();
+        }
+        if (decommissionWaiters == null && timeout.isZero()) {
+            request.replyTo().tell(new Decommissioned(false, "decommission-timeout is 0: nothing handed off"));
+            return this; // the leave goes at once, as a node that keeps no data would
+        }
+        if (decommissionWaiters == null) {
+            Duration bound = timeout;
+            decommissionWaiters = new java.util.ArrayList<>();
+            node.startDecommission();
+            node.domains().replaceAll((name, domain) -> LeavingRecoverable.wrap(domain)); // hand-offs push only
+            guardian.tell(new NodeGuardian.ToMembership(MembershipActor.PublishDomains.INSTANCE)); // now: none
+            addDomains();
+            log(() -> LOG.info("leaving: handing {} to the owners without this node, for at most {} ms",
+                    domains.isEmpty() ? "nothing" : domains.keySet(), bound.toMillis()));
+            timers.startSingleTimer(DecommissionTimedOut.INSTANCE, DecommissionTimedOut.INSTANCE, bound);
+            wake();
+        }
+        if (decommissionEnded) {
+            request.replyTo().tell(new Decommissioned(true, "already handed off"));
+        } else {
+            decommissionWaiters.add(request.replyTo());
+            decommissionStep();
+        }
+        return this;
+    }
+
+    /** One step of each domain's decommission; ends it when every domain may go. */
+    private void decommissionStep() {
+        if (decommissionWaiters == null || decommissionEnded) {
+            return;
+        }
+        boolean all = true;
+        for (Domain d : domains.values()) {
+            if (!d.handOffs.decommissioned()) {
+                HandOffPlanner.View remaining = d.core.leavingView();
+                publishLeavingOwnership(d, remaining);
+                execute(d, d.handOffs.decommission(remaining, held(d)));
+            }
+            all &= d.handOffs.decommissioned();
+        }
+        if (all) {
+            endDecommission(true, "every domain handed off");
         }
     }
 
-    /** One partition at a time: exchange it with each owner, then drop it if all succeeded in the same epoch. */
-    private void nextHandOff(Domain d) {
-        d.handOff = null;
-        Map.Entry<Integer, List<String>> next = d.handOffs.pollFirst();
-        Recoverable r = node.domains().get(d.name);
-        if (next == null || d.current == null || r == null) {
-            if (d.handedOff > 0) {
-                int n = d.handedOff;
-                log(() -> LOG.info("{} partitions of {} no longer owned here were handed to their owners and dropped", n, d.name));
-                d.handedOff = 0;
-            }
+    /**
+     * Tells this node's own subscribers (its KV coordinator among them) the ownership without it, so
+     * writes through this node go to the owners that stay, not to itself.
+     */
+    private void publishLeavingOwnership(Domain d, HandOffPlanner.View remaining) {
+        if (d.current != null && remaining.epoch().equals(d.current.epoch())) {
             return;
         }
-        List<String> owners = next.getValue();
-        Map<String, Long> delivered;
-        try {
-            delivered = r.digests(next.getKey());
-        } catch (RuntimeException e) {
-            log(() -> LOG.error("hand-off of {} partition {} skipped: {}", d.name, next.getKey(), e.toString()));
-            nextHandOff(d);
-            return;
-        }
-        d.handOff = new HandOff(d.current.epoch(), next.getKey(), owners.size(), delivered);
-        for (String owner : owners) {
-            Address peer = addresses.get(owner);
-            long id = nextExchange++;
-            handOffExchanges.put(id, d);
-            if (peer == null) {
-                getContext().getSelf().tell(new ExchangeFinished(new RepairActor.ExchangeDone(id, false, "no address for " + owner)));
-            } else {
-                repair.tell(new RepairActor.Exchange(id, d.name, next.getKey(), peer, exchangeDone));
+        Map<String, String> endpoints = new TreeMap<>();
+        for (String m : remaining.ownership().members()) {
+            Address a = addresses.get(m);
+            if (a != null) {
+                endpoints.put(m, a.toString());
             }
         }
-        if (owners.isEmpty()) {
-            finishHandOff(d);
-        }
+        Epoch leaving = new Epoch(remaining.epoch(), remaining.ownership(), endpoints, Set.of(),
+                new RecoveryPlan.Task(Map.of(), List.copyOf(d.core.ownership() == null ? List.of() : d.core.ownership().partitionsOf(node.settings().name()))),
+                d.name);
+        d.current = leaving;
+        ownershipSubscribers.values().forEach(s -> s.accept(leaving));
     }
 
-    private void finishHandOff(Domain d) {
-        HandOff h = d.handOff;
-        boolean stillSafe = d.current != null && h.epoch.equals(d.current.epoch()) && d.core.completeEverywhere()
-                && d.core.handOffs(Set.of(h.partition)).containsKey(h.partition);
-        if (!h.failed && stillSafe) {
-            d.handedOff++;
-            LOG.debug("{} partition {} handed to its owners; dropped here", d.name, h.partition);
-            try {
-                node.domains().get(d.name).drop(h.partition, h.delivered);
-            } catch (RuntimeException e) {
-                log(() -> LOG.error("domain {} could not drop partition {}: {}", d.name, h.partition, e.toString()));
+    private Behavior<Command> onDecommissionTimedOut() {
+        if (decommissionWaiters == null || decommissionEnded) {
+            return this;
+        }
+        StringBuilder left = new StringBuilder();
+        for (Domain d : domains.values()) {
+            if (!d.handOffs.decommissioned()) {
+                left.append(left.length() == 0 ? "" : "; ").append(d.name).append(": ").append(held(d).size()).append(" partitions still held");
             }
         }
-        nextHandOff(d);
+        figures.decommissionTimeouts++;
+        String detail = left.toString();
+        log(() -> LOG.warn("leaving: the hand-off did not finish within the decommission timeout ({}); the node leaves anyway, "
+                + "and anti-entropy among the others repairs from their copies", detail));
+        endDecommission(false, detail);
+        return this;
+    }
+
+    private void endDecommission(boolean handedOff, String detail) {
+        decommissionEnded = true;
+        timers.cancel(DecommissionTimedOut.INSTANCE);
+        if (handedOff) {
+            figures.decommissionsHandedOff++;
+        }
+        publishFigures();
+        decommissionWaiters.forEach(w -> w.tell(new Decommissioned(handedOff, detail)));
+        decommissionWaiters.clear();
+    }
+
+    private void publishFigures() {
+        node.metrics().publish(HandOffFigures.SOURCE, figures.asMap());
     }
 }

@@ -12,8 +12,11 @@ import java.time.Duration;
  */
 public record RecoverySettings(int partitions, int replicationFactor, Duration stableAfter, int maxConcurrentSyncs,
                                int maxAttempts, Duration retryAfter, Duration antiEntropyInterval,
-                               Duration progressInterval, Duration requestTimeout, int chunkBytes) {
+                               Duration progressInterval, Duration requestTimeout, int chunkBytes,
+                               Duration decommissionTimeout) {
     private static final String SECTION = "grapevine.recovery.";
+    /** The longest decommission-timeout: a leave is bounded, whatever the config says. */
+    static final Duration DECOMMISSION_TIMEOUT_MAX = Duration.ofHours(1);
 
     /** The pure coordinator's share of these settings; throws with the offending values if out of range. */
     public RecoveryCoordinator.Settings core() {
@@ -34,7 +37,11 @@ public record RecoverySettings(int partitions, int replicationFactor, Duration s
                 problems.nonNegative(c, SECTION + "progress-interval"),
                 problems.positive(c, SECTION + "request-timeout"),
                 // Artery's frame is 256 KiB; a chunk plus its framing must stay well under it.
-                problems.bytes(c, SECTION + "chunk-bytes", 1024, 128 * 1024));
+                problems.bytes(c, SECTION + "chunk-bytes", 1024, 128 * 1024),
+                problems.nonNegative(c, SECTION + "decommission-timeout"));
+        if (s.decommissionTimeout().compareTo(DECOMMISSION_TIMEOUT_MAX) > 0) {
+            problems.bad(c, SECTION + "decommission-timeout", "must be at most " + DECOMMISSION_TIMEOUT_MAX.toMinutes() + " minutes");
+        }
         try {
             s.core();
         } catch (IllegalArgumentException e) {

@@ -8,7 +8,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,9 +27,11 @@ import java.util.concurrent.CompletionStage;
  * actor-system-terminate, while remoting can still send the leave. Pekko Cluster, which is not on
  * Grapevine's path ({@code provider = remote}), uses the same phase for the same purpose.
  *
- * <p>The task asks membership to leave and waits until the leave has gone out (a few gossip periods,
- * see {@code MembershipActor.Leave}), at most {@code grapevine.shutdown.leave-timeout}, and no longer
- * than the phase's own timeout allows; then shutdown continues either way.
+ * <p>The task first hands this node's data to the owners without it ({@link Decommission}, at most
+ * {@code grapevine.recovery.decommission-timeout}), then asks membership to leave and waits until the
+ * leave has gone out (a few gossip periods, see {@code MembershipActor.Leave}), at most
+ * {@code grapevine.shutdown.leave-timeout}. Both together take no longer than the phase's own timeout
+ * allows (Grapevine's reference.conf raises it to fit the defaults); then shutdown continues either way.
  */
 public final class ShutdownLeave {
     /** The CoordinatedShutdown phase the leave runs in. */
@@ -63,8 +64,13 @@ public final class ShutdownLeave {
     private ShutdownLeave() {
     }
 
-    /** Adds the leave to {@code system}'s CoordinatedShutdown, unless the settings turn it off. */
-    static void register(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, String nodeName, Settings settings) {
+    /**
+     * Adds the leave to {@code system}'s CoordinatedShutdown, unless the settings turn it off. The
+     * phase's timeout bounds both steps: the leave keeps its {@code leave-timeout}, and the hand-off
+     * before it ({@link Decommission}) gets what remains, at most {@code decommissionTimeout}.
+     */
+    static void register(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, String nodeName, Settings settings,
+                         Duration decommissionTimeout) {
         if (!settings.leave()) {
             return;
         }
@@ -79,16 +85,32 @@ public final class ShutdownLeave {
                     wanted.toMillis(), PHASE, phase.toMillis(), capped.toMillis(), PHASE));
         }
         Duration timeout = wanted.compareTo(capped) > 0 ? capped : wanted;
-        shutdown.addTask(PHASE, TASK, () -> leave(system, guardian, nodeName, timeout));
+        Duration handOff = decommissionBudget(phase, timeout, decommissionTimeout);
+        if (handOff.compareTo(decommissionTimeout) < 0) {
+            GrapevineLogs.asNode(nodeName, () -> GrapevineLogs.logger(GrapevineLogs.NODE).info(
+                    "grapevine.recovery.decommission-timeout ({} ms) and grapevine.shutdown.leave-timeout ({} ms) together are above "
+                            + "the timeout of CoordinatedShutdown's phase {} ({} ms): a stopping node hands its data off for at most {} ms; "
+                            + "raise pekko.coordinated-shutdown.phases.{}.timeout",
+                    decommissionTimeout.toMillis(), timeout.toMillis(), PHASE, phase.toMillis(), handOff.toMillis(), PHASE));
+        }
+        shutdown.addTask(PHASE, TASK, () -> leave(system, guardian, nodeName, handOff, timeout));
+    }
+
+    /** What the phase leaves the hand-off: its timeout less the margin and the leave's own, at most the configured bound. */
+    static Duration decommissionBudget(Duration phase, Duration leaveTimeout, Duration decommissionTimeout) {
+        Duration left = phase.minus(PHASE_MARGIN).minus(leaveTimeout);
+        if (left.isNegative()) {
+            left = Duration.ZERO;
+        }
+        return left.compareTo(decommissionTimeout) < 0 ? left : decommissionTimeout;
     }
 
     private static CompletionStage<Done> leave(ActorSystem<?> system, ActorRef<NodeGuardian.Command> guardian, String nodeName,
-                                               Duration timeout) {
+                                               Duration handOff, Duration timeout) {
         org.slf4j.Logger log = GrapevineLogs.logger(GrapevineLogs.NODE);
         CompletionStage<Done> left;
         try {
-            left = AskPattern.<NodeGuardian.Command, Done>ask(guardian,
-                    replyTo -> new NodeGuardian.ToMembership(new MembershipActor.Leave(replyTo)), timeout, system.scheduler());
+            left = Decommission.thenLeave(system, guardian, nodeName, handOff, timeout);
         } catch (RuntimeException e) {
             left = CompletableFuture.failedFuture(e);
         }

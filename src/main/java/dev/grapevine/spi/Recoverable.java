@@ -46,6 +46,17 @@ public interface Recoverable {
     void drop(int partition, java.util.Map<String, Long> delivered);
 
     /**
+     * This node is leaving the cluster: move whatever the domain keeps outside its partitions (a KV
+     * store's hints for owners that missed a write, say) into its partitions, merged as {@link #apply}
+     * would, so that handing the partitions to their owners hands that on too. Durable when it
+     * returns; called before each round of the leaving node's hand-off, so it may find little or
+     * nothing the next time. Returns how many entries moved (0 when nothing is kept outside).
+     */
+    default int prepareToLeave() {
+        return 0;
+    }
+
+    /**
      * How much data this domain holds here, for status pages ({@code grapevine status}); null if it
      * does not know. Called every few seconds from the node's own actors, so it must be cheap
      * (no scan of the data) and thread-safe.

@@ -497,6 +497,25 @@ public final class RecoveryCoordinator {
         return out;
     }
 
+    /**
+     * The view a node that is leaving hands its data off against (see {@link HandOffPlanner#decommission}):
+     * the live runners without this node, the epoch they settle on, its ownership, and whether every
+     * one of them reports that epoch done. Its epoch is the one the others start once they see this
+     * node no longer runs the domain; this node's word is not awaited.
+     */
+    public HandOffPlanner.View leavingView() {
+        SortedMap<String, Long> others = new TreeMap<>(live);
+        others.remove(self);
+        String name = epochOf(domain, others);
+        Ownership without = new Ownership(others.keySet(), settings.partitions(), settings.replicationFactor());
+        EpochProgress value = heard.get(Progress.epochBits(name));
+        boolean complete = !others.isEmpty() && value != null && value.members() == others.size();
+        for (int i = 0; complete && i < others.size(); i++) {
+            complete = value.done(i);
+        }
+        return new HandOffPlanner.View(name, without, complete);
+    }
+
     public Status status() {
         int pendingEverywhere = 0;
         Map<String, Progress> nodes = new TreeMap<>();
