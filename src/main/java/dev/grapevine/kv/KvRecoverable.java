@@ -14,9 +14,23 @@ final class KvRecoverable implements Recoverable {
     static final String DOMAIN = "kv";
 
     private final KvStore store;
+    /** Told recovery's repair proof; null: tombstones are kept. */
+    private final TombstonePurge purge;
 
     KvRecoverable(KvStore store) {
+        this(store, null);
+    }
+
+    KvRecoverable(KvStore store, TombstonePurge purge) {
         this.store = store;
+        this.purge = purge;
+    }
+
+    @Override
+    public void repairedEverywhere(long sinceWallMillis) {
+        if (purge != null) {
+            purge.repairedEverywhere(sinceWallMillis);
+        }
     }
 
     /** Cheap: map sizes and the file's length, no scan of the records. */

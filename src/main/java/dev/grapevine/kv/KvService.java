@@ -34,7 +34,12 @@ public final class KvService implements AutoCloseable {
                     + "key-value store keeps its data in memory, and a crash of this node loses its copies (the other owners keep theirs)"));
         }
         this.store = KvStore.open(file, settings.hintsMax());
-        grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
+        // Before registering: a node away longer than gc-grace must not offer repair what others purged the tombstones of.
+        TombstonePurge.dropIfStale(store, settings.tombstoneGc(), System.currentTimeMillis(), grapevine.name());
+        TombstonePurge purge = new TombstonePurge(store, settings.tombstoneGc(), metrics);
+        grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store, purge));
+        system.systemActorOf(TombstonePurge.behavior(purge, TombstonePurge.passEvery(settings.gcGrace()),
+                System::currentTimeMillis, grapevine.name()), "grapevine-kv-gc", Props.empty());
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
                         dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
