@@ -18,6 +18,7 @@ public final class KvMetrics {
     final LongAdder hintsDroppedLeft = new LongAdder();
     final LongAdder replicaMessagesFromStrangers = new LongAdder();
     final LongAdder tombstonesPurged = new LongAdder();
+    final LongAdder staleKeysDropped = new LongAdder();
 
     /** Counters by name, with the hint store's own figures. */
     public Map<String, Long> snapshot(KvStore store) {
@@ -35,6 +36,7 @@ public final class KvMetrics {
         m.put("kv_hints_dropped_left", hintsDroppedLeft.sum());
         m.put("kv_replica_messages_from_strangers", replicaMessagesFromStrangers.sum());
         m.put("kv_tombstones_purged", tombstonesPurged.sum());
+        m.put("kv_stale_keys_dropped", staleKeysDropped.sum());
         m.put("kv_hints_pending", (long) store.hintCount());
         m.put("kv_hints_dropped", store.hintsDropped());
         return m;

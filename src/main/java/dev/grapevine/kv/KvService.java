@@ -35,7 +35,7 @@ public final class KvService implements AutoCloseable {
         }
         this.store = KvStore.open(file, settings.hintsMax());
         // Before registering: a node away longer than gc-grace must not offer repair what others purged the tombstones of.
-        TombstonePurge.dropIfStale(store, settings.tombstoneGc(), System.currentTimeMillis(), grapevine.name());
+        metrics.staleKeysDropped.add(TombstonePurge.dropIfStale(store, settings.tombstoneGc(), System.currentTimeMillis(), grapevine.name()));
         TombstonePurge purge = new TombstonePurge(store, settings.tombstoneGc(), metrics);
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store, purge));
         system.systemActorOf(TombstonePurge.behavior(purge, TombstonePurge.passEvery(settings.gcGrace()),

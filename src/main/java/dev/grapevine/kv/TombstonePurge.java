@@ -58,6 +58,16 @@ final class TombstonePurge {
         }
     }
 
+    /**
+     * Tombstones stamped before this may be purged at {@code nowWallMillis} (0: none). Repair leaves
+     * them out of what it offers, as Cassandra's validation compaction does: otherwise a replica that
+     * has not purged one yet would copy it back to one that has, and the two would trade it for ever.
+     */
+    long purgeBeforeHlc(long nowWallMillis) {
+        long before = rule.purgeBeforeWallMillis(repairedSinceWallMillis, nowWallMillis);
+        return before <= 0 ? 0 : Hlc.of(Math.min(before, Hlc.PHYSICAL_MILLIS_MAX), 0);
+    }
+
     /** Time between passes: a tenth of gc-grace, within 100 ms..1 min. */
     static Duration passEvery(Duration gcGrace) {
         Duration tenth = gcGrace.dividedBy(10);
@@ -85,12 +95,11 @@ final class TombstonePurge {
                 partition = p;
                 fromKey = null;
             }
-            long before = rule.purgeBeforeWallMillis(repairedSinceWallMillis, nowWallMillis); // read again each partition
-            if (before <= 0) {
+            long beforeHlc = purgeBeforeHlc(nowWallMillis); // read again each partition: the proof may be withdrawn
+            if (beforeHlc == 0) {
                 break;
             }
-            KvStore.Purged done = store.purgeTombstones(p, fromKey, budget,
-                    Hlc.of(Math.min(before, Hlc.PHYSICAL_MILLIS_MAX), 0)); // physical part < before
+            KvStore.Purged done = store.purgeTombstones(p, fromKey, budget, beforeHlc);
             purged += done.purged();
             budget -= Math.max(1, done.scanned());
             fromKey = done.nextKey();

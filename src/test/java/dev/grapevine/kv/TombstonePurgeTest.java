@@ -116,4 +116,19 @@ class TombstonePurgeTest {
         assertEquals(0, store.keyCount());
         assertEquals(T0 + 1_000 + 8_801, store.repairedSinceWallMillis(), "empty now, so proven as of now");
     }
+
+    /** Otherwise a replica that has not purged a tombstone yet would copy it back to one that has. */
+    @Test
+    void repair_leaves_out_the_tombstones_that_may_be_purged() {
+        long now = System.currentTimeMillis(); // what KvRecoverable reads
+        store.apply(2, "purgeable", deleteAt(now - 60_000));
+        store.apply(2, "recent", deleteAt(now - 1_000));
+        store.apply(2, "value", KvRecord.put(Hlc.of(now - 60_000, 0), "a", new byte[] {1}));
+        KvRecoverable recoverable = new KvRecoverable(store, purge);
+        assertEquals(java.util.Set.of("purgeable", "recent", "value"), recoverable.digests(2).keySet(), "no proof yet");
+        recoverable.repairedEverywhere(now - 50_000);
+        assertEquals(java.util.Set.of("recent", "value"), recoverable.digests(2).keySet());
+        assertEquals(java.util.List.of("recent", "value"),
+                recoverable.entries(2, k -> true).stream().map(dev.grapevine.spi.RecoveryEntry::key).toList());
+    }
 }
