@@ -35,7 +35,13 @@ public final class KvService implements AutoCloseable {
         }
         this.store = KvStore.open(file, settings.hintsMax());
         // Before registering: a node away longer than gc-grace must not offer repair what others purged the tombstones of.
-        metrics.staleKeysDropped.add(TombstonePurge.dropIfStale(store, settings.tombstoneGc(), System.currentTimeMillis(), grapevine.name()));
+        try {
+            metrics.staleKeysDropped.add(TombstonePurge.checkStale(store, settings.tombstoneGc(), settings.staleReplica(),
+                    System.currentTimeMillis(), grapevine.name()));
+        } catch (StaleReplicaException e) {
+            store.close();
+            throw e;
+        }
         TombstonePurge purge = new TombstonePurge(store, settings.tombstoneGc(), metrics);
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store, purge));
         system.systemActorOf(TombstonePurge.behavior(purge, TombstonePurge.passEvery(settings.gcGrace()),
@@ -55,7 +61,12 @@ public final class KvService implements AutoCloseable {
      */
     public static final String STORE_LIBRARY = "com.h2database:h2-mvstore:2.3.232";
 
-    /** Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config. */
+    /**
+     * Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config.
+     *
+     * @throws StaleReplicaException if the store was last proven repaired longer ago than gc-grace allows and
+     *     {@code grapevine.kv.stale-replica = refuse} (the default)
+     */
     public static KvService start(ActorSystem<?> system) {
         try {
             // Before KvStore loads: without its library the store stops here with one line, not a NoClassDefFoundError.

@@ -13,7 +13,17 @@ import java.time.Duration;
  */
 public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
                          Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead,
-                         Duration gcGrace) {
+                         Duration gcGrace, StaleReplica staleReplica) {
+
+    /** What a node does with a store last proven repaired longer ago than gc-grace allows ({@code stale-replica}). */
+    public enum StaleReplica {
+        /** Does not start, and says why: the operator chooses (the default). */
+        REFUSE,
+        /** Drops the store's data; the other owners copy it back. */
+        DROP,
+        /** Keeps it (after a stop of the whole cluster, when no node can have purged anything). */
+        KEEP
+    }
 
     /** Cassandra's gc_grace_seconds default; see reference.conf for why. */
     public static final Duration GC_GRACE_DEFAULT = Duration.ofDays(10);
@@ -22,7 +32,7 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
     public KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
                       Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
         this(enabled, writeQuorum, readQuorum, requestTimeout, hintsMax, hintReplayInterval, hintReplayBatch, hintWindow,
-                maxClockAhead, GC_GRACE_DEFAULT);
+                maxClockAhead, GC_GRACE_DEFAULT, StaleReplica.REFUSE);
     }
 
     public KvSettings {
@@ -90,7 +100,18 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
                 problems.count(config, SECTION + "hint-replay-batch", 1, 10_000),
                 hintWindow,
                 maxClockAhead,
-                gcGrace);
+                gcGrace,
+                staleReplica(config, problems));
+    }
+
+    private static StaleReplica staleReplica(Config config, ConfigProblems problems) {
+        String path = SECTION + "stale-replica";
+        try {
+            return StaleReplica.valueOf(config.getString(path).toUpperCase(java.util.Locale.ROOT));
+        } catch (ConfigException | IllegalArgumentException e) {
+            problems.bad(config, path, "must be refuse, drop or keep");
+            return StaleReplica.REFUSE;
+        }
     }
 
     private static final String SECTION = "grapevine.kv.";

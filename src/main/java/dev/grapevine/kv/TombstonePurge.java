@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  * each partition, so a pass in progress stops purging within one partition's slice of a pass.
  *
  * <p><b>Rejoining.</b> The store records the latest proof it was told; a node whose last proof is
- * too old ({@link TombstoneGc#staleAfterRejoin}) drops its data when it starts ({@link #dropIfStale}).
+ * too old ({@link TombstoneGc#staleAfterRejoin}) refuses to start, or drops its data, or keeps it, as
+ * {@code grapevine.kv.stale-replica} says ({@link #checkStale}).
  */
 final class TombstonePurge {
     /** Keys looked at per pass, across partitions: bounds the time a pass holds the node's thread. */
@@ -116,19 +117,36 @@ final class TombstonePurge {
     }
 
     /**
-     * Drops every partition of a store whose last repair proof is too old: it may hold values whose
+     * Checks a store that opens: one whose last repair proof is too old may hold values whose
      * tombstones the other replicas purged, and offering them to repair would bring deleted keys
-     * back. A store with no proof recorded (new, or written by a version without tombstone GC, which
-     * never purged) counts as proven now. Returns the keys dropped.
+     * back. Then, by {@code mode}: refuses (throws, leaving the store as it was), drops every partition,
+     * or keeps them (with a WARN line). A store with no proof recorded (new, or written by a version
+     * without tombstone GC, which never purged) counts as proven now. Returns the keys dropped.
+     *
+     * @throws StaleReplicaException with {@code REFUSE}, naming the age, the limit and the choices
      */
-    static long dropIfStale(KvStore store, TombstoneGc rule, long nowWallMillis, String node) {
+    static long checkStale(KvStore store, TombstoneGc rule, KvSettings.StaleReplica mode, long nowWallMillis, String node) {
         long last = store.repairedSinceWallMillis();
         if (last == Long.MIN_VALUE) {
             store.recordRepairedSince(nowWallMillis);
             store.commit();
             return 0;
         }
-        if (!rule.staleAfterRejoin(last, nowWallMillis)) {
+        if (!rule.staleAfterRejoin(last, nowWallMillis) || store.keyCount() == 0) {
+            return 0;
+        }
+        long ageSeconds = (nowWallMillis - last) / 1000;
+        if (mode == KvSettings.StaleReplica.REFUSE) {
+            throw new StaleReplicaException("the key-value store was last proven repaired " + ageSeconds + " s ago, longer than"
+                    + " grapevine.kv.gc-grace (" + rule.gcGraceMillis() / 1000 + " s) allows: it may hold keys deleted since, whose"
+                    + " tombstones the other replicas purged. Set grapevine.kv.stale-replica = drop to start without its data (the"
+                    + " other owners copy it back), or = keep if the whole cluster was stopped");
+        }
+        if (mode == KvSettings.StaleReplica.KEEP) {
+            store.recordRepairedSince(nowWallMillis);
+            store.commit();
+            GrapevineLogs.asNode(node, () -> LOG.warn("the key-value store was last proven repaired {} s ago, longer than "
+                    + "gc-grace allows; kept as grapevine.kv.stale-replica = keep says", ageSeconds));
             return 0;
         }
         long keys = store.keyCount();
@@ -138,11 +156,10 @@ final class TombstonePurge {
         }
         store.recordRepairedSince(nowWallMillis); // empty now, so nothing it holds predates a purge
         store.commit();
-        long ageMillis = nowWallMillis - last;
         GrapevineLogs.asNode(node, () -> LOG.warn("the key-value store was last proven repaired {} s ago, longer than "
                         + "gc-grace ({} s) allows: its {} keys in {} partitions were dropped, since they may include deleted keys "
                         + "whose tombstones the other replicas purged; recovery copies the data back from the other owners",
-                ageMillis / 1000, rule.gcGraceMillis() / 1000, keys, partitions.size()));
+                ageSeconds, rule.gcGraceMillis() / 1000, keys, partitions.size()));
         return keys;
     }
 

@@ -33,4 +33,14 @@ class KvGcGraceSettingsTest {
         assertEquals(1, assertThrows(InvalidConfigException.class, () -> read("grapevine.kv.gc-grace = 0s")).problems().size());
         assertEquals(1, assertThrows(InvalidConfigException.class, () -> read("grapevine.kv.gc-grace = soon")).problems().size());
     }
+
+    @Test
+    void a_stale_replica_is_refused_unless_the_operator_says_otherwise() {
+        assertEquals(KvSettings.StaleReplica.REFUSE, read("").staleReplica());
+        assertEquals(KvSettings.StaleReplica.DROP, read("grapevine.kv.stale-replica = drop").staleReplica());
+        assertEquals(KvSettings.StaleReplica.KEEP, read("grapevine.kv.stale-replica = KEEP").staleReplica());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> read("grapevine.kv.stale-replica = wipe"));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertEquals(true, e.problems().get(0).contains("must be refuse, drop or keep"), e.problems().get(0));
+    }
 }

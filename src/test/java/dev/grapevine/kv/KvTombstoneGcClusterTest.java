@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deleted while one owner is down stays deleted after that owner comes back with the old value,
  * after gc-grace purges the tombstone everywhere, and through a crash, a restart and more repair.
  * gc-grace is 20 s here, with a hint window of 500 ms, clocks within 250 ms and a routine repair
- * round every second; an owner down longer than gc-grace allows drops its data when it starts again.
+ * round every second; an owner down longer than gc-grace allows refuses to start, or drops its data
+ * when told to ({@code stale-replica = drop}).
  */
 class KvTombstoneGcClusterTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -187,7 +188,7 @@ class KvTombstoneGcClusterTest {
     }
 
     @Test
-    void an_owner_down_while_the_others_purge_drops_its_data_when_it_comes_back() {
+    void an_owner_down_while_the_others_purge_refuses_to_start_or_drops_its_data() {
         gcGrace = GC_GRACE_3S;
         Node a = start("a", null);
         String seed = a.grapevine().address();
@@ -207,6 +208,14 @@ class KvTombstoneGcClusterTest {
                 replicas(a, "doomed", 2).forEach(r -> assertNull(r, "the tombstone is purged on a and b")));
 
         // c still holds the old value, and the others no longer hold the tombstone that beats it.
+        try {
+            start("c", seed);
+            throw new AssertionError("c started with a store older than gc-grace allows");
+        } catch (StaleReplicaException e) {
+            assertTrue(e.getMessage().contains("stale-replica = drop"), e.getMessage());
+        }
+        crash(new Node("c", systems.get(systems.size() - 1), null, null)); // its node started before the store refused
+        gcGrace = GC_GRACE_3S + "grapevine.kv.stale-replica = drop\n";
         Node back = start("c", seed);
         nodes.add(back);
         assertEquals(2L, back.kv().metrics().get("kv_stale_keys_dropped"), "c was away longer than gc-grace allows");

@@ -97,24 +97,35 @@ class TombstonePurgeTest {
     }
 
     @Test
-    void a_store_last_proven_longer_ago_than_gc_grace_allows_is_dropped_when_it_opens_again() {
+    void a_store_last_proven_longer_ago_than_gc_grace_allows_is_refused_or_dropped_or_kept_when_it_opens_again() {
         Path file = dir.resolve("kv.mv.db");
         store.close();
         store = KvStore.open(file, 100);
-        assertEquals(0, TombstonePurge.dropIfStale(store, RULE, T0, "n1"), "a new store counts as proven now");
+        assertEquals(0, TombstonePurge.checkStale(store, RULE, KvSettings.StaleReplica.REFUSE, T0, "n1"), "a new store counts as proven now");
         store.apply(1, "k", KvRecord.put(Hlc.of(T0, 0), "a", "v".getBytes(StandardCharsets.UTF_8)));
         new TombstonePurge(store, RULE, metrics).repairedEverywhere(T0 + 1_000);
         store.close();
 
         store = KvStore.open(file, 100);
-        assertEquals(0, TombstonePurge.dropIfStale(store, RULE, T0 + 1_000 + 8_800, "n1"), "back within the margin");
+        assertEquals(0, TombstonePurge.checkStale(store, RULE, KvSettings.StaleReplica.REFUSE, T0 + 1_000 + 8_800, "n1"),
+                "back within the margin");
         assertEquals(1, store.keyCount());
+        StaleReplicaException refused = org.junit.jupiter.api.Assertions.assertThrows(StaleReplicaException.class,
+                () -> TombstonePurge.checkStale(store, RULE, KvSettings.StaleReplica.REFUSE, T0 + 1_000 + 8_801, "n1"));
+        assertTrue(refused.getMessage().startsWith("the key-value store was last proven repaired 8 s ago, longer than "
+                + "grapevine.kv.gc-grace (10 s) allows"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("grapevine.kv.stale-replica = drop"), refused.getMessage());
+        assertEquals(1, store.keyCount(), "refusing touches nothing");
+
+        assertEquals(0, TombstonePurge.checkStale(store, RULE, KvSettings.StaleReplica.KEEP, T0 + 1_000 + 8_801, "n1"));
+        assertEquals(1, store.keyCount(), "kept, as the operator said");
+        assertEquals(T0 + 1_000 + 8_801, store.repairedSinceWallMillis());
         store.close();
 
         store = KvStore.open(file, 100);
-        assertEquals(1, TombstonePurge.dropIfStale(store, RULE, T0 + 1_000 + 8_801, "n1"), "away too long");
+        assertEquals(1, TombstonePurge.checkStale(store, RULE, KvSettings.StaleReplica.DROP, T0 + 20_000, "n1"), "away too long");
         assertEquals(0, store.keyCount());
-        assertEquals(T0 + 1_000 + 8_801, store.repairedSinceWallMillis(), "empty now, so proven as of now");
+        assertEquals(T0 + 20_000, store.repairedSinceWallMillis(), "empty now, so proven as of now");
     }
 
     /** Otherwise a replica that has not purged a tombstone yet would copy it back to one that has. */
