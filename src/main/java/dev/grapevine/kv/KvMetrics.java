@@ -17,6 +17,8 @@ public final class KvMetrics {
     final LongAdder hintsExpired = new LongAdder();
     final LongAdder hintsDroppedLeft = new LongAdder();
     final LongAdder replicaMessagesFromStrangers = new LongAdder();
+    final LongAdder tombstonesPurged = new LongAdder();
+    final LongAdder staleKeysDropped = new LongAdder();
 
     /** Counters by name, with the hint store's own figures. */
     public Map<String, Long> snapshot(KvStore store) {
@@ -33,6 +35,8 @@ public final class KvMetrics {
         m.put("kv_hints_expired", hintsExpired.sum());
         m.put("kv_hints_dropped_left", hintsDroppedLeft.sum());
         m.put("kv_replica_messages_from_strangers", replicaMessagesFromStrangers.sum());
+        m.put("kv_tombstones_purged", tombstonesPurged.sum());
+        m.put("kv_stale_keys_dropped", staleKeysDropped.sum());
         m.put("kv_hints_pending", (long) store.hintCount());
         m.put("kv_hints_dropped", store.hintsDropped());
         return m;

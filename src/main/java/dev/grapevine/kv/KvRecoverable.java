@@ -14,9 +14,23 @@ final class KvRecoverable implements Recoverable {
     static final String DOMAIN = "kv";
 
     private final KvStore store;
+    /** Told recovery's repair proof; null: tombstones are kept. */
+    private final TombstonePurge purge;
 
     KvRecoverable(KvStore store) {
+        this(store, null);
+    }
+
+    KvRecoverable(KvStore store, TombstonePurge purge) {
         this.store = store;
+        this.purge = purge;
+    }
+
+    @Override
+    public void repairedEverywhere(long sinceWallMillis) {
+        if (purge != null) {
+            purge.repairedEverywhere(sinceWallMillis);
+        }
     }
 
     /** Cheap: map sizes and the file's length, no scan of the records. */
@@ -25,18 +39,40 @@ final class KvRecoverable implements Recoverable {
         return new dev.grapevine.spi.StoreLoad(store.keyCount(), store.fileBytes());
     }
 
+    /** Every record, tombstones included, but for those tombstone GC may purge (see {@link TombstonePurge#purgeBeforeHlc}). */
     @Override
     public SortedMap<String, Long> digests(int partition) {
-        return store.digests(partition);
+        long purgeBefore = purgeBeforeHlc();
+        if (purgeBefore == 0) {
+            return store.digests(partition);
+        }
+        SortedMap<String, Long> digests = new java.util.TreeMap<>();
+        for (KvStore.Entry e : store.entries(partition, k -> true)) {
+            if (offered(e.record(), purgeBefore)) {
+                digests.put(e.key(), e.record().digest());
+            }
+        }
+        return digests;
     }
 
     @Override
     public List<RecoveryEntry> entries(int partition, Predicate<String> keys) {
+        long purgeBefore = purgeBeforeHlc();
         List<RecoveryEntry> out = new ArrayList<>();
         for (KvStore.Entry e : store.entries(partition, keys)) {
-            out.add(new RecoveryEntry(e.key(), e.record().encode()));
+            if (offered(e.record(), purgeBefore)) {
+                out.add(new RecoveryEntry(e.key(), e.record().encode()));
+            }
         }
         return out;
+    }
+
+    private long purgeBeforeHlc() {
+        return purge == null ? 0 : purge.purgeBeforeHlc(System.currentTimeMillis());
+    }
+
+    private static boolean offered(KvRecord r, long purgeBeforeHlc) {
+        return !(r.tombstone() && r.hlc() < purgeBeforeHlc);
     }
 
     @Override

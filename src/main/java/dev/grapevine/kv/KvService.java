@@ -35,7 +35,18 @@ public final class KvService implements AutoCloseable {
                     + "key-value store keeps its data in memory, and a crash of this node loses its copies (the other owners keep theirs)"));
         }
         this.store = KvStore.open(file, settings.hintsMax());
-        grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
+        // Before registering: a node away longer than gc-grace must not offer repair what others purged the tombstones of.
+        try {
+            metrics.staleKeysDropped.add(TombstonePurge.checkStale(store, settings.tombstoneGc(), settings.staleReplica(),
+                    System.currentTimeMillis(), grapevine.name()));
+        } catch (StaleReplicaException e) {
+            store.close();
+            throw e;
+        }
+        TombstonePurge purge = new TombstonePurge(store, settings.tombstoneGc(), metrics);
+        grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store, purge));
+        system.systemActorOf(TombstonePurge.behavior(purge, TombstonePurge.passEvery(settings.gcGrace()),
+                System::currentTimeMillis, grapevine.name()), "grapevine-kv-gc", Props.empty());
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
         // Past the restart limit it stops, and KvStopsNode stops the node with it.
         SupervisionSettings supervision = SupervisionSettings.from(system.settings().config());
@@ -56,7 +67,12 @@ public final class KvService implements AutoCloseable {
      */
     public static final String STORE_LIBRARY = "com.h2database:h2-mvstore:2.3.232";
 
-    /** Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config. */
+    /**
+     * Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config.
+     *
+     * @throws StaleReplicaException if the store was last proven repaired longer ago than gc-grace allows and
+     *     {@code grapevine.kv.stale-replica = refuse} (the default)
+     */
     public static KvService start(ActorSystem<?> system) {
         try {
             // Before KvStore loads: without its library the store stops here with one line, not a NoClassDefFoundError.

@@ -12,7 +12,28 @@ import java.time.Duration;
  * ({@code grapevine.recovery}): the store keeps each key on its partition's owners.
  */
 public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
-                         Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
+                         Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead,
+                         Duration gcGrace, StaleReplica staleReplica) {
+
+    /** What a node does with a store last proven repaired longer ago than gc-grace allows ({@code stale-replica}). */
+    public enum StaleReplica {
+        /** Does not start, and says why: the operator chooses (the default). */
+        REFUSE,
+        /** Drops the store's data; the other owners copy it back. */
+        DROP,
+        /** Keeps it (after a stop of the whole cluster, when no node can have purged anything). */
+        KEEP
+    }
+
+    /** Cassandra's gc_grace_seconds default; see reference.conf for why. */
+    public static final Duration GC_GRACE_DEFAULT = Duration.ofDays(10);
+
+    /** The settings with the default gc-grace. */
+    public KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
+                      Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
+        this(enabled, writeQuorum, readQuorum, requestTimeout, hintsMax, hintReplayInterval, hintReplayBatch, hintWindow,
+                maxClockAhead, GC_GRACE_DEFAULT, StaleReplica.REFUSE);
+    }
 
     public KvSettings {
         if (writeQuorum < 1 || readQuorum < 1) {
@@ -27,6 +48,22 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
                 || hintWindow.isZero() || hintWindow.isNegative()) {
             throw new IllegalArgumentException("grapevine.kv: request-timeout, hint-replay-interval and hint-window must be positive");
         }
+        String gc = gcGraceProblem(gcGrace, hintWindow, maxClockAhead);
+        if (gc != null) {
+            throw new IllegalArgumentException("grapevine.kv.gc-grace " + gc);
+        }
+    }
+
+    /** The tombstone GC rule these settings give. */
+    public dev.grapevine.core.recovery.TombstoneGc tombstoneGc() {
+        return new dev.grapevine.core.recovery.TombstoneGc(gcGrace.toMillis(), hintWindow.toMillis(), maxClockAhead.toMillis());
+    }
+
+    /** Why {@code gcGrace} does not fit, or null: it must outlast any hint of an older write (see TombstoneGc). */
+    private static String gcGraceProblem(Duration gcGrace, Duration hintWindow, Duration maxClockAhead) {
+        Duration floor = hintWindow.plus(maxClockAhead.multipliedBy(2));
+        return gcGrace.compareTo(floor) > 0 ? null : "must exceed hint-window + 2 x max-clock-ahead (" + floor.toMillis()
+                + " ms), or a hint of an older write could outlive a purged tombstone, but was " + gcGrace.toMillis() + " ms";
     }
 
     /** Reads {@code grapevine.kv}; throws an {@link InvalidConfigException} naming every bad value. */
@@ -43,6 +80,16 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
      */
     public static KvSettings read(Config config, ConfigProblems problems) {
         int replication = replicationFactor(config);
+        Duration hintWindow = problems.positive(config, SECTION + "hint-window");
+        Duration maxClockAhead = problems.nonNegative(config, SECTION + "max-clock-ahead");
+        Duration gcGrace = problems.duration(config, SECTION + "gc-grace"); // null: reported
+        String gc = gcGrace == null ? null : gcGraceProblem(gcGrace, hintWindow, maxClockAhead);
+        if (gc != null) {
+            problems.bad(config, SECTION + "gc-grace", gc);
+        }
+        if (gc != null || gcGrace == null) {
+            gcGrace = hintWindow.plus(maxClockAhead.multipliedBy(2)).plusMillis(1); // valid, so the other problems still show
+        }
         return new KvSettings(
                 problems.bool(config, SECTION + "enabled"),
                 quorum(config, SECTION + "write-quorum", replication, problems),
@@ -51,8 +98,20 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
                 problems.count(config, SECTION + "hints-max", 0, Integer.MAX_VALUE),
                 problems.positive(config, SECTION + "hint-replay-interval"),
                 problems.count(config, SECTION + "hint-replay-batch", 1, 10_000),
-                problems.positive(config, SECTION + "hint-window"),
-                problems.nonNegative(config, SECTION + "max-clock-ahead"));
+                hintWindow,
+                maxClockAhead,
+                gcGrace,
+                staleReplica(config, problems));
+    }
+
+    private static StaleReplica staleReplica(Config config, ConfigProblems problems) {
+        String path = SECTION + "stale-replica";
+        try {
+            return StaleReplica.valueOf(config.getString(path).toUpperCase(java.util.Locale.ROOT));
+        } catch (ConfigException | IllegalArgumentException e) {
+            problems.bad(config, path, "must be refuse, drop or keep");
+            return StaleReplica.REFUSE;
+        }
     }
 
     private static final String SECTION = "grapevine.kv.";

@@ -46,8 +46,8 @@ import java.util.function.Predicate;
  * keeps {@link #drop} (which closes a partition's map) from pulling a map out from under a reader or
  * writer; everything else shares the lock. Hints are bounded with a small monitor.
  *
- * <p>Tombstones are kept forever (no garbage collection yet): they are what stops anti-entropy from
- * resurrecting a deleted key, and dropping them safely needs every replica to have seen them.
+ * <p>Tombstones are what stops anti-entropy from resurrecting a deleted key, so they stay until
+ * {@link TombstonePurge} proves every replica has them ({@link #purgeTombstones}).
  */
 public final class KvStore implements AutoCloseable {
     /** Largest key, in UTF-8 bytes: keys are B-tree keys, repeated in every page that holds them. */
@@ -59,6 +59,9 @@ public final class KvStore implements AutoCloseable {
 
     private static final String PARTITION_PREFIX = "p";
     private static final String HINTS_MAP = "hints";
+    /** Small facts about the store itself: when it was last proven repaired (tombstone GC). */
+    private static final String META_MAP = "meta";
+    private static final String REPAIRED_SINCE = "repaired-since-wall-millis";
     /**
      * Free space a disk that filled up needs before writes resume: a few of the chunks group commits
      * write (about 20 KB each) for the retention time, so that writes do not start and fail by turns.
@@ -392,6 +395,86 @@ public final class KvStore implements AutoCloseable {
             return partitions;
         } finally {
             partitionsLock.readLock().unlock();
+        }
+    }
+
+    /** What one call of {@link #purgeTombstones} did. @param nextKey where the next call goes on, or null: the partition is done */
+    public record Purged(int scanned, int purged, String nextKey) {}
+
+    /**
+     * Removes the tombstones of {@code partition} stamped before {@code hlcBefore}, scanning at most
+     * {@code scanMax} keys from {@code fromKey} (inclusive; null: the first). A key written again
+     * meanwhile stays: each removal checks the record at that instant. Not committed.
+     */
+    public Purged purgeTombstones(int partition, String fromKey, int scanMax, long hlcBefore) {
+        reopenIfClosed();
+        checkPartition(partition);
+        if (scanMax < 1) {
+            throw new IllegalArgumentException("scanMax must be >= 1, but was " + scanMax);
+        }
+        partitionsLock.readLock().lock();
+        try {
+            MVMap<String, byte[]> map = readable(partition);
+            if (map == null) {
+                return new Purged(0, 0, null);
+            }
+            List<String> old = new ArrayList<>();
+            int scanned = 0;
+            String next = null;
+            Cursor<String, byte[]> c = map.cursor(fromKey);
+            while (c.hasNext()) {
+                String key = c.next();
+                if (scanned == scanMax) {
+                    next = key;
+                    break;
+                }
+                scanned++;
+                if (isOldTombstone(c.getValue(), hlcBefore)) {
+                    old.add(key);
+                }
+            }
+            int purged = 0;
+            for (String key : old) {
+                boolean[] gone = {false};
+                map.operate(key, null, new MVMap.DecisionMaker<byte[]>() {
+                    @Override
+                    public MVMap.Decision decide(byte[] existing, byte[] provided) {
+                        gone[0] = existing != null && isOldTombstone(existing, hlcBefore);
+                        return gone[0] ? MVMap.Decision.REMOVE : MVMap.Decision.ABORT;
+                    }
+
+                    @Override
+                    public void reset() {
+                        gone[0] = false;
+                    }
+                });
+                purged += gone[0] ? 1 : 0;
+            }
+            return new Purged(scanned, purged, next);
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
+    private static boolean isOldTombstone(byte[] encoded, long hlcBefore) {
+        KvRecord r = KvRecord.decode(encoded);
+        return r.tombstone() && r.hlc() < hlcBefore;
+    }
+
+    /** The latest repair proof recorded ({@link #recordRepairedSince}), or {@code Long.MIN_VALUE} if none. */
+    public long repairedSinceWallMillis() {
+        reopenIfClosed();
+        byte[] b = store.<String, byte[]>openMap(META_MAP).get(REPAIRED_SINCE);
+        return b == null || b.length != Long.BYTES ? Long.MIN_VALUE : ByteBuffer.wrap(b).getLong();
+    }
+
+    /** Keeps the later of {@code wallMillis} and the one recorded (durable at the next commit). */
+    public void recordRepairedSince(long wallMillis) {
+        reopenIfClosed();
+        synchronized (hintsLock) {
+            if (wallMillis > repairedSinceWallMillis()) {
+                store.<String, byte[]>openMap(META_MAP).put(REPAIRED_SINCE, ByteBuffer.allocate(Long.BYTES).putLong(wallMillis).array());
+            }
         }
     }
 

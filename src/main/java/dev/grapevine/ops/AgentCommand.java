@@ -184,7 +184,14 @@ public final class AgentCommand implements Callable<Integer> {
             throw new CannotUseDataDir(settings.dataDir().orElseThrow(), CannotUseDataDir.reason(e.getCause()));
         }
         Map<String, Object> info = info(settings, admin);
-        KvService kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
+        KvService kv;
+        try {
+            kv = resolved.getBoolean("grapevine.kv.enabled") ? KvService.start(system) : null;
+        } catch (dev.grapevine.kv.StaleReplicaException e) { // grapevine.kv.stale-replica = refuse
+            system.terminate();
+            awaitTermination(system);
+            throw new CannotUseDataDir(settings.dataDir().orElseThrow(), e.getMessage());
+        }
         try {
             new AdminHttp(system, grapevine, info, kv).bind(new java.net.InetSocketAddress(admin.host(), admin.port()), adminSecurity);
             adminScheme = adminSecurity.tls() != null ? "https" : "http";

@@ -127,6 +127,8 @@ final class MetricCatalog {
             kvCounter("kv_hints_dropped", "Hints dropped because the hint store was full"),
             kvCounter("kv_hints_dropped_left", "Hints dropped because their replica left the cluster"),
             kvCounter("kv_replica_messages_from_strangers", "Replica writes and reads dropped because their sender is not a live member"),
+            kvCounter("kv_tombstones_purged", "Tombstones purged after gc-grace, once a repair proven complete everywhere covered them"),
+            kvCounter("kv_stale_keys_dropped", "Keys dropped at start: this node was last proven repaired longer ago than gc-grace allows"),
             new Figure("kv_hints_pending", false, true, "Hints waiting for their replica"),
             new Figure("kv_disk_unwritable", false, true, "1 while this node's disk refuses the key-value store's commits (full, read-only); its writes are refused with 507"));
 }

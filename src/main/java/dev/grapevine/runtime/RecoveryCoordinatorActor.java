@@ -156,6 +156,8 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         Epoch current;
         /** When this node started {@link #current}, on its monotonic clock: how long recovery took. */
         long currentStartedMillis;
+        /** The repair proof last told to the domain ({@link Recoverable#repairedEverywhere}). */
+        long toldRepairedSince = Recoverable.NOT_REPAIRED;
 
         Domain(String name, RecoveryCoordinator core, String self) {
             this.name = name;
@@ -195,7 +197,10 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                 })
                 .onMessage(ProgressHeard.class, p -> {
                     wake();
-                    domains.values().forEach(d -> d.core.onProgress(p.progress()));
+                    domains.values().forEach(d -> {
+                        d.core.onProgress(p.progress());
+                        tellRepaired(d);
+                    });
                     return this;
                 })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -251,7 +256,9 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         long nextRoutineMillis = Long.MAX_VALUE;
         decommissionStep();
         for (Domain d : domains.values()) {
+            d.core.onWallClock(nowMillis(), System.currentTimeMillis());
             perform(d, d.core.onTick(nowMillis(), () -> held(d)));
+            tellRepaired(d);
             quiet &= d.core.quiet();
             nextRoutineMillis = Math.min(nextRoutineMillis, d.core.nextRoutineMillis());
         }
@@ -334,12 +341,34 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         }
         addDomains();
         Set<String> runs = DomainsTag.parse(member.tags());
-        domains.values().forEach(d -> d.core.onMember(member.name(), member.epoch(), live, runs, nowMillis()));
+        domains.values().forEach(d -> {
+            d.core.onMember(member.name(), member.epoch(), live, runs, nowMillis());
+            tellRepaired(d); // withdrawn at once when the live members change, before any exchange with a newcomer
+        });
         LiveView.Snapshot next = view.apply(m.event());
         if (next != null) {
             liveViewSubscribers.values().forEach(s -> s.accept(next));
         }
         return this;
+    }
+
+    /**
+     * Tells the domain the core's repair proof when it changed (tombstone GC waits for it). The
+     * decision is the core's ({@link RecoveryCoordinator#repairedEverywhereSince()}); this only
+     * carries it.
+     */
+    private void tellRepaired(Domain d) {
+        long since = d.core.repairedEverywhereSince();
+        Recoverable r = node.domains().get(d.name);
+        if (since == d.toldRepairedSince || r == null) {
+            return;
+        }
+        d.toldRepairedSince = since;
+        try {
+            r.repairedEverywhere(since);
+        } catch (RuntimeException e) {
+            log(() -> LOG.error("domain {} could not take its repair proof: {}", d.name, e.toString()));
+        }
     }
 
     private Behavior<Command> perform(Domain d, List<RecoveryAction> actions) {

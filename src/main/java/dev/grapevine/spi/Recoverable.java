@@ -64,4 +64,23 @@ public interface Recoverable {
     default StoreLoad load() {
         return null;
     }
+
+    /** {@link #repairedEverywhere}'s argument when no repair is proven. */
+    long NOT_REPAIRED = Long.MIN_VALUE;
+
+    /**
+     * Recovery proved that every partition of this domain was repaired everywhere since
+     * {@code sinceWallMillis} (wall clock, ms since 1970): in the current membership, every owner
+     * exchanged each partition with every other owner, and every node holding a partition it no
+     * longer owns with its owners, in exchanges that all started at or after that time. Called when
+     * the proof advances (about once per anti-entropy round), and with {@link #NOT_REPAIRED} as soon
+     * as the live members change: a member that comes back may hold versions the proof did not cover.
+     *
+     * <p>This is what a domain needs to purge deletion markers safely: see
+     * {@code dev.grapevine.core.recovery.TombstoneGc} for the rule, which also asks the marker to be
+     * older than a grace period. Called from the recovery actor, concurrently with the domain's own
+     * work: it must be cheap and thread-safe. The default ignores it (markers kept for ever).
+     */
+    default void repairedEverywhere(long sinceWallMillis) {
+    }
 }

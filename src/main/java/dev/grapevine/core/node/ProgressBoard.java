@@ -45,7 +45,7 @@ final class ProgressBoard {
         if (current == null || current.members() != members) {
             current = EpochProgress.empty(epoch, members);
         }
-        return keep(current.with(index, ++seq, mine.pending(), mine.failed()), currentEpochs);
+        return keep(current.with(index, ++seq, mine.pending(), mine.failed(), mine.repairedSinceSeconds()), currentEpochs);
     }
 
     /**

@@ -9,14 +9,28 @@ package dev.grapevine.core.recovery;
  * @param epoch   the recovery epoch (see {@link RecoveryCoordinator#epochOf}): 16 lowercase hex digits
  * @param pending repair tasks not yet done
  * @param failed  repair tasks that gave up after their last attempt
+ * @param repairedSinceSeconds wall-clock second (since 1970, rounded down) since which every exchange
+ *                this node starts in the epoch has succeeded in an exchange started no earlier (see
+ *                {@link RepairProof}), or {@link #NOT_REPAIRED}: what tombstone GC waits for
  */
-public record Progress(String epoch, int pending, int failed) {
+public record Progress(String epoch, int pending, int failed, long repairedSinceSeconds) {
+
+    /** No complete round of this node's exchanges in the epoch yet. */
+    public static final long NOT_REPAIRED = -1;
 
     public Progress {
         epochBits(epoch); // validates, with its message
         if (pending < 0 || failed < 0) {
             throw new IllegalArgumentException("pending and failed cannot be negative: " + pending + ", " + failed);
         }
+        if (repairedSinceSeconds < NOT_REPAIRED) {
+            throw new IllegalArgumentException("repairedSinceSeconds must be >= -1, but was " + repairedSinceSeconds);
+        }
+    }
+
+    /** A word that proves no repair yet. */
+    public Progress(String epoch, int pending, int failed) {
+        this(epoch, pending, failed, NOT_REPAIRED);
     }
 
     public boolean done() {

@@ -38,6 +38,10 @@ import java.util.TreeSet;
  *   <li><b>Anti-entropy.</b> Every {@code antiEntropyIntervalMillis} the exchanges run again as
  *       routine work, which repairs what hinted handoff and read repair missed and does not reopen
  *       the epoch.</li>
+ *   <li><b>Repair proof.</b> Each word also says since when this node's exchanges all succeeded
+ *       ({@link RepairProof}); the oldest of every live member's is {@link #repairedEverywhereSince()},
+ *       which tombstone GC waits for ({@link TombstoneGc}). Routine rounds advance it, so a stable
+ *       cluster purges too.</li>
  * </ul>
  */
 public final class RecoveryCoordinator {
@@ -106,6 +110,7 @@ public final class RecoveryCoordinator {
     private long publishedAtMillis = Long.MIN_VALUE / 2;
     private long epochStartedMillis;
     private String announcedComplete;
+    private final RepairProof proof = new RepairProof();
 
     /**
      * @param lastEpochLives the live set (name to life) of the last epoch this node finished, kept
@@ -229,7 +234,9 @@ public final class RecoveryCoordinator {
         if (epoch != null && nowMillis >= nextRoutineMillis) {
             nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
             announcedComplete = null; // a complete epoch is announced again: hand-offs left over get another go
-            for (SyncTask t : tasksFor(epoch, true, held.get())) {
+            List<SyncTask> round = tasksFor(epoch, true, held.get());
+            proof.roundStarted(round, nowMillis);
+            for (SyncTask t : round) {
                 if (!queue.contains(t) && !running.contains(t)) {
                     queue.add(t);
                 }
@@ -253,7 +260,40 @@ public final class RecoveryCoordinator {
      */
     public boolean quiet() {
         return epoch != null && epoch.equals(announcedComplete) && live.equals(epochLives)
-                && queue.isEmpty() && running.isEmpty() && new Progress(epoch, pending, failed).equals(published);
+                && queue.isEmpty() && running.isEmpty() && local().equals(published);
+    }
+
+    /**
+     * The wall time on this node's clock now is {@code wallMillis} (its monotonic time
+     * {@code nowMillis}): exchanges' starts are recorded on the wall clock, the one tombstones are
+     * stamped with. A shell calls it before each tick; without it wall time is monotonic time.
+     */
+    public void onWallClock(long nowMillis, long wallMillis) {
+        proof.wallClock(nowMillis, wallMillis);
+    }
+
+    /**
+     * Wall ms since which a repair is proven complete everywhere in the current epoch: every live
+     * member's word says all the exchanges it starts succeeded in exchanges started no earlier, so
+     * every owner exchanged every partition with every other owner, and every holder of a partition
+     * it no longer owns with its owners, after this time ({@link TombstoneGc} relies on it).
+     * {@link TombstoneGc#NO_PROOF} before the first such round, and as soon as the live members differ
+     * from the epoch's (a member that comes back may hold old versions: the next epoch must prove
+     * its own repair). Rounded down to the second words carry.
+     */
+    public long repairedEverywhereSince() {
+        if (epoch == null || !live.equals(epochLives)) {
+            return TombstoneGc.NO_PROOF;
+        }
+        long since = Long.MAX_VALUE;
+        for (String m : live.keySet()) {
+            Progress p = m.equals(self) ? local() : progressOf(m);
+            if (p == null || !p.epoch().equals(epoch) || p.repairedSinceSeconds() == Progress.NOT_REPAIRED) {
+                return TombstoneGc.NO_PROOF;
+            }
+            since = Math.min(since, p.repairedSinceSeconds());
+        }
+        return since * 1000;
     }
 
     /** When the next routine round of anti-entropy is due ({@code Long.MAX_VALUE} before the first epoch). */
@@ -283,6 +323,7 @@ public final class RecoveryCoordinator {
     }
 
     private void finish(SyncTask task, boolean ok, long nowMillis, List<RecoveryAction> out) {
+        proof.finished(task, ok, epoch);
         boolean counts = !task.routine() && task.epoch().equals(epoch);
         if (ok) {
             syncsDone++;
@@ -337,6 +378,8 @@ public final class RecoveryCoordinator {
         queue.clear();
         retryAtMillis.clear();
         attempts.clear();
+        proof.epochStarted();
+        proof.roundStarted(tasksFor(epoch, true, held), nowMillis);
         List<SyncTask> work = tasksFor(epoch, false, held);
         queue.addAll(work);
         pending = work.size();
@@ -431,6 +474,7 @@ public final class RecoveryCoordinator {
             }
             retryAtMillis.remove(t);
             running.add(t);
+            proof.started(t, nowMillis);
             out.add(new RecoveryAction.StartSync(t));
         }
     }
@@ -446,7 +490,7 @@ public final class RecoveryCoordinator {
         if (epoch == null) {
             return;
         }
-        Progress mine = new Progress(epoch, pending, failed);
+        Progress mine = local();
         long interval = settings.progressIntervalMillis();
         boolean held = nowMillis - publishedAtMillis < interval || nowMillis - epochStartedMillis < interval;
         if (mine.equals(published) || held && !mine.done() && !saidDone.contains(epoch)) {
@@ -541,7 +585,7 @@ public final class RecoveryCoordinator {
 
     /** This node's progress in its current epoch; null before the first. */
     private Progress local() {
-        return epoch == null ? null : new Progress(epoch, pending, failed);
+        return epoch == null ? null : new Progress(epoch, pending, failed, proof.sinceSeconds());
     }
 
     public String epoch() {

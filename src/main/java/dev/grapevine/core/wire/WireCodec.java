@@ -7,6 +7,7 @@ import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.Utf8;
 import dev.grapevine.core.recovery.EpochProgress;
+import dev.grapevine.core.recovery.Progress;
 
 import java.util.Collections;
 import java.util.List;
@@ -39,8 +40,8 @@ import java.util.TreeMap;
  *            | 4:u8 progress                                                (ProgressRumor)
  *   progress = epoch:u64 (big-endian) count:varint word*          (EpochProgress; count 1..65536)
  *   word     = 0:varint                                           no word from this member
- *            | (2·seq):varint                                     done: seq ≥ 1
- *            | (2·seq + 1):varint pending:varint failed:varint    not done: not both counts 0
+ *            | (4·seq + 2·r + n):varint [pending:varint failed:varint, if n] [since:varint, if r]
+ *              seq ≥ 1; n = 1: not done (not both counts 0); r = 1: repaired since that second
  *   event    = origin:string ltime:varint name:string payload:bytes
  *   member   = name:string host:string port:varint epoch:varint incarnation:varint
  *              status:u8 (MemberStatus.wireId) tagCount:varint (key:string value:string)*
@@ -76,9 +77,10 @@ public final class WireCodec {
      * cluster's id in its header, a join names its cluster (push-pull flag bit 2), and a node of
      * another cluster answers a join with a Refusal;
      * a version-4 node cannot talk to a version-5 node, which is deliberate: the older one cannot
-     * tell which cluster a message comes from.
+     * tell which cluster a message comes from. 6: a progress word may carry the second since which
+     * its member's exchanges all succeeded (tombstone GC); words are 4·seq + flags, not 2·seq + flag.
      */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     // ---------------------------------------------------------------------------------------------
     // Type ids are a wire-compatibility point: nodes of different builds must agree on them.
@@ -317,12 +319,17 @@ public final class WireCodec {
             long seq = p.seq(i);
             if (seq == 0) {
                 w.writeVarint(0, "progress word");
-            } else if (p.done(i)) {
-                w.writeVarint(2 * seq, "progress word");
-            } else {
-                w.writeVarint(2 * seq + 1, "progress word");
+                continue;
+            }
+            long since = p.repairedSinceSeconds(i);
+            boolean repaired = since != Progress.NOT_REPAIRED;
+            w.writeVarint(4 * seq + (repaired ? 2 : 0) + (p.done(i) ? 0 : 1), "progress word");
+            if (!p.done(i)) {
                 w.writeVarint(p.pending(i), "progress pending");
                 w.writeVarint(p.failed(i), "progress failed");
+            }
+            if (repaired) {
+                w.writeVarint(since, "progress repaired-since");
             }
         }
     }
@@ -405,9 +412,11 @@ public final class WireCodec {
         long[] seq = new long[n];
         int[] pending = new int[n];
         int[] failed = new int[n];
+        long[] since = new long[n];
         for (int i = 0; i < n; i++) {
             long word = r.readVarint("progress word");
-            seq[i] = word >>> 1;
+            seq[i] = word >>> 2;
+            since[i] = Progress.NOT_REPAIRED;
             if ((word & 1) != 0) {
                 long p = r.readVarint("progress pending");
                 long f = r.readVarint("progress failed");
@@ -418,9 +427,12 @@ public final class WireCodec {
                 pending[i] = (int) p;
                 failed[i] = (int) f;
             }
+            if ((word & 2) != 0) {
+                since[i] = r.readVarint("progress repaired-since");
+            }
         }
         try {
-            return EpochProgress.of(epoch, seq, pending, failed);
+            return EpochProgress.of(epoch, seq, pending, failed, since);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid progress at offset " + at + ": " + e.getMessage(), e);
         }

@@ -100,10 +100,16 @@ public final class WireSize {
             long seq = p.seq(i);
             if (seq == 0) {
                 bytes += 1;
-            } else if (p.done(i)) {
-                bytes += varintSize(2 * seq);
             } else {
-                bytes += varintSize(2 * seq + 1) + varintSize(p.pending(i)) + varintSize(p.failed(i));
+                long since = p.repairedSinceSeconds(i);
+                boolean repaired = since != dev.grapevine.core.recovery.Progress.NOT_REPAIRED;
+                bytes += varintSize(4 * seq + (repaired ? 2 : 0) + (p.done(i) ? 0 : 1));
+                if (!p.done(i)) {
+                    bytes += varintSize(p.pending(i)) + varintSize(p.failed(i));
+                }
+                if (repaired) {
+                    bytes += varintSize(since);
+                }
             }
         }
         return bytes;

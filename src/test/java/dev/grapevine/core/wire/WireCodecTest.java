@@ -305,7 +305,7 @@ class WireCodecTest {
 
     @Test
     void wrongVersion() {
-        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 5)");
+        assertMentions(rejects(new byte[]{9, 1, 1, 2, 'n', '1', 0}), "unsupported wire version 9 (this node speaks 6)");
         assertMentions(rejects(new byte[]{0}), "unsupported wire version 0");
     }
 
@@ -432,7 +432,9 @@ class WireCodecTest {
     @Test
     void progressOutsideItsFormIsRefused() {
         assertEquals(new Message.Gossip(List.of(new Rumor.ProgressRumor(EpochProgress.empty(0xe1, 2).with(1, 3, 2, 0)))),
-                WireCodec.decode(progressGossip(2).varint(0).varint(7).varint(2).varint(0).toBytes()), "the form itself");
+                WireCodec.decode(progressGossip(2).varint(0).varint(13).varint(2).varint(0).toBytes()), "the form itself");
+        assertEquals(new Message.Gossip(List.of(new Rumor.ProgressRumor(EpochProgress.empty(0xe1, 1).with(0, 2, 0, 0, 1_700_000_000L)))),
+                WireCodec.decode(progressGossip(1).varint(10).varint(1_700_000_000L).toBytes()), "done, repaired since a second");
         Raw tooMany = progressGossip(EpochProgress.MEMBERS_MAX + 1);
         for (int i = 0; i <= EpochProgress.MEMBERS_MAX; i++) {
             tooMany.u8(0);
@@ -440,11 +442,13 @@ class WireCodecTest {
         assertAll(
                 () -> assertMentions(rejects(progressGossip(0).toBytes()), "lists 0 members"),
                 () -> assertMentions(rejects(tooMany.toBytes()), "lists 65537 members"),
-                () -> assertMentions(rejects(progressGossip(1).varint(3).varint(0).varint(0).toBytes()),
+                () -> assertMentions(rejects(progressGossip(1).varint(5).varint(0).varint(0).toBytes()),
                         "say done in the form for not done"),
                 () -> assertMentions(rejects(progressGossip(1).varint(1).varint(4).varint(0).toBytes()),
                         "a member with no word (seq 0) has no counts"),
-                () -> assertMentions(rejects(progressGossip(1).varint(3).varint(1L << 31).varint(0).toBytes()),
+                () -> assertMentions(rejects(progressGossip(1).varint(2).varint(7).toBytes()),
+                        "-1 for a member with no word"),
+                () -> assertMentions(rejects(progressGossip(1).varint(5).varint(1L << 31).varint(0).toBytes()),
                         "out of range"));
     }
 
