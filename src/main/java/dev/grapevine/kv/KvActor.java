@@ -74,12 +74,17 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
 
     private enum ReplayHints implements Command { INSTANCE }
 
+    /** Tries the store's disk again after a refused commit (see {@link DiskRetry}). */
+    private enum RetryDisk implements Command { INSTANCE }
+
     private record RequestTimeout(long id) implements Command {
     }
 
     static final String NAME = "grapevine-kv";
     /** Starts the error of a write refused because this node's disk does not take commits (HTTP 507). */
     public static final String DISK_REFUSAL = "this node's disk does not take writes (";
+    /** Starts the error of a write refused on the minority side of a partition (kv.partition-mode = majority). */
+    public static final String MINORITY_REFUSAL = "writes are refused on the minority side of a partition: ";
     /** Longest a write waits for the commit it shares with others; the added latency of a write. */
     static final java.time.Duration COMMIT_EVERY = java.time.Duration.ofMillis(5);
     /** Writes that force a commit at once. */
@@ -106,6 +111,14 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final Map<String, Integer> replaysInFlight = new HashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private PartitionMap map;
+    /** The majority rule of {@code partition-mode = majority}; null in {@code available} mode. */
+    private final MajorityWrites majority;
+    /** Why the last epoch was not admitted by {@link #majority}, or null: logged once per change. */
+    private String epochRefused;
+    private final StoreHealth health;
+    private final DiskRetry diskRetry = new DiskRetry();
+    /** Whether recovery was told this store cannot hold its data (until the disk takes a commit again). */
+    private boolean diskFailed;
     /** Refused and dropped input, one WARN line per kind and minute; flushed with the hint replays. */
     private final CountedWarnings warnings;
     /**
@@ -118,17 +131,31 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
                                     java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
                                     java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers) {
+        return create(self, store, settings, metrics, subscribeOwnership, subscribeMembers,
+                settings.partitionMode() == PartitionMode.MAJORITY ? MajorityWrites.load(null) : null, StoreHealth.NONE);
+    }
+
+    /**
+     * @param majority the majority rule (with its saved reference) in {@code partition-mode = majority}, else null
+     * @param health   told when the store stops and starts taking writes
+     */
+    static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
+                                    java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
+                                    java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers,
+                                    MajorityWrites majority, StoreHealth health) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             subscribeOwnership.accept(ctx.messageAdapter(OwnershipChanged.class, OwnershipUpdate::new));
             subscribeMembers.accept(ctx.messageAdapter(MembershipEvent.class, MemberUpdate::new));
             timers.startTimerWithFixedDelay(ReplayHints.INSTANCE, settings.hintReplayInterval());
-            return new KvActor(ctx, self, store, settings, metrics, timers);
+            return new KvActor(ctx, self, store, settings, metrics, timers, majority, health);
         }));
     }
 
     private KvActor(ActorContext<Command> ctx, String self, KvStore store, KvSettings settings, KvMetrics metrics,
-                    TimerScheduler<Command> timers) {
+                    TimerScheduler<Command> timers, MajorityWrites majority, StoreHealth health) {
         super(ctx);
+        this.majority = majority;
+        this.health = health;
         this.self = self;
         this.store = store;
         this.settings = settings;
@@ -138,6 +165,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         this.selfRef = ctx.getSelf().narrow();
         this.warnings = new CountedWarnings(GrapevineLogs.logger(GrapevineLogs.KV), self, 60_000,
                 () -> System.nanoTime() / 1_000_000);
+        noticeDisk(); // a restart by the supervisor: the store may have failed before
     }
 
     @Override
@@ -153,8 +181,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 .onMessage(RequestTimeout.class, t -> withRequest(t.id(), KvRequest::onTimeout))
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(ReplayHints.INSTANCE, this::onReplayHints)
+                .onMessageEquals(RetryDisk.INSTANCE, this::onRetryDisk)
                 .onMessage(OwnershipUpdate.class, o -> {
                     map = o.change().map();
+                    onEpoch(o.change());
                     o.change().map().members().forEach(m -> o.change().map().addressOf(m).ifPresent(a -> addresses.putIfAbsent(m, a)));
                     return this;
                 })
@@ -188,6 +218,16 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (error == null && map == null) {
             error = "this node has no ownership yet (its first recovery epoch has not settled)";
         }
+        if (error == null && majority != null) {
+            String refusal = majority.refusal(liveMembers());
+            if (refusal != null) {
+                metrics.writesRefusedMinority.increment();
+                warnings.count("kv_writes_refused_minority", 1, "writes refused on the minority side of a partition",
+                        "kv.partition-mode = majority; they resume once this node sees a majority again", refusal);
+                error = MINORITY_REFUSAL + refusal;
+            }
+        }
+        noticeDisk();
         if (error == null && store.unwritable() != null) {
             // Its own copy would not be durable, and neither would a hint it keeps for another owner.
             error = DISK_REFUSAL + store.unwritable() + "); write through another node, or free space (writes resume by themselves)";
@@ -213,6 +253,42 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             sendWrite(w.id(), owner, partition, p.key(), record);
         }
         return this;
+    }
+
+    /** This node and the members it sees alive: what the majority rule counts. */
+    private java.util.Set<String> liveMembers() {
+        java.util.Set<String> live = new java.util.TreeSet<>();
+        live.add(self);
+        statuses.forEach((name, status) -> {
+            if (status == MemberStatus.ALIVE) {
+                live.add(name); // a suspect is one this node cannot reach now: on the other side, as far as it knows
+            }
+        });
+        return live;
+    }
+
+    /** A new epoch of the store's domain: the majority rule admits it (and saves it as its reference) or not. */
+    private void onEpoch(OwnershipChanged change) {
+        if (majority == null) {
+            return;
+        }
+        String refused;
+        try {
+            refused = majority.onEpoch(change.map().members());
+        } catch (java.io.UncheckedIOException e) {
+            warnings.count("kv_majority_reference_unsaved", 1, "majority references not saved",
+                    "it holds in memory; a restart counts against the one saved before", e.getMessage());
+            refused = null;
+        }
+        if (refused != null && !refused.equals(epochRefused)) {
+            String reason = refused;
+            GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
+                    "recovery epoch {} is not a majority: this node refuses writes until it sees one again: {}", change.epoch(), reason));
+        } else if (refused == null && epochRefused != null) {
+            GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
+                    "recovery epoch {} holds a majority of {}: this node takes writes again", change.epoch(), majority.reference()));
+        }
+        epochRefused = refused;
     }
 
     private Behavior<Command> read(String key, boolean allReplicas, ActorRef<ReadResult> replyTo, ActorRef<ReplicasResult> replicasTo) {
@@ -469,12 +545,52 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     }
 
     private void diskBack() {
+        timers.cancel(RetryDisk.INSTANCE);
+        boolean reported = diskFailed;
+        diskFailed = false;
+        diskRetry.reset();
         GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
-                "the key-value store's disk takes writes again; this node coordinates writes again"));
+                "the key-value store's disk takes writes again; this node coordinates writes again"
+                        + (reported ? " and repairs the writes it missed" : "")));
+        if (reported) {
+            health.available(); // recovery compares every partition it owns with its co-owners
+        }
+    }
+
+    /**
+     * If the store's disk refused a commit (here, or in a repair's apply), tells recovery this node
+     * cannot hold its data, and starts trying the disk again on a backoff timer: a freed disk is
+     * noticed without waiting for a request.
+     */
+    private void noticeDisk() {
+        String reason = store.unwritable();
+        if (reason == null || diskFailed) {
+            return;
+        }
+        diskFailed = true;
+        diskRetry.reset();
+        timers.startSingleTimer(RetryDisk.INSTANCE, diskRetry.next());
+        health.unavailable("the key-value store cannot write to its disk: " + reason);
+        GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
+                "the key-value store's disk refused a commit ({}): this node refuses the writes it coordinates, its "
+                        + "partitions count as pending, and it tries the disk again every {} at most", reason, DiskRetry.MAX));
+    }
+
+    private Behavior<Command> onRetryDisk() {
+        if (!diskFailed) {
+            return this;
+        }
+        if (store.unwritable() == null || store.checkWritable()) {
+            diskBack();
+        } else {
+            timers.startSingleTimer(RetryDisk.INSTANCE, diskRetry.next());
+        }
+        return this;
     }
 
     /** A write this replica could not make durable: counted, one WARN a minute, never acknowledged. */
     private void unstored(int writes, String what) {
+        noticeDisk();
         metrics.writesUnstored.add(writes);
         warnings.count("kv_writes_unstored", writes, "writes not stored on this node's disk",
                 "they were not acknowledged; /health/ready says not ready until a commit succeeds again", what);
@@ -484,9 +600,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
 
     private Behavior<Command> onReplayHints() {
         warnings.flush();
-        if (store.unwritable() != null && store.checkWritable()) {
-            diskBack();
-        }
+        noticeDisk(); // a repair's apply may have met the full disk: the retry timer takes it from there
         long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
             if (replaysInFlight.getOrDefault(target, 0) > 0) {

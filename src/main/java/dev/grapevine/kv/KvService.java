@@ -24,7 +24,7 @@ public final class KvService implements AutoCloseable {
     private final KvSettings settings;
     private volatile KvOperation.LatencyObserver latency = (operation, nanos) -> { };
 
-    private KvService(ActorSystem<?> system, Grapevine grapevine, KvSettings settings) {
+    private KvService(ActorSystem<?> system, Grapevine grapevine, KvSettings settings, String fileSystem) {
         this.system = system;
         this.settings = settings;
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
@@ -33,15 +33,33 @@ public final class KvService implements AutoCloseable {
             dev.grapevine.log.GrapevineLogs.asNode(grapevine.name(), () -> log.warn("grapevine.node.data-dir is not set: the "
                     + "key-value store keeps its data in memory, and a crash of this node loses its copies (the other owners keep theirs)"));
         }
-        this.store = KvStore.open(file, settings.hintsMax());
+        this.store = KvStore.open(file, settings.hintsMax(), fileSystem);
+        // Loaded once: a restart of the actor by its supervisor keeps counting against the same reference.
+        MajorityWrites majority = settings.partitionMode() != PartitionMode.MAJORITY ? null
+                : MajorityWrites.load(grapevine.dataDir().map(d -> d.resolve(MajorityWrites.FILE)).orElse(null));
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store));
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
                         dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
-                                KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a), grapevine::subscribe)))
+                                KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a),
+                                        grapevine::subscribe, majority, health(grapevine))))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
                         Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false)), KvActor.NAME, Props.empty());
         system.getWhenTerminated().thenRun(store::close);
+    }
+
+    private static StoreHealth health(Grapevine grapevine) {
+        return new StoreHealth() {
+            @Override
+            public void unavailable(String reason) {
+                grapevine.reportUnavailable(KvRecoverable.DOMAIN, reason);
+            }
+
+            @Override
+            public void available() {
+                grapevine.reportAvailable(KvRecoverable.DOMAIN);
+            }
+        };
     }
 
     /**
@@ -52,6 +70,11 @@ public final class KvService implements AutoCloseable {
 
     /** Starts the store on this node, with {@code grapevine.kv} and {@code grapevine.recovery} from the system's config. */
     public static KvService start(ActorSystem<?> system) {
+        return start(system, "");
+    }
+
+    /** @param fileSystem an H2 file system prefix for the store's file, for tests that make the disk fail; "" for the disk */
+    static KvService start(ActorSystem<?> system, String fileSystem) {
         try {
             // Before KvStore loads: without its library the store stops here with one line, not a NoClassDefFoundError.
             Class.forName("org.h2.mvstore.MVStore", false, KvService.class.getClassLoader());
@@ -60,7 +83,7 @@ public final class KvService implements AutoCloseable {
                     + "optional dependency of dev.grapevine:grapevine: add it to your build)");
         }
         KvSettings settings = KvSettings.from(system.settings().config());
-        return new KvService(system, Grapevine.get(system), settings);
+        return new KvService(system, Grapevine.get(system), settings, fileSystem);
     }
 
     /** Why {@code key} with a value of {@code valueBytes} cannot be stored, or null if it can. */
@@ -115,6 +138,11 @@ public final class KvService implements AutoCloseable {
      */
     public String unwritable() {
         return store.unwritable();
+    }
+
+    /** For tests: this node's own copies. */
+    KvStore store() {
+        return store;
     }
 
     @Override

@@ -12,9 +12,18 @@ import java.time.Duration;
  * ({@code grapevine.recovery}): the store keeps each key on its partition's owners.
  */
 public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
-                         Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
+                         Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead,
+                         PartitionMode partitionMode) {
+
+    /** Settings in {@link PartitionMode#AVAILABLE} mode, the default. */
+    public KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
+                      Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
+        this(enabled, writeQuorum, readQuorum, requestTimeout, hintsMax, hintReplayInterval, hintReplayBatch, hintWindow,
+                maxClockAhead, PartitionMode.AVAILABLE);
+    }
 
     public KvSettings {
+        java.util.Objects.requireNonNull(partitionMode, "grapevine.kv: partition-mode");
         if (writeQuorum < 1 || readQuorum < 1) {
             throw new IllegalArgumentException("grapevine.kv: write-quorum and read-quorum must be at least 1, but were "
                     + writeQuorum + " and " + readQuorum);
@@ -52,7 +61,24 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
                 problems.positive(config, SECTION + "hint-replay-interval"),
                 problems.count(config, SECTION + "hint-replay-batch", 1, 10_000),
                 problems.positive(config, SECTION + "hint-window"),
-                problems.nonNegative(config, SECTION + "max-clock-ahead"));
+                problems.nonNegative(config, SECTION + "max-clock-ahead"),
+                partitionMode(config, problems));
+    }
+
+    /** {@code available} or {@code majority}; available after a problem. */
+    private static PartitionMode partitionMode(Config config, ConfigProblems problems) {
+        String path = SECTION + "partition-mode";
+        PartitionMode mode = null;
+        try {
+            mode = PartitionMode.parse(config.getString(path));
+        } catch (ConfigException e) {
+            // missing or not a string: reported below with the choices
+        }
+        if (mode == null) {
+            problems.bad(config, path, "must be one of available, majority");
+            return PartitionMode.AVAILABLE;
+        }
+        return mode;
     }
 
     private static final String SECTION = "grapevine.kv.";

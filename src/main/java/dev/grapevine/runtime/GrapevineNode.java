@@ -19,7 +19,8 @@ final class GrapevineNode {
     /** A started node: its guardian, and the metrics its actors publish. */
     public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
                           java.util.Map<String, dev.grapevine.spi.Recoverable> domains,
-                          java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets) {
+                          java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets,
+                          UnavailableDomains unavailable) {
     }
 
     public static Started start(ActorSystem<?> system) {
@@ -66,7 +67,7 @@ final class GrapevineNode {
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
         ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
-                node.joinTargets());
+                node.joinTargets(), node.unavailableDomains());
     }
 
     /**

@@ -33,6 +33,7 @@ final class NodeContext {
     /** Tag changes made at run time, over the configured tags (see {@link RuntimeTags}); read once at start. */
     private final java.util.concurrent.atomic.AtomicReference<RuntimeTags> runtimeTags;
     private final DroppedInputs droppedInputs;
+    private final UnavailableDomains unavailableDomains = new UnavailableDomains();
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -86,6 +87,11 @@ final class NodeContext {
 
     java.util.concurrent.ConcurrentSkipListMap<String, dev.grapevine.spi.Recoverable> domains() {
         return domains;
+    }
+
+    /** Domains that said they cannot hold their data now, with why. */
+    UnavailableDomains unavailableDomains() {
+        return unavailableDomains;
     }
 
     RepairCounters repairCounters() {
