@@ -80,6 +80,10 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private record RequestTimeout(long id) implements Command {
     }
 
+    /** Recovery's answer about the epoch {@link #unsettled} names; null status if it did not answer. */
+    private record EpochStanding(dev.grapevine.api.RecoveryStatus status) implements Command {
+    }
+
     static final String NAME = "grapevine-kv";
     /** Starts the error of a write refused because this node's disk does not take commits (HTTP 507). */
     public static final String DISK_REFUSAL = "this node's disk does not take writes (";
@@ -115,6 +119,18 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private final MajorityWrites majority;
     /** Why the last epoch was not admitted by {@link #majority}, or null: logged once per change. */
     private String epochRefused;
+    /**
+     * The current epoch, until it is complete everywhere and offered to {@link #majority}; null after.
+     * Only a complete epoch moves the reference: right after a split, the smaller side sees the other
+     * side's members die one by one, and settles on epochs that still hold some of them (say c, d, e of
+     * a|b|c split from d|e) for as long as stable-after. Such an epoch holds a majority of the reference
+     * but never completes, since c never takes part in it; admitted, it would make d and e a majority of
+     * the next reference.
+     */
+    private OwnershipChanged unsettled;
+    /** Asks recovery how the store's current epoch stands; null in available mode. */
+    private final java.util.function.Supplier<java.util.concurrent.CompletionStage<dev.grapevine.api.RecoveryStatus>> recovery;
+    private boolean askingRecovery;
     private final StoreHealth health;
     private final DiskRetry diskRetry = new DiskRetry();
     /** Whether recovery was told this store cannot hold its data (until the disk takes a commit again). */
@@ -132,28 +148,33 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                                     java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
                                     java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers) {
         return create(self, store, settings, metrics, subscribeOwnership, subscribeMembers,
-                settings.partitionMode() == PartitionMode.MAJORITY ? MajorityWrites.load(null) : null, StoreHealth.NONE);
+                settings.partitionMode() == PartitionMode.MAJORITY ? MajorityWrites.load(null) : null, StoreHealth.NONE, null);
     }
 
     /**
      * @param majority the majority rule (with its saved reference) in {@code partition-mode = majority}, else null
      * @param health   told when the store stops and starts taking writes
+     * @param recovery the store's recovery status, asked until an epoch is complete everywhere (majority
+     *                 mode); null: every epoch counts as complete at once (tests that drive the actor alone)
      */
     static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
                                     java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
                                     java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers,
-                                    MajorityWrites majority, StoreHealth health) {
+                                    MajorityWrites majority, StoreHealth health,
+                                    java.util.function.Supplier<java.util.concurrent.CompletionStage<dev.grapevine.api.RecoveryStatus>> recovery) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             subscribeOwnership.accept(ctx.messageAdapter(OwnershipChanged.class, OwnershipUpdate::new));
             subscribeMembers.accept(ctx.messageAdapter(MembershipEvent.class, MemberUpdate::new));
             timers.startTimerWithFixedDelay(ReplayHints.INSTANCE, settings.hintReplayInterval());
-            return new KvActor(ctx, self, store, settings, metrics, timers, majority, health);
+            return new KvActor(ctx, self, store, settings, metrics, timers, majority, health, recovery);
         }));
     }
 
     private KvActor(ActorContext<Command> ctx, String self, KvStore store, KvSettings settings, KvMetrics metrics,
-                    TimerScheduler<Command> timers, MajorityWrites majority, StoreHealth health) {
+                    TimerScheduler<Command> timers, MajorityWrites majority, StoreHealth health,
+                    java.util.function.Supplier<java.util.concurrent.CompletionStage<dev.grapevine.api.RecoveryStatus>> recovery) {
         super(ctx);
+        this.recovery = recovery;
         this.majority = majority;
         this.health = health;
         this.self = self;
@@ -182,6 +203,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(ReplayHints.INSTANCE, this::onReplayHints)
                 .onMessageEquals(RetryDisk.INSTANCE, this::onRetryDisk)
+                .onMessage(EpochStanding.class, this::onEpochStanding)
                 .onMessage(OwnershipUpdate.class, o -> {
                     map = o.change().map();
                     onEpoch(o.change());
@@ -267,28 +289,57 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         return live;
     }
 
-    /** A new epoch of the store's domain: the majority rule admits it (and saves it as its reference) or not. */
+    /**
+     * A new epoch of the store's domain: offered to the majority rule once it is complete everywhere
+     * (see {@link #unsettled}); meanwhile writes are checked against the reference as it stands.
+     */
     private void onEpoch(OwnershipChanged change) {
         if (majority == null) {
             return;
         }
-        String refused;
-        try {
-            refused = majority.onEpoch(change.map().members());
-        } catch (java.io.UncheckedIOException e) {
-            warnings.count("kv_majority_reference_unsaved", 1, "majority references not saved",
-                    "it holds in memory; a restart counts against the one saved before", e.getMessage());
-            refused = null;
-        }
+        unsettled = change;
+        String refused = majority.refusal(change.map().members());
         if (refused != null && !refused.equals(epochRefused)) {
-            String reason = refused;
             GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
-                    "recovery epoch {} is not a majority: this node refuses writes until it sees one again: {}", change.epoch(), reason));
+                    "recovery epoch {} is not a majority: this node refuses writes until it sees one again: {}", change.epoch(), refused));
         } else if (refused == null && epochRefused != null) {
             GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
                     "recovery epoch {} holds a majority of {}: this node takes writes again", change.epoch(), majority.reference()));
         }
         epochRefused = refused;
+        if (recovery == null) {
+            admit(change);
+        } else {
+            askRecovery();
+        }
+    }
+
+    /** Asks how the unsettled epoch stands, one question at a time (again at each hint replay tick). */
+    private void askRecovery() {
+        if (unsettled == null || recovery == null || askingRecovery) {
+            return;
+        }
+        askingRecovery = true;
+        getContext().pipeToSelf(recovery.get(), (status, error) -> new EpochStanding(error == null ? status : null));
+    }
+
+    private Behavior<Command> onEpochStanding(EpochStanding s) {
+        askingRecovery = false;
+        if (unsettled != null && s.status() != null && s.status().complete() && unsettled.epoch().equals(s.status().epoch())) {
+            admit(unsettled);
+        }
+        return this;
+    }
+
+    /** Offers a complete epoch to the majority rule: admitted (and saved as the reference) if it holds a majority. */
+    private void admit(OwnershipChanged epoch) {
+        unsettled = null;
+        try {
+            majority.onEpoch(epoch.map().members());
+        } catch (java.io.UncheckedIOException e) {
+            warnings.count("kv_majority_reference_unsaved", 1, "majority references not saved",
+                    "it holds in memory; a restart counts against the one saved before", e.getMessage());
+        }
     }
 
     private Behavior<Command> read(String key, boolean allReplicas, ActorRef<ReadResult> replyTo, ActorRef<ReplicasResult> replicasTo) {
@@ -601,6 +652,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private Behavior<Command> onReplayHints() {
         warnings.flush();
         noticeDisk(); // a repair's apply may have met the full disk: the retry timer takes it from there
+        askRecovery();
         long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
             if (replaysInFlight.getOrDefault(target, 0) > 0) {

@@ -42,7 +42,7 @@ public final class KvService implements AutoCloseable {
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
                         dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
                                 KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a),
-                                        grapevine::subscribe, majority, health(grapevine))))
+                                        grapevine::subscribe, majority, health(grapevine), () -> grapevine.recoveryStatus(KvRecoverable.DOMAIN))))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
                         Duration.ofMillis(100), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false)), KvActor.NAME, Props.empty());
         system.getWhenTerminated().thenRun(store::close);

@@ -70,7 +70,7 @@ class KvActorFullDiskTest {
             }
         };
         kv = BehaviorTestKit.create(KvActor.create(SELF, store, SETTINGS, metrics, r -> ownership = r, r -> members = r,
-                null, health));
+                null, health, null));
         replayTick = kv.getAllEffects().stream().filter(e -> e instanceof Effect.TimerScheduled<?>)
                 .map(e -> (KvActor.Command) ((Effect.TimerScheduled<?>) e).msg()).findFirst().orElseThrow();
         members.tell(new MembershipEvent(MembershipEvent.Kind.JOINED,
