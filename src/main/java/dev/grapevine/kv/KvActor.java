@@ -624,7 +624,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         health.unavailable("the key-value store cannot write to its disk: " + reason);
         GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
                 "the key-value store's disk refused a commit ({}): this node refuses the writes it coordinates, its "
-                        + "partitions count as pending, and it tries the disk again every {} at most", reason, DiskRetry.MAX));
+                        + "partitions count as pending, and it tries the disk again every {} s at most", reason, DiskRetry.MAX.toSeconds()));
     }
 
     private Behavior<Command> onRetryDisk() {
