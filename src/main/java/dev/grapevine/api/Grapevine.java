@@ -194,6 +194,33 @@ public final class Grapevine implements Extension {
         started.repairNow();
     }
 
+    /**
+     * Tells recovery that this node cannot hold {@code domain}'s data now (its store's disk refuses
+     * writes, say), with the reason: until {@link #reportAvailable}, this node reports every partition
+     * of the domain it owns as pending, so no one counts its recovery complete (nor drops a partition
+     * handed to it), and {@code /health/ready} names the reason. Repeating it changes nothing.
+     */
+    public void reportUnavailable(String domain, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a reason is needed: it is what operators read");
+        }
+        started.reportAvailability(java.util.Objects.requireNonNull(domain, "domain"), reason);
+    }
+
+    /**
+     * {@code domain} holds its data again, after {@link #reportUnavailable}: recovery compares every
+     * partition it owns here with each co-owner, so the writes missed meanwhile arrive, and counts them
+     * pending until they did.
+     */
+    public void reportAvailable(String domain) {
+        started.reportAvailability(java.util.Objects.requireNonNull(domain, "domain"), null);
+    }
+
+    /** The domains that said they cannot hold their data now ({@link #reportUnavailable}), with why; by name. */
+    public Map<String, String> unavailableDomains() {
+        return new java.util.TreeMap<>(started.unavailableDomains());
+    }
+
     private RecoveryStatus toStatus(dev.grapevine.core.recovery.RecoveryCoordinator.Status s) {
         Map<String, RecoveryStatus.NodeProgress> nodes = new java.util.TreeMap<>();
         s.nodes().forEach((name, p) -> nodes.put(name, p == null ? null : new RecoveryStatus.NodeProgress(p.epoch(), p.pending(), p.failed())));

@@ -74,12 +74,21 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
 
     private enum ReplayHints implements Command { INSTANCE }
 
+    /** Tries the store's disk again after a refused commit (see {@link DiskRetry}). */
+    private enum RetryDisk implements Command { INSTANCE }
+
     private record RequestTimeout(long id) implements Command {
+    }
+
+    /** Recovery's answer about the epoch {@link #unsettled} names; null status if it did not answer. */
+    private record EpochStanding(dev.grapevine.api.RecoveryStatus status) implements Command {
     }
 
     static final String NAME = "grapevine-kv";
     /** Starts the error of a write refused because this node's disk does not take commits (HTTP 507). */
     public static final String DISK_REFUSAL = "this node's disk does not take writes (";
+    /** Starts the error of a write refused on the minority side of a partition (kv.partition-mode = majority). */
+    public static final String MINORITY_REFUSAL = "writes are refused on the minority side of a partition: ";
     /** Longest a write waits for the commit it shares with others; the added latency of a write. */
     static final java.time.Duration COMMIT_EVERY = java.time.Duration.ofMillis(5);
     /** Writes that force a commit at once. */
@@ -108,6 +117,26 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private PartitionMap map;
     /** Where the above survive a restart of this actor. */
     private final KvView view;
+    /** The majority rule of {@code partition-mode = majority}; null in {@code available} mode. */
+    private final MajorityWrites majority;
+    /** Why the last epoch was not admitted by {@link #majority}, or null: logged once per change. */
+    private String epochRefused;
+    /**
+     * The current epoch, until it is complete everywhere and offered to {@link #majority}; null after.
+     * Only a complete epoch moves the reference: right after a split, the smaller side sees the other
+     * side's members die one by one, and settles on epochs that still hold some of them (say c, d, e of
+     * a|b|c split from d|e) for as long as stable-after. Such an epoch holds a majority of the reference
+     * but never completes, since c never takes part in it; admitted, it would make d and e a majority of
+     * the next reference.
+     */
+    private OwnershipChanged unsettled;
+    /** Asks recovery how the store's current epoch stands; null in available mode. */
+    private final java.util.function.Supplier<java.util.concurrent.CompletionStage<dev.grapevine.api.RecoveryStatus>> recovery;
+    private boolean askingRecovery;
+    private final StoreHealth health;
+    private final DiskRetry diskRetry = new DiskRetry();
+    /** Whether recovery was told this store cannot hold its data (until the disk takes a commit again). */
+    private boolean diskFailed;
     /** Refused and dropped input, one WARN line per kind and minute; flushed with the hint replays. */
     private final CountedWarnings warnings;
     /**
@@ -120,23 +149,42 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
                                     java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
                                     java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers) {
+        return create(self, store, settings, metrics, subscribeOwnership, subscribeMembers,
+                settings.partitionMode() == PartitionMode.MAJORITY ? MajorityWrites.load(null) : null, StoreHealth.NONE, null);
+    }
+
+    /**
+     * @param majority the majority rule (with its saved reference) in {@code partition-mode = majority}, else null
+     * @param health   told when the store stops and starts taking writes
+     * @param recovery the store's recovery status, asked until an epoch is complete everywhere (majority
+     *                 mode); null: every epoch counts as complete at once (tests that drive the actor alone)
+     */
+    static Behavior<Command> create(String self, KvStore store, KvSettings settings, KvMetrics metrics,
+                                    java.util.function.Consumer<ActorRef<OwnershipChanged>> subscribeOwnership,
+                                    java.util.function.Consumer<ActorRef<MembershipEvent>> subscribeMembers,
+                                    MajorityWrites majority, StoreHealth health,
+                                    java.util.function.Supplier<java.util.concurrent.CompletionStage<dev.grapevine.api.RecoveryStatus>> recovery) {
         KvView view = new KvView(); // outside setup: each life after a failure starts from the last one's
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             subscribeOwnership.accept(ctx.messageAdapter(OwnershipChanged.class, OwnershipUpdate::new));
             subscribeMembers.accept(ctx.messageAdapter(MembershipEvent.class, MemberUpdate::new));
             timers.startTimerWithFixedDelay(ReplayHints.INSTANCE, settings.hintReplayInterval());
-            return new KvActor(ctx, self, store, settings, metrics, timers, view);
+            return new KvActor(ctx, self, store, settings, metrics, timers, view, majority, health, recovery);
         }));
     }
 
     private KvActor(ActorContext<Command> ctx, String self, KvStore store, KvSettings settings, KvMetrics metrics,
-                    TimerScheduler<Command> timers, KvView view) {
+                    TimerScheduler<Command> timers, KvView view, MajorityWrites majority, StoreHealth health,
+                    java.util.function.Supplier<java.util.concurrent.CompletionStage<dev.grapevine.api.RecoveryStatus>> recovery) {
         super(ctx);
         this.view = view;
         this.addresses = view.addresses;
         this.statuses = view.statuses;
         this.systems = view.systems;
         this.map = view.map;
+        this.recovery = recovery;
+        this.majority = majority;
+        this.health = health;
         this.self = self;
         this.store = store;
         this.settings = settings;
@@ -146,6 +194,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         this.selfRef = ctx.getSelf().narrow();
         this.warnings = new CountedWarnings(GrapevineLogs.logger(GrapevineLogs.KV), self, 60_000,
                 () -> System.nanoTime() / 1_000_000);
+        noticeDisk(); // a restart by the supervisor: the store may have failed before
     }
 
     @Override
@@ -162,9 +211,12 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(ReplayHints.INSTANCE, this::onReplayHints)
                 .onSignal(org.apache.pekko.actor.typed.PreRestart.class, r -> onPreRestart())
+                .onMessageEquals(RetryDisk.INSTANCE, this::onRetryDisk)
+                .onMessage(EpochStanding.class, this::onEpochStanding)
                 .onMessage(OwnershipUpdate.class, o -> {
                     map = o.change().map();
                     view.map = map;
+                    onEpoch(o.change());
                     o.change().map().members().forEach(m -> o.change().map().addressOf(m).ifPresent(a -> addresses.putIfAbsent(m, a)));
                     return this;
                 })
@@ -198,6 +250,16 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
         if (error == null && map == null) {
             error = "this node has no ownership yet (its first recovery epoch has not settled)";
         }
+        if (error == null && majority != null) {
+            String refusal = majority.refusal(liveMembers());
+            if (refusal != null) {
+                metrics.writesRefusedMinority.increment();
+                warnings.count("kv_writes_refused_minority", 1, "writes refused on the minority side of a partition",
+                        "kv.partition-mode = majority; they resume once this node sees a majority again", refusal);
+                error = MINORITY_REFUSAL + refusal;
+            }
+        }
+        noticeDisk();
         if (error == null && store.unwritable() != null) {
             // Its own copy would not be durable, and neither would a hint it keeps for another owner.
             error = DISK_REFUSAL + store.unwritable() + "); write through another node, or free space (writes resume by themselves)";
@@ -223,6 +285,71 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             sendWrite(w.id(), owner, partition, p.key(), record);
         }
         return this;
+    }
+
+    /** This node and the members it sees alive: what the majority rule counts. */
+    private java.util.Set<String> liveMembers() {
+        java.util.Set<String> live = new java.util.TreeSet<>();
+        live.add(self);
+        statuses.forEach((name, status) -> {
+            if (status == MemberStatus.ALIVE) {
+                live.add(name); // a suspect is one this node cannot reach now: on the other side, as far as it knows
+            }
+        });
+        return live;
+    }
+
+    /**
+     * A new epoch of the store's domain: offered to the majority rule once it is complete everywhere
+     * (see {@link #unsettled}); meanwhile writes are checked against the reference as it stands.
+     */
+    private void onEpoch(OwnershipChanged change) {
+        if (majority == null) {
+            return;
+        }
+        unsettled = change;
+        String refused = majority.refusal(change.map().members());
+        if (refused != null && !refused.equals(epochRefused)) {
+            GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
+                    "recovery epoch {} is not a majority: this node refuses writes until it sees one again: {}", change.epoch(), refused));
+        } else if (refused == null && epochRefused != null) {
+            GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
+                    "recovery epoch {} holds a majority of {}: this node takes writes again", change.epoch(), majority.reference()));
+        }
+        epochRefused = refused;
+        if (recovery == null) {
+            admit(change);
+        } else {
+            askRecovery();
+        }
+    }
+
+    /** Asks how the unsettled epoch stands, one question at a time (again at each hint replay tick). */
+    private void askRecovery() {
+        if (unsettled == null || recovery == null || askingRecovery) {
+            return;
+        }
+        askingRecovery = true;
+        getContext().pipeToSelf(recovery.get(), (status, error) -> new EpochStanding(error == null ? status : null));
+    }
+
+    private Behavior<Command> onEpochStanding(EpochStanding s) {
+        askingRecovery = false;
+        if (unsettled != null && s.status() != null && s.status().complete() && unsettled.epoch().equals(s.status().epoch())) {
+            admit(unsettled);
+        }
+        return this;
+    }
+
+    /** Offers a complete epoch to the majority rule: admitted (and saved as the reference) if it holds a majority. */
+    private void admit(OwnershipChanged epoch) {
+        unsettled = null;
+        try {
+            majority.onEpoch(epoch.map().members());
+        } catch (java.io.UncheckedIOException e) {
+            warnings.count("kv_majority_reference_unsaved", 1, "majority references not saved",
+                    "it holds in memory; a restart counts against the one saved before", e.getMessage());
+        }
     }
 
     private Behavior<Command> read(String key, boolean allReplicas, ActorRef<ReadResult> replyTo, ActorRef<ReplicasResult> replicasTo) {
@@ -509,12 +636,52 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     }
 
     private void diskBack() {
+        timers.cancel(RetryDisk.INSTANCE);
+        boolean reported = diskFailed;
+        diskFailed = false;
+        diskRetry.reset();
         GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).info(
-                "the key-value store's disk takes writes again; this node coordinates writes again"));
+                "the key-value store's disk takes writes again; this node coordinates writes again"
+                        + (reported ? " and repairs the writes it missed" : "")));
+        if (reported) {
+            health.available(); // recovery compares every partition it owns with its co-owners
+        }
+    }
+
+    /**
+     * If the store's disk refused a commit (here, or in a repair's apply), tells recovery this node
+     * cannot hold its data, and starts trying the disk again on a backoff timer: a freed disk is
+     * noticed without waiting for a request.
+     */
+    private void noticeDisk() {
+        String reason = store.unwritable();
+        if (reason == null || diskFailed) {
+            return;
+        }
+        diskFailed = true;
+        diskRetry.reset();
+        timers.startSingleTimer(RetryDisk.INSTANCE, diskRetry.next());
+        health.unavailable("the key-value store cannot write to its disk: " + reason);
+        GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
+                "the key-value store's disk refused a commit ({}): this node refuses the writes it coordinates, its "
+                        + "partitions count as pending, and it tries the disk again every {} s at most", reason, DiskRetry.MAX.toSeconds()));
+    }
+
+    private Behavior<Command> onRetryDisk() {
+        if (!diskFailed) {
+            return this;
+        }
+        if (store.unwritable() == null || store.checkWritable()) {
+            diskBack();
+        } else {
+            timers.startSingleTimer(RetryDisk.INSTANCE, diskRetry.next());
+        }
+        return this;
     }
 
     /** A write this replica could not make durable: counted, one WARN a minute, never acknowledged. */
     private void unstored(int writes, String what) {
+        noticeDisk();
         metrics.writesUnstored.add(writes);
         warnings.count("kv_writes_unstored", writes, "writes not stored on this node's disk",
                 "they were not acknowledged; /health/ready says not ready until a commit succeeds again", what);
@@ -524,9 +691,8 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
 
     private Behavior<Command> onReplayHints() {
         warnings.flush();
-        if (store.unwritable() != null && store.checkWritable()) {
-            diskBack();
-        }
+        noticeDisk(); // a repair's apply may have met the full disk: the retry timer takes it from there
+        askRecovery();
         long now = System.currentTimeMillis();
         for (String target : store.hintTargets()) {
             if (replaysInFlight.getOrDefault(target, 0) > 0) {

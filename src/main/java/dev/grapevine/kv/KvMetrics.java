@@ -9,6 +9,7 @@ public final class KvMetrics {
     final LongAdder writes = new LongAdder();
     final LongAdder writesFailed = new LongAdder();
     final LongAdder writesUnstored = new LongAdder();
+    final LongAdder writesRefusedMinority = new LongAdder();
     final LongAdder reads = new LongAdder();
     final LongAdder readsFailed = new LongAdder();
     final LongAdder readRepairs = new LongAdder();
@@ -26,6 +27,7 @@ public final class KvMetrics {
         m.put("kv_writes", writes.sum());
         m.put("kv_writes_failed", writesFailed.sum());
         m.put("kv_writes_unstored", writesUnstored.sum());
+        m.put("kv_writes_refused_minority", writesRefusedMinority.sum());
         m.put("kv_disk_unwritable", store.unwritable() == null ? 0L : 1L);
         m.put("kv_reads", reads.sum());
         m.put("kv_reads_failed", readsFailed.sum());

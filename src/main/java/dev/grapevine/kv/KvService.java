@@ -25,7 +25,7 @@ public final class KvService implements AutoCloseable {
     private final KvSettings settings;
     private volatile KvOperation.LatencyObserver latency = (operation, nanos) -> { };
 
-    private KvService(ActorSystem<?> system, Grapevine grapevine, KvSettings settings) {
+    private KvService(ActorSystem<?> system, Grapevine grapevine, KvSettings settings, String fileSystem) {
         this.system = system;
         this.settings = settings;
         Path file = grapevine.dataDir().map(d -> d.resolve("kv.mv.db")).orElse(null);
@@ -34,7 +34,7 @@ public final class KvService implements AutoCloseable {
             dev.grapevine.log.GrapevineLogs.asNode(grapevine.name(), () -> log.warn("grapevine.node.data-dir is not set: the "
                     + "key-value store keeps its data in memory, and a crash of this node loses its copies (the other owners keep theirs)"));
         }
-        this.store = KvStore.open(file, settings.hintsMax());
+        this.store = KvStore.open(file, settings.hintsMax(), fileSystem);
         // Before registering: a node away longer than gc-grace must not offer repair what others purged the tombstones of.
         try {
             metrics.staleKeysDropped.add(TombstonePurge.checkStale(store, settings.tombstoneGc(), settings.staleReplica(),
@@ -47,18 +47,36 @@ public final class KvService implements AutoCloseable {
         grapevine.registerRecoverable(KvRecoverable.DOMAIN, new KvRecoverable(store, purge));
         system.systemActorOf(TombstonePurge.behavior(purge, TombstonePurge.passEvery(settings.gcGrace()),
                 System::currentTimeMillis, grapevine.name()), "grapevine-kv-gc", Props.empty());
+        // Loaded once: a restart of the actor by its supervisor keeps counting against the same reference.
+        MajorityWrites majority = settings.partitionMode() != PartitionMode.MAJORITY ? null
+                : MajorityWrites.load(grapevine.dataDir().map(d -> d.resolve(MajorityWrites.FILE)).orElse(null));
         // Restarted on failure (a disk error, say): a stopped store would leave the node an owner that never answers.
         // Past the restart limit it stops, and KvStopsNode stops the node with it.
         SupervisionSettings supervision = SupervisionSettings.from(system.settings().config());
         this.actor = system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.supervise(
                         dev.grapevine.log.ActorFailures.logged(grapevine.name(), "key-value store",
-                                KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a), grapevine::subscribe)))
+                                KvActor.create(grapevine.name(), store, settings, metrics, a -> grapevine.subscribeOwnership(KvRecoverable.DOMAIN, a),
+                                        grapevine::subscribe, majority, health(grapevine), () -> grapevine.recoveryStatus(KvRecoverable.DOMAIN))))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
                         SupervisionSettings.BACKOFF_MIN, SupervisionSettings.BACKOFF_MAX, 0.2)
                         .withMaxRestarts(supervision.restartsMax()).withResetBackoffAfter(supervision.restartsWithin())
                         .withLoggingEnabled(false)), KvActor.NAME, Props.empty());
         system.systemActorOf(KvStopsNode.create(grapevine.name(), actor, supervision), KvActor.NAME + "-watch", Props.empty());
         system.getWhenTerminated().thenRun(store::close);
+    }
+
+    private static StoreHealth health(Grapevine grapevine) {
+        return new StoreHealth() {
+            @Override
+            public void unavailable(String reason) {
+                grapevine.reportUnavailable(KvRecoverable.DOMAIN, reason);
+            }
+
+            @Override
+            public void available() {
+                grapevine.reportAvailable(KvRecoverable.DOMAIN);
+            }
+        };
     }
 
     /**
@@ -74,6 +92,11 @@ public final class KvService implements AutoCloseable {
      *     {@code grapevine.kv.stale-replica = refuse} (the default)
      */
     public static KvService start(ActorSystem<?> system) {
+        return start(system, "");
+    }
+
+    /** @param fileSystem an H2 file system prefix for the store's file, for tests that make the disk fail; "" for the disk */
+    static KvService start(ActorSystem<?> system, String fileSystem) {
         try {
             // Before KvStore loads: without its library the store stops here with one line, not a NoClassDefFoundError.
             Class.forName("org.h2.mvstore.MVStore", false, KvService.class.getClassLoader());
@@ -82,7 +105,7 @@ public final class KvService implements AutoCloseable {
                     + "optional dependency of dev.grapevine:grapevine: add it to your build)");
         }
         KvSettings settings = KvSettings.from(system.settings().config());
-        return new KvService(system, Grapevine.get(system), settings);
+        return new KvService(system, Grapevine.get(system), settings, fileSystem);
     }
 
     /** Why {@code key} with a value of {@code valueBytes} cannot be stored, or null if it can. */
@@ -137,6 +160,11 @@ public final class KvService implements AutoCloseable {
      */
     public String unwritable() {
         return store.unwritable();
+    }
+
+    /** For tests: this node's own copies. */
+    KvStore store() {
+        return store;
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
                          Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead,
-                         Duration gcGrace, StaleReplica staleReplica) {
+                         Duration gcGrace, StaleReplica staleReplica, PartitionMode partitionMode) {
 
     /** What a node does with a store last proven repaired longer ago than gc-grace allows ({@code stale-replica}). */
     public enum StaleReplica {
@@ -32,10 +32,11 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
     public KvSettings(boolean enabled, int writeQuorum, int readQuorum, Duration requestTimeout, int hintsMax,
                       Duration hintReplayInterval, int hintReplayBatch, Duration hintWindow, Duration maxClockAhead) {
         this(enabled, writeQuorum, readQuorum, requestTimeout, hintsMax, hintReplayInterval, hintReplayBatch, hintWindow,
-                maxClockAhead, GC_GRACE_DEFAULT, StaleReplica.REFUSE);
+                maxClockAhead, GC_GRACE_DEFAULT, StaleReplica.REFUSE, PartitionMode.AVAILABLE);
     }
 
     public KvSettings {
+        java.util.Objects.requireNonNull(partitionMode, "grapevine.kv: partition-mode");
         if (writeQuorum < 1 || readQuorum < 1) {
             throw new IllegalArgumentException("grapevine.kv: write-quorum and read-quorum must be at least 1, but were "
                     + writeQuorum + " and " + readQuorum);
@@ -101,7 +102,8 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
                 hintWindow,
                 maxClockAhead,
                 gcGrace,
-                staleReplica(config, problems));
+                staleReplica(config, problems),
+                partitionMode(config, problems));
     }
 
     private static StaleReplica staleReplica(Config config, ConfigProblems problems) {
@@ -112,6 +114,22 @@ public record KvSettings(boolean enabled, int writeQuorum, int readQuorum, Durat
             problems.bad(config, path, "must be refuse, drop or keep");
             return StaleReplica.REFUSE;
         }
+    }
+
+    /** {@code available} or {@code majority}; available after a problem. */
+    private static PartitionMode partitionMode(Config config, ConfigProblems problems) {
+        String path = SECTION + "partition-mode";
+        PartitionMode mode = null;
+        try {
+            mode = PartitionMode.parse(config.getString(path));
+        } catch (ConfigException e) {
+            // missing or not a string: reported below with the choices
+        }
+        if (mode == null) {
+            problems.bad(config, path, "must be one of available, majority");
+            return PartitionMode.AVAILABLE;
+        }
+        return mode;
     }
 
     private static final String SECTION = "grapevine.kv.";

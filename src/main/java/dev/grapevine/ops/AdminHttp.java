@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
  *   GET  /v1/monitor               one JSON object per line for every membership change and user event,
  *                                  each with "at_ms": when this node delivered it (Unix epoch, ms)
- *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...}}
+ *   GET  /v1/recovery              {"epoch","members","complete","partitions_pending","nodes":[...],"local":{...},"unavailable":{domain:reason}}
  *   POST /v1/recovery/repair       starts a round of anti-entropy on this node now
  *   POST /v1/force-leave/{name}    removes a dead or suspect member ({@link ForceLeaveHttp})
  *   GET  /v1/status                every member's status, share of partitions, load, pending recovery ({@link StatusHttp})
@@ -94,7 +94,7 @@ final class AdminHttp implements AdminServer.Routes {
             return only(call, "GET", () -> grapevine.members().thenApply(ms -> HttpReply.ok(info(ms))));
         }
         if (call.is("v1", "recovery")) {
-            return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s))));
+            return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s, grapevine.unavailableDomains()))));
         }
         if (call.is("v1", "recovery", "repair")) {
             return only(call, "POST", () -> {

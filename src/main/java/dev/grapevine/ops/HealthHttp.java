@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  * a survivor of its peers still serves); and the current recovery epoch has settled with none of this
  * node's partitions pending; and, if it runs the key-value store, its disk takes the store's commits
  * (a full or read-only disk: the node refuses the writes it would coordinate with 507, so a load
- * balancer should send them elsewhere; it stays live, a restart would not free the disk). A data dir
+ * balancer should send them elsewhere; it stays live, a restart would not free the disk); and no
+ * domain said it cannot hold its data ({@code Grapevine.reportUnavailable}, with its reason). A data dir
  * that refuses the membership's own files does not make it unready: membership runs from memory, a
  * tag change is refused to its caller, and the next start refuses with one line.
  */
@@ -120,8 +121,10 @@ final class HealthHttp implements AdminServer.Routes {
                 reasons.add("recovery of epoch " + recovery.epoch() + ": " + pending + " partitions pending");
             }
         }
+        Map<String, String> unavailable = grapevine.unavailableDomains();
+        unavailable.forEach((domain, why) -> reasons.add("domain " + domain + " cannot hold its data here: " + why));
         String disk = kv == null ? null : kv.unwritable();
-        if (disk != null) {
+        if (disk != null && !unavailable.containsKey("kv")) { // the store says so above once its actor noticed
             reasons.add("the key-value store's disk does not take writes: " + disk);
         }
         return reasons;

@@ -60,6 +60,16 @@ final class Json {
         return out;
     }
 
+    /**
+     * The recovery status as {@code GET /v1/recovery} serves it, with {@code "unavailable"}: the domains
+     * that cannot hold their data on this node now, each with its reason (their partitions count as pending).
+     */
+    static Map<String, Object> recovery(dev.grapevine.api.RecoveryStatus s, Map<String, String> unavailable) {
+        Map<String, Object> body = recovery(s);
+        body.put("unavailable", unavailable);
+        return body;
+    }
+
     /** The recovery status as {@code GET /v1/recovery} serves it. */
     static Map<String, Object> recovery(dev.grapevine.api.RecoveryStatus s) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();

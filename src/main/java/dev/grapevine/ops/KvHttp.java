@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionStage;
  * The key-value store's HTTP API, on the agent's admin port. Keys are one percent-encoded path
  * segment ({@code %2F} for a slash); values are the request body, returned as UTF-8 text.
  * <pre>
- *   PUT    /kv/{key}            {"key","acks"}; 503 {"key","acks","error"} short of write-quorum;
+ *   PUT    /kv/{key}            {"key","acks"}; 503 {"key","acks","error"} short of write-quorum, or on
+ *                                the minority side of a partition (kv.partition-mode = majority);
  *                                507 {"key","acks","error"} while this node's disk refuses commits
  *   GET    /kv/{key}            {"key","value","version"}; 404 if absent or deleted; 503 short of read-quorum
  *   DELETE /kv/{key}            {"key","acks"} (a tombstone, replicated like a write)

@@ -118,6 +118,7 @@ final class MetricCatalog {
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),
             kvCounter("kv_writes_unstored", "Replica writes this node's disk refused (full, read-only); not acknowledged"),
+            kvCounter("kv_writes_refused_minority", "Writes refused because this node sees no majority of the last majority epoch (kv.partition-mode = majority); answered 503"),
             kvCounter("kv_reads", "Reads this node coordinated"),
             kvCounter("kv_reads_failed", "Coordinated reads that missed their quorum"),
             kvCounter("kv_read_repairs", "Stale replicas fixed by read repair"),

@@ -37,6 +37,10 @@ final class RecoveryCommand extends ClientCommands.ClientCommand {
         out.println("members   " + text(status.get("members")));
         out.println("complete  " + (status.path("complete").asBoolean() ? "yes" : "no"));
         out.println("pending   " + text(status.get("partitions_pending")) + " partitions");
+        for (Iterator<Map.Entry<String, JsonNode>> it = status.path("unavailable").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> u = it.next();
+            out.println("unavailable " + u.getKey() + " here: " + u.getValue().asText());
+        }
         out.println();
         out.printf("%-24s %-18s %8s %8s%n", "NODE", "EPOCH", "PENDING", "FAILED");
         for (JsonNode n : status.path("nodes")) {

@@ -20,7 +20,7 @@ final class GrapevineNode {
     public record Started(String name, ActorRef<NodeGuardian.Command> guardian, NodeMetrics metrics,
                           java.util.Map<String, dev.grapevine.spi.Recoverable> domains,
                           java.util.Optional<java.nio.file.Path> dataDir, java.util.List<Address> joinTargets,
-                          java.time.Duration decommissionTimeout) {
+                          java.time.Duration decommissionTimeout, UnavailableDomains unavailable) {
     }
 
     public static Started start(ActorSystem<?> system) {
@@ -67,7 +67,7 @@ final class GrapevineNode {
         ActorRef<NodeGuardian.Command> guardian = system.systemActorOf(NodeGuardian.create(node), "grapevine", Props.empty());
         ShutdownLeave.register(system, guardian, settings.name(), settings.shutdown(), settings.recovery().decommissionTimeout());
         return new Started(settings.name(), guardian, metrics, node.domains(), settings.dataDir(),
-                node.joinTargets(), settings.recovery().decommissionTimeout());
+                node.joinTargets(), settings.recovery().decommissionTimeout(), node.unavailableDomains());
     }
 
     /**

@@ -33,6 +33,7 @@ final class NodeContext {
     /** Tag changes made at run time, over the configured tags (see {@link RuntimeTags}); read once at start. */
     private final java.util.concurrent.atomic.AtomicReference<RuntimeTags> runtimeTags;
     private final DroppedInputs droppedInputs;
+    private final UnavailableDomains unavailableDomains = new UnavailableDomains();
 
     /**
      * @param firstEpoch this process's first epoch, already recorded in the data dir if there is one
@@ -106,6 +107,11 @@ final class NodeContext {
      */
     java.util.Set<String> advertisedDomains() {
         return decommissioning.get() ? java.util.Set.of() : domains.keySet();
+    }
+
+    /** Domains that said they cannot hold their data now, with why. */
+    UnavailableDomains unavailableDomains() {
+        return unavailableDomains;
     }
 
     RepairCounters repairCounters() {

@@ -228,6 +228,21 @@ public final class NodeHandle {
         started.guardian().tell(new NodeGuardian.ToRecovery(RecoveryCoordinatorActor.RepairNow.INSTANCE));
     }
 
+    /**
+     * {@code domain} cannot hold its data now ({@code reason}), or can again (null): recovery counts its
+     * partitions as pending meanwhile, and repairs them from their co-owners once it can.
+     */
+    public void reportAvailability(String domain, String reasonOrNull) {
+        if (started.unavailable().set(domain, reasonOrNull)) {
+            started.guardian().tell(new NodeGuardian.ToRecovery(new RecoveryCoordinatorActor.AvailabilityChanged(domain)));
+        }
+    }
+
+    /** Domain to why it cannot hold its data now; empty when every domain can. */
+    public Map<String, String> unavailableDomains() {
+        return started.unavailable().all();
+    }
+
     /** Emits a user event; the stage fails with an {@link IllegalArgumentException} if membership refused it. */
     public CompletionStage<UserEvent> emit(String name, byte[] payload) {
         return ask((ActorRef<MembershipActor.EmitResult> replyTo) -> new MembershipActor.Emit(name, payload, replyTo))

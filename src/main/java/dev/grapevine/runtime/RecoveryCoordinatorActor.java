@@ -69,6 +69,10 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         }
     }
 
+    /** A domain said it can or cannot hold its data (see {@link UnavailableDomains}); the reason is there. */
+    public record AvailabilityChanged(String domain) implements Command {
+    }
+
     /** Runs a round of anti-entropy now, as an operator asks after an incident. */
     public enum RepairNow implements Command { INSTANCE }
 
@@ -235,6 +239,15 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                 })
                 .onMessage(Decommission.class, this::onDecommission)
                 .onMessageEquals(DecommissionTimedOut.INSTANCE, this::onDecommissionTimedOut)
+                .onMessage(AvailabilityChanged.class, a -> {
+                    addDomains();
+                    Domain d = domains.get(a.domain());
+                    if (d != null) {
+                        wake();
+                        availability(d);
+                    }
+                    return this;
+                })
                 .onMessage(GetStatus.class, g -> {
                     addDomains();
                     g.replyTo().tell(statusOf(g.domain()));
@@ -311,8 +324,21 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
                         node.settings().recovery().core(), node.lastRecoveryEpoch()), node.settings().name());
                 members.forEach((n, m) -> d.core.onMember(n, m.epoch(), memberLive.get(n), DomainsTag.parse(m.tags()), nowMillis()));
                 domains.put(name, d);
+                availability(d); // a restarted coordinator: the domain may have said so before
                 wake();
             }
+        }
+    }
+
+    /** Tells the domain's core whether its data can be held here, as the domain last said. */
+    private void availability(Domain d) {
+        String reason = node.unavailableDomains().reason(d.name);
+        if (reason != null) {
+            d.core.onUnavailable(reason);
+            log(() -> LOG.warn("domain {} cannot hold its data here: {}; its partitions count as pending until it can", d.name, reason));
+        } else if (d.core.unavailable() != null) {
+            int resyncs = d.core.onAvailable(nowMillis());
+            log(() -> LOG.info("domain {} holds its data again: {} exchanges with co-owners repair what it missed", d.name, resyncs));
         }
     }
 

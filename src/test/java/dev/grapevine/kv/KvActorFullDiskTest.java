@@ -51,9 +51,26 @@ class KvActorFullDiskTest {
         store.close();
     }
 
+    /** What the actor told recovery, in order: "unavailable: <reason>" or "available". */
+    private final List<String> told = new java.util.ArrayList<>();
+    /** The last disk retry the actor scheduled, with its delay; null once taken. */
+    private Effect.TimerScheduled<?> retry;
+
     private void startActor() {
         store = KvStore.open(dir.resolve("kv.mv.db"), 1_000, FullDiskFiles.prefix());
-        kv = BehaviorTestKit.create(KvActor.create(SELF, store, SETTINGS, metrics, r -> ownership = r, r -> members = r));
+        StoreHealth health = new StoreHealth() {
+            @Override
+            public void unavailable(String reason) {
+                told.add("unavailable: " + reason);
+            }
+
+            @Override
+            public void available() {
+                told.add("available");
+            }
+        };
+        kv = BehaviorTestKit.create(KvActor.create(SELF, store, SETTINGS, metrics, r -> ownership = r, r -> members = r,
+                null, health, null));
         replayTick = kv.getAllEffects().stream().filter(e -> e instanceof Effect.TimerScheduled<?>)
                 .map(e -> (KvActor.Command) ((Effect.TimerScheduled<?>) e).msg()).findFirst().orElseThrow();
         members.tell(new MembershipEvent(MembershipEvent.Kind.JOINED,
@@ -71,10 +88,11 @@ class KvActorFullDiskTest {
         kv.run(new KvActor.Put(key, "v".getBytes(StandardCharsets.UTF_8), client.getRef()));
         List<Effect> effects = kv.getAllEffects();
         for (Effect e : effects) {
-            if (e instanceof Effect.TimerScheduled<?> t && !(t.key() instanceof Long)) {
+            if (e instanceof Effect.TimerScheduled<?> t && !(t.key() instanceof Long) && !isRetry(t)) {
                 kv.run((KvActor.Command) t.msg()); // the group commit
             }
         }
+        collectRetry(effects);
         if (!client.hasMessages()) {
             for (Effect e : effects) {
                 if (e instanceof Effect.TimerScheduled<?> t && t.key() instanceof Long) {
@@ -83,6 +101,28 @@ class KvActorFullDiskTest {
             }
         }
         return client.receiveMessage();
+    }
+
+    private static boolean isRetry(Effect.TimerScheduled<?> t) {
+        return t.msg().toString().equals("INSTANCE") && t.msg().getClass().getSimpleName().equals("RetryDisk");
+    }
+
+    private void collectRetry(List<Effect> effects) {
+        for (Effect e : effects) {
+            if (e instanceof Effect.TimerScheduled<?> t && isRetry(t)) {
+                retry = t;
+            }
+        }
+    }
+
+    /** Fires the scheduled disk retry, as its timer would; returns the delay it had been scheduled with. */
+    private Duration fireRetry() {
+        assertTrue(retry != null, "a disk retry is scheduled");
+        Effect.TimerScheduled<?> t = retry;
+        retry = null;
+        kv.run((KvActor.Command) t.msg());
+        collectRetry(kv.getAllEffects());
+        return Duration.ofNanos(t.delay().toNanos());
     }
 
     private KvRecord read(String key) {
@@ -109,13 +149,44 @@ class KvActorFullDiskTest {
         assertTrue(refused.error().startsWith(KvActor.DISK_REFUSAL + "No space left on device)"), refused.toString());
         assertEquals("v", new String(read("before").value(), StandardCharsets.UTF_8), "reads go on");
 
-        kv.run(replayTick);
+        fireRetry();
         assertEquals(1L, metrics.snapshot(store).get("kv_disk_unwritable"), "still full");
 
         FullDiskFiles.FULL.set(false);
-        kv.run(replayTick); // the periodic check finds space
+        fireRetry(); // the retry timer finds space
         assertEquals(0L, metrics.snapshot(store).get("kv_disk_unwritable"));
         assertEquals(1, put("after").acks());
         assertEquals("v", new String(read("after").value(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The store says once that it cannot hold its data, retries its disk on a doubling timer that no
+     * request drives, up to its bound, and says once that it can again when space is freed.
+     */
+    @Test
+    void aFailedStoreRetriesItsDiskOnABoundedBackoffAndTellsRecoveryBothWays() {
+        startActor();
+        FullDiskFiles.FULL.set(true);
+        assertEquals(0, put("during").acks());
+        assertEquals(List.of("unavailable: the key-value store cannot write to its disk: No space left on device"), told);
+        assertTrue(put("refused").error().startsWith(KvActor.DISK_REFUSAL), "refused at once, not waiting for a retry");
+        assertEquals(1, told.size(), "said once");
+
+        Duration previous = Duration.ZERO;
+        for (int i = 0; i < 10; i++) { // no request in between: the timer alone tries the disk
+            Duration delay = fireRetry();
+            assertTrue(delay.compareTo(previous) >= 0 && delay.compareTo(DiskRetry.MAX) <= 0, "delay " + delay);
+            previous = delay;
+        }
+        assertEquals(DiskRetry.MAX, previous, "the backoff reaches its bound and stays there");
+        assertEquals(1L, metrics.snapshot(store).get("kv_disk_unwritable"));
+
+        FullDiskFiles.FULL.set(false);
+        fireRetry();
+        assertEquals(0L, metrics.snapshot(store).get("kv_disk_unwritable"), "reopened without a request");
+        assertEquals("available", told.get(told.size() - 1));
+        assertEquals(2, told.size());
+        assertEquals(null, retry, "no more retries once the disk takes writes");
+        assertEquals(1, put("after").acks());
     }
 }

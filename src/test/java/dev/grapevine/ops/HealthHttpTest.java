@@ -61,4 +61,26 @@ class HealthHttpTest {
             });
         }
     }
+
+    /**
+     * A domain that says it cannot hold its data (the key-value store on a full disk does) makes the
+     * node unready, naming the reason and the partitions it holds up, until it says it can again.
+     */
+    @Test
+    void notReadyWhileADomainCannotHoldItsData(@TempDir Path dir) throws Exception {
+        try (InProcessNode a = new InProcessNode("a", dir, List.of())) {
+            await().atMost(InProcessNode.DEADLINE).until(() -> a.get(HealthHttp.READY_PATH).statusCode() == 200);
+            a.grapevine.reportUnavailable("kv", "the key-value store cannot write to its disk: No space left on device");
+            await().atMost(InProcessNode.DEADLINE).untilAsserted(() -> {
+                HttpResponse<String> r = a.get(HealthHttp.READY_PATH);
+                assertEquals(503, r.statusCode(), r.body());
+                String reasons = json(r).get("reasons").toString();
+                assertTrue(reasons.contains("domain kv cannot hold its data here: the key-value store cannot write to its disk: "
+                        + "No space left on device"), reasons);
+                assertTrue(reasons.contains("partitions pending"), reasons);
+            });
+            a.grapevine.reportAvailable("kv");
+            await().atMost(InProcessNode.DEADLINE).until(() -> a.get(HealthHttp.READY_PATH).statusCode() == 200);
+        }
+    }
 }

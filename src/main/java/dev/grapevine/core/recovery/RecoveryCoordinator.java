@@ -111,6 +111,8 @@ public final class RecoveryCoordinator {
     private long epochStartedMillis;
     private String announcedComplete;
     private final RepairProof proof = new RepairProof();
+    /** Why this node cannot hold the domain's data now (its store refuses writes), or null. */
+    private String unavailable;
 
     /**
      * @param lastEpochLives the live set (name to life) of the last epoch this node finished, kept
@@ -260,7 +262,7 @@ public final class RecoveryCoordinator {
      */
     public boolean quiet() {
         return epoch != null && epoch.equals(announcedComplete) && live.equals(epochLives)
-                && queue.isEmpty() && running.isEmpty() && local().equals(published);
+                && queue.isEmpty() && running.isEmpty() && mine().equals(published);
     }
 
     /**
@@ -306,6 +308,54 @@ public final class RecoveryCoordinator {
         if (epoch != null) {
             nextRoutineMillis = nowMillis;
         }
+    }
+
+    /**
+     * This node cannot hold the domain's data now ({@code reason}: its store refuses writes, say). Until
+     * {@link #onAvailable}, it reports every partition it owns as pending (at least one), so neither it
+     * nor any other member counts the epoch complete, nor hands off and drops a partition on the
+     * strength of it; and it starts no exchange (an apply here would fail), though queued ones wait.
+     */
+    public void onUnavailable(String reason) {
+        if (reason == null) {
+            throw new IllegalArgumentException("a reason is needed");
+        }
+        unavailable = reason;
+    }
+
+    /** Why this node cannot hold the domain's data now, or null. */
+    public String unavailable() {
+        return unavailable;
+    }
+
+    /**
+     * The domain holds its data again: what it missed meanwhile (writes it could not store) is repaired
+     * by an exchange of every partition it owns with each co-owner, whatever the usual rule of who
+     * starts, counted as this epoch's pending work. Returns how many exchanges were added.
+     */
+    public int onAvailable(long nowMillis) {
+        if (unavailable == null) {
+            return 0;
+        }
+        unavailable = null;
+        if (epoch == null) {
+            return 0;
+        }
+        failed = 0; // what gave up meanwhile is redone below, its partitions being owned ones
+        failedPairs.clear();
+        Set<SyncTask> waiting = new HashSet<>(queue);
+        int added = 0;
+        for (int p : ownership.partitionsOf(self)) {
+            for (String peer : ownership.owners(p)) {
+                SyncTask t = new SyncTask(epoch, p, peer, false);
+                if (!peer.equals(self) && !waiting.contains(t) && !running.contains(t)) {
+                    queue.add(t);
+                    pending++;
+                    added++;
+                }
+            }
+        }
+        return added;
     }
 
     /**
@@ -464,6 +514,9 @@ public final class RecoveryCoordinator {
     }
 
     private void startSyncs(long nowMillis, List<RecoveryAction> out) {
+        if (unavailable != null) {
+            return; // nothing can be applied here: the queue waits for onAvailable
+        }
         int waiting = queue.size();
         while (running.size() < settings.maxConcurrentSyncs() && waiting-- > 0) {
             SyncTask t = queue.pollFirst();
@@ -490,7 +543,7 @@ public final class RecoveryCoordinator {
         if (epoch == null) {
             return;
         }
-        Progress mine = local();
+        Progress mine = mine();
         long interval = settings.progressIntervalMillis();
         boolean held = nowMillis - publishedAtMillis < interval || nowMillis - epochStartedMillis < interval;
         if (mine.equals(published) || held && !mine.done() && !saidDone.contains(epoch)) {
@@ -585,7 +638,17 @@ public final class RecoveryCoordinator {
 
     /** This node's progress in its current epoch; null before the first. */
     private Progress local() {
-        return epoch == null ? null : new Progress(epoch, pending, failed, proof.sinceSeconds());
+        return epoch == null ? null : mine();
+    }
+
+    /** This node's word on the current epoch: while it cannot hold the data, all it owns is pending. */
+    private Progress mine() {
+        if (unavailable == null) {
+            return new Progress(epoch, pending, failed, proof.sinceSeconds());
+        }
+        // Nor is any repair proven while it cannot hold what the exchanges would bring it.
+        return new Progress(epoch, Math.max(pending, Math.max(1, ownership.partitionsOf(self).size())), failed,
+                Progress.NOT_REPAIRED);
     }
 
     public String epoch() {
