@@ -18,8 +18,9 @@ import dev.grapevine.log.GrapevineLogs;
 import java.time.Duration;
 
 /**
- * The root of one node: starts the three protocol actors and the recovery coordinator, routes the
- * signals between the protocol actors, and supervises them by what their state can survive.
+ * The root of one node: starts the three protocol actors and the recovery coordinator, binds the
+ * protocol actors to each other ({@link RoleRefs}: their signals then skip this actor), and
+ * supervises them by what their state can survive.
  *
  * <ul>
  *   <li>The failure detector and the gossiper hold replicas: they restart with backoff and ask
@@ -37,7 +38,7 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     public interface Command {
     }
 
-    /** A signal from one child to another. */
+    /** A signal from one child to another, sent before the children were bound to each other ({@link RoleRefs}). */
     record Route(Role to, Signal signal) implements Command {
     }
 
@@ -98,6 +99,7 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
             ctx.spawn(Behaviors.supervise(DnsDiscoveryActor.create(node, membership)).onFailure(REPLICA_RESTARTS), "dns-discovery");
         }
         ctx.watch(membership);
+        node.roleRefs().bind(membership, failureDetector, gossiper); // from now on their signals skip this actor
         node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
         node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());
         node.peerUids().own(Role.GOSSIPER, gossiper.path().uid());

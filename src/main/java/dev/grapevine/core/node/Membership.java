@@ -35,7 +35,6 @@ public final class Membership {
     public static final String RESERVED_TAG_PREFIX = "grapevine.";
 
     private final Settings settings;
-    private final RandomGenerator rng;
     private final MemberTable table;
     private final int selfId;
     private final Counters counters;
@@ -78,7 +77,6 @@ public final class Membership {
             throw new IllegalArgumentException("a node starts alive, but got " + self);
         }
         this.settings = settings;
-        this.rng = rng;
         this.self = self;
         this.table = new MemberTable(names);
         this.selfId = names.idOf(self.name());
