@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
  * merge by {@link Precedence}; refute accusations of this node (SWIM §4.2); start, confirm or clear
  * suspicions (Lifeguard §IV-B); publish the event; tell the replicas; pass the news on. Its
  * neighbours, one concern each: {@link AntiEntropy} (push-pull, view digests, joins, reconnects),
- * {@link UserEvents}, and the {@link StateDelegate}s whose versioned state push-pull and gossip
+ * {@link Tombstones} (the dead, the left and the reaped), {@link UserEvents}, and the {@link StateDelegate}s whose versioned state push-pull and gossip
  * carry (recovery progress, users' application state), of which it knows nothing but the interface.
  */
 public final class Membership {
@@ -41,18 +41,7 @@ public final class Membership {
     private final UserEvents events;
     private final AntiEntropy antiEntropy;
     private final Map<String, Suspicion> suspicions = new HashMap<>();
-    /** Dead (not left) members and when this node learned it: the reconnect targets. */
-    private final LinkedHashMap<String, Long> deadSinceMillis = new LinkedHashMap<>();
-    /** Members that left, and since when: reaped after {@code reap-left-after}. */
-    private final LinkedHashMap<String, Long> leftSinceMillis = new LinkedHashMap<>();
-    /**
-     * The last state of members reaped recently, oldest first: news of them that does not override it
-     * is stale and must not bring them back. Bounded; past {@link #REAPED_REMEMBERED_MAX} the oldest
-     * are forgotten, and a very late stale rumor could list such a member as left again, until it is
-     * reaped once more.
-     */
-    private final LinkedHashMap<String, Member> reaped = new LinkedHashMap<>();
-    static final int REAPED_REMEMBERED_MAX = 4096;
+    private final Tombstones tombstones;
     /** Incarnations beyond this are refused as forged: a member raises its own by one per refutation. */
     static final long INCARNATION_MAX = Long.MAX_VALUE / 2;
     private Member self;
@@ -82,6 +71,7 @@ public final class Membership {
         this.selfId = names.idOf(self.name());
         this.counters = counters;
         this.events = new UserEvents(settings, table, counters);
+        this.tombstones = new Tombstones(settings, table, counters);
         this.antiEntropy = new AntiEntropy(this, table, settings, cluster, rng, counters, events, states);
         table.merge(self);
     }
@@ -147,10 +137,8 @@ public final class Membership {
     private void adoptRestored(Member m, long nowMillis, Outbox out) {
         if (m.status() == MemberStatus.SUSPECT) {
             startSuspicion(m, self.name(), nowMillis, out);
-        } else if (m.status() == MemberStatus.DEAD) {
-            deadSinceMillis.put(m.name(), nowMillis);
-        } else if (m.status() == MemberStatus.LEFT) {
-            leftSinceMillis.put(m.name(), nowMillis);
+        } else {
+            tombstones.restored(m, nowMillis);
         }
     }
 
@@ -229,7 +217,7 @@ public final class Membership {
      */
     public ForceLeave forceLeave(String name, long nowMillis, Outbox out) {
         Member current = table.get(name);
-        ForceLeave decision = ForceLeave.decide(name, name.equals(self.name()), current, reaped.containsKey(name));
+        ForceLeave decision = ForceLeave.decide(name, name.equals(self.name()), current, tombstones.wasReaped(name));
         if (decision.outcome() == ForceLeave.Outcome.REMOVED) {
             counters.forceLeaves++;
             apply(current.withStatus(MemberStatus.LEFT), self.name(), nowMillis, out);
@@ -316,11 +304,8 @@ public final class Membership {
             return;
         }
         Member current = table.get(incoming.name());
-        if (current == null && reaped.containsKey(incoming.name())) {
-            if (!Precedence.overrides(incoming, reaped.get(incoming.name()))) {
-                return; // stale news of a member reaped after it left
-            }
-            reaped.remove(incoming.name());
+        if (current == null && tombstones.staleNewsOfReaped(incoming)) {
+            return; // stale news of a member reaped after it left
         }
         if (!Precedence.overrides(incoming, current)) {
             confirmSuspicion(incoming, current, source, out);
@@ -336,16 +321,7 @@ public final class Membership {
         } else {
             suspicions.remove(incoming.name());
         }
-        if (incoming.status() == MemberStatus.DEAD) {
-            deadSinceMillis.put(incoming.name(), nowMillis);
-        } else {
-            deadSinceMillis.remove(incoming.name());
-        }
-        if (incoming.status() == MemberStatus.LEFT) {
-            leftSinceMillis.putIfAbsent(incoming.name(), nowMillis);
-        } else {
-            leftSinceMillis.remove(incoming.name());
-        }
+        tombstones.changed(incoming, nowMillis);
         tellReplicas(incoming, source, out);
         broadcast(new Rumor.MemberRumor(incoming, source), out);
     }
@@ -461,72 +437,19 @@ public final class Membership {
 
     // ---------------------------------------------------------------- reaping, and the reconnect targets
 
-    /** Reaps members that left long ago, and the longest-dead beyond the bound; at each reconnect tick. */
+    /** See {@link Tombstones#reapDue}. */
     void reapDue(long nowMillis, Outbox out) {
-        reapLeft(nowMillis, out);
-        reapDeadOverBound(out);
+        tombstones.reapDue(self.name(), nowMillis, out);
     }
 
     /** How many dead members reconnect attempts may go to. */
     int reconnectTargets() {
-        return deadSinceMillis.size();
+        return tombstones.reconnectTargets();
     }
 
     /** The {@code index}th dead member, in the order they were learnt dead. */
     String reconnectTarget(int index) {
-        return deadSinceMillis.keySet().stream().skip(index).findFirst().orElseThrow();
-    }
-
-    /**
-     * Forgets members that left more than {@code reap-left-after} ago (Serf's tombstone timeout), so
-     * that a cluster that churns for months does not list every node it ever had. Dead members are
-     * not reaped: they are whom reconnects go to.
-     */
-    private void reapLeft(long nowMillis, Outbox out) {
-        long reapBeforeMillis = nowMillis - settings.reapLeftAfter().toMillis();
-        for (var it = leftSinceMillis.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() > reapBeforeMillis) {
-                break; // in order of leaving: the rest left later
-            }
-            it.remove();
-            reap(e.getKey(), out);
-        }
-    }
-
-    /**
-     * Dead members are kept so that partitions heal, but not without bound: nodes that come back under
-     * new names (a rescheduled pod with a new address as its name) would pile up for ever. Past
-     * {@link #deadMembersMax()} the longest-dead are reaped, and counted.
-     */
-    private void reapDeadOverBound(Outbox out) {
-        while (deadSinceMillis.size() > deadMembersMax()) {
-            String oldest = deadSinceMillis.keySet().iterator().next();
-            deadSinceMillis.remove(oldest);
-            counters.deadReapedOverBound++;
-            reap(oldest, out);
-        }
-    }
-
-    /** Room for the other side of any partition of this cluster, and never less than 4096. */
-    int deadMembersMax() {
-        return Math.max(DEAD_MEMBERS_MIN, 2 * table.liveCount());
-    }
-
-    static final int DEAD_MEMBERS_MIN = 4096;
-
-    private void reap(String name, Outbox out) {
-        Member gone = table.remove(name);
-        if (gone == null) {
-            return;
-        }
-        reaped.put(gone.name(), gone);
-        if (reaped.size() > REAPED_REMEMBERED_MAX) {
-            reaped.remove(reaped.keySet().iterator().next());
-        }
-        out.publish(new MemberEvent(MemberEvent.Kind.REAPED, gone, gone, self.name()));
-        out.tell(Role.FAILURE_DETECTOR, new Signal.Reaped(gone.name()));
-        out.tell(Role.GOSSIPER, new Signal.Reaped(gone.name()));
+        return tombstones.reconnectTarget(index);
     }
 
     /**
