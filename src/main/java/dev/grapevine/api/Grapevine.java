@@ -303,6 +303,42 @@ public final class Grapevine implements Extension {
                 .thenApply(r -> new TagsChange(r.tags(), r.persisted()));
     }
 
+    /** Bytes of key (UTF-8) plus value of one application state value, at most. */
+    public static final int STATE_BYTES_MAX = dev.grapevine.core.member.AppState.BYTES_MAX;
+    /** Keys one node may publish application state under. */
+    public static final int STATE_KEYS_MAX = dev.grapevine.core.member.AppState.KEYS_MAX;
+
+    /**
+     * Publishes {@code value} under {@code key} as this node's application state (as Cassandra's
+     * application states: a schema version, a software version, a readiness flag): every member can
+     * read it with {@link #states}, gossip brings it within a few gossip rounds and push-pull to any
+     * member gossip missed. A later publication under the same key replaces it everywhere; a
+     * restarted node's values replace its earlier life's. It stays while this node is live.
+     *
+     * @throws IllegalArgumentException (at once) naming the limit if the key is empty or key plus
+     *                                  value exceed {@value #STATE_BYTES_MAX} bytes; the stage fails
+     *                                  with one if this would be a key past {@value #STATE_KEYS_MAX}
+     */
+    public CompletionStage<Done> publishState(String key, byte[] value) {
+        String problem = dev.grapevine.core.member.AppState.problem(key, value);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return started.publishState(key, value.clone());
+    }
+
+    /**
+     * The application state each live member (this one included) published under {@code key}, by
+     * member name, as this node holds it now; members without a value under the key are absent.
+     */
+    public CompletionStage<Map<String, byte[]>> states(String key) {
+        return started.states(key).thenApply(held -> {
+            Map<String, byte[]> out = new java.util.TreeMap<>();
+            held.forEach((member, state) -> out.put(member, state.value().clone()));
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
     /** How long {@link #join} waits for the nodes asked to answer. */
     public static final Duration JOIN_ANSWER_WAIT = NodeHandle.JOIN_ANSWER_WAIT;
 

@@ -80,6 +80,8 @@ final class MetricCatalog {
             counter("view_digests_alike", "Push-pull digests that matched, so no view was sent"),
             counter("progress_refused", "Recovery progress words refused from members outside the epoch"),
             counter("progress_too_large", "Recovery progress words too large to gossip"),
+            counter("app_state_refused", "Application state values refused: unknown member, earlier life, or too many keys"),
+            counter("app_state_left_out", "Application state values left out of a push-pull by its byte bound"),
             // user events
             counter("user_events_duplicate", "User events received again and ignored"),
             counter("user_events_too_old", "User events older than the dedup window, ignored"),

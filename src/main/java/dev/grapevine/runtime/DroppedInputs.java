@@ -1,5 +1,6 @@
 package dev.grapevine.runtime;
 
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.log.CountedWarnings;
 import dev.grapevine.log.GrapevineLogs;
 
@@ -47,7 +48,9 @@ final class DroppedInputs {
             new Kind("progress_refused", GrapevineLogs.RECOVERY,
                     "recovery progress reports refused", "they conflict with the value held for their epoch"),
             new Kind("progress_too_large", GrapevineLogs.RECOVERY,
-                    "recovery progress values left out of push-pull", "too large for one"));
+                    "recovery progress values left out of push-pull", "too large for one"),
+            new Kind("app_state_refused", GrapevineLogs.MEMBERSHIP,
+                    "application state values refused", "of an unknown member or an earlier life, or past " + AppState.KEYS_MAX + " keys"));
 
     private final Map<String, CountedWarnings> byLogger = new HashMap<>();
     private final Map<String, Map<String, Long>> lastBySource = new ConcurrentHashMap<>();
@@ -65,6 +68,7 @@ final class DroppedInputs {
         // A node that joined a moment ago hears gossip from members it has not heard of yet, and a
         // member that is leaving still sends its last repair requests: counted, but not WARN.
         byLogger.get(GrapevineLogs.MEMBERSHIP).routine("rumors_from_strangers");
+        byLogger.get(GrapevineLogs.MEMBERSHIP).routine("app_state_refused"); // likewise: state can arrive before its member
         byLogger.get(GrapevineLogs.REPAIR).routine("repair_requests_from_strangers");
     }
 

@@ -2,8 +2,10 @@ package dev.grapevine.runtime;
 
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.node.AppStates;
 import dev.grapevine.core.node.ClusterGuard;
 import dev.grapevine.core.node.Counters;
 import dev.grapevine.core.node.Effect;
@@ -13,6 +15,7 @@ import dev.grapevine.core.node.Signal;
 import dev.grapevine.core.node.Timer;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.ProgressBoard;
 import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -160,6 +163,20 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
     record SubscribeProgress(ActorRef<?> subscriber, Consumer<EpochProgress> deliver) implements Command {
     }
 
+    /**
+     * Publishes {@code value} under {@code key} as this node's application state; replies with null,
+     * or with the reason it was refused (see {@link AppStates#publish}).
+     */
+    public record PublishState(String key, byte[] value, ActorRef<StatePublished> replyTo) implements Command {
+    }
+
+    public record StatePublished(String error) {
+    }
+
+    /** Replies with each live member's application state under {@code key}, by member name. */
+    public record GetStates(String key, ActorRef<Map<String, AppState>> replyTo) implements Command {
+    }
+
     /** Leaves gracefully; replies once the leave has gone out (or at once if nobody is there to tell). */
     public record Leave(ActorRef<Done> replyTo) implements Command {
     }
@@ -173,6 +190,8 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
     private static final Logger LOG = GrapevineLogs.logger(GrapevineLogs.MEMBERSHIP);
 
     private final Membership core;
+    private final ProgressBoard progress;
+    private final AppStates appStates;
     private final RoleActorSupport<Command> support;
     private final Map<ActorRef<?>, Consumer<MemberEvent>> memberSubscribers;
     private final Map<ActorRef<?>, Consumer<UserEvent>> eventSubscribers;
@@ -202,9 +221,11 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
         this.eventSubscribers = node.subscribers().userEvents;
         this.memberLog = new MemberLog(node.settings().name());
         this.clusterGuard = new ClusterGuard(node.settings().cluster(), counters);
+        this.progress = new ProgressBoard(counters);
+        this.appStates = new AppStates(node.settings().name(), counters);
         this.core = new Membership(node.newLife(), node.settings().protocol(), node.settings().cluster(), new SplittableRandom(),
                 node.newNameIndex(),
-                counters);
+                counters, List.of(progress, appStates));
         Member self = core.self();
         GrapevineLogs.asNode(self.name(), () -> GrapevineLogs.logger(GrapevineLogs.NODE).info(
                 "Grapevine node {} started at {}, epoch {}{}", self.name(), self.address(), self.epoch(),
@@ -252,10 +273,15 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
                 }))
                 .onMessageEquals(PublishDomains.INSTANCE, () -> step(() -> core.publishDomains(node.advertisedDomains(), support.outbox)))
                 .onMessage(SetTags.class, t -> step(() -> core.updateTags(t.tags(), support.outbox)))
-                .onMessage(PublishProgress.class, p -> step(() -> core.publishProgress(p.progress(), p.index(), p.members(), support.outbox)))
+                .onMessage(PublishProgress.class, p -> step(() -> progress.publish(p.progress(), p.index(), p.members(), core.view(), support.outbox)))
                 .onMessage(SubscribeProgress.class, s -> {
-                    core.progress().forEach(s.deliver());
+                    progress.all().forEach(s.deliver());
                     node.subscribers().progress.put(s.subscriber(), s.deliver());
+                    return this;
+                })
+                .onMessage(PublishState.class, this::onPublishState)
+                .onMessage(GetStates.class, g -> {
+                    g.replyTo().tell(appStates.values(g.key(), core.view()));
                     return this;
                 })
                 .onMessage(ForceLeave.class, this::onForceLeave)
@@ -409,6 +435,18 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
         } catch (IllegalArgumentException e) {
             request.replyTo().tell(new EmitResult(null, e.getMessage()));
         }
+        return this;
+    }
+
+    private Behavior<Command> onPublishState(PublishState request) {
+        try {
+            appStates.publish(request.key(), request.value(), core.view(), support.outbox);
+        } catch (IllegalArgumentException e) {
+            request.replyTo().tell(new StatePublished(e.getMessage()));
+            return this;
+        }
+        support.perform(this::publish);
+        request.replyTo().tell(new StatePublished(null));
         return this;
     }
 

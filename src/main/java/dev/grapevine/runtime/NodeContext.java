@@ -29,6 +29,7 @@ final class NodeContext {
     private final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> lastRecoveryEpoch;
     private final RepairCounters repairCounters = new RepairCounters();
     private final PeerUids peerUids = new PeerUids();
+    private final RoleRefs roleRefs = new RoleRefs();
     private final PeerSystems peerSystems;
     /** Tag changes made at run time, over the configured tags (see {@link RuntimeTags}); read once at start. */
     private final java.util.concurrent.atomic.AtomicReference<RuntimeTags> runtimeTags;
@@ -152,6 +153,11 @@ final class NodeContext {
     }
 
     /** The uids of peers' actors, shared by this node's actors (see {@link PeerUids}). */
+    /** The role actors, for their signals to each other. */
+    RoleRefs roleRefs() {
+        return roleRefs;
+    }
+
     PeerUids peerUids() {
         return peerUids;
     }

@@ -20,8 +20,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The root of one node: starts the three protocol actors and the recovery coordinator, routes the
- * signals between the protocol actors, and supervises them by what their state can survive.
+ * The root of one node: starts the three protocol actors and the recovery coordinator, binds the
+ * protocol actors to each other ({@link RoleRefs}: their signals then skip this actor), and
+ * supervises them by what their state can survive.
  *
  * <ul>
  *   <li>The failure detector and the gossiper hold replicas: they restart with backoff and ask
@@ -44,7 +45,7 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     public interface Command {
     }
 
-    /** A signal from one child to another. */
+    /** A signal from one child to another, sent before the children were bound to each other ({@link RoleRefs}). */
     record Route(Role to, Signal signal) implements Command {
     }
 
@@ -116,6 +117,7 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         vital.put(repair, "repair actor");
         vital.put(recovery, "recovery coordinator");
         vital.keySet().forEach(ctx::watch);
+        node.roleRefs().bind(membership, failureDetector, gossiper); // from now on their signals skip this actor
         node.peerUids().own(Role.MEMBERSHIP, membership.path().uid());
         node.peerUids().own(Role.FAILURE_DETECTOR, failureDetector.path().uid());
         node.peerUids().own(Role.GOSSIPER, gossiper.path().uid());

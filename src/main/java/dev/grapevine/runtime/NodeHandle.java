@@ -267,6 +267,19 @@ public final class NodeHandle {
                         : CompletableFuture.completedFuture(new TagsUpdate(r.tags(), r.persisted())));
     }
 
+    /** Publishes this node's application state under {@code key}; the stage fails with an {@link IllegalArgumentException} naming the limit. */
+    public CompletionStage<Done> publishState(String key, byte[] value) {
+        return ask((ActorRef<MembershipActor.StatePublished> replyTo) -> new MembershipActor.PublishState(key, value, replyTo))
+                .thenCompose(r -> r.error() != null
+                        ? CompletableFuture.failedFuture(new IllegalArgumentException(r.error()))
+                        : CompletableFuture.completedFuture(Done.getInstance()));
+    }
+
+    /** Each live member's application state under {@code key}, by member name. */
+    public CompletionStage<Map<String, dev.grapevine.core.member.AppState>> states(String key) {
+        return ask((ActorRef<Map<String, dev.grapevine.core.member.AppState>> replyTo) -> new MembershipActor.GetStates(key, replyTo));
+    }
+
     /** What came of a join: who answered, who did not, and who is of another cluster (with its name). */
     public record JoinAnswers(List<Address> answered, List<Address> silent, Map<Address, String> refused) {
     }

@@ -19,7 +19,7 @@ import java.util.function.Function;
 
 /**
  * What the three role actors share: the node's monotonic clock, and performing a step's effects.
- * Sends go to peers through the {@link PeerRouter}, signals to siblings through the guardian, timers
+ * Sends go to peers through the {@link PeerRouter}, signals straight to siblings ({@link RoleRefs}), timers
  * to the actor's own {@link TimerScheduler} (keyed by the timer, so re-arming one replaces it).
  */
 final class RoleActorSupport<C> {
@@ -31,6 +31,7 @@ final class RoleActorSupport<C> {
     private final PeerSystems peerSystems;
     private final TlsPeers tls;
     private final ActorRef<NodeGuardian.Command> guardian;
+    private final RoleRefs siblings;
     private final TimerScheduler<C> timers;
     private final Function<Timer, C> tick;
     final Outbox outbox = new Outbox();
@@ -45,6 +46,7 @@ final class RoleActorSupport<C> {
         this.peerSystems = node.peerSystems();
         this.tls = TlsPeers.get(system);
         this.guardian = guardian;
+        this.siblings = node.roleRefs();
         this.timers = timers;
         this.tick = tick;
     }
@@ -121,7 +123,9 @@ final class RoleActorSupport<C> {
             } else if (e instanceof Effect.Schedule s) {
                 timers.startSingleTimer(s.timer(), tick.apply(s.timer()), Duration.ofMillis(Math.max(0, s.atMillis() - now)));
             } else if (e instanceof Effect.Tell t) {
-                guardian.tell(new NodeGuardian.Route(t.to(), t.signal()));
+                if (!siblings.tell(t.to(), t.signal())) {
+                    guardian.tell(new NodeGuardian.Route(t.to(), t.signal())); // the node is still starting
+                }
             } else {
                 other.accept(e);
             }

@@ -101,6 +101,38 @@ class GrapevineApiTest {
     }
 
     @Test
+    void everyNodeReadsTheApplicationStateEachMemberPublished() throws Exception {
+        ActorSystem<Void> a = node("a", null);
+        Grapevine ga = Grapevine.get(a);
+        Grapevine gb = Grapevine.get(node("b", ga.address()));
+        TestProbe<Object> wait = TestProbe.create(a);
+        ga.publishState("schema", "v1".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        gb.publishState("schema", "v1".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        gb.publishState("schema", "v2".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        wait.awaitAssert(DEADLINE, Duration.ofMillis(100), () -> {
+            for (Grapevine g : List.of(ga, gb)) {
+                Map<String, byte[]> states = g.states("schema").toCompletableFuture().get(5, TimeUnit.SECONDS);
+                assertEquals(List.of("a", "b"), List.copyOf(states.keySet()), g.name() + " holds " + states.keySet());
+                assertEquals("v1", new String(states.get("a"), StandardCharsets.UTF_8), g.name());
+                assertEquals("v2", new String(states.get("b"), StandardCharsets.UTF_8), g.name() + ": the newest of b's");
+            }
+            return null;
+        });
+        assertEquals(Map.of(), ga.states("nobody-published").toCompletableFuture().get(5, TimeUnit.SECONDS));
+
+        IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+                () -> ga.publishState("k", new byte[Grapevine.STATE_BYTES_MAX]));
+        assertEquals("application state 'k' takes 257 bytes (key plus value); the limit is 256", tooLarge.getMessage());
+        for (int i = 1; i < Grapevine.STATE_KEYS_MAX; i++) {
+            ga.publishState("k" + i, new byte[0]).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        CompletionException tooMany = assertThrows(CompletionException.class,
+                () -> ga.publishState("one-more", new byte[0]).toCompletableFuture().join());
+        assertInstanceOf(IllegalArgumentException.class, tooMany.getCause());
+        assertTrue(tooMany.getCause().getMessage().endsWith("; the limit is " + Grapevine.STATE_KEYS_MAX), tooMany.getCause().getMessage());
+    }
+
+    @Test
     void badRequestsFailWithTheReason() {
         Grapevine g = Grapevine.get(node("solo", null));
         CompletionException tooBig = assertThrows(CompletionException.class,

@@ -1,6 +1,7 @@
 package dev.grapevine.core.gossip;
 
 import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.recovery.EpochProgress;
 
@@ -64,5 +65,24 @@ public sealed interface Rumor {
 
     /** What a {@link ProgressRumor} is about: one epoch's progress, a merged value replacing the older. */
     record ProgressOf(long epoch) {
+    }
+
+    /**
+     * One value of a member's application state ({@link AppState}); a newer value of the same owner
+     * and key replaces it in the queue.
+     */
+    record StateRumor(AppState state) implements Rumor {
+        public StateRumor {
+            Objects.requireNonNull(state, "state");
+        }
+
+        @Override
+        public Object subject() {
+            return new StateOf(state.owner(), state.key());
+        }
+    }
+
+    /** What a {@link StateRumor} is about: one key of one member's application state. */
+    record StateOf(String owner, String key) {
     }
 }

@@ -33,6 +33,10 @@ public final class Counters {
     long progressRefused;
     long progressTooLarge;
     long rumorsTooLarge;
+    /** Application state values refused: of a member this node does not know, of an earlier life, or over the keys bound. */
+    long appStateRefused;
+    /** Application state values a push-pull left out: more than its byte bound (they go in later ones). */
+    long appStateLeftOut;
     long forceLeaves;
     /** Claims about members refused as implausible ({@link Claims#judge}). */
     long claimsRefused;
@@ -42,6 +46,16 @@ public final class Counters {
     long foreignClusterRefused;
     /** Joins that a node of another cluster refused. */
     long joinsRefusedByForeignCluster;
+
+    /** A state delegate refused a recovery-progress value that conflicts with the one held. */
+    public void progressRefused() {
+        progressRefused++;
+    }
+
+    /** A state delegate left a recovery-progress value out of a push-pull: it did not fit. */
+    public void progressTooLarge() {
+        progressTooLarge++;
+    }
 
     public long probes() {
         return probes;
@@ -117,6 +131,8 @@ public final class Counters {
         m.put("progress_refused", progressRefused);
         m.put("progress_too_large", progressTooLarge);
         m.put("rumors_too_large", rumorsTooLarge);
+        m.put("app_state_refused", appStateRefused);
+        m.put("app_state_left_out", appStateLeftOut);
         m.put("force_leaves", forceLeaves);
         m.put("claims_refused", claimsRefused);
         m.put("rumors_from_strangers", rumorsFromStrangers);

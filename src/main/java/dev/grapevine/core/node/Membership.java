@@ -11,14 +11,10 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.member.Precedence;
-import dev.grapevine.core.recovery.EpochProgress;
-import dev.grapevine.core.recovery.Progress;
 import dev.grapevine.core.swim.Suspicion;
 import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
-import dev.grapevine.core.wire.WireSize;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,79 +23,56 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * The single writer of a node's member view, and of its user events. Every change of belief goes
- * through {@link #apply}: merge by {@link Precedence}; refute accusations of this node (SWIM §4.2);
- * start, confirm or clear suspicions (Lifeguard §IV-B); publish the event; tell the replicas; pass
- * the news on. Also runs push-pull anti-entropy and the reconnect attempts that heal partitions.
+ * The single writer of a node's member view. Every change of belief goes through {@link #apply}:
+ * merge by {@link Precedence}; refute accusations of this node (SWIM §4.2); start, confirm or clear
+ * suspicions (Lifeguard §IV-B); publish the event; tell the replicas; pass the news on. Its
+ * neighbours, one concern each: {@link AntiEntropy} (push-pull, view digests, joins, reconnects),
+ * {@link Tombstones} (the dead, the left and the reaped), {@link UserEvents}, and the {@link StateDelegate}s whose versioned state push-pull and gossip
+ * carry (recovery progress, users' application state), of which it knows nothing but the interface.
  */
 public final class Membership {
     /** Tags under this prefix are kept for the node itself; users' tags cannot take them. */
     public static final String RESERVED_TAG_PREFIX = "grapevine.";
 
-    /**
-     * Bytes of recent user events a push-pull carries. With 512 members of about 30 bytes beside it, a
-     * push-pull stays well under Artery's 256 KiB frame.
-     */
-    static final int PUSH_PULL_EVENT_BYTES_MAX = 32 * 1024;
-
     private final Settings settings;
-    private final RandomGenerator rng;
     private final MemberTable table;
     private final int selfId;
     private final Counters counters;
-    private final UserEventLog events;
+    private final UserEvents events;
+    private final AntiEntropy antiEntropy;
     private final Map<String, Suspicion> suspicions = new HashMap<>();
-    /** Dead (not left) members and when this node learned it: the reconnect targets. */
-    private final LinkedHashMap<String, Long> deadSinceMillis = new LinkedHashMap<>();
-    /** Members that left, and since when: reaped after {@code reap-left-after}. */
-    private final LinkedHashMap<String, Long> leftSinceMillis = new LinkedHashMap<>();
-    /**
-     * The last state of members reaped recently, oldest first: news of them that does not override it
-     * is stale and must not bring them back. Bounded; past {@link #REAPED_REMEMBERED_MAX} the oldest
-     * are forgotten, and a very late stale rumor could list such a member as left again, until it is
-     * reaped once more.
-     */
-    private final LinkedHashMap<String, Member> reaped = new LinkedHashMap<>();
-    static final int REAPED_REMEMBERED_MAX = 4096;
+    private final Tombstones tombstones;
     /** Incarnations beyond this are refused as forged: a member raises its own by one per refutation. */
     static final long INCARNATION_MAX = Long.MAX_VALUE / 2;
-    /**
-     * Bytes of members in one push-pull. With {@link #PUSH_PULL_EVENT_BYTES_MAX} of events and framing
-     * it stays well under Artery's 256 KiB frame however large the members' tags are.
-     */
-    static final int PUSH_PULL_MEMBER_BYTES_MAX = 128 * 1024;
-    /** Bytes of recovery progress in one push-pull: the current epochs' values (one per domain), about 1 byte per member each once done. */
-    static final int PUSH_PULL_PROGRESS_BYTES_MAX = 64 * 1024;
     private Member self;
     private boolean leaving;
-    private List<Address> seeds = List.of();
-    private boolean joining;
-    private final ClusterName cluster;
-    private boolean seedTurn;
-    private final ProgressBoard progress = new ProgressBoard();
     private final LoadTag load = new LoadTag();
     /** This node's time on the epoch scale at {@link #clockBaseNowMillis}: see {@link #clockAt}. */
     private long clockBaseEpochMillis;
     private long clockBaseNowMillis = Long.MIN_VALUE;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
-        this(self, settings, ClusterName.DEFAULT, rng, names, counters);
+        this(self, settings, ClusterName.DEFAULT, rng, names, counters, List.of());
     }
 
-    /** @param cluster the cluster this node's joins name (see {@link ClusterGuard}) */
+    /**
+     * @param cluster the cluster this node's joins name (see {@link ClusterGuard})
+     * @param states  the versioned state push-pull and gossip carry beside the member records, in the
+     *                order a push-pull lists it
+     */
     public Membership(Member self, Settings settings, ClusterName cluster, RandomGenerator rng, NameIndex names,
-                      Counters counters) {
-        this.cluster = cluster;
+                      Counters counters, List<StateDelegate> states) {
         if (self.status() != MemberStatus.ALIVE) {
             throw new IllegalArgumentException("a node starts alive, but got " + self);
         }
         this.settings = settings;
-        this.rng = rng;
         this.self = self;
         this.table = new MemberTable(names);
         this.selfId = names.idOf(self.name());
         this.counters = counters;
-        this.events = new UserEventLog(settings.eventBufferSize(), settings.userEventBytesMax());
+        this.events = new UserEvents(settings, table, counters);
+        this.tombstones = new Tombstones(settings, table, counters);
+        this.antiEntropy = new AntiEntropy(this, table, settings, cluster, rng, counters, events, states);
         table.merge(self);
     }
 
@@ -107,8 +80,7 @@ public final class Membership {
         if (clockBaseNowMillis == Long.MIN_VALUE) {
             clockAt(nowMillis, self.epoch()); // an epoch is a start time (or a counter that starts here)
         }
-        out.schedule(Timer.PUSH_PULL_TICK, nowMillis + rng.nextLong(settings.pushPullIntervalMillis(table.liveCount())) + 1);
-        out.schedule(Timer.RECONNECT_TICK, nowMillis + rng.nextLong(settings.reconnectInterval().toMillis()) + 1);
+        antiEntropy.start(nowMillis, out);
     }
 
     // ---------------------------------------------------------------- restoring a view
@@ -165,10 +137,8 @@ public final class Membership {
     private void adoptRestored(Member m, long nowMillis, Outbox out) {
         if (m.status() == MemberStatus.SUSPECT) {
             startSuspicion(m, self.name(), nowMillis, out);
-        } else if (m.status() == MemberStatus.DEAD) {
-            deadSinceMillis.put(m.name(), nowMillis);
-        } else if (m.status() == MemberStatus.LEFT) {
-            leftSinceMillis.put(m.name(), nowMillis);
+        } else {
+            tombstones.restored(m, nowMillis);
         }
     }
 
@@ -184,11 +154,7 @@ public final class Membership {
         if (leaving) {
             return false;
         }
-        seeds = List.copyOf(seedAddresses);
-        joining = !seeds.isEmpty();
-        for (Address seed : seeds) {
-            out.send(seed, pushPull(true, false));
-        }
+        antiEntropy.join(seedAddresses, out);
         broadcast(new Rumor.MemberRumor(self, self.name()), out);
         return true;
     }
@@ -251,7 +217,7 @@ public final class Membership {
      */
     public ForceLeave forceLeave(String name, long nowMillis, Outbox out) {
         Member current = table.get(name);
-        ForceLeave decision = ForceLeave.decide(name, name.equals(self.name()), current, reaped.containsKey(name));
+        ForceLeave decision = ForceLeave.decide(name, name.equals(self.name()), current, tombstones.wasReaped(name));
         if (decision.outcome() == ForceLeave.Outcome.REMOVED) {
             counters.forceLeaves++;
             apply(current.withStatus(MemberStatus.LEFT), self.name(), nowMillis, out);
@@ -272,54 +238,9 @@ public final class Membership {
         changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
     }
 
-    /**
-     * Gossips this node's recovery progress, as its word in its epoch's value: queued for the gossip
-     * ticks and piggybacks rather than sent in a round of its own (nothing waits on it at network
-     * speed), and carried by push-pull for any member the gossip missed.
-     *
-     * @param index   this node's position among the epoch's members, in ascending order of name
-     * @param members how many members the epoch has
-     */
-    public void publishProgress(Progress mine, int index, int members, Outbox out) {
-        out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(progress.publish(mine, index, members,
-                liveEpochs()))));
-    }
-
-    /**
-     * Sends a user event to every member, and delivers it here too. While there are at most
-     * {@code user-event-direct-max} others, it goes to each of them straight from here, one hop as
-     * Pekko's DistributedPubSub sends, before this node delivers it: the sends are on their way before
-     * any local subscriber runs, and do not wait for a hand-off to the gossiper. They are
-     * {@link Message.Event}s, which the receivers' membership takes itself. The gossiper queues it
-     * either way, for any copy that is lost (see {@link Signal.Announce}); the receivers may not
-     * (see {@link #receiveDirectEvent}).
-     *
-     * @throws IllegalArgumentException if name plus payload exceed {@code user-event-max-bytes}
-     */
+    /** Sends a user event to every member, and delivers it here too: see {@link UserEvents#emit}. */
     public UserEvent emit(String name, byte[] payload, Outbox out) {
-        UserEvent event = events.emit(self.name(), name, payload);
-        Rumor.EventRumor rumor = new Rumor.EventRumor(event);
-        boolean sentToAll = sendToAll(event, out);
-        out.deliver(event);
-        out.tell(Role.GOSSIPER, sentToAll ? new Signal.Announce(rumor) : new Signal.Broadcast(rumor));
-        return event;
-    }
-
-    /** One message to each live member, while there are few enough; false (and nothing sent) otherwise. */
-    private boolean sendToAll(UserEvent event, Outbox out) {
-        int others = table.liveCount() - 1;
-        if (others < 1 || others > settings.userEventDirectMax()) {
-            return false;
-        }
-        Message.Event message = new Message.Event(event, ViewDigest.liveMembers(table));
-        table.forEach(m -> {
-            if (m.status().isLive() && !m.name().equals(self.name())) {
-                out.send(m.address(), message);
-            }
-        });
-        counters.gossipMessages += others;
-        counters.directSends += others;
-        return true;
+        return events.emit(self.name(), name, payload, out);
     }
 
     private void changeSelf(Member next, Outbox out) {
@@ -347,8 +268,8 @@ public final class Membership {
     public void onTimer(Timer timer, long nowMillis, Outbox out) {
         switch (timer.kind()) {
             case SUSPICION -> onSuspicionTimer(timer.subject(), nowMillis, out);
-            case PUSH_PULL_TICK -> onPushPullTick(nowMillis, out);
-            case RECONNECT_TICK -> onReconnectTick(nowMillis, out);
+            case PUSH_PULL_TICK -> antiEntropy.onPushPullTick(nowMillis, out);
+            case RECONNECT_TICK -> antiEntropy.onReconnectTick(nowMillis, out);
             default -> throw new IllegalArgumentException("membership has no timer " + timer);
         }
     }
@@ -358,71 +279,21 @@ public final class Membership {
             if (r instanceof Rumor.MemberRumor m) {
                 apply(m.member(), m.source(), nowMillis, out);
             } else if (r instanceof Rumor.EventRumor e) {
-                receiveEvent(e.event(), true, out);
-            } else if (r instanceof Rumor.ProgressRumor p) {
-                java.util.Set<Long> live = liveEpochs();
-                EpochProgress merged = receiveProgress(p.progress(), live, out);
-                if (merged != null && live.contains(merged.epoch())) {
-                    // Passed on only in the epoch of our live members: a node's values of epochs it
-                    // left, or was alone in while joining, would otherwise circulate for ever.
-                    out.tell(Role.GOSSIPER, new Signal.Announce(new Rumor.ProgressRumor(merged)));
+                events.receive(e.event(), true, out);
+            } else {
+                StateDelegate state = antiEntropy.delegateOf(r);
+                Rumor passOn = state == null ? null : state.merge(r, table, out);
+                if (passOn != null) {
+                    out.tell(Role.GOSSIPER, new Signal.Announce(passOn));
                 }
             }
         }
     }
 
-    /**
-     * A user event straight from its origin. Where a copy sent on a live connection arrives (one copy
-     * per member, as over Artery) and the origin's live members are this node's, every member this
-     * node could tell already has it: it is delivered and not gossiped on. At five members that is
-     * 4 messages an event, where every receiver gossiping it to its transmit limit made up to 30 more.
-     * A copy lost with a broken connection is made up by the origin's own gossip of it and by
-     * push-pull. Otherwise, as any event heard.
-     */
-    private void receiveDirectEvent(Message.Event direct, Outbox out) {
-        boolean sentToAllKnownHere = settings.gossipCopiesMax() == 1
-                && direct.liveMembers() == ViewDigest.liveMembers(table);
-        receiveEvent(direct.event(), !sentToAllKnownHere, out);
-    }
-
-    /** A user event heard from another node: delivered once, and passed on once if {@code passOn}. */
-    private void receiveEvent(UserEvent event, boolean passOn, Outbox out) {
-        UserEventLog.Verdict verdict = events.receive(event);
-        if (verdict == UserEventLog.Verdict.DROP) {
-            return;
-        }
-        if (verdict == UserEventLog.Verdict.DELIVER) {
-            out.deliver(event);
-        }
-        if (passOn) {
-            broadcast(new Rumor.EventRumor(event), out);
-        } else {
-            counters.directEventsNotGossiped++;
-        }
-    }
-
-    /**
-     * An epoch's progress heard from a peer, merged into the value held: recovery is told the merged
-     * value if the peer's brought news. Returns it then, else null.
-     *
-     * @param liveEpoch the epochs of the live members this view holds, whose values are never dropped
-     */
-    private EpochProgress receiveProgress(EpochProgress incoming, java.util.Set<Long> liveEpoch, Outbox out) {
-        if (progress.conflicts(incoming)) {
-            counters.progressRefused++;
-            return null;
-        }
-        EpochProgress merged = progress.offer(incoming, liveEpoch);
-        if (merged != null) {
-            out.add(new Effect.ProgressHeard(merged));
-        }
-        return merged;
-    }
-
     // ---------------------------------------------------------------- the merge path
 
     /** Merges a belief about a member asserted by {@code source}, and acts on what changed. */
-    private void apply(Member incoming, String source, long nowMillis, Outbox out) {
+    void apply(Member incoming, String source, long nowMillis, Outbox out) {
         Member held = incoming.name().equals(self.name()) ? self : table.get(incoming.name());
         if (Claims.judge(incoming, held, epochScaleMillis(nowMillis)) != Claims.Verdict.PLAUSIBLE) {
             counters.claimsRefused++;
@@ -433,11 +304,8 @@ public final class Membership {
             return;
         }
         Member current = table.get(incoming.name());
-        if (current == null && reaped.containsKey(incoming.name())) {
-            if (!Precedence.overrides(incoming, reaped.get(incoming.name()))) {
-                return; // stale news of a member reaped after it left
-            }
-            reaped.remove(incoming.name());
+        if (current == null && tombstones.staleNewsOfReaped(incoming)) {
+            return; // stale news of a member reaped after it left
         }
         if (!Precedence.overrides(incoming, current)) {
             confirmSuspicion(incoming, current, source, out);
@@ -453,16 +321,7 @@ public final class Membership {
         } else {
             suspicions.remove(incoming.name());
         }
-        if (incoming.status() == MemberStatus.DEAD) {
-            deadSinceMillis.put(incoming.name(), nowMillis);
-        } else {
-            deadSinceMillis.remove(incoming.name());
-        }
-        if (incoming.status() == MemberStatus.LEFT) {
-            leftSinceMillis.putIfAbsent(incoming.name(), nowMillis);
-        } else {
-            leftSinceMillis.remove(incoming.name());
-        }
+        tombstones.changed(incoming, nowMillis);
         tellReplicas(incoming, source, out);
         broadcast(new Rumor.MemberRumor(incoming, source), out);
     }
@@ -562,239 +421,35 @@ public final class Membership {
         out.tell(Role.GOSSIPER, changed);
     }
 
-    // ---------------------------------------------------------------- anti-entropy and reconnects
+    // ---------------------------------------------------------------- peers' messages
 
-    private void onPushPullTick(long nowMillis, Outbox out) {
-        out.schedule(Timer.PUSH_PULL_TICK, nowMillis + settings.pushPullIntervalMillis(table.liveCount()));
-        if (leaving) {
-            return;
-        }
-        List<Member> peer = MemberSampler.pick(table, 1, m -> m.status().isLive() && !m.name().equals(self.name()), rng);
-        if (!peer.isEmpty()) {
-            out.send(peer.get(0).address(), new Message.ViewDigest(viewDigest(), events.time()));
-            counters.viewDigestsSent++;
-        }
-    }
-
-    /** What {@link ViewDigest} makes of this node's view: what its push-pull would carry, and the events it remembers. */
-    private long viewDigest() {
-        return ViewDigest.of(table, currentProgress(), events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of));
-    }
-
-    /** A peer's push-pull, view digest, or user event sent straight from its origin. */
+    /** A peer's push-pull, view digest, join refusal, or user event sent straight from its origin. */
     public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
-        if (message instanceof Message.PushPull pp) {
-            onPushPull(from, pp, nowMillis, out);
-        } else if (message instanceof Message.ViewDigest d) {
-            onViewDigest(from, d, out);
-        } else if (message instanceof Message.Event e) {
-            receiveDirectEvent(e, out);
-        } else if (message instanceof Message.Refusal r) {
-            onRefusal(from, r, out);
+        if (message instanceof Message.Event e) {
+            events.receiveDirect(e, out);
+        } else if (message instanceof Message.PushPull || message instanceof Message.ViewDigest
+                || message instanceof Message.Refusal) {
+            antiEntropy.onMessage(from, message, nowMillis, out);
         } else {
             throw new IllegalArgumentException("membership does not take " + message.getClass().getSimpleName());
         }
     }
 
-    /**
-     * A node of another cluster refused a join. Reported only if this node asked that address (a
-     * seed); otherwise it is one more foreign message, counted. Nothing of the view changes either
-     * way, and the reconnect timer keeps asking the seeds, in case the address changes hands.
-     */
-    private void onRefusal(Address from, Message.Refusal refusal, Outbox out) {
-        if (seeds.contains(from)) {
-            counters.joinsRefusedByForeignCluster++;
-            out.add(new Effect.JoinRefused(from, refusal.cluster()));
-        } else {
-            counters.foreignClusterRefused++;
-        }
+    // ---------------------------------------------------------------- reaping, and the reconnect targets
+
+    /** See {@link Tombstones#reapDue}. */
+    void reapDue(long nowMillis, Outbox out) {
+        tombstones.reapDue(self.name(), nowMillis, out);
     }
 
-    /**
-     * A peer's digest of its view. Alike: nothing to exchange. Different: a push-pull with the peer,
-     * which answers with its own, as if it had sent one (it has a reason to: its view differs).
-     */
-    private void onViewDigest(Address from, Message.ViewDigest digest, Outbox out) {
-        events.witness(digest.eventClock());
-        if (digest.digest() == viewDigest()) {
-            counters.viewDigestsAlike++;
-            return;
-        }
-        out.send(from, pushPull(false, false));
-        counters.pushPulls++;
+    /** How many dead members reconnect attempts may go to. */
+    int reconnectTargets() {
+        return tombstones.reconnectTargets();
     }
 
-    /**
-     * Tries to reach one dead member (or, when alone, a seed) with a push-pull. Serf gives up after
-     * 24 h and memberlist never tries, leaving permanent splits; this never stops, at one message per
-     * interval.
-     */
-    private void onReconnectTick(long nowMillis, Outbox out) {
-        out.schedule(Timer.RECONNECT_TICK, nowMillis + settings.reconnectInterval().toMillis());
-        reapLeft(nowMillis, out);
-        reapDeadOverBound(out);
-        if (leaving) {
-            return;
-        }
-        boolean alone = table.liveCount() <= 1;
-        // Alone, try the seeds, but every other time a dead member too: the seeds may be gone for good
-        // while the rest of the cluster is only on the far side of a partition.
-        seedTurn = !seedTurn || deadSinceMillis.isEmpty();
-        if (alone && !seeds.isEmpty() && seedTurn) {
-            joining = true;
-            out.send(seeds.get(rng.nextInt(seeds.size())), pushPull(true, false));
-            counters.reconnectAttempts++;
-        } else if (!deadSinceMillis.isEmpty()) {
-            int pick = rng.nextInt(deadSinceMillis.size());
-            String name = deadSinceMillis.keySet().stream().skip(pick).findFirst().orElseThrow();
-            out.send(table.get(name).address(), pushPull(false, false));
-            counters.reconnectAttempts++;
-        }
-    }
-
-    /**
-     * Forgets members that left more than {@code reap-left-after} ago (Serf's tombstone timeout), so
-     * that a cluster that churns for months does not list every node it ever had. Dead members are
-     * not reaped: they are whom reconnects go to.
-     */
-    private void reapLeft(long nowMillis, Outbox out) {
-        long reapBeforeMillis = nowMillis - settings.reapLeftAfter().toMillis();
-        for (var it = leftSinceMillis.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() > reapBeforeMillis) {
-                break; // in order of leaving: the rest left later
-            }
-            it.remove();
-            reap(e.getKey(), out);
-        }
-    }
-
-    /**
-     * Dead members are kept so that partitions heal, but not without bound: nodes that come back under
-     * new names (a rescheduled pod with a new address as its name) would pile up for ever. Past
-     * {@link #deadMembersMax()} the longest-dead are reaped, and counted.
-     */
-    private void reapDeadOverBound(Outbox out) {
-        while (deadSinceMillis.size() > deadMembersMax()) {
-            String oldest = deadSinceMillis.keySet().iterator().next();
-            deadSinceMillis.remove(oldest);
-            counters.deadReapedOverBound++;
-            reap(oldest, out);
-        }
-    }
-
-    /** Room for the other side of any partition of this cluster, and never less than 4096. */
-    int deadMembersMax() {
-        return Math.max(DEAD_MEMBERS_MIN, 2 * table.liveCount());
-    }
-
-    static final int DEAD_MEMBERS_MIN = 4096;
-
-    private void reap(String name, Outbox out) {
-        Member gone = table.remove(name);
-        if (gone == null) {
-            return;
-        }
-        reaped.put(gone.name(), gone);
-        if (reaped.size() > REAPED_REMEMBERED_MAX) {
-            reaped.remove(reaped.keySet().iterator().next());
-        }
-        out.publish(new MemberEvent(MemberEvent.Kind.REAPED, gone, gone, self.name()));
-        out.tell(Role.FAILURE_DETECTOR, new Signal.Reaped(gone.name()));
-        out.tell(Role.GOSSIPER, new Signal.Reaped(gone.name()));
-    }
-
-    /**
-     * Merges a peer's view. A peer's "dead" is taken as a suspicion (as memberlist does): the member
-     * may be alive and merely cut off from that peer, and a suspicion can still be refuted.
-     */
-    private void onPushPull(Address from, Message.PushPull message, long nowMillis, Outbox out) {
-        if (message.reply() && joining) {
-            joining = false;
-            events.joined(message.eventClock());
-        } else {
-            events.witness(message.eventClock());
-        }
-        if (!message.reply()) {
-            out.send(from, pushPull(false, true));
-        } else if (seeds.contains(from)) {
-            out.add(new Effect.JoinAnswered(from)); // a seed's answer: the node at that address let us in
-        }
-        // By convention the sender lists itself first; it is the accuser of what it reports dead.
-        String source = message.members().isEmpty() ? from.toString() : message.members().get(0).name();
-        // Judged before merging: a joiner's own record makes it live, not its news about others.
-        boolean senderLive = Claims.liveAt(table, from);
-        for (Member m : message.members()) {
-            // A member we never heard of that the peer holds dead is recorded dead, quietly (no
-            // JOINED, no suspicion of an address that is likely gone): a reconnect target, like a
-            // restored tombstone. memberlist ignores such news; we keep it so partitions heal.
-            Member held = table.get(m.name());
-            if (!senderLive && !Claims.strangerMay(m, held, from, self.name())) {
-                counters.rumorsFromStrangers++;
-                continue;
-            }
-            boolean known = held != null;
-            Member belief = m.status() == MemberStatus.DEAD && known ? m.withStatus(MemberStatus.SUSPECT) : m;
-            apply(belief, source, nowMillis, out);
-        }
-        for (UserEvent event : message.recentEvents()) {
-            receiveEvent(event, true, out);
-        }
-        java.util.Set<Long> live = liveEpochs();
-        for (EpochProgress value : message.progress()) {
-            receiveProgress(value, live, out); // anti-entropy: told here, not passed on
-        }
-    }
-
-    /** This node first, then all others, or a random window of them when the view is too large. */
-    private Message.PushPull pushPull(boolean join, boolean reply) {
-        int max = settings.pushPullMembersMax();
-        List<Member> members = new ArrayList<>(Math.min(max, table.knownCount()));
-        members.add(self);
-        int bound = table.idBound();
-        int start = table.knownCount() <= max ? 0 : rng.nextInt(bound);
-        int bytes = WireSize.of(self);
-        for (int i = 0; i < bound && members.size() < max; i++) {
-            int id = (start + i) % bound;
-            Member m = table.get(id);
-            if (m != null && id != selfId) {
-                bytes += WireSize.of(m);
-                if (bytes > PUSH_PULL_MEMBER_BYTES_MAX) {
-                    break; // the rest goes in later windows (they start at random points)
-                }
-                members.add(m);
-            }
-        }
-        return new Message.PushPull(join, reply, events.time(), members, events.recent(PUSH_PULL_EVENT_BYTES_MAX, WireSize::of),
-                currentProgress(), join ? cluster.name() : ""); // a join names its cluster, for a refusal's log line
-    }
-
-    /**
-     * The progress held for the epoch of the live members this view holds: the epoch recovery works
-     * in once the view has settled, and the one whose completion anti-entropy must not leave waiting.
-     * Empty if none is held, or if it is too large for a push-pull (counted).
-     */
-    private List<EpochProgress> currentProgress() {
-        List<EpochProgress> out = new ArrayList<>();
-        int bytes = 0;
-        for (long epoch : liveEpochs()) { // one per domain run here, and the one of all live members
-            EpochProgress value = progress.of(epoch);
-            if (value == null) {
-                continue;
-            }
-            int size = WireSize.of(value);
-            if (bytes + size > PUSH_PULL_PROGRESS_BYTES_MAX) {
-                counters.progressTooLarge++;
-                continue;
-            }
-            bytes += size;
-            out.add(value);
-        }
-        return out;
-    }
-
-    private java.util.Set<Long> liveEpochs() {
-        return progress.liveEpochs(table);
+    /** The {@code index}th dead member, in the order they were learnt dead. */
+    String reconnectTarget(int index) {
+        return tombstones.reconnectTarget(index);
     }
 
     /**
@@ -813,11 +468,12 @@ public final class Membership {
         m.put("members_known", (long) table.knownCount());
         m.put("members_live", (long) table.liveCount());
         m.put("suspicions_open", (long) suspicions.size());
-        m.put("user_events_duplicate", events.duplicates());
-        m.put("user_events_too_old", events.tooOld());
-        m.put("user_events_forgotten_early", events.evicted());
-        m.put("clocks_refused", events.implausible());
-        m.put("event_clock", events.time());
+        UserEventLog log = events.log();
+        m.put("user_events_duplicate", log.duplicates());
+        m.put("user_events_too_old", log.tooOld());
+        m.put("user_events_forgotten_early", log.evicted());
+        m.put("clocks_refused", log.implausible());
+        m.put("event_clock", log.time());
         return m;
     }
 
@@ -838,7 +494,8 @@ public final class Membership {
         return table.snapshot();
     }
 
-    MemberTable view() {
+    /** The member view itself, for reading only (by the {@link StateDelegate}s' publishers): this class is its single writer. */
+    public MemberTable view() {
         return table;
     }
 
@@ -851,11 +508,6 @@ public final class Membership {
     }
 
     public UserEventLog events() {
-        return events;
-    }
-
-    /** The recovery progress held of the last few epochs, this node's own words included; the latest last. */
-    public List<EpochProgress> progress() {
-        return progress.all();
+        return events.log();
     }
 }

@@ -8,6 +8,7 @@ import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.Progress;
+import dev.grapevine.core.recovery.ProgressBoard;
 import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
 
@@ -33,6 +34,8 @@ public final class SwimNode {
     private final Membership membership;
     private final FailureDetector failureDetector;
     private final Gossiper gossiper;
+    private final ProgressBoard progress;
+    private final AppStates appStates;
     private final Counters counters = new Counters();
     private final ClusterGuard guard;
     private final Settings settings;
@@ -53,7 +56,9 @@ public final class SwimNode {
     public SwimNode(Member self, Settings settings, ClusterName cluster, RandomGenerator rng, NameIndex names) {
         this.settings = settings;
         this.guard = new ClusterGuard(cluster, counters);
-        this.membership = new Membership(self, settings, cluster, rng, names, counters);
+        this.progress = new ProgressBoard(counters);
+        this.appStates = new AppStates(self.name(), counters);
+        this.membership = new Membership(self, settings, cluster, rng, names, counters, List.of(progress, appStates));
         this.failureDetector = new FailureDetector(self, settings, rng, names, counters);
         this.gossiper = new Gossiper(self, settings, rng, names, counters);
     }
@@ -124,10 +129,22 @@ public final class SwimNode {
         settle(nowMillis, out);
     }
 
-    /** See {@link Membership#publishProgress}. */
-    public void publishProgress(Progress progress, int index, int members, long nowMillis, Outbox out) {
-        membership.publishProgress(progress, index, members, inner);
+    /** See {@link ProgressBoard#publish}. */
+    public void publishProgress(Progress mine, int index, int members, long nowMillis, Outbox out) {
+        progress.publish(mine, index, members, membership.view(), inner);
         settle(nowMillis, out);
+    }
+
+    /** See {@link AppStates#publish}. */
+    public dev.grapevine.core.member.AppState publishState(String key, byte[] value, long nowMillis, Outbox out) {
+        dev.grapevine.core.member.AppState published = appStates.publish(key, value, membership.view(), inner);
+        settle(nowMillis, out);
+        return published;
+    }
+
+    /** See {@link AppStates#values}. */
+    public Map<String, dev.grapevine.core.member.AppState> states(String key) {
+        return appStates.values(key, membership.view());
     }
 
     /** See {@link Membership#emit}. */
@@ -218,9 +235,9 @@ public final class SwimNode {
         return membership.members();
     }
 
-    /** See {@link Membership#progress}. */
+    /** The recovery progress held of the last few epochs, this node's own words included; the latest last. */
     public List<EpochProgress> progress() {
-        return membership.progress();
+        return progress.all();
     }
 
     public int liveCount() {

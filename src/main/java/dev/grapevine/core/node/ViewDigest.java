@@ -4,13 +4,12 @@ import dev.grapevine.core.Hash64;
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberTable;
-import dev.grapevine.core.recovery.EpochProgress;
 
 import java.util.List;
 
 /**
  * A 64-bit digest of what a push-pull would carry: every member record the view holds (tombstones
- * too), the recovery progress held of the live members' epoch, and the ids of the recent user events. Each
+ * too), the state of its {@link StateDelegate}s (recovery progress), and the ids of the recent user events. Each
  * item is hashed on its own and the hashes are added, so the digest does not depend on the order in
  * which a node learnt things (member ids and event arrival differ from node to node), only on what
  * it holds. Two views that hold the same digest alike; a difference in any field of any item changes
@@ -20,15 +19,13 @@ final class ViewDigest {
     private ViewDigest() {
     }
 
-    static long of(MemberTable view, List<EpochProgress> progress, List<UserEvent> recentEvents) {
-        long[] sum = {view.recordsDigest()}; // kept up to date by the table: no walk over N members per digest
-        for (EpochProgress p : progress) {
-            sum[0] += Hash64.mix(progress(p));
-        }
+    /** @param stateSum the sum of {@code Hash64.mix} of each state delegate's digest of each value a push-pull would carry */
+    static long of(MemberTable view, long stateSum, List<UserEvent> recentEvents) {
+        long sum = view.recordsDigest() + stateSum; // kept up to date by the table: no walk over N members per digest
         for (UserEvent e : recentEvents) {
-            sum[0] += Hash64.mix(Hash64.fnv(Hash64.fnv(3, e.origin()), e.ltime()));
+            sum += Hash64.mix(Hash64.fnv(Hash64.fnv(3, e.origin()), e.ltime()));
         }
-        return sum[0];
+        return sum;
     }
 
     /**
@@ -45,14 +42,5 @@ final class ViewDigest {
             }
         });
         return sum[0];
-    }
-
-    /** The epoch and every member's word, in member order (the same on every node of the epoch). */
-    private static long progress(EpochProgress p) {
-        long h = Hash64.fnv(Hash64.FNV_OFFSET ^ 2, p.epoch());
-        for (int i = 0, n = p.members(); i < n; i++) {
-            h = Hash64.fnv(Hash64.fnv(h, p.seq(i)), ((long) p.pending(i) << 32) | p.failed(i));
-        }
-        return h;
     }
 }

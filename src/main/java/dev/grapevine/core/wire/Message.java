@@ -3,6 +3,7 @@ package dev.grapevine.core.wire;
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.recovery.EpochProgress;
 
@@ -63,14 +64,22 @@ public sealed interface Message {
      *                     words that every piggyback missed still arrive
      * @param cluster      the sender's cluster name, in a join ("" if not told), so that a node of
      *                     another cluster can name it when it refuses the join
+     * @param states       the members' application state the sender holds (a bounded share of it),
+     *                     so values that every piggyback missed still arrive
      */
     record PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
-                    List<EpochProgress> progress, String cluster) implements Message {
+                    List<EpochProgress> progress, String cluster, List<AppState> states) implements Message {
         public PushPull {
             members = List.copyOf(members);
             recentEvents = List.copyOf(recentEvents);
             progress = List.copyOf(progress);
             Objects.requireNonNull(cluster, "cluster");
+            states = List.copyOf(states);
+        }
+
+        public PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
+                        List<EpochProgress> progress, String cluster) {
+            this(join, reply, eventClock, members, recentEvents, progress, cluster, List.of());
         }
 
         public PushPull(boolean join, boolean reply, long eventClock, List<Member> members, List<UserEvent> recentEvents,
@@ -80,6 +89,41 @@ public sealed interface Message {
 
         public PushPull(boolean join, boolean reply, long eventClock, List<Member> members) {
             this(join, reply, eventClock, members, List.of(), List.of());
+        }
+
+        /**
+         * A push-pull whose state values ({@code stateRumors}, as the {@code StateDelegate}s hand them
+         * out) are sorted into the fields the wire format has for them.
+         */
+        public static PushPull of(boolean join, boolean reply, long eventClock, List<Member> members,
+                                  List<UserEvent> recentEvents, List<Rumor> stateRumors, String cluster) {
+            List<EpochProgress> progress = new java.util.ArrayList<>();
+            List<AppState> states = new java.util.ArrayList<>();
+            for (Rumor r : stateRumors) {
+                if (r instanceof Rumor.ProgressRumor p) {
+                    progress.add(p.progress());
+                } else if (r instanceof Rumor.StateRumor st) {
+                    states.add(st.state());
+                } else {
+                    throw new IllegalArgumentException("a push-pull does not carry " + r.getClass().getSimpleName());
+                }
+            }
+            return new PushPull(join, reply, eventClock, members, recentEvents, progress, cluster, states);
+        }
+
+        /** The state values this push-pull carries, as rumors for the {@code StateDelegate}s. */
+        public List<Rumor> stateRumors() {
+            if (progress.isEmpty() && states.isEmpty()) {
+                return List.of();
+            }
+            List<Rumor> out = new java.util.ArrayList<>(progress.size() + states.size());
+            for (EpochProgress p : progress) {
+                out.add(new Rumor.ProgressRumor(p));
+            }
+            for (AppState st : states) {
+                out.add(new Rumor.StateRumor(st));
+            }
+            return out;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.grapevine.core.wire;
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.Utf8;
@@ -34,10 +35,13 @@ import java.util.TreeMap;
  *   Refusal  = cluster:string refused:u64 (big-endian)
  *   PushPull = flags:u8 (bit 0 join, bit 1 reply, bit 2 cluster) eventClock:varint count:varint member*
  *              count:varint event* count:varint progress* [cluster:string, if bit 2]
+ *              [count:varint state*, if bit 3]
  *   rumors   = count:varint rumor*
  *   rumor    = 1:u8 member source:string                                    (MemberRumor)
  *            | 2:u8 event                                                   (EventRumor)
  *            | 4:u8 progress                                                (ProgressRumor)
+ *            | 5:u8 state                                                   (StateRumor)
+ *   state    = owner:string key:string epoch:varint version:varint value:bytes  (AppState; version ≥ 1)
  *   progress = epoch:u64 (big-endian) count:varint word*          (EpochProgress; count 1..65536)
  *   word     = 0:varint                                           no word from this member
  *            | (4·seq + 2·r + n):varint [pending:varint failed:varint, if n] [since:varint, if r]
@@ -102,13 +106,20 @@ public final class WireCodec {
     public static final int RUMOR_EVENT = 2;
     // 3: one member's progress, in version 2; retired.
     public static final int RUMOR_PROGRESS = 4;
+    /**
+     * Application state (in release of the same {@link #VERSION}: only a node that uses application
+     * state sends it, and a node of an earlier release refuses it as an unknown rumor type).
+     */
+    public static final int RUMOR_STATE = 5;
 
     /** PushPull flag bits. ONLY APPEND; never renumber. */
     static final int FLAG_JOIN = 1;
     static final int FLAG_REPLY = 1 << 1;
     /** The sender's cluster name follows the progress list. */
     static final int FLAG_CLUSTER = 1 << 2;
-    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY | FLAG_CLUSTER;
+    /** Application state follows the cluster name; set only when there is some (see {@link #RUMOR_STATE}). */
+    static final int FLAG_STATES = 1 << 3;
+    private static final int KNOWN_FLAGS = FLAG_JOIN | FLAG_REPLY | FLAG_CLUSTER | FLAG_STATES;
     // ---------------------------------------------------------------------------------------------
 
     /**
@@ -184,7 +195,8 @@ public final class WireCodec {
             w.writeFixed64(rf.refused());
         } else if (m instanceof Message.PushPull pp) {
             w.writeByte(TYPE_PUSH_PULL);
-            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0) | (pp.cluster().isEmpty() ? 0 : FLAG_CLUSTER));
+            w.writeByte((pp.join() ? FLAG_JOIN : 0) | (pp.reply() ? FLAG_REPLY : 0) | (pp.cluster().isEmpty() ? 0 : FLAG_CLUSTER)
+                    | (pp.states().isEmpty() ? 0 : FLAG_STATES));
             w.writeVarint(pp.eventClock(), "push-pull event clock");
             List<Member> members = pp.members();
             w.writeVarint(members.size(), "member count");
@@ -203,6 +215,13 @@ public final class WireCodec {
             }
             if (!pp.cluster().isEmpty()) {
                 w.writeString(pp.cluster(), "push-pull cluster");
+            }
+            List<AppState> states = pp.states();
+            if (!states.isEmpty()) {
+                w.writeVarint(states.size(), "state count");
+                for (int i = 0, n = states.size(); i < n; i++) {
+                    writeState(w, states.get(i));
+                }
             }
         } else {
             throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
@@ -298,6 +317,9 @@ public final class WireCodec {
             } else if (rumor instanceof Rumor.ProgressRumor pr) {
                 w.writeByte(RUMOR_PROGRESS);
                 writeProgress(w, pr.progress());
+            } else if (rumor instanceof Rumor.StateRumor sr) {
+                w.writeByte(RUMOR_STATE);
+                writeState(w, sr.state());
             } else {
                 throw new IllegalArgumentException("no wire format for " + rumor.getClass().getName());
             }
@@ -309,6 +331,14 @@ public final class WireCodec {
         w.writeVarint(e.ltime(), "event ltime");
         w.writeString(e.name(), "event name");
         w.writeBytes(e.payload(), "event payload");
+    }
+
+    private static void writeState(WireWriter w, AppState s) {
+        w.writeString(s.owner(), "state owner");
+        w.writeString(s.key(), "state key");
+        w.writeVarint(s.epoch(), "state epoch");
+        w.writeVarint(s.version(), "state version");
+        w.writeBytes(s.value(), "state value");
     }
 
     private static void writeProgress(WireWriter w, EpochProgress p) {
@@ -383,6 +413,8 @@ public final class WireCodec {
                 return new Rumor.EventRumor(readEvent(r));
             case RUMOR_PROGRESS:
                 return new Rumor.ProgressRumor(readProgress(r));
+            case RUMOR_STATE:
+                return new Rumor.StateRumor(readState(r));
             default:
                 throw new WireFormatException("unknown rumor type " + type + " at offset " + at);
         }
@@ -398,6 +430,20 @@ public final class WireCodec {
             return new UserEvent(origin, ltime, name, payload);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("invalid user event at offset " + at + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static AppState readState(WireReader r) {
+        int at = r.offset();
+        String owner = r.readString("state owner");
+        String key = r.readString("state key");
+        long epoch = r.readVarint("state epoch");
+        long version = r.readVarint("state version");
+        byte[] value = r.readBytes("state value");
+        try {
+            return new AppState(owner, key, epoch, version, value);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("invalid application state at offset " + at + ": " + e.getMessage(), e);
         }
     }
 
@@ -468,8 +514,20 @@ public final class WireCodec {
                 throw new WireFormatException("push-pull: cluster name " + problem);
             }
         }
+        List<AppState> states = List.of();
+        if ((flags & FLAG_STATES) != 0) {
+            int stateCount = r.readCount("push-pull state count");
+            if (stateCount == 0) {
+                throw new WireFormatException("push-pull: the state flag is set but no state follows"); // canonical form only
+            }
+            AppState[] read = new AppState[stateCount];
+            for (int i = 0; i < stateCount; i++) {
+                read[i] = readState(r);
+            }
+            states = List.of(read);
+        }
         return new Message.PushPull((flags & FLAG_JOIN) != 0, (flags & FLAG_REPLY) != 0, eventClock, List.of(members),
-                List.of(events), List.of(progress), cluster);
+                List.of(events), List.of(progress), cluster, states);
     }
 
     private static Member readMember(WireReader r) {

@@ -2,6 +2,7 @@ package dev.grapevine.core.wire;
 
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.Utf8;
 import dev.grapevine.core.recovery.EpochProgress;
@@ -75,7 +76,8 @@ public final class WireSize {
                     + listOverhead(pp.members().size()) + memberBytes
                     + listOverhead(pp.recentEvents().size()) + eventBytes
                     + listOverhead(pp.progress().size()) + progressBytes
-                    + (pp.cluster().isEmpty() ? 0 : stringSize(pp.cluster()));
+                    + (pp.cluster().isEmpty() ? 0 : stringSize(pp.cluster()))
+                    + statesSize(pp.states());
         }
         throw new IllegalArgumentException("no wire format for " + m.getClass().getName());
     }
@@ -88,8 +90,27 @@ public final class WireSize {
             return RUMOR_TYPE_BYTES + of(er.event());
         } else if (r instanceof Rumor.ProgressRumor pr) {
             return RUMOR_TYPE_BYTES + of(pr.progress());
+        } else if (r instanceof Rumor.StateRumor sr) {
+            return RUMOR_TYPE_BYTES + of(sr.state());
         }
         throw new IllegalArgumentException("no wire format for " + r.getClass().getName());
+    }
+
+    /** Bytes of one value of application state, without a rumor's type byte (as push-pull lists it). */
+    public static int of(AppState s) {
+        return stringSize(s.owner()) + stringSize(s.key()) + varintSize(s.epoch()) + varintSize(s.version())
+                + varintSize(s.value().length) + s.value().length;
+    }
+
+    private static int statesSize(List<AppState> states) {
+        if (states.isEmpty()) {
+            return 0; // no count either: the flag says none follows
+        }
+        int bytes = listOverhead(states.size());
+        for (AppState s : states) {
+            bytes += of(s);
+        }
+        return bytes;
     }
 
     /** Bytes of one epoch's progress, without a rumor's type byte (as push-pull lists it). */

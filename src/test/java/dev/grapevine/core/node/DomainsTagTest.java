@@ -44,7 +44,7 @@ class DomainsTagTest {
         view.merge(Member.alive("a", new Address("10.0.0.1", 7946), 1, 0, Map.of(DomainsTag.KEY, "kv")));
         view.merge(Member.alive("b", new Address("10.0.0.2", 7946), 2, 0, Map.of(DomainsTag.KEY, "index,kv")));
         view.merge(Member.alive("r", new Address("10.0.0.3", 7946), 3, 0, Map.of()));
-        Set<Long> epochs = new ProgressBoard().liveEpochs(view);
+        Set<Long> epochs = new dev.grapevine.core.recovery.ProgressBoard(new Counters()).liveEpochs(view);
         assertEquals(Set.of(bits(RecoveryCoordinator.epochOf(Map.of("a", 1L, "b", 2L, "r", 3L))),
                 bits(RecoveryCoordinator.epochOf("kv", Map.of("a", 1L, "b", 2L))),
                 bits(RecoveryCoordinator.epochOf("index", Map.of("b", 2L)))), epochs);

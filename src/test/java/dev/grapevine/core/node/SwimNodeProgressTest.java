@@ -95,7 +95,7 @@ class SwimNodeProgressTest {
     @Test
     void theLiveMembersEpochIsNeverDroppedForNewerValuesOfOthers() {
         receive(a, "B", gossip(rumor(value(0, 1, 0, 0))), 1_000);
-        for (int e = 1; e <= ProgressBoard.EPOCHS_MAX + 2; e++) {
+        for (int e = 1; e <= dev.grapevine.core.recovery.ProgressBoard.EPOCHS_MAX + 2; e++) {
             receive(a, "B", gossip(rumor(EpochProgress.empty(e, 3).with(1, 1, 0, 0))), 1_000 + e);
         }
         assertEquals(List.of(EPOCH_BITS, 4L, 5L, 6L), a.progress().stream().map(EpochProgress::epoch).toList());
@@ -130,7 +130,7 @@ class SwimNodeProgressTest {
 
     @Test
     void onlyTheEpochsChangedLastAreKept() {
-        for (int e = 1; e <= ProgressBoard.EPOCHS_MAX + 2; e++) {
+        for (int e = 1; e <= dev.grapevine.core.recovery.ProgressBoard.EPOCHS_MAX + 2; e++) {
             receive(a, "B", gossip(rumor(EpochProgress.empty(e, 3).with(1, 1, 0, 0))), 1_000 + e);
         }
         assertEquals(List.of(3L, 4L, 5L, 6L), a.progress().stream().map(EpochProgress::epoch).toList());

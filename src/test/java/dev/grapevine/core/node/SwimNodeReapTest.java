@@ -74,14 +74,14 @@ class SwimNodeReapTest {
     @Test
     void deadMembersBeyondTheBoundAreReapedOldestFirstAndCounted() {
         int over = 3;
-        for (int i = 0; i < Membership.DEAD_MEMBERS_MIN + over; i++) {
+        for (int i = 0; i < Tombstones.DEAD_MEMBERS_MIN + over; i++) {
             Member dead = Member.alive("gone-" + i, addressOf("gone-" + i), 1, 0, Map.of()).withStatus(MemberStatus.DEAD);
             receive(a, "C", new dev.grapevine.core.wire.Message.PushPull(false, true, 0, List.of(alive("C"), dead)), i);
         }
         List<MemberEvent> events = reconnectTick(100_000);
         assertEquals(over, events.stream().filter(e -> e.kind() == MemberEvent.Kind.REAPED).count());
         assertNull(a.member("gone-0"), "the longest-dead go first");
-        assertEquals(MemberStatus.DEAD, a.member("gone-" + (Membership.DEAD_MEMBERS_MIN + over - 1)).status());
+        assertEquals(MemberStatus.DEAD, a.member("gone-" + (Tombstones.DEAD_MEMBERS_MIN + over - 1)).status());
         assertEquals((long) over, a.metrics().get("dead_reaped_over_bound"));
     }
 }

@@ -3,6 +3,7 @@ package dev.grapevine.core.wire;
 import dev.grapevine.core.events.UserEvent;
 import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
+import dev.grapevine.core.member.AppState;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.recovery.EpochProgress;
@@ -127,7 +128,36 @@ class WireCodecTest {
                         member("b", "10.0.0.2", 7946, 2, 9, MemberStatus.SUSPECT, Map.of("k", "v")))),
                 new Message.PushPull(true, true, 1, List.of(typicalMember().withStatus(MemberStatus.DEAD))),
                 new Message.PushPull(false, false, 3, List.of(typicalMember()), List.of(),
-                        List.of(typicalProgress().progress(), EpochProgress.empty(0, 2).with(1, 1, 4, 1))));
+                        List.of(typicalProgress().progress(), EpochProgress.empty(0, 2).with(1, 1, 4, 1))),
+                new Message.Gossip(List.of(new Rumor.StateRumor(new AppState("n1", "schema", 7, 1, new byte[0])),
+                        new Rumor.StateRumor(new AppState("节点-😀", "ü", Long.MAX_VALUE, Long.MAX_VALUE, new byte[250])))),
+                new Message.PushPull(true, false, 3, List.of(typicalMember()), List.of(), List.of(), "prod",
+                        List.of(new AppState("n1", "schema", 7, 300, new byte[] {1, 2, 3}))),
+                new Message.PushPull(false, true, 3, List.of(typicalMember()), List.of(), List.of(), "",
+                        List.of(new AppState("n1", "a", 0, 1, new byte[0]), new AppState("n2", "a", 1, 1, new byte[] {-1}))));
+    }
+
+    @Test
+    void applicationStateOutsideItsFormIsRefused() {
+        // Push-pull, flags: state, no cluster; clock 0; no members, events or progress; then the states.
+        assertMentions(rejects(frame(6, 8, 0, 0, 0, 0, 0)), "the state flag is set but no state follows");
+        Raw zeroVersion = new Raw().header().u8(5).u8(1).u8(WireCodec.RUMOR_STATE).str("n1").str("k").varint(1).varint(0).varint(0);
+        assertMentions(rejects(zeroVersion.toBytes()), "invalid application state at offset 12", "version >= 1");
+        Raw tooLarge = new Raw().header().u8(5).u8(1).u8(WireCodec.RUMOR_STATE).str("n1").str("k").varint(1).varint(1)
+                .varint(AppState.BYTES_MAX);
+        for (int i = 0; i < AppState.BYTES_MAX; i++) {
+            tooLarge.u8(0);
+        }
+        assertMentions(rejects(tooLarge.toBytes()), "takes 257 bytes (key plus value); the limit is 256");
+    }
+
+    @Test
+    void aPushPullWithoutApplicationStateIsTheBytesItWasBeforeThereWasAny() {
+        Message.PushPull without = new Message.PushPull(false, true, 3, List.of(typicalMember()), List.of(), List.of(), "prod");
+        byte[] bytes = roundTrip(without);
+        assertEquals(WireCodec.FLAG_REPLY | WireCodec.FLAG_CLUSTER, bytes[10], "no state flag");
+        assertEquals(roundTrip(Message.PushPull.of(false, true, 3, List.of(typicalMember()), List.of(), List.of(), "prod")).length,
+                bytes.length);
     }
 
     // ----- round trips and sizes --------------------------------------------------------------------
@@ -470,7 +500,8 @@ class WireCodecTest {
 
     @Test
     void unknownPushPullFlags() {
-        assertMentions(rejects(frame(6, 8, 0, 0)), "unknown push-pull flag bits 0x8 at offset 10"); // bit 2 is the cluster name, since version 5
+        // bit 2 is the cluster name, since version 5; bit 3 application state
+        assertMentions(rejects(frame(6, 16, 0, 0)), "unknown push-pull flag bits 0x10 at offset 10");
     }
 
     @Test

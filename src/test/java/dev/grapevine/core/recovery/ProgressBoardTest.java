@@ -1,12 +1,11 @@
-package dev.grapevine.core.node;
+package dev.grapevine.core.recovery;
 
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
-import dev.grapevine.core.recovery.Progress;
-import dev.grapevine.core.recovery.RecoveryCoordinator;
+import dev.grapevine.core.node.Counters;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -25,7 +24,7 @@ class ProgressBoardTest {
     @Test
     void theLiveEpochsFollowEveryChangeOfTheViewTheyAreWorkedOutFrom() {
         MemberTable view = new MemberTable(new NameIndex());
-        ProgressBoard board = new ProgressBoard();
+        ProgressBoard board = new ProgressBoard(new Counters());
         view.merge(alive("n1", 7));
         view.merge(alive("n2", 8));
         assertEquals(java.util.Set.of(epochOf(Map.of("n1", 7L, "n2", 8L))), board.liveEpochs(view));
