@@ -43,8 +43,12 @@ public final class MajorityGate {
     }
 
     /**
-     * An epoch formed with these members: admitted, and made the reference, if they hold a majority
-     * of the reference.
+     * An epoch complete everywhere with these members: admitted, and made the reference, if they hold
+     * a majority of the reference. Offer only epochs complete everywhere: right after a split the
+     * smaller side sees the other side's members fail one at a time and may settle, for a while, on an
+     * epoch that still lists some of them (c, d, e of a|b|c split from d|e). That epoch holds a majority
+     * of the reference but never completes, since c takes no part in it; admitted, it would make d and
+     * e a majority of the next reference.
      */
     public Verdict onEpoch(Collection<String> members) {
         Verdict v = check(members);
