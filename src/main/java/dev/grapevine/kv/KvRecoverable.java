@@ -39,6 +39,35 @@ final class KvRecoverable implements Recoverable {
         return out;
     }
 
+    /** A range scan of the partition's map from {@code afterKey}. */
+    @Override
+    public SortedMap<String, Long> digests(int partition, String afterKey, int maxKeys) {
+        return store.digests(partition, afterKey, maxKeys);
+    }
+
+    /** A range scan of the partition's map from {@code afterKey}, stopped at {@code maxBytes}. */
+    @Override
+    public List<RecoveryEntry> entries(int partition, String afterKey, int maxBytes) {
+        List<RecoveryEntry> out = new ArrayList<>();
+        for (KvStore.Entry e : store.entries(partition, afterKey, maxBytes)) {
+            out.add(new RecoveryEntry(e.key(), e.record().encode()));
+        }
+        return out;
+    }
+
+    /** Point reads: no scan. */
+    @Override
+    public List<RecoveryEntry> entriesOf(int partition, List<String> keys) {
+        List<RecoveryEntry> out = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(keys)) {
+            KvRecord r = store.get(partition, key);
+            if (r != null) {
+                out.add(new RecoveryEntry(key, r.encode()));
+            }
+        }
+        return out;
+    }
+
     @Override
     public int apply(int partition, List<RecoveryEntry> entries) {
         List<KvRecord> decoded = new ArrayList<>(entries.size());
