@@ -37,8 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Bounded: trees are requested {@value #NODES_PER_REQUEST} nodes at a time, digests and pulls
  * {@value #KEYS_PER_PAGE} keys at a time, entries travel in chunks of at most {@code chunkBytes}, one
  * request in flight per exchange, and the coordinator limits how many exchanges run at once. A request
- * unanswered within the request timeout is sent again ({@value ExchangeLimits#RESENDS_MAX} times at
- * most) before its exchange fails and the coordinator retries it.
+ * unanswered within its share of the request timeout is sent again ({@value ExchangeLimits#RESENDS_MAX}
+ * times at most); unanswered within the whole timeout, its exchange fails and the coordinator retries it.
  */
 final class RepairActor extends AbstractBehavior<RepairActor.Command> {
 
@@ -93,7 +93,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         this.counters = counters;
         this.resolver = ActorRefResolver.get(ctx.getSystem());
         this.self = ctx.getSelf().narrow();
-        this.limits = ExchangeLimits.of(node.settings().recovery().chunkBytes(), node.settings().recovery().requestTimeout().toMillis());
+        this.limits = ExchangeLimits.within(node.settings().recovery().chunkBytes(), node.settings().recovery().requestTimeout().toMillis());
         this.responder = new ExchangeResponder(node.settings().name(), limits);
         node.metrics().publish(NAME, counters.asMap());
     }

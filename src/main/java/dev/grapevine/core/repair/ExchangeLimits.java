@@ -32,6 +32,16 @@ public record ExchangeLimits(int nodesPerRequest, int keysPerPage, int chunkByte
         }
     }
 
+    /**
+     * The limits a node uses, with its configured chunk size, where a request must be answered within
+     * {@code answerWithinMillis} over all its tries: each try waits its share. An exchange with a peer
+     * that is gone thus fails as soon as with no resends, while a lost message costs a share of that
+     * wait instead of the whole exchange.
+     */
+    public static ExchangeLimits within(int chunkBytes, long answerWithinMillis) {
+        return of(chunkBytes, Math.max(1, answerWithinMillis / (RESENDS_MAX + 1)));
+    }
+
     /** The limits a node uses, with its configured chunk size and request timeout. */
     public static ExchangeLimits of(int chunkBytes, long requestTimeoutMillis) {
         return new ExchangeLimits(NODES_PER_REQUEST, KEYS_PER_PAGE, chunkBytes, DEPTH_MAX, requestTimeoutMillis,

@@ -262,6 +262,13 @@ class ExchangeInitiatorTest {
                 () -> new ExchangeInitiator(ID + 1, "d", 0, new VersionStore(), LIMITS));
     }
 
+    @Test
+    void aNodesRequestTimeoutIsSharedByTheTriesOfARequest() {
+        ExchangeLimits limits = ExchangeLimits.within(65536, 9000);
+        assertEquals(3000, limits.requestTimeoutMillis());
+        assertEquals(2, limits.resendsMax());
+    }
+
     static ExchangeMessage send(List<ExchangeEffect> effects) {
         assertEquals(1, effects.size(), effects.toString());
         return ((ExchangeEffect.Send) effects.get(0)).message();
