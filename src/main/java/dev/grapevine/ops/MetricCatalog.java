@@ -110,6 +110,8 @@ final class MetricCatalog {
             counter("repair_entries_received", "Entries repair received from peers"),
             counter("repair_entries_applied", "Entries repair received that changed this node's data"),
             counter("repair_requests_from_strangers", "Repair requests dropped because their sender is not a live member"),
+            counter("repair_requests_resent", "Repair requests sent again after no answer within their share of the request timeout"),
+            counter("repair_replies_stale", "Repair replies ignored because they answered no request outstanding (late or duplicated)"),
             // key-value store
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),

@@ -259,6 +259,8 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
         counters.entriesSent += now.entriesSent() - before.entriesSent();
         counters.entriesReceived += now.entriesReceived() - before.entriesReceived();
         counters.entriesApplied += now.entriesApplied() - before.entriesApplied();
+        counters.requestsResent += now.resends() - before.resends();
+        counters.repliesStale += now.staleReplies() - before.staleReplies();
         s.counted = now;
     }
 
