@@ -75,6 +75,82 @@ final class KvRecoverable implements Recoverable {
         return !(r.tombstone() && r.hlc() < purgeBeforeHlc);
     }
 
+    /** Keys read from the store at a time while skipping tombstones GC may purge. */
+    private static final int SCAN_KEYS = 256;
+
+    /** A range scan of the partition's map from {@code afterKey}, leaving out purgeable tombstones. */
+    @Override
+    public SortedMap<String, Long> digests(int partition, String afterKey, int maxKeys) {
+        long purgeBefore = purgeBeforeHlc();
+        if (purgeBefore == 0) {
+            return store.digests(partition, afterKey, maxKeys);
+        }
+        // Left-out tombstones must not make a short page look like the end: read on until maxKeys or the end.
+        SortedMap<String, Long> out = new java.util.TreeMap<>();
+        String after = afterKey;
+        while (out.size() < maxKeys) {
+            int want = maxKeys - out.size();
+            List<KvStore.Entry> page = store.page(partition, after, want, Integer.MAX_VALUE);
+            for (KvStore.Entry e : page) {
+                after = e.key();
+                if (offered(e.record(), purgeBefore)) {
+                    out.put(e.key(), e.record().digest());
+                }
+            }
+            if (page.size() < want) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** A range scan of the partition's map from {@code afterKey}, stopped at {@code maxBytes}, leaving out purgeable tombstones. */
+    @Override
+    public List<RecoveryEntry> entries(int partition, String afterKey, int maxBytes) {
+        long purgeBefore = purgeBeforeHlc();
+        List<RecoveryEntry> out = new ArrayList<>();
+        if (purgeBefore == 0) {
+            for (KvStore.Entry e : store.entries(partition, afterKey, maxBytes)) {
+                out.add(new RecoveryEntry(e.key(), e.record().encode()));
+            }
+            return out;
+        }
+        long bytes = 0;
+        String after = afterKey;
+        while (true) {
+            List<KvStore.Entry> page = store.page(partition, after, SCAN_KEYS, Math.max(1, maxBytes));
+            for (KvStore.Entry e : page) {
+                after = e.key();
+                if (!offered(e.record(), purgeBefore)) {
+                    continue;
+                }
+                RecoveryEntry entry = new RecoveryEntry(e.key(), e.record().encode());
+                if (!out.isEmpty() && bytes + entry.sizeBytes() > maxBytes) {
+                    return out;
+                }
+                out.add(entry);
+                bytes += entry.sizeBytes();
+            }
+            if (page.isEmpty()) {
+                return out;
+            }
+        }
+    }
+
+    /** Point reads: no scan; purgeable tombstones left out. */
+    @Override
+    public List<RecoveryEntry> entriesOf(int partition, List<String> keys) {
+        long purgeBefore = purgeBeforeHlc();
+        List<RecoveryEntry> out = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(keys)) {
+            KvRecord r = store.get(partition, key);
+            if (r != null && offered(r, purgeBefore)) {
+                out.add(new RecoveryEntry(key, r.encode()));
+            }
+        }
+        return out;
+    }
+
     @Override
     public int apply(int partition, List<RecoveryEntry> entries) {
         List<KvRecord> decoded = new ArrayList<>(entries.size());

@@ -348,6 +348,66 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Key → {@link KvRecord#digest()} for at most {@code maxKeys} keys of the partition after
+     * {@code afterKey} (null: from the first), in key order: a range scan from that key, not from the start.
+     */
+    public SortedMap<String, Long> digests(int partition, String afterKey, int maxKeys) {
+        SortedMap<String, Long> digests = new TreeMap<>();
+        for (Entry e : range(partition, afterKey, maxKeys, Integer.MAX_VALUE)) {
+            digests.put(e.key(), e.record().digest());
+        }
+        return digests;
+    }
+
+    /**
+     * The partition's records after {@code afterKey} (null: from the first) in key order, together at
+     * most {@code maxBytes} of key and encoded record but at least one if any remain.
+     */
+    public List<Entry> entries(int partition, String afterKey, int maxBytes) {
+        return range(partition, afterKey, Integer.MAX_VALUE, maxBytes);
+    }
+
+    /**
+     * The partition's records after {@code afterKey} (null: from the first) in key order: at most
+     * {@code maxKeys}, together at most {@code maxBytes} of key and encoded record but at least one if
+     * any remain.
+     */
+    public List<Entry> page(int partition, String afterKey, int maxKeys, int maxBytes) {
+        return range(partition, afterKey, maxKeys, maxBytes);
+    }
+
+    private List<Entry> range(int partition, String afterKey, int maxKeys, int maxBytes) {
+        reopenIfClosed();
+        checkPartition(partition);
+        List<Entry> entries = new ArrayList<>();
+        partitionsLock.readLock().lock();
+        try {
+            MVMap<String, byte[]> map = readable(partition);
+            if (map == null || maxKeys <= 0) {
+                return entries;
+            }
+            Cursor<String, byte[]> c = map.cursor(afterKey); // from afterKey on, in one snapshot of the map
+            long bytes = 0;
+            while (c.hasNext() && entries.size() < maxKeys) {
+                String key = c.next();
+                if (afterKey != null && key.equals(afterKey)) {
+                    continue;
+                }
+                byte[] value = c.getValue();
+                long size = key.getBytes(StandardCharsets.UTF_8).length + (long) value.length;
+                if (!entries.isEmpty() && bytes + size > maxBytes) {
+                    break;
+                }
+                entries.add(new Entry(key, KvRecord.decode(value)));
+                bytes += size;
+            }
+            return entries;
+        } finally {
+            partitionsLock.readLock().unlock();
+        }
+    }
+
     /** How many keys the partition holds, tombstones included. */
     public long count(int partition) {
         reopenIfClosed();

@@ -116,6 +116,8 @@ final class MetricCatalog {
             counter("handoff_partitions_kept", "Hand-offs that kept their partition here for the next round (failed exchange, new epoch...)"),
             counter("decommissions_handed_off", "Leaves that handed every partition and hint to the owners without this node"),
             counter("decommission_timeouts", "Leaves that went on after grapevine.recovery.decommission-timeout with data still held"),
+            counter("repair_requests_resent", "Repair requests sent again after no answer within their share of the request timeout"),
+            counter("repair_replies_stale", "Repair replies ignored because they answered no request outstanding (late or duplicated)"),
             // key-value store
             kvCounter("kv_writes", "Writes (puts and deletes) this node coordinated"),
             kvCounter("kv_writes_failed", "Coordinated writes that missed their quorum"),

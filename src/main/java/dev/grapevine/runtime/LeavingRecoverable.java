@@ -46,6 +46,26 @@ final class LeavingRecoverable implements Recoverable {
     }
 
     @Override
+    public SortedMap<String, Long> digests(int partition, String afterKey, int maxKeys) {
+        return domain.digests(partition, afterKey, maxKeys);
+    }
+
+    @Override
+    public List<RecoveryEntry> entries(int partition, String afterKey, int maxBytes) {
+        return domain.entries(partition, afterKey, maxBytes);
+    }
+
+    @Override
+    public List<RecoveryEntry> entriesOf(int partition, List<String> keys) {
+        return domain.entriesOf(partition, keys);
+    }
+
+    @Override
+    public void repairedEverywhere(long sinceWallMillis) {
+        domain.repairedEverywhere(sinceWallMillis);
+    }
+
+    @Override
     public Set<Integer> partitions() {
         return domain.partitions();
     }

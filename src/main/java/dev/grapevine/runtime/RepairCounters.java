@@ -21,6 +21,9 @@ final class RepairCounters {
     long entriesApplied;
     /** Requests dropped because their sender is not a live member of this node's view. */
     long requestsFromStrangers;
+    /** Requests sent again after a timeout, and replies ignored as late or duplicated, at the initiator. */
+    long requestsResent;
+    long repliesStale;
 
     Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -33,6 +36,8 @@ final class RepairCounters {
         m.put("repair_entries_received", entriesReceived);
         m.put("repair_entries_applied", entriesApplied);
         m.put("repair_requests_from_strangers", requestsFromStrangers);
+        m.put("repair_requests_resent", requestsResent);
+        m.put("repair_replies_stale", repliesStale);
         return m;
     }
 }

@@ -9,7 +9,9 @@ import java.util.List;
  * The messages of a Merkle exchange between two nodes' repair actors (CBOR over Artery, see
  * reference.conf). The initiator asks for tree hashes level by level, then for the per-key digests of
  * the differing leaves, pushes its entries the peer lacks or holds otherwise, and pulls the peer's
- * likewise; each request has one reply, so at most one page per exchange is in flight.
+ * likewise; each request has one reply, so at most one page per exchange is in flight. These are the
+ * wire form of {@link dev.grapevine.core.repair.ExchangeMessage}, field for field ({@link RepairWire}):
+ * the initiator numbers its requests in the low bits of {@code session}, which a responder only echoes.
  */
 public sealed interface RepairMessage extends RepairActor.Command {
 

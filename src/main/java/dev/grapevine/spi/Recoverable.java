@@ -1,8 +1,12 @@
 package dev.grapevine.spi;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -10,6 +14,13 @@ import java.util.function.Predicate;
  * partition: a digest per entry, its entries, and a merge. Grapevine compares digests as Merkle trees
  * (root first) with each co-owner, so only the entries of differing key ranges travel, and hands
  * what arrives to {@link #apply}.
+ *
+ * <p>Repair reads a partition a page at a time, in key order, after the last key of the previous
+ * page: {@link #digests(int, String, int)}, {@link #entries(int, String, int)} and
+ * {@link #entriesOf}. Their default implementations page over {@link #digests(int)} and
+ * {@link #entries(int, Predicate)}, which reads the whole partition for every page; a domain with
+ * large partitions should override them with a range scan from the key (a sorted map's tail, a
+ * B-tree cursor) and point reads.
  *
  * <p>Register with {@link dev.grapevine.api.Grapevine#registerRecoverable}. Grapevine calls these methods from its
  * repair actor, one call at a time per node but concurrently with the domain's own work: they must be
@@ -26,6 +37,49 @@ public interface Recoverable {
 
     /** The entries of {@code partition} whose keys pass {@code keys}, in key order, as the domain encodes them. */
     List<RecoveryEntry> entries(int partition, Predicate<String> keys);
+
+    /**
+     * At most {@code maxKeys} digests (as {@link #digests(int)} gives them) of the keys of
+     * {@code partition} after {@code afterKey} (null: from the first), in key order; fewer than
+     * {@code maxKeys} means there are no more.
+     */
+    default SortedMap<String, Long> digests(int partition, String afterKey, int maxKeys) {
+        SortedMap<String, Long> all = digests(partition);
+        SortedMap<String, Long> page = new TreeMap<>();
+        for (Map.Entry<String, Long> e : (afterKey == null ? all : all.tailMap(afterKey)).entrySet()) {
+            if (page.size() >= maxKeys) {
+                break;
+            }
+            if (afterKey == null || !e.getKey().equals(afterKey)) {
+                page.put(e.getKey(), e.getValue());
+            }
+        }
+        return page;
+    }
+
+    /**
+     * The entries of {@code partition} after {@code afterKey} (null: from the first), in key order,
+     * together at most {@code maxBytes} ({@link RecoveryEntry#sizeBytes()}) but at least one if any
+     * remain; an empty list means there are no more.
+     */
+    default List<RecoveryEntry> entries(int partition, String afterKey, int maxBytes) {
+        List<RecoveryEntry> page = new ArrayList<>();
+        long bytes = 0;
+        for (RecoveryEntry e : entries(partition, k -> afterKey == null || k.compareTo(afterKey) > 0)) {
+            if (!page.isEmpty() && bytes + e.sizeBytes() > maxBytes) {
+                break;
+            }
+            page.add(e);
+            bytes += e.sizeBytes();
+        }
+        return page;
+    }
+
+    /** The entries of {@code partition} for those of {@code keys} (ascending, a page of them) held here, in key order. */
+    default List<RecoveryEntry> entriesOf(int partition, List<String> keys) {
+        Set<String> wanted = new HashSet<>(keys);
+        return entries(partition, wanted::contains);
+    }
 
     /**
      * Merges entries from another owner. Must be idempotent and order-free (last-write-wins, say), and
