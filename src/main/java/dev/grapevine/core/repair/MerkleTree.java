@@ -54,6 +54,55 @@ public final class MerkleTree {
         return new MerkleTree(depth, nodes);
     }
 
+    /**
+     * Builds a tree from entries fed one at a time (a page of a store at a time, say), without holding
+     * them: the leaf sums are kept at {@code depthMax}, and {@link #build(int)} folds them to any depth
+     * up to it. The result equals {@link MerkleTree#build} over the same entries.
+     */
+    public static final class Builder {
+        private final int depthMax;
+        private final long[] leaves;
+        private long entries;
+
+        public Builder(int depthMax) {
+            if (depthMax < 0 || depthMax > DEPTH_MAX) {
+                throw new IllegalArgumentException("depth must be in 0.." + DEPTH_MAX + ", but was " + depthMax);
+            }
+            this.depthMax = depthMax;
+            this.leaves = new long[1 << depthMax];
+        }
+
+        public Builder add(String key, long digest) {
+            long keyHash = hash(key);
+            leaves[leafIndex(keyHash, depthMax)] += mix(keyHash ^ mix(digest));
+            entries++;
+            return this;
+        }
+
+        /** How many entries were added. */
+        public long entries() {
+            return entries;
+        }
+
+        /** The tree at {@code depth} (at most the builder's): a leaf there sums the leaves below it here. */
+        public MerkleTree build(int depth) {
+            if (depth < 0 || depth > depthMax) {
+                throw new IllegalArgumentException("depth must be in 0.." + depthMax + ", but was " + depth);
+            }
+            int count = 1 << depth;
+            long[] nodes = new long[2 * count - 1];
+            int firstLeaf = count - 1;
+            int shift = depthMax - depth;
+            for (int i = 0; i < leaves.length; i++) {
+                nodes[firstLeaf + (i >>> shift)] += leaves[i];
+            }
+            for (int i = firstLeaf - 1; i >= 0; i--) {
+                nodes[i] = mix(nodes[2 * i + 1] * 31 + nodes[2 * i + 2] + i);
+            }
+            return new MerkleTree(depth, nodes);
+        }
+    }
+
     /** The leaf a key falls in: the top {@code depth} bits of its hash. */
     public static int leafOf(String key, int depth) {
         return leafIndex(hash(key), depth);

@@ -80,4 +80,22 @@ class MerkleTreeTest {
         assertThrows(IllegalArgumentException.class, () -> a.diff(b));
         assertThrows(IllegalArgumentException.class, () -> MerkleTree.build(entries(1, 1), 21));
     }
+
+    @org.junit.jupiter.api.Test
+    void aBuilderFedEntryByEntryBuildsTheSameTreeAtEveryDepth() {
+        java.util.SortedMap<String, Long> entries = new java.util.TreeMap<>();
+        for (int i = 0; i < 3000; i++) {
+            entries.put("key-" + i, (long) i * 7);
+        }
+        MerkleTree.Builder builder = new MerkleTree.Builder(16);
+        entries.forEach(builder::add);
+        org.junit.jupiter.api.Assertions.assertEquals(3000, builder.entries());
+        for (int depth = 0; depth <= 16; depth++) {
+            MerkleTree expected = MerkleTree.build(entries, depth);
+            MerkleTree built = builder.build(depth);
+            for (int node = 0; node < (2 << depth) - 1; node++) {
+                org.junit.jupiter.api.Assertions.assertEquals(expected.hashAt(node), built.hashAt(node), "depth " + depth + " node " + node);
+            }
+        }
+    }
 }
