@@ -20,9 +20,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Recovery under churn, with data: every node runs the real {@link RecoveryCoordinator} on the
- * membership events of its simulated node, gossips its progress, and runs its exchanges as Merkle
- * exchanges ({@link MerkleExchange}) between in-memory replicas ({@link ReplicaStore}), and its
- * hand-offs and drops as the runtime does ({@link HandOffDriver}). Meanwhile simulated clients write
+ * membership events of its simulated node, gossips its progress, and runs its exchanges with the
+ * production Merkle exchange machines ({@link CoreExchange}) between in-memory replicas
+ * ({@link ReplicaStore}), and its hand-offs and drops with the production planner ({@link HandOffDriver}). Meanwhile simulated clients write
  * and read through quorum coordinators with hints and read repair ({@link QuorumClient}). For the
  * scenario's duration, every {@value #CHURN_EVERY_MILLIS} ms a random node crashes or a crashed one
  * restarts (with its data and the last epoch it finished, as from its data dir), and some nodes
@@ -62,7 +62,7 @@ final class RecoveryScenario implements Scenario {
     private ReplicaStore[] stores;
     private MajorityGate[] gates;
     private QuorumClient client;
-    private ReplicaExchange exchange;
+    private CoreExchange exchange;
     private HandOffDriver handOffs;
     private final Set<String> synced = new HashSet<>(); // "epoch/partition/a/b" of successful exchanges
     private long epochsStarted;
@@ -96,7 +96,7 @@ final class RecoveryScenario implements Scenario {
                 stores[i] = new ReplicaStore(QuorumClient.Settings.DEFAULT.hintsMax());
                 gates[i] = new MajorityGate(List.of()); // kept across restarts, as the runtime saves its reference
             }
-            exchange = new MerkleExchange(sim, stores);
+            exchange = new CoreExchange(sim, stores, DOMAIN);
             handOffs = new HandOffDriver(sim, stores, exchange, coordinators);
             client = new QuorumClient(sim, QuorumClient.Settings.DEFAULT, data.mode(),
                     i -> coordinators[i] == null ? null : coordinators[i].ownership(), stores, gates, this::runsDomain);
@@ -207,6 +207,7 @@ final class RecoveryScenario implements Scenario {
         figures.put("repair_bytes_min", exchange.bytesThatChanged());
         figures.put("partitions_dropped", handOffs.partitionsDropped);
         figures.put("entries_dropped", handOffs.entriesDropped);
+        figures.put("hand_offs_kept", handOffs.partitionsKept);
         return settled && check.lost() == 0 && check.underReplicated() == 0 && check.resurrected() == 0
                 && check.readsFailed() == 0;
     }
@@ -255,6 +256,7 @@ final class RecoveryScenario implements Scenario {
         if (client != null) {
             client.onCrash(i);
             handOffs.reset(i);
+            exchange.reset(i);
         }
     }
 

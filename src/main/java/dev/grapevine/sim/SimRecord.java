@@ -43,6 +43,23 @@ record SimRecord(long stamp, String writer, boolean tombstone, long value) {
         return equals(other) || supersedes(other);
     }
 
+    /** The record as the exchange carries it: stamp, flags, value, writer (UTF-8). */
+    byte[] encode() {
+        byte[] w = writer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(17 + w.length).putLong(stamp).put((byte) (tombstone ? 1 : 0)).putLong(value)
+                .put(w).array();
+    }
+
+    static SimRecord decode(byte[] bytes) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        long stamp = b.getLong();
+        boolean tombstone = b.get() == 1;
+        long value = b.getLong();
+        byte[] w = new byte[b.remaining()];
+        b.get(w);
+        return new SimRecord(stamp, new String(w, java.nio.charset.StandardCharsets.UTF_8), tombstone, value);
+    }
+
     /** A digest that changes whenever the version does, for the Merkle trees. */
     long digest() {
         long h = Hash64.fnv(Hash64.FNV_OFFSET, writer);
