@@ -80,7 +80,7 @@ final class RecoveryScenario implements Scenario {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public boolean run(Simulation sim, ScenarioSpec spec, Map<String, Object> figures, LongConsumer progress) {
         this.sim = sim;
         int n = sim.size();
