@@ -308,6 +308,12 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
             return;
         }
         unsettled = change;
+        try {
+            majority.onEpoch(change.map().members()); // a node's first epoch is its reference at once
+        } catch (java.io.UncheckedIOException e) {
+            warnings.count("kv_majority_reference_unsaved", 1, "majority references not saved",
+                    "it holds in memory; a restart counts against the one saved before", e.getMessage());
+        }
         String refused = majority.refusal(change.map().members());
         if (refused != null && !refused.equals(epochRefused)) {
             GrapevineLogs.asNode(self, () -> GrapevineLogs.logger(GrapevineLogs.KV).warn(
@@ -345,7 +351,7 @@ public final class KvActor extends AbstractBehavior<KvActor.Command> {
     private void admit(OwnershipChanged epoch) {
         unsettled = null;
         try {
-            majority.onEpoch(epoch.map().members());
+            majority.onEpochComplete(epoch.map().members());
         } catch (java.io.UncheckedIOException e) {
             warnings.count("kv_majority_reference_unsaved", 1, "majority references not saved",
                     "it holds in memory; a restart counts against the one saved before", e.getMessage());

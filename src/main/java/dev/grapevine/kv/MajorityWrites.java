@@ -62,18 +62,36 @@ final class MajorityWrites {
     }
 
     /**
-     * A new epoch of the key-value domain with these members. Returns why its writes are refused, or
-     * null if it is admitted (and then saved as the reference).
+     * A new epoch of the key-value domain with these members, as it forms. Returns why its writes are
+     * refused, or null if it is admitted. Only a node's first epoch becomes the reference here (and is
+     * saved); later ones wait for {@link #onEpochComplete}.
      *
      * @throws UncheckedIOException if the new reference cannot be saved; it holds in memory meanwhile
      */
     String onEpoch(Collection<String> members) {
         java.util.SortedSet<String> before = gate.reference();
         MajorityGate.Verdict v = gate.onEpoch(members);
-        if (v.admitted() && file != null && !before.equals(gate.reference())) {
+        saveIfMoved(before);
+        return v.reason();
+    }
+
+    /**
+     * The epoch with these members is complete everywhere: admitted, and saved as the reference, if it
+     * holds a majority of the reference. Returns why not, or null.
+     *
+     * @throws UncheckedIOException if the new reference cannot be saved; it holds in memory meanwhile
+     */
+    String onEpochComplete(Collection<String> members) {
+        java.util.SortedSet<String> before = gate.reference();
+        MajorityGate.Verdict v = gate.onEpochComplete(members);
+        saveIfMoved(before);
+        return v.reason();
+    }
+
+    private void saveIfMoved(java.util.SortedSet<String> before) {
+        if (file != null && !before.equals(gate.reference())) {
             save();
         }
-        return v.reason();
     }
 
     /** Why a write must be refused by a node that sees these live members (itself included), or null. */

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param asymmetric        cut only one direction (partition)
  * @param restartWindow     the window within which every node restarts (restart-all)
  * @param transport         how a lost message shows: gone (a datagram) or late (a TCP stream)
+ * @param data              the data path of the recovery scenarios: writes, splits, leaves, partition mode
  */
 public record ScenarioSpec(
         String scenario,
@@ -31,9 +32,22 @@ public record ScenarioSpec(
         long latencyMinMillis,
         double latencyJitterMillis,
         double duplicatePercent,
-        NetworkModel.Transport transport) {
+        NetworkModel.Transport transport,
+        DataSpec data) {
+
+    /** A spec with the default data path. */
+    public ScenarioSpec(String scenario, int nodes, long seed, Profile profile, Settings settings, Double lossPercent,
+                        Duration duration, int crashCount, Duration partitionDuration, boolean asymmetric,
+                        Duration restartWindow, long latencyMinMillis, double latencyJitterMillis, double duplicatePercent,
+                        NetworkModel.Transport transport) {
+        this(scenario, nodes, seed, profile, settings, lossPercent, duration, crashCount, partitionDuration, asymmetric,
+                restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent, transport, DataSpec.DEFAULT);
+    }
 
     public ScenarioSpec {
+        if (data == null) {
+            data = DataSpec.DEFAULT;
+        }
         if (nodes < 2) {
             throw new IllegalArgumentException("a simulation needs at least 2 nodes, but got " + nodes);
         }
@@ -66,25 +80,31 @@ public record ScenarioSpec(
     public ScenarioSpec withLoss(double percent) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, percent, duration, crashCount,
                 partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
-                transport);
+                transport, data);
     }
 
     public ScenarioSpec withDuration(Duration d) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, d, crashCount,
                 partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
-                transport);
+                transport, data);
     }
 
     public ScenarioSpec withPartition(Duration d, boolean oneWay) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, duration, crashCount,
                 d, oneWay, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
-                transport);
+                transport, data);
     }
 
     public ScenarioSpec withCrashes(int count) {
         return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, duration, count,
                 partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
-                transport);
+                transport, data);
+    }
+
+    public ScenarioSpec withData(DataSpec d) {
+        return new ScenarioSpec(scenario, nodes, seed, profile, settings, lossPercent, duration, crashCount,
+                partitionDuration, asymmetric, restartWindow, latencyMinMillis, latencyJitterMillis, duplicatePercent,
+                transport, d);
     }
 
     public long durationMillisOr(Duration fallback) {
@@ -123,6 +143,7 @@ public record ScenarioSpec(
         if (latencyMinMillis != 1 || latencyJitterMillis != 1.0) {
             b.append(" --latency-ms ").append(latencyMinMillis).append(" --jitter-ms ").append(latencyJitterMillis);
         }
+        b.append(data.flags());
         Settings base = profile.settings();
         if (settings.gossipFanout() != base.gossipFanout()) {
             b.append(" --fanout ").append(settings.gossipFanout());

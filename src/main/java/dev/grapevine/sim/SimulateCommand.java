@@ -17,11 +17,11 @@ import java.util.concurrent.Callable;
 /** {@code grapevine simulate}: runs the production protocol code for many nodes in simulated time. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs the real protocol code for N nodes on a simulated network, deterministically from a seed.",
-                "Scenarios: broadcast, crash, partition, loss, restart-all. Exit code 1 if the run did not converge",
+                "Scenarios: broadcast, crash, partition, loss, restart-all, recovery, recovery-mixed. Exit code 1 if the run did not converge",
                 "or broke a safety rule; the line 'reproduce with: ...' replays it."})
 public final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--scenario", required = true, description = "broadcast | crash | partition | loss | restart-all")
+    @Option(names = "--scenario", required = true, description = "broadcast | crash | partition | loss | restart-all | recovery | recovery-mixed")
     String scenario;
 
     @Option(names = "--nodes", defaultValue = "50", description = "cluster size (default ${DEFAULT-VALUE})")
@@ -97,6 +97,20 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--gossip-interval", description = "override the profile's gossip interval, e.g. 100ms")
     String gossipInterval;
 
+    @Option(names = "--writes-per-second", defaultValue = "50", description = "recovery scenarios: client writes (and as"
+            + " many reads) per simulated second through quorum coordinators; 0 turns the data path off (default ${DEFAULT-VALUE})")
+    double writesPerSecond;
+
+    @Option(names = "--partitions", description = "recovery scenarios: the network splits about 60|40 for 20 s every 45 s, then heals")
+    boolean partitions;
+
+    @Option(names = "--leaves", description = "recovery scenarios: a node leaves gracefully every 30 s (a fifth of the cluster at most)")
+    boolean leaves;
+
+    @Option(names = "--partition-mode", defaultValue = "available", description = "recovery scenarios: available (any side"
+            + " takes writes) or majority (only a side that sees a majority of the last admitted epoch) (default ${DEFAULT-VALUE})")
+    String partitionMode;
+
     @Option(names = "--json", description = "print exactly one JSON object on stdout")
     boolean json;
 
@@ -111,7 +125,7 @@ public final class SimulateCommand implements Callable<Integer> {
         ScenarioSpec spec = new ScenarioSpec(scenario, nodes, seed, p, settings(p), lossPercent,
                 parseDuration("--duration", duration), crash, parseDuration("--partition-duration", partitionDuration),
                 asymmetric, parseDuration("--restart-window", restartWindow), latencyMs, jitterMs, duplicatePercent,
-                transport);
+                transport, new DataSpec(writesPerSecond, partitions, leaves, PartitionMode.parse(partitionMode)));
         Scenario.named(scenario); // fail on a bad name before any work
         long startNanos = System.nanoTime();
         long[] lastProgressNanos = {startNanos};

@@ -39,6 +39,8 @@ public final class Simulation {
     private static final int MESSAGE = 0;
     private static final int TIMER = 1;
     private static final int ACTION = 2;
+    /** A step of the data path (a replica message or a node's own timer) that runs on one life of a node. */
+    private static final int DATA = 3;
     private static final int VIOLATIONS_MAX = 20;
 
     private static final class SimEvent implements Comparable<SimEvent> {
@@ -245,6 +247,32 @@ public final class Simulation {
         enqueue(new SimEvent(Math.max(atMillis, nowMillis), nextSeq++, ACTION, -1, 0, action, null));
     }
 
+    /**
+     * Delivers a data-path message from node {@code from} to node {@code to} across the network model
+     * (loss, delay, partitions), running {@code onArrival} at the receiver. It is lost if the receiver
+     * is down on arrival or restarted meanwhile (a connection to a dead process breaks), and waits
+     * while the receiver is paused. Not counted in the membership traffic figures.
+     */
+    public void sendData(int from, int to, Runnable onArrival) {
+        if (from == to) {
+            enqueue(new SimEvent(nowMillis, nextSeq++, DATA, to, nodes[to].life, onArrival, null));
+            return;
+        }
+        for (long atMillis : network.arrivals(from, to, nowMillis)) {
+            enqueue(new SimEvent(atMillis, nextSeq++, DATA, to, nodes[to].life, onArrival, null));
+        }
+    }
+
+    /** Runs {@code action} on node {@code i} after {@code delayMillis}, unless it crashed meanwhile; late while it is paused. */
+    public void afterOn(int i, long delayMillis, Runnable action) {
+        enqueue(new SimEvent(nowMillis + Math.max(0, delayMillis), nextSeq++, DATA, i, nodes[i].life, action, null));
+    }
+
+    /** Whether node {@code i} is up and not paused: it can take a client's request now. */
+    public boolean isResponsive(int i) {
+        return nodes[i].isUp() && nodes[i].pausedUntilMillis <= nowMillis;
+    }
+
     public void addObserver(SimObserver observer) {
         observers.add(observer);
     }
@@ -296,11 +324,15 @@ public final class Simulation {
             return;
         }
         SimNode n = nodes[e.node];
-        if (!n.isUp() || (e.kind == TIMER && e.life != n.life)) {
+        if (!n.isUp() || ((e.kind == TIMER || e.kind == DATA) && e.life != n.life)) {
             return; // sent to a dead process, or a timer of an earlier life
         }
         if (n.pausedUntilMillis > nowMillis) {
             enqueue(new SimEvent(n.pausedUntilMillis, nextSeq++, e.kind, e.node, e.life, e.payload, e.from, e.cluster));
+            return;
+        }
+        if (e.kind == DATA) {
+            ((Runnable) e.payload).run();
             return;
         }
         if (e.kind == TIMER) {

@@ -34,6 +34,20 @@ class MajorityWritesTest {
     }
 
     @Test
+    void onlyAnEpochCompleteEverywhereMovesTheSavedReference() {
+        Path file = dir.resolve(MajorityWrites.FILE);
+        MajorityWrites node = MajorityWrites.load(file);
+        assertNull(node.onEpoch(List.of("a", "b", "c", "d", "e")));
+        assertNull(node.onEpoch(List.of("a", "b", "c")), "a majority of the reference: admitted");
+        assertEquals(List.of("a", "b", "c", "d", "e"), List.copyOf(MajorityWrites.load(file).reference()),
+                "formed, not complete: the reference stays");
+        assertNull(node.onEpochComplete(List.of("a", "b", "c")));
+        MajorityWrites restarted = MajorityWrites.load(file);
+        assertEquals(List.of("a", "b", "c"), List.copyOf(restarted.reference()));
+        assertTrue(restarted.refusal(List.of("c", "d", "e")) != null, "one of the three it now counts against");
+    }
+
+    @Test
     void withoutADataDirTheReferenceIsKeptInMemory() {
         MajorityWrites memory = MajorityWrites.load(null);
         assertNull(memory.onEpoch(List.of("a", "b", "c")));

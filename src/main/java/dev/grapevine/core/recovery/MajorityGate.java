@@ -12,11 +12,20 @@ import java.util.TreeSet;
  * replaced by a concurrent one from the other side.
  *
  * <p>The set a majority is counted against is the <em>reference</em>: the members of the last epoch
- * this node admitted. An epoch whose members include more than half of the reference is admitted
- * and becomes the next reference, so a cluster that shrinks one crash at a time keeps taking writes,
- * while the smaller side of a split never admits its epoch and keeps the old reference until the
- * split heals. With no reference yet (a new cluster, or a node that never admitted an epoch), the
- * first epoch is admitted.
+ * this node admitted once it was complete everywhere. An epoch whose members include more than half
+ * of the reference is admitted; it becomes the next reference only when every one of its members has
+ * reported it done ({@link #onEpochComplete}), so a cluster that shrinks one crash at a time keeps
+ * taking writes, while the smaller side of a split never admits its epoch and keeps the old
+ * reference until the split heals. With no reference yet (a new cluster, or a node that never
+ * admitted an epoch), the first epoch is admitted and becomes the reference as it forms.
+ *
+ * <p>Why only a complete epoch moves the reference: failure detection spreads over seconds, so
+ * after a split each side forms a few epochs in a row, each with a few more of the other side gone.
+ * Were each of them the next reference, the smaller side would step down from majority to majority
+ * of the last step (20, 17, 13, 8 members: each a majority of the one before) and admit itself,
+ * while the larger side took writes too. An epoch that still lists members of the other side cannot
+ * complete on either side, since their word cannot cross the split; the first epoch that can is the
+ * one of the side alone, and the smaller side's holds no majority of the reference.
  *
  * <p>A write is checked against the live members this node sees right now too: between a split and
  * the next epoch, a node that already lost sight of the majority refuses writes at once.
@@ -43,14 +52,24 @@ public final class MajorityGate {
     }
 
     /**
-     * An epoch complete everywhere with these members: admitted, and made the reference, if they hold
-     * a majority of the reference. Offer only epochs complete everywhere: right after a split the
-     * smaller side sees the other side's members fail one at a time and may settle, for a while, on an
-     * epoch that still lists some of them (c, d, e of a|b|c split from d|e). That epoch holds a majority
-     * of the reference but never completes, since c takes no part in it; admitted, it would make d and
-     * e a majority of the next reference.
+     * An epoch formed with these members: admitted if they hold a majority of the reference. The
+     * reference stays until the epoch is complete everywhere ({@link #onEpochComplete}), but for the
+     * first epoch a node ever sees, which becomes the reference at once: a cluster split before its
+     * first epoch completed would otherwise have no reference, and both sides would take writes.
      */
     public Verdict onEpoch(Collection<String> members) {
+        if (reference.isEmpty()) {
+            reference = Collections.unmodifiableSortedSet(new TreeSet<>(members));
+            return Verdict.ADMITTED;
+        }
+        return check(members);
+    }
+
+    /**
+     * Every member of the epoch with these members reported it done: admitted, and made the
+     * reference, if they hold a majority of the reference.
+     */
+    public Verdict onEpochComplete(Collection<String> members) {
         Verdict v = check(members);
         if (v.admitted()) {
             reference = Collections.unmodifiableSortedSet(new TreeSet<>(members));

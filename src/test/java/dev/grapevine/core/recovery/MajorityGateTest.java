@@ -40,31 +40,51 @@ class MajorityGateTest {
     @Test
     void aClusterThatShrinksOneCrashAtATimeKeepsWriting() {
         MajorityGate gate = new MajorityGate(names("a b c d e"));
-        assertTrue(gate.onEpoch(names("a b c d")).admitted());
-        assertTrue(gate.onEpoch(names("a b c")).admitted());
-        assertTrue(gate.onEpoch(names("a b")).admitted());
+        assertTrue(gate.onEpochComplete(names("a b c d")).admitted());
+        assertTrue(gate.onEpochComplete(names("a b c")).admitted());
+        assertTrue(gate.onEpochComplete(names("a b")).admitted());
         assertEquals(Set.of("a", "b"), gate.reference());
     }
 
     @Test
     void theMinoritySideKeepsTheOldReferenceSoItCanNeverAdmitItself() {
         MajorityGate minority = new MajorityGate(names("a b c d e"));
-        MajorityGate.Verdict v = minority.onEpoch(names("d e"));
+        MajorityGate.Verdict v = minority.onEpochComplete(names("d e"));
         assertFalse(v.admitted());
         assertTrue(v.reason().contains("sees 2 of the 5"), v.reason());
         // however many epochs the minority forms among itself, none is admitted
-        assertFalse(minority.onEpoch(names("d e")).admitted());
-        assertFalse(minority.onEpoch(names("e")).admitted());
+        assertFalse(minority.onEpochComplete(names("d e")).admitted());
+        assertFalse(minority.onEpochComplete(names("e")).admitted());
         assertEquals(names("a b c d e"), List.copyOf(minority.reference()));
         // healed: the whole cluster's epoch is admitted again
-        assertTrue(minority.onEpoch(names("a b c d e")).admitted());
+        assertTrue(minority.onEpochComplete(names("a b c d e")).admitted());
     }
 
     @Test
     void aWriteIsCheckedAgainstWhatTheNodeSeesNowEvenBeforeTheNextEpoch() {
         MajorityGate gate = new MajorityGate(List.of());
-        assertTrue(gate.onEpoch(names("a b c d e")).admitted());
+        assertTrue(gate.onEpochComplete(names("a b c d e")).admitted());
         assertFalse(gate.check(names("a b")).admitted());
         assertTrue(gate.check(names("a b c")).admitted());
+    }
+
+    /**
+     * After a split, failure detection spreads over seconds, so the smaller side forms a few epochs in
+     * a row, each a majority of the one before. Those still list members of the other side, so they
+     * never complete there, and the reference does not step down with them: the side alone holds no
+     * majority of it.
+     */
+    @Test
+    void epochsThatNeverCompleteDoNotWalkTheReferenceDownToTheMinority() {
+        MajorityGate gate = new MajorityGate(List.of());
+        List<String> all = names("a b c d e f g h i j");
+        assertTrue(gate.onEpoch(all).admitted()); // the first epoch is the reference as it forms
+        assertEquals(all, List.copyOf(gate.reference()));
+        assertTrue(gate.onEpoch(names("a b c d e f g h")).admitted());   // 8 of 10: two of the others noticed gone
+        assertTrue(gate.onEpoch(names("a b c d e f")).admitted());       // 6 of 10
+        assertFalse(gate.onEpoch(names("a b c d")).admitted());          // the side alone: 4 of 10
+        assertFalse(gate.onEpochComplete(names("a b c d")).admitted());  // and it completes: still refused
+        assertFalse(gate.check(names("a b c d")).admitted());
+        assertEquals(all, List.copyOf(gate.reference()));
     }
 }
