@@ -286,7 +286,7 @@ final class QuorumClient {
         if (!w.answered && w.acked.size() >= settings.writeQuorum()) {
             w.answered = true;
             if (w.hint == null) {
-                ledger.acked(id, sim.nowMillis());
+                ledger.acked(id, sim.nowMillis(), split, sideOf[w.coordinator]);
                 keysInFlight.remove(w.key);
             }
         }
