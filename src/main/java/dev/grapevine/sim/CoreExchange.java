@@ -24,6 +24,8 @@ final class CoreExchange implements ReplicaExchange {
     private final ReplicaStore[] stores;
     private final String domain;
     private final ExchangeResponder[] responders;
+    /** Leaving nodes: their exchanges push only, as the runtime's leaving domain takes nothing by repair. */
+    private final boolean[] pushOnly;
     private final long[] bytesThatChanged = {0};
     private long nextExchange = 1;
     private long entriesSent;
@@ -34,6 +36,7 @@ final class CoreExchange implements ReplicaExchange {
         this.stores = stores;
         this.domain = domain;
         this.responders = new ExchangeResponder[sim.size()];
+        this.pushOnly = new boolean[sim.size()];
         for (int i = 0; i < responders.length; i++) {
             responders[i] = new ExchangeResponder(sim.name(i), LIMITS);
         }
@@ -42,6 +45,11 @@ final class CoreExchange implements ReplicaExchange {
     /** Node {@code i} restarted: the trees its responder kept went with its process. */
     void reset(int i) {
         responders[i] = new ExchangeResponder(sim.name(i), LIMITS);
+    }
+
+    /** Node {@code i} is leaving: from now on it takes nothing by repair, as initiator or responder. */
+    void pushOnly(int i) {
+        pushOnly[i] = true;
     }
 
     private final class Run {
@@ -58,7 +66,7 @@ final class CoreExchange implements ReplicaExchange {
             this.done = done;
             long id = ExchangeInitiator.exchangeIdFrom(nextExchange++ << ExchangeInitiator.SEQUENCE_BITS);
             this.machine = new ExchangeInitiator(id, domain, partition,
-                    new PartitionExchangeStore(stores[initiator], partition, bytesThatChanged), LIMITS);
+                    new PartitionExchangeStore(stores[initiator], partition, bytesThatChanged, !pushOnly[initiator]), LIMITS);
         }
     }
 
@@ -99,7 +107,7 @@ final class CoreExchange implements ReplicaExchange {
 
     private void respond(Run r, ExchangeMessage.Request request) {
         int peer = r.peer;
-        PartitionExchangeStore store = new PartitionExchangeStore(stores[peer], request.partition(), bytesThatChanged);
+        PartitionExchangeStore store = new PartitionExchangeStore(stores[peer], request.partition(), bytesThatChanged, !pushOnly[peer]);
         for (ExchangeEffect e : responders[peer].onRequest(sim.name(r.initiator), request, store, sim.nowMillis())) {
             if (e instanceof ExchangeEffect.Send s) {
                 sim.sendData(peer, r.initiator, () -> {

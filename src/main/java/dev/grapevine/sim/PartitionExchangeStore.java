@@ -15,8 +15,15 @@ final class PartitionExchangeStore implements ExchangeStore {
     private final int partition;
     /** Bytes of merged entries that changed this replica, added up across every exchange. */
     private final long[] bytesThatChanged;
+    /** False on a leaving node: its exchanges only push, what the owners send back is not taken (they keep it). */
+    private final boolean takes;
 
     PartitionExchangeStore(ReplicaStore store, int partition, long[] bytesThatChanged) {
+        this(store, partition, bytesThatChanged, true);
+    }
+
+    PartitionExchangeStore(ReplicaStore store, int partition, long[] bytesThatChanged, boolean takes) {
+        this.takes = takes;
         this.store = store;
         this.partition = partition;
         this.bytesThatChanged = bytesThatChanged;
@@ -69,6 +76,9 @@ final class PartitionExchangeStore implements ExchangeStore {
     @Override
     public int apply(List<ExchangeEntry> entries) {
         int changed = 0;
+        if (!takes) {
+            return 0;
+        }
         for (ExchangeEntry e : entries) {
             if (store.apply(partition, e.key(), SimRecord.decode(e.value()))) {
                 changed++;

@@ -55,6 +55,7 @@ final class QuorumClient {
     /** Per node, the targets it is replaying hints to now. */
     private final List<Set<String>> replaying = new ArrayList<>();
     private final Set<String> left = new HashSet<>();
+    private final Set<String> draining = new HashSet<>();
     private long nextId = 1;
     /** The network split in force (0: none), and each node's side of it. */
     private int split;
@@ -183,6 +184,14 @@ final class QuorumClient {
         replaying.get(i).clear();
     }
 
+    /**
+     * {@code name} begins to leave: clients stop sending it requests, as a load balancer drains a node
+     * being decommissioned, so the hints it holds are the ones it folds and hands off.
+     */
+    void onLeaving(String name) {
+        draining.add(name);
+    }
+
     /** {@code name} left the cluster: hints for it are dropped at the next replay. */
     void onLeft(String name) {
         left.add(name);
@@ -191,7 +200,7 @@ final class QuorumClient {
     private int randomCoordinator() {
         for (int tries = 0; tries < 4 * sim.size(); tries++) {
             int i = random.nextInt(sim.size());
-            if (sim.isResponsive(i) && serves.test(i) && !left.contains(sim.name(i))) {
+            if (sim.isResponsive(i) && serves.test(i) && !left.contains(sim.name(i)) && !draining.contains(sim.name(i))) {
                 return i;
             }
         }
@@ -277,7 +286,7 @@ final class QuorumClient {
         if (!w.answered && w.acked.size() >= settings.writeQuorum()) {
             w.answered = true;
             if (w.hint == null) {
-                ledger.acked(id, sim.nowMillis());
+                ledger.acked(id, sim.nowMillis(), split, sideOf[w.coordinator]);
                 keysInFlight.remove(w.key);
             }
         }

@@ -27,7 +27,11 @@ import java.util.function.LongConsumer;
  * scenario's duration, every {@value #CHURN_EVERY_MILLIS} ms a random node crashes or a crashed one
  * restarts (with its data and the last epoch it finished, as from its data dir), and some nodes
  * pause; with {@code --partitions} the network splits about 60|40 now and then, and with
- * {@code --leaves} a node leaves for good now and then.
+ * {@code --leaves} a node leaves for good now and then. A leave with data runs the production
+ * decommission: the node stops advertising the domain (the others' ownership goes on without it),
+ * folds its hints into its partitions, hands everything to the owners that stay with push-only
+ * exchanges ({@link HandOffDriver}), and only then leaves the membership, or once
+ * {@value #DECOMMISSION_TIMEOUT_MILLIS} ms passed.
  *
  * <p>Then the faults heal: the churn and the writes stop, crashed nodes restart, the network heals.
  * The run settles once every live node reports the same epoch complete everywhere, every pair of
@@ -46,11 +50,26 @@ final class RecoveryScenario implements Scenario {
     /** With {@code --leaves}: how often a node leaves, how long it takes to stop after, and how many may. */
     static final long LEAVE_EVERY_MILLIS = 30_000;
     static final long LEAVE_STOP_AFTER_MILLIS = 10_000;
+    /**
+     * A leaving node hands off for at most this long, then leaves anyway, as
+     * {@code grapevine.recovery.decommission-timeout} bounds it. Longer than the runtime's 20 s default:
+     * here the membership changes every {@value #CHURN_EVERY_MILLIS} ms, and a round hands off only
+     * in an epoch complete everywhere, which under that churn often takes longer than 20 s to come.
+     */
+    static final long DECOMMISSION_TIMEOUT_MILLIS = 60_000;
     private static final long TICK_MILLIS = 200;
     private static final long CHECK_READS_MILLIS_MAX = 60_000;
     private static final int CHECK_READ_TRIES = 5;
     private static final RecoveryCoordinator.Settings SETTINGS =
             new RecoveryCoordinator.Settings(64, 3, 2_000, 4, 10, 2_000, 600_000, 500);
+
+    /**
+     * For tests: once a node begins to leave, its hand-off exchanges with one owner it must hand a
+     * partition to fail, as if that owner were out of its reach (membership still sees it alive).
+     */
+    boolean cutOffLeavers;
+    /** Leaver to the owner it cannot reach; those owners are never crashed meanwhile, so they stay owners. */
+    private final Map<Integer, Integer> cutOwners = new java.util.HashMap<>();
 
     /** Every this-th node (0: none) runs no domain. */
     private final int withoutDomainEvery;
@@ -59,6 +78,14 @@ final class RecoveryScenario implements Scenario {
     private RecoveryCoordinator[] coordinators;
     private Map<String, Long>[] saved;
     private boolean[] left;
+    /** Nodes leaving now: decommissioning, not yet gone from the membership. */
+    private boolean[] leaving;
+    private long decommissions;
+    private long decommissionTimeouts;
+    private long decommissionsAlone;
+    private long hintsLeftBehind;
+    private long entriesLeftBehind;
+    private long lastLeaveMillis;
     private ReplicaStore[] stores;
     private MajorityGate[] gates;
     private QuorumClient client;
@@ -88,6 +115,7 @@ final class RecoveryScenario implements Scenario {
         coordinators = new RecoveryCoordinator[n];
         saved = new Map[n];
         left = new boolean[n];
+        leaving = new boolean[n];
         SplittableRandom random = sim.scenarioRandom();
         if (data.writesPerSecond() > 0) {
             stores = new ReplicaStore[n];
@@ -97,7 +125,31 @@ final class RecoveryScenario implements Scenario {
                 gates[i] = new MajorityGate(List.of()); // kept across restarts, as the runtime saves its reference
             }
             exchange = new CoreExchange(sim, stores, DOMAIN);
-            handOffs = new HandOffDriver(sim, stores, exchange, coordinators);
+            handOffs = new HandOffDriver(sim, stores, cutOffLeavers ? new ReplicaExchange() {
+                @Override
+                public void run(int initiator, int peer, int partition, java.util.function.Consumer<Boolean> done) {
+                    if (Integer.valueOf(peer).equals(cutOwners.get(initiator))) {
+                        sim.afterOn(initiator, CoreExchange.LIMITS.requestTimeoutMillis(), () -> done.accept(false));
+                    } else {
+                        exchange.run(initiator, peer, partition, done);
+                    }
+                }
+
+                @Override
+                public long entriesSent() {
+                    return exchange.entriesSent();
+                }
+
+                @Override
+                public long bytesSent() {
+                    return exchange.bytesSent();
+                }
+
+                @Override
+                public long bytesThatChanged() {
+                    return exchange.bytesThatChanged();
+                }
+            } : exchange, coordinators);
             client = new QuorumClient(sim, QuorumClient.Settings.DEFAULT, data.mode(),
                     i -> coordinators[i] == null ? null : coordinators[i].ownership(), stores, gates, this::runsDomain);
         }
@@ -126,6 +178,9 @@ final class RecoveryScenario implements Scenario {
                     int node = i;
                     perform(i, stores == null ? coordinators[i].onTick(sim.nowMillis())
                             : coordinators[i].onTick(sim.nowMillis(), () -> stores[node].held()));
+                    if (leaving[i]) {
+                        handOffs.step(i);
+                    }
                 }
             }
             sim.at(sim.nowMillis() + TICK_MILLIS, tick[0]);
@@ -164,7 +219,8 @@ final class RecoveryScenario implements Scenario {
         healAll();
         lastChange = Math.max(lastChange, churnEnd);
         long capMillis = churnEnd + 300_000;
-        boolean settled = sim.runUntil(capMillis, () -> settled() && (client == null || client.quiet()), 100, progress);
+        boolean settled = sim.runUntil(capMillis, () -> !anyLeaving() && settled() && (client == null || client.quiet()), 100, progress);
+        lastChange = Math.max(lastChange, lastLeaveMillis);
         long withNonRunners = 0;
         for (String pair : synced) { // "epoch/partition/a/b"
             String[] parts = pair.split("/");
@@ -186,6 +242,12 @@ final class RecoveryScenario implements Scenario {
         figures.put("writes_per_second", data.writesPerSecond());
         figures.put("splits", splits);
         figures.put("leaves", leaves);
+        figures.put("decommissions", decommissions);
+        figures.put("decommission_timeouts", decommissionTimeouts);
+        figures.put("decommissions_with_no_one_to_hand_to", decommissionsAlone);
+        figures.put("hints_folded", handOffs.hintsFolded);
+        figures.put("hints_left_behind", hintsLeftBehind);
+        figures.put("entries_left_behind", entriesLeftBehind);
         figures.put("writes", client.writes);
         figures.put("acked_writes", ledger.ackedCount());
         figures.put("writes_failed", client.writesFailed);
@@ -240,7 +302,10 @@ final class RecoveryScenario implements Scenario {
         if (!down.isEmpty() && (random.nextBoolean() || up.size() <= present / 2 + 1)) {
             restart(down.get(random.nextInt(down.size())), up.get(random.nextInt(up.size())));
         } else if (!up.isEmpty()) {
-            crash(up.get(random.nextInt(up.size())));
+            int victim = up.get(random.nextInt(up.size()));
+            if (!cutOwners.containsValue(victim)) {
+                crash(victim);
+            }
         }
         if (random.nextInt(3) == 0) {
             int i = random.nextInt(n);
@@ -283,15 +348,71 @@ final class RecoveryScenario implements Scenario {
         int i = up.get(random.nextInt(up.size()));
         left[i] = true;
         leaves++;
+        if (client == null) {
+            leaveMembership(i);
+            return;
+        }
+        // The production decommission: stop advertising the domain, hand everything off, then leave.
+        leaving[i] = true;
+        if (cutOffLeavers) {
+            cutOffFromAnOwner(i);
+        }
+        client.onLeaving(sim.name(i));
+        exchange.pushOnly(i);
+        sim.publishDomains(i, List.of());
+        handOffs.startDecommission(i, handedOff -> endDecommission(i, handedOff ? Ended.HANDED_OFF : Ended.NO_ONE_TO_HAND_TO));
+        sim.at(sim.nowMillis() + DECOMMISSION_TIMEOUT_MILLIS, () -> endDecommission(i, Ended.TIMED_OUT));
+    }
+
+    private void cutOffFromAnOwner(int i) {
+        var view = coordinators[i].leavingView();
+        for (int p : stores[i].held()) {
+            for (String owner : view.ownership().owners(p)) {
+                cutOwners.put(i, sim.indexOf(owner));
+                return;
+            }
+        }
+    }
+
+    /** The decommission of leaving node {@code i} ended, handed off or timed out: it leaves the membership. */
+    private void endDecommission(int i, Ended how) {
+        if (!leaving[i]) {
+            return;
+        }
+        leaving[i] = false;
+        switch (how) {
+            case HANDED_OFF -> decommissions++;
+            case TIMED_OUT -> decommissionTimeouts++; // it leaves anyway; anti-entropy among the others repairs from their copies
+            case NO_ONE_TO_HAND_TO -> decommissionsAlone++; // it saw no other live runner
+        }
+        hintsLeftBehind += stores[i].hintCount();
+        entriesLeftBehind += stores[i].entryCount();
+        leaveMembership(i);
+    }
+
+    private enum Ended { HANDED_OFF, TIMED_OUT, NO_ONE_TO_HAND_TO }
+
+    private void leaveMembership(int i) {
         sim.leave(i);
         if (client != null) {
             client.onLeft(sim.name(i));
         }
-        sim.at(sim.nowMillis() + LEAVE_STOP_AFTER_MILLIS, () -> {
+        lastLeaveMillis = sim.nowMillis() + LEAVE_STOP_AFTER_MILLIS;
+        sim.at(lastLeaveMillis, () -> {
             if (sim.isUp(i)) {
                 crash(i); // the process exits once its leave went out; it never comes back
             }
         });
+    }
+
+    /** Whether a node is still decommissioning, or left and has not exited yet. */
+    private boolean anyLeaving() {
+        for (int i = 0; i < sim.size(); i++) {
+            if (leaving[i] || (left[i] && sim.isUp(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The network splits into two random groups of about 60 and 40 percent. */
@@ -404,8 +525,8 @@ final class RecoveryScenario implements Scenario {
         String epoch = null;
         RecoveryCoordinator any = null;
         for (int i = 0; i < sim.size(); i++) {
-            if (!sim.isUp(i)) {
-                continue;
+            if (!sim.isUp(i) || left[i]) {
+                continue; // a node that left and has not exited yet runs no domain any more
             }
             RecoveryCoordinator c = coordinators[i];
             if (!runsDomain(i)) {
@@ -425,7 +546,7 @@ final class RecoveryScenario implements Scenario {
         }
         List<String> up = new ArrayList<>();
         for (int i = 0; i < sim.size(); i++) {
-            if (sim.isUp(i) && runsDomain(i)) {
+            if (sim.isUp(i) && runsDomain(i) && !left[i]) {
                 up.add(sim.name(i));
             }
         }
@@ -464,7 +585,7 @@ final class RecoveryScenario implements Scenario {
         Ownership ownership = null;
         List<Integer> readers = new ArrayList<>();
         for (int i = 0; i < sim.size(); i++) {
-            if (sim.isUp(i) && runsDomain(i)) {
+            if (sim.isUp(i) && runsDomain(i) && !left[i]) {
                 ownership = coordinators[i].ownership();
                 readers.add(i);
             }

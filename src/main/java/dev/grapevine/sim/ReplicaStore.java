@@ -143,6 +143,33 @@ final class ReplicaStore {
         return n;
     }
 
+    /**
+     * On leave, every hint moves into its own partition of this store, last-write-wins, as the key-value
+     * store's fold does: the partitions' hand-off then carries them to every owner that stays. Returns
+     * how many moved.
+     */
+    int foldHints() {
+        int moved = 0;
+        for (LinkedHashMap<String, Hint> mine : hints.values()) {
+            for (Hint h : mine.values()) {
+                apply(h.partition(), h.key(), h.record());
+                moved++;
+            }
+        }
+        hints.clear();
+        hintCount = 0;
+        return moved;
+    }
+
+    /** Entries held across every partition. */
+    int entryCount() {
+        int n = 0;
+        for (TreeMap<String, SimRecord> entries : partitions.values()) {
+            n += entries.size();
+        }
+        return n;
+    }
+
     Set<String> hintTargets() {
         return new TreeSet<>(hints.keySet());
     }

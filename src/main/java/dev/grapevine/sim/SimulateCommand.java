@@ -104,7 +104,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "recovery scenarios: the network splits about 60|40 for 20 s every 45 s, then heals")
     boolean partitions;
 
-    @Option(names = "--leaves", description = "recovery scenarios: a node leaves gracefully every 30 s (a fifth of the cluster at most)")
+    @Option(names = "--leaves", description = "recovery scenarios: a node leaves gracefully every 30 s (a fifth of the cluster at most), handing its data off first (decommission)")
     boolean leaves;
 
     @Option(names = "--partition-mode", defaultValue = "available", description = "recovery scenarios: available (any side"

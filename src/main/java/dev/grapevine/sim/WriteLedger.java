@@ -11,9 +11,10 @@ import java.util.TreeMap;
  * hold the cluster to.
  *
  * <p>Two writes are <em>concurrent</em> when neither coordinator could have seen the other: the second
- * was taken before the first was acknowledged, or both were taken during the same network split by
- * coordinators on different sides of it (no message crosses a split, so neither could have read the
- * other). An acknowledged write is <em>superseded</em> when the write that replaces it by
+ * was taken before the first was acknowledged, or the second was taken during a network split in which
+ * the first was taken or acknowledged, by a coordinator on the other side of it (no message crosses a
+ * split, so neither could have read the other; a write in flight when the split began and acknowledged
+ * by one side's owners is as unknown to the other side as one taken there). An acknowledged write is <em>superseded</em> when the write that replaces it by
  * last-write-wins (its next version in that order among the writes stored anywhere) is concurrent with
  * it: it was overwritten by a write that never knew of it. A write taken after it was acknowledged, on
  * the same side, replaces it legitimately.
@@ -30,6 +31,9 @@ final class WriteLedger {
         final int split;
         final int side;
         long ackMillis = -1;
+        /** The split in force when it was acknowledged (0: none), and the coordinator's side of it. */
+        int ackSplit;
+        int ackSide;
         boolean stored;
 
         Write(long id, String key, SimRecord record, long issuedMillis, int split, int side) {
@@ -65,10 +69,12 @@ final class WriteLedger {
         }
     }
 
-    void acked(long id, long nowMillis) {
+    void acked(long id, long nowMillis, int split, int side) {
         Write w = byId.get(id);
         if (w != null && !w.acked()) {
             w.ackMillis = nowMillis;
+            w.ackSplit = split;
+            w.ackSide = side;
             acked++;
         }
     }
@@ -154,7 +160,8 @@ final class WriteLedger {
 
     private static boolean concurrent(Write acked, Write next) {
         boolean overlapped = next.issuedMillis < acked.ackMillis && (!next.acked() || acked.issuedMillis < next.ackMillis);
-        boolean splitBrain = acked.split != 0 && acked.split == next.split && acked.side != next.side;
+        boolean splitBrain = (acked.split != 0 && acked.split == next.split && acked.side != next.side)
+                || (acked.ackSplit != 0 && acked.ackSplit == next.split && acked.ackSide != next.side);
         return overlapped || splitBrain;
     }
 }
