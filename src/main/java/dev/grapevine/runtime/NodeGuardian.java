@@ -75,6 +75,8 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     private final Map<ActorRef<?>, String> vital = new HashMap<>();
     /** A vital child stopped: the node is on its way out. */
     private boolean stopping;
+    /** The recovery coordinator stopped (past its restart limit): no decommission can run. */
+    private boolean recoveryStopped;
     private final ActorRef<MembershipActor.Command> membership;
     private final ActorRef<ReplicaActor.Command> failureDetector;
     private final ActorRef<ReplicaActor.Command> gossiper;
@@ -141,6 +143,13 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     return this;
                 })
                 .onMessage(ToRecovery.class, m -> {
+                    if (recoveryStopped && m.command() instanceof RecoveryCoordinatorActor.Decommission d) {
+                        // Stopped past its restart limit, and the node with it: the leave on the way out
+                        // must not wait the decommission's whole bound for an answer that cannot come.
+                        d.replyTo().tell(new RecoveryCoordinatorActor.Decommissioned(false,
+                                "the recovery coordinator has stopped, so nothing was handed off"));
+                        return this;
+                    }
                     recovery.tell(m.command());
                     return this;
                 })
@@ -150,6 +159,7 @@ final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                     // cannot do its share. Stop the whole actor system, so a supervisor (systemd,
                     // Kubernetes) starts it afresh under a new epoch.
                     // ChildFailed: the restart limit was hit. A plain Terminated: something stopped it.
+                    recoveryStopped |= t.getRef().equals(recovery);
                     if (stopping) {
                         return this; // one line for the first; the rest stop with the system
                     }

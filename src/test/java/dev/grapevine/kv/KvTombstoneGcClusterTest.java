@@ -187,7 +187,9 @@ class KvTombstoneGcClusterTest {
         }
     }
 
+    /** The rule itself is in TombstonePurgeTest (refuse, keep, drop); this runs it across a cluster, in -Pslow. */
     @Test
+    @org.junit.jupiter.api.Tag("slow")
     void an_owner_down_while_the_others_purge_refuses_to_start_or_drops_its_data() {
         gcGrace = GC_GRACE_3S;
         Node a = start("a", null);

@@ -59,6 +59,7 @@ class AdminSlowClientsTest {
 
     /** Refused requests (here: a Host a tokenless API does not answer to) have their bodies read the same bounded way. */
     @Test
+    @org.junit.jupiter.api.Tag("slow") // the accepted case above covers the same threads; this one runs in -Pslow
     void refusedTricklingBodiesDoNotFreezeTheApiEither() throws Exception {
         tricklersAreBounded("attacker.example");
     }
