@@ -8,7 +8,9 @@ import dev.grapevine.api.RecoveryStatus;
 import dev.grapevine.runtime.ArteryFaults;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import dev.grapevine.kv.KvTestNodes.Node;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.grapevine.kv.KvTestNodes.get;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,52 +39,26 @@ class KvPartitionModeTest {
     @TempDir
     Path dirs;
 
-    private final List<ActorSystem<Void>> systems = new ArrayList<>();
+    private KvTestNodes cluster;
 
-    private record Node(String name, ActorSystem<Void> system, Grapevine grapevine, KvService kv) {
+    @BeforeEach
+    void nodes() {
+        cluster = new KvTestNodes(dirs, "kvm-");
     }
 
     private Node start(String name, String seed) {
-        Config config = ConfigFactory.parseString("grapevine.kv.partition-mode = majority\n"
-                        + "grapevine.node.name = \"" + name + "\"\n"
-                        + "grapevine.node.data-dir = \"" + dirs.resolve(name).toString().replace("\\", "/") + "\"\n"
-                        + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n"
-                        + "grapevine.profile = local\n"
-                        + ArteryFaults.TEST_MODE + "\n"
-                        + "grapevine.recovery { partitions = 16, stable-after = 300ms, retry-after = 200ms }\n"
-                        + "pekko.loglevel = WARNING\n"
-                        + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
-                        + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
-                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
-                        + "grapevine.shutdown.leave = off\n")
-                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name.equals("a") ? "grapevine" : "kvm-" + name, config);
-        systems.add(system);
-        return new Node(name, system, Grapevine.get(system), KvService.start(system));
+        return cluster.start(name, seed, "grapevine.kv.partition-mode = majority\n"
+                + "grapevine.recovery { partitions = 16, stable-after = 300ms, retry-after = 200ms }");
     }
 
     @AfterEach
     void stop() {
-        systems.forEach(ActorSystem::terminate);
-        systems.forEach(s -> s.getWhenTerminated().toCompletableFuture().join());
+        cluster.close();
     }
 
-    private static <T> T get(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static void awaitComplete(List<Node> nodes, int members) {
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (Node n : nodes) {
-                RecoveryStatus s = get(n.grapevine().recoveryStatus());
-                assertEquals(members, s.members(), n.name() + ": " + s);
-                assertTrue(s.complete(), n.name() + ": " + s);
-            }
-        });
+        KvTestNodes.awaitComplete(nodes, members, DEADLINE);
     }
 
     private static void cut(List<Node> side, List<Node> other, boolean blackhole) {

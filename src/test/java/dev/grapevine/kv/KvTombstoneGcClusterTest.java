@@ -9,7 +9,9 @@ import dev.grapevine.api.RecoveryStatus;
 import dev.grapevine.runtime.ArteryFaults;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import dev.grapevine.kv.KvTestNodes.Node;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.grapevine.kv.KvTestNodes.get;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -48,27 +51,15 @@ class KvTombstoneGcClusterTest {
     @TempDir
     Path dirs;
 
-    private final List<ActorSystem<Void>> systems = new ArrayList<>();
+    private KvTestNodes cluster;
 
-    private record Node(String name, ActorSystem<Void> system, Grapevine grapevine, KvService kv) {
+    @BeforeEach
+    void nodes() {
+        cluster = new KvTestNodes(dirs, "kv-");
     }
 
     private Node start(String name, String seed) {
-        Config config = ConfigFactory.parseString(KV + gcGrace
-                        + "grapevine.node.name = \"" + name + "\"\n"
-                        + "grapevine.node.data-dir = \"" + dirs.resolve(name).toString().replace("\\", "/") + "\"\n"
-                        + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n"
-                        + "grapevine.profile = local\n"
-                        + ArteryFaults.TEST_MODE + "\n"
-                        + "pekko.loglevel = WARNING\n"
-                        + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
-                        + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
-                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
-                        + "grapevine.shutdown.leave = off\n") // a terminated system is a crash
-                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name.equals("a") ? "grapevine" : "kv-" + name, config);
-        systems.add(system);
-        return new Node(name, system, Grapevine.get(system), KvService.start(system));
+        return cluster.start(name, seed, KV + gcGrace);
     }
 
     private static void crash(Node n) {
@@ -78,26 +69,12 @@ class KvTombstoneGcClusterTest {
 
     @AfterEach
     void stop() {
-        systems.forEach(ActorSystem::terminate);
-        systems.forEach(s -> s.getWhenTerminated().toCompletableFuture().join());
+        cluster.close();
     }
 
-    private static <T> T get(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static void awaitComplete(List<Node> nodes) {
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (Node n : nodes) {
-                RecoveryStatus s = get(n.grapevine().recoveryStatus());
-                assertEquals(nodes.size(), s.members(), n.name() + ": " + s);
-                assertTrue(s.complete(), n.name() + ": " + s);
-            }
-        });
+        KvTestNodes.awaitComplete(nodes, nodes.size(), DEADLINE);
     }
 
     /** What each owner holds for {@code key}, as the replicas request reports it. */
@@ -216,7 +193,7 @@ class KvTombstoneGcClusterTest {
         } catch (StaleReplicaException e) {
             assertTrue(e.getMessage().contains("stale-replica = drop"), e.getMessage());
         }
-        crash(new Node("c", systems.get(systems.size() - 1), null, null)); // its node started before the store refused
+        crash(new Node("c", cluster.systems().get(cluster.systems().size() - 1), null, null)); // its node started before the store refused
         gcGrace = GC_GRACE_3S + "grapevine.kv.stale-replica = drop\n";
         Node back = start("c", seed);
         nodes.add(back);

@@ -7,7 +7,9 @@ import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.api.RecoveryStatus;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import dev.grapevine.kv.KvTestNodes.Node;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.grapevine.kv.KvTestNodes.get;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,53 +42,27 @@ class KvUnwritableReplicaTest {
     @TempDir
     Path dirs;
 
-    private final List<ActorSystem<Void>> systems = new ArrayList<>();
+    private KvTestNodes cluster;
 
-    private record Node(String name, ActorSystem<Void> system, Grapevine grapevine, KvService kv) {
+    @BeforeEach
+    void nodes() {
+        cluster = new KvTestNodes(dirs, "kvu-");
     }
 
     private Node start(String name, String seed, String fileSystem) {
-        Config config = ConfigFactory.parseString("grapevine.kv.hints-max = 0\n"
-                        + "grapevine.node.name = \"" + name + "\"\n"
-                        + "grapevine.node.data-dir = \"" + dirs.resolve(name).toString().replace("\\", "/") + "\"\n"
-                        + "grapevine.seeds = [" + (seed == null ? "" : "\"" + seed + "\"") + "]\n"
-                        + "grapevine.profile = local\n"
-                        + "grapevine.recovery { partitions = 16, stable-after = 300ms, retry-after = 200ms }\n"
-                        + "pekko.loglevel = WARNING\n"
-                        + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
-                        + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
-                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
-                        + "grapevine.shutdown.leave = off\n")
-                .withFallback(NodeBootstrap.remoting("127.0.0.1", 0)).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name.equals("a") ? "grapevine" : "kvu-" + name, config);
-        systems.add(system);
-        return new Node(name, system, Grapevine.get(system), KvService.start(system, fileSystem));
+        return cluster.start(name, seed, "grapevine.kv.hints-max = 0\n"
+                + "grapevine.recovery { partitions = 16, stable-after = 300ms, retry-after = 200ms }", fileSystem);
     }
 
     @AfterEach
     void stop() {
         FullDiskFiles.FULL.set(false);
-        systems.forEach(ActorSystem::terminate);
-        systems.forEach(s -> s.getWhenTerminated().toCompletableFuture().join());
+        cluster.close();
     }
 
-    private static <T> T get(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static void awaitComplete(List<Node> nodes) {
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (Node n : nodes) {
-                RecoveryStatus s = get(n.grapevine().recoveryStatus());
-                assertEquals(nodes.size(), s.members(), n.name() + ": " + s);
-                assertTrue(s.complete(), n.name() + ": " + s);
-                assertEquals(0, s.partitionsPending(), n.name() + ": " + s);
-            }
-        });
+        KvTestNodes.awaitComplete(nodes, nodes.size(), DEADLINE);
     }
 
     /** What the node's own store holds for {@code key}, whichever partition it is in; null if nothing. */
