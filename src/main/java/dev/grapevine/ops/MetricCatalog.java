@@ -40,6 +40,12 @@ final class MetricCatalog {
             counter("relays_refused", "Ping-req relays refused because too many were open"),
             gauge("relays_open", "Ping-req relays this node runs for others now"),
             gauge("local_health_score", "Lifeguard local health: 0 is healthy; higher stretches this node's timeouts"),
+            counter("checks", "Suspects this node checked out of turn as one of their observers (corroborated suspicion)"),
+            counter("checks_failed", "Checks of suspects that got no ack: each makes this node one more accuser"),
+            counter("checks_over_bound", "Checks of suspects not started because 16 were in flight"),
+            gauge("checks_open", "Checks of suspects in flight now"),
+            counter("accusations_withheld", "Failed probes, checks and deaths this node did not report because its local health was poor"),
+            counter("rejoins_held", "Times this node, declared dead after its local health was poor, waited before refuting"),
             // membership
             gauge("members_known", "Members in this node's view, dead and left ones included"),
             gauge("members_live", "Members this node sees alive or suspect"),
@@ -47,6 +53,7 @@ final class MetricCatalog {
             gauge("suspicions_open", "Suspicions not yet refuted or confirmed"),
             counter("refutations", "Times this node refuted a suspicion of itself"),
             counter("deaths_declared", "Members this node declared dead"),
+            counter("deaths_by_quorum", "Of the deaths this node declared, those a quorum of accusers decided before Lifeguard's timeout"),
             // mutual TLS between nodes (only with grapevine.tls on)
             counter("tls_refused_untrusted_ca", "TLS handshakes refused: the peer's certificate is not from this node's CA"),
             counter("tls_refused_wrong_name", "TLS handshakes refused: the certificate names no node, or another member than the view has at that address"),

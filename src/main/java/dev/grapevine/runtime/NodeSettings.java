@@ -194,6 +194,10 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         count(c, "event-buffer-size", b::eventBufferSize, problems);
         count(c, "relays-max", b::relaysMax, problems);
         count(c, "gossip-copies-per-member", b::gossipCopiesMax, problems);
+        count(c, "corroborators", b::corroborators, problems);
+        count(c, "suspicion-quorum", b::suspicionQuorum, problems);
+        count(c, "accuser-health-max", b::accuserHealthMax, problems);
+        duration(c, "rejoin-after-poor-health", b::rejoinAfterPoorHealth, problems);
         try {
             return b.build();
         } catch (Settings.InvalidSettingsException e) {
@@ -234,7 +238,8 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
             "gossip-interval", "gossip-fanout", "gossip-to-the-dead", "suspicion-mult", "suspicion-max-timeout-mult",
             "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "reap-left-after", "awareness-max",
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
-            "user-event-direct-max", "event-buffer-size", "relays-max", "gossip-copies-per-member");
+            "user-event-direct-max", "event-buffer-size", "relays-max", "gossip-copies-per-member", "corroborators",
+            "suspicion-quorum", "accuser-health-max", "rejoin-after-poor-health");
 
     /** A protocol key left null keeps the profile's value; range checks are {@link Settings}'s. */
     private static void duration(Config c, String key, Consumer<Duration> set, ConfigProblems problems) {

@@ -78,7 +78,7 @@ final class ReplicaActor extends AbstractBehavior<ReplicaActor.Command> {
             return new Core() {
                 public void start(long now, Outbox out) { fd.start(now, out); }
                 public void onPeer(PeerMessage m, long now, Outbox out) { fd.onMessage(m.from(), m.message(), now, out); }
-                public void onSignal(Signal s, long now, Outbox out) { fd.onSignal(s); }
+                public void onSignal(Signal s, long now, Outbox out) { fd.onSignal(s, now, out); }
                 public void onTimer(Timer t, long now, Outbox out) { fd.onTimer(t, now, out); }
                 public Map<String, Long> gauges() { return fd.gauges(); }
             };

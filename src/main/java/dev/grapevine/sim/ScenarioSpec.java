@@ -154,6 +154,9 @@ public record ScenarioSpec(
         if (settings.gossipCopiesMax() != base.gossipCopiesMax()) {
             b.append(" --copies-per-member ").append(settings.gossipCopiesMax());
         }
+        if (settings.corroborators() != base.corroborators()) {
+            b.append(" --corroborators ").append(settings.corroborators());
+        }
         if (settings.suspicionMult() != base.suspicionMult()) {
             b.append(" --suspicion-mult ").append(settings.suspicionMult());
         }

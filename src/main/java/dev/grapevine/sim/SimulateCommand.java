@@ -91,6 +91,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--suspicion-mult", description = "override: suspicion min = mult·max(1, log10 N)·probe interval")
     Integer suspicionMult;
 
+    @Option(names = "--corroborators", description = "override: members that check a new suspect at once; 0 = Lifeguard's timeout alone")
+    Integer corroborators;
+
     @Option(names = "--probe-interval", description = "override the profile's probe interval, e.g. 500ms")
     String probeInterval;
 
@@ -163,6 +166,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (copiesPerMember != null) {
             b.gossipCopiesMax(copiesPerMember);
+        }
+        if (corroborators != null) {
+            b.corroborators(corroborators);
         }
         if (suspicionMult != null) {
             b.suspicionMult(suspicionMult);

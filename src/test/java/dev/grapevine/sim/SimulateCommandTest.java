@@ -68,10 +68,10 @@ class SimulateCommandTest {
         assertEquals(json.get("messages_per_node_per_second").asDouble(), messages, slack, run.out());
         assertEquals(json.get("bytes_per_node_per_second").asDouble(), bytes, slack, run.out());
         assertTrue(byType.has("ping") && byType.has("ack"), run.out());
-        // A crash is told by suspicion and death rumors, which ride pings, acks and gossip.
+        // A crash is told by suspicion rumors, which ride pings, acks and gossip; with a quorum of
+        // accusers each survivor may declare the death itself before a death rumor goes out.
         JsonNode copies = json.path("traffic_per_node_per_second").path("rumor_copies");
         assertTrue(copies.path("member_suspect").asDouble() > 0, run.out());
-        assertTrue(copies.path("member_dead").asDouble() > 0, run.out());
     }
 
     @Test

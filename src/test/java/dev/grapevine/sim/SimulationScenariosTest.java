@@ -44,17 +44,28 @@ class SimulationScenariosTest {
         assertEquals(1.0, r.decimal("informed_fraction"), r::describe);
     }
 
+    /** A quorum of observers declares a crash in under half of memberlist's floor (1.6 probe periods + the suspicion minimum + dissemination). */
     @Test
-    void crashIsDetectedByEverySurvivorWithinTheLifeguardBound() {
+    void crashIsDetectedByEverySurvivorInUnderHalfOfLifeguardsFloor() {
         int n = 100;
         Settings s = Profile.LAN.settings();
         SimulationReport r = run(ScenarioSpec.of("crash", n, 3, Profile.LAN));
         long disseminationMillis = Math.round(roundsBound(n, s.gossipFanout()) * s.gossipIntervalMillis());
         double floorMillis = 1.6 * s.probeIntervalMillis() + s.suspicionMinMillis(n) + disseminationMillis;
         assertTrue(r.figure("first_suspect_ms") > 0, r::describe);
-        assertTrue(r.figure("all_dead_ms") >= s.suspicionMinMillis(n), "faster than the suspicion minimum: " + r.describe());
-        assertTrue(r.figure("all_dead_ms") <= 1.25 * floorMillis, r::describe);
+        assertTrue(r.figure("all_dead_ms") >= r.figure("first_suspect_ms") + s.refutationWindowMillis(),
+                "the suspect had its refutation window: " + r.describe());
+        assertTrue(r.figure("all_dead_ms") <= 0.5 * floorMillis, r::describe);
         assertEquals(0, r.figure("false_positives"), r::describe);
+    }
+
+    /** With no corroborators, Lifeguard's timeout decides alone, as memberlist's does. */
+    @Test
+    void withoutCorroboratorsACrashWaitsForTheSuspicionMinimum() {
+        int n = 100;
+        Settings s = Profile.LAN.settings().toBuilder().corroborators(0).build();
+        SimulationReport r = run(new ScenarioSpec("crash", n, 3, Profile.LAN, s, null, null, 1, null, false, null, 1, 1.0, 0, null));
+        assertTrue(r.figure("all_dead_ms") >= s.suspicionMinMillis(n), r::describe);
     }
 
     @Test

@@ -37,6 +37,27 @@ public enum Profile {
      */
     public static final int GOSSIP_COPIES_MAX = 2;
 
+    /**
+     * Corroborated suspicion (docs/protocol.md): four members check a new suspect at once, and three
+     * distinct members whose own probes failed declare it dead. Three, because one accuser may be the
+     * slow one and two may share a bad path. At 10 % loss a check of a live member (a ping and three
+     * ping-reqs at once) fails with a chance under 1 %, so two of three checks failing beside the first
+     * accuser is a chance of about 2·10^-4 per suspicion, before the suspect's refutation even counts.
+     * Four checkers leave one to spare when the first accuser is one of them or a checker is down.
+     */
+    private static final int CORROBORATORS = 4;
+    private static final int SUSPICION_QUORUM = 3;
+    /**
+     * Lifeguard scores a node up by one for each nack it missed and each refutation it had to make:
+     * 3 is one probe that heard from none of its three relays, the mark of a node that cannot hear.
+     */
+    private static final int ACCUSER_HEALTH_MAX = 2;
+    /**
+     * Longer than the 20 s good phases of a flip-flopping link, so a node that keeps losing its inbound
+     * traffic stays out instead of rejoining between the cuts.
+     */
+    private static final long REJOIN_AFTER_POOR_HEALTH_SECONDS = 30;
+
     private final Settings settings;
 
     Profile(Duration probeInterval, Duration probeTimeout, int indirectChecks, Duration gossipInterval, int fanout,
@@ -44,7 +65,8 @@ public enum Profile {
             Duration reconnectInterval, Duration reapLeftAfter) {
         this.settings = new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, fanout,
                 gossipToTheDead, suspicionMult, 6, retransmitMult, pushPullInterval, 512, reconnectInterval, reapLeftAfter,
-                8, 16 * 1024, 1024, 4096, 8 * 1024, USER_EVENT_DIRECT_MAX, 512, 1024, GOSSIP_COPIES_MAX);
+                8, 16 * 1024, 1024, 4096, 8 * 1024, USER_EVENT_DIRECT_MAX, 512, 1024, GOSSIP_COPIES_MAX,
+                CORROBORATORS, SUSPICION_QUORUM, ACCUSER_HEALTH_MAX, Duration.ofSeconds(REJOIN_AFTER_POOR_HEALTH_SECONDS));
     }
 
     public Settings settings() {

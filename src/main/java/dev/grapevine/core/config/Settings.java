@@ -34,6 +34,14 @@ import java.util.List;
  * @param gossipCopiesMax       copies of one broadcast this node sends to any one member (gossip-copies-per-member):
  *                              2 in the profiles, for a network that loses copies one at a time (the simulator's);
  *                              1 on a node, since Artery delivers a second copy after the first
+ * @param corroborators         members that check a new suspect at once with their own probe (corroborators);
+ *                              0 leaves suspicion to Lifeguard's timeout alone
+ * @param suspicionQuorum       distinct members whose own probes failed that declare a death before Lifeguard's
+ *                              timeout, after the refutation window (suspicion-quorum)
+ * @param accuserHealthMax      a node whose Lifeguard health score is above this neither raises, confirms nor
+ *                              declares a suspicion, and waits before refuting its own death (accuser-health-max)
+ * @param rejoinAfterPoorHealth how long a node declared dead keeps out after its health score was last above
+ *                              accuser-health-max, before it refutes (rejoin-after-poor-health)
  */
 public record Settings(
         Duration probeInterval,
@@ -57,7 +65,11 @@ public record Settings(
         int userEventDirectMax,
         int eventBufferSize,
         int relaysMax,
-        int gossipCopiesMax) {
+        int gossipCopiesMax,
+        int corroborators,
+        int suspicionQuorum,
+        int accuserHealthMax,
+        Duration rejoinAfterPoorHealth) {
 
     /** Bytes a gossip message spends on framing and one rumor's header besides a user event's payload. */
     static final int EVENT_FRAMING_BYTES = 64 + 128;
@@ -91,6 +103,14 @@ public record Settings(
         range(errors, "event-buffer-size", eventBufferSize, 16, 1 << 20);
         range(errors, "relays-max", relaysMax, 1, 1 << 20);
         range(errors, "gossip-copies-per-member", gossipCopiesMax, 1, 8);
+        range(errors, "corroborators", corroborators, 0, 16);
+        range(errors, "suspicion-quorum", suspicionQuorum, 2, 16);
+        range(errors, "accuser-health-max", accuserHealthMax, 0, 64);
+        if (rejoinAfterPoorHealth == null) {
+            errors.add(new Problem("rejoin-after-poor-health", "null", "is missing"));
+        } else if (rejoinAfterPoorHealth.isNegative() || rejoinAfterPoorHealth.compareTo(Duration.ofHours(1)) > 0) {
+            errors.add(new Problem("rejoin-after-poor-health", millis(rejoinAfterPoorHealth), "must be in 0 ms..1 h"));
+        }
         if (userEventBytesMax + EVENT_FRAMING_BYTES > gossipBytesMax) {
             errors.add(new Problem("user-event-max-bytes", String.valueOf(userEventBytesMax), "must leave " + EVENT_FRAMING_BYTES
                     + " bytes of framing within gossip-max-bytes (" + gossipBytesMax + "), or no event could be sent"));
@@ -110,6 +130,31 @@ public record Settings(
 
     public long gossipIntervalMillis() {
         return gossipInterval.toMillis();
+    }
+
+    /**
+     * How long a suspect has to refute before a quorum of accusers may declare it dead: one probe
+     * timeout, measured from when this node began to suspect it. A suspect that is alive hears of the
+     * suspicion on the checkers' pings (Lifeguard's buddy system) within a round trip and refutes on
+     * the ack, so a checker that reached it never confirms; the window leaves the refutation time to
+     * spread, and costs nothing in a real crash, where the checks take as long.
+     */
+    public long refutationWindowMillis() {
+        return probeTimeout.toMillis();
+    }
+
+    /**
+     * How long a ping-req relay waits for the target's ack before it sends the requester a nack. The
+     * nack must reach the requester before its probe period ends, or Lifeguard counts it missing and
+     * blames the requester's own health: the ping-req goes out after one probe timeout, so the relay
+     * waits at most four fifths of what is left of the period (400 ms of the LAN profile's 500).
+     */
+    public long relayTimeoutMillis() {
+        return Math.max(1, Math.min(probeTimeout.toMillis(), (probeInterval.toMillis() - probeTimeout.toMillis()) * 4 / 5));
+    }
+
+    public long rejoinAfterPoorHealthMillis() {
+        return rejoinAfterPoorHealth.toMillis();
     }
 
     /** Lifeguard/memberlist suspicion minimum for a cluster of {@code n} live members. */
@@ -215,6 +260,10 @@ public record Settings(
         private int eventBufferSize;
         private int relaysMax;
         private int gossipCopiesMax;
+        private int corroborators;
+        private int suspicionQuorum;
+        private int accuserHealthMax;
+        private Duration rejoinAfterPoorHealth;
 
         private Builder(Settings s) {
             probeInterval = s.probeInterval;
@@ -239,6 +288,10 @@ public record Settings(
             eventBufferSize = s.eventBufferSize;
             relaysMax = s.relaysMax;
             gossipCopiesMax = s.gossipCopiesMax;
+            corroborators = s.corroborators;
+            suspicionQuorum = s.suspicionQuorum;
+            accuserHealthMax = s.accuserHealthMax;
+            rejoinAfterPoorHealth = s.rejoinAfterPoorHealth;
         }
 
         public Builder probeInterval(Duration v) { probeInterval = v; return this; }
@@ -263,12 +316,17 @@ public record Settings(
         public Builder eventBufferSize(int v) { eventBufferSize = v; return this; }
         public Builder relaysMax(int v) { relaysMax = v; return this; }
         public Builder gossipCopiesMax(int v) { gossipCopiesMax = v; return this; }
+        public Builder corroborators(int v) { corroborators = v; return this; }
+        public Builder suspicionQuorum(int v) { suspicionQuorum = v; return this; }
+        public Builder accuserHealthMax(int v) { accuserHealthMax = v; return this; }
+        public Builder rejoinAfterPoorHealth(Duration v) { rejoinAfterPoorHealth = v; return this; }
 
         public Settings build() {
             return new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, gossipFanout,
                     gossipToTheDead, suspicionMult, suspicionMaxMult, retransmitMult, pushPullInterval,
                     pushPullMembersMax, reconnectInterval, reapLeftAfter, awarenessMax, gossipBytesMax, piggybackBytesMax,
-                    broadcastQueueMax, userEventBytesMax, userEventDirectMax, eventBufferSize, relaysMax, gossipCopiesMax);
+                    broadcastQueueMax, userEventBytesMax, userEventDirectMax, eventBufferSize, relaysMax, gossipCopiesMax,
+                    corroborators, suspicionQuorum, accuserHealthMax, rejoinAfterPoorHealth);
         }
     }
 }

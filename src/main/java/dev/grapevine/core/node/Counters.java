@@ -17,6 +17,17 @@ public final class Counters {
     long suspicionsRaised;
     long refutations;
     long deathsDeclared;
+    /** Of those, declared by a quorum of accusers before Lifeguard's timeout. */
+    long deathsByQuorum;
+    /** Suspects this node checked out of turn as one of their observers, and the checks that failed. */
+    long checks;
+    long checksFailed;
+    /** Checks not started: {@link FailureDetector#CHECKS_MAX} were in flight. */
+    long checksOverBound;
+    /** Failed probes and checks not reported, and deaths not declared, while this node's health was poor. */
+    long accusationsWithheld;
+    /** Times this node, declared dead, waited to refute because its health had been poor. */
+    long rejoinsHeld;
     long relaysRefused;
     long misdirectedPings;
     long staleAcks;
@@ -73,6 +84,18 @@ public final class Counters {
         return deathsDeclared;
     }
 
+    public long deathsByQuorum() {
+        return deathsByQuorum;
+    }
+
+    public long accusationsWithheld() {
+        return accusationsWithheld;
+    }
+
+    public long rejoinsHeld() {
+        return rejoinsHeld;
+    }
+
     public long suspicionsRaised() {
         return suspicionsRaised;
     }
@@ -115,6 +138,12 @@ public final class Counters {
         m.put("suspicions_raised", suspicionsRaised);
         m.put("refutations", refutations);
         m.put("deaths_declared", deathsDeclared);
+        m.put("deaths_by_quorum", deathsByQuorum);
+        m.put("checks", checks);
+        m.put("checks_failed", checksFailed);
+        m.put("checks_over_bound", checksOverBound);
+        m.put("accusations_withheld", accusationsWithheld);
+        m.put("rejoins_held", rejoinsHeld);
         m.put("relays_refused", relaysRefused);
         m.put("misdirected_pings", misdirectedPings);
         m.put("stale_acks", staleAcks);

@@ -8,6 +8,7 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.swim.LocalHealth;
+import dev.grapevine.core.swim.ObserverRing;
 import dev.grapevine.core.swim.ProbeOrder;
 import dev.grapevine.core.wire.Message;
 
@@ -23,6 +24,16 @@ import java.util.random.RandomGenerator;
  * failed probe to membership, which suspects. Also relays other nodes' ping-reqs, answering with a
  * nack when the target stays silent, and keeps Lifeguard's local health score, which stretches its
  * own timeouts when this node seems to be the slow one.
+ *
+ * <p>Corroboration: when it hears that a member is suspected and it is one of that member's
+ * {@code corroborators} observers ({@link ObserverRing}), it checks the suspect at once, out of turn:
+ * a ping carrying the suspicion (so a live suspect refutes on the ack) and ping-reqs to
+ * {@code indirectChecks} relays together, concluded after one probe timeout. A failed check is
+ * reported as a failed probe, which membership counts as one more accuser.
+ *
+ * <p>Local health gates accusations: while the score is above {@code accuserHealthMax} this node
+ * reports no failed probe and starts no check (it is more likely the one that cannot hear), and tells
+ * membership when the score crosses that line ({@link Signal.LocalHealth}).
  *
  * <p>It decides nothing about membership: it works on a replica of the view, kept current by
  * {@link Signal.ViewChanged}, and only ever reports {@link Signal.ProbeFailed}.
@@ -44,6 +55,12 @@ public final class FailureDetector {
     private record Relay(Address requester, long requesterSeq) {
     }
 
+    /**
+     * Checks of suspects in flight at once. A check is a ping and a few ping-reqs; more suspects than
+     * this at once (a mass crash in a large cluster) are left to the probes in turn and counted.
+     */
+    static final int CHECKS_MAX = 16;
+
     private final Settings settings;
     private final RandomGenerator rng;
     private final String selfName;
@@ -53,6 +70,11 @@ public final class FailureDetector {
     private final LocalHealth health;
     private final ProbeOrder order = new ProbeOrder();
     private final Map<Long, Relay> relays = new HashMap<>();
+    /** Checks of suspects in flight, by sequence number (see the class comment). */
+    private final Map<Long, Member> checks = new HashMap<>();
+    private final ObserverRing observers = new ObserverRing();
+    /** What membership was last told of local health: whether the score is above accuserHealthMax. */
+    private boolean poorHealthTold;
     /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
     private final Map<String, String> accusers = new HashMap<>();
     private long lastSeq;
@@ -68,11 +90,13 @@ public final class FailureDetector {
         this.counters = counters;
         this.health = new LocalHealth(settings.awarenessMax());
         view.merge(self);
+        observers.set(self.name(), true);
     }
 
     /** Takes the view membership restored (a snapshot, or a simulator's converged start). */
     public void restoreView(MemberTable restored) {
         view.copyFrom(restored);
+        restored.forEach(m -> observers.set(m.name(), m.status() == MemberStatus.ALIVE));
     }
 
     public void start(long nowMillis, Outbox out) {
@@ -81,20 +105,26 @@ public final class FailureDetector {
 
     // ---------------------------------------------------------------- signals from membership
 
+    /** A signal that cannot start a check (a test's view set-up). */
     public void onSignal(Signal signal) {
+        onSignal(signal, 0, new Outbox());
+    }
+
+    public void onSignal(Signal signal, long nowMillis, Outbox out) {
         if (signal instanceof Signal.ViewChanged changed) {
-            onViewChanged(changed.member(), changed.source());
+            onViewChanged(changed.member(), changed.source(), nowMillis, out);
         } else if (signal instanceof Signal.Reaped reaped) {
             view.remove(reaped.name());
             accusers.remove(reaped.name());
+            observers.set(reaped.name(), false);
         } else if (signal instanceof Signal.Refuted) {
-            health.apply(1);
+            changeHealth(1, out);
         } else {
             throw new IllegalArgumentException("the failure detector does not take " + signal);
         }
     }
 
-    private void onViewChanged(Member m, String source) {
+    private void onViewChanged(Member m, String source, long nowMillis, Outbox out) {
         if (m.name().equals(selfName)) {
             leaving |= m.status() == MemberStatus.LEFT;
             view.merge(m);
@@ -103,13 +133,54 @@ public final class FailureDetector {
         Member before = view.get(m.name());
         boolean changed = view.merge(m);
         Member current = view.get(m.name());
+        observers.set(m.name(), current.status() == MemberStatus.ALIVE);
         if (current.status() == MemberStatus.SUSPECT) {
             accusers.putIfAbsent(m.name(), source);
+            boolean newSuspicion = changed && (before == null || before.status() != MemberStatus.SUSPECT
+                    || before.incarnation() != current.incarnation() || before.epoch() != current.epoch());
+            if (newSuspicion && !source.equals(selfName)) {
+                maybeCheck(current, nowMillis, out);
+            }
         } else {
             accusers.remove(m.name());
         }
         if (changed && current.status().isLive() && (before == null || !before.status().isLive())) {
             order.insert(view.names().idOf(m.name()));
+        }
+    }
+
+    /** Checks {@code suspect} out of turn if this node is one of its observers and can judge. */
+    private void maybeCheck(Member suspect, long nowMillis, Outbox out) {
+        if (leaving || settings.corroborators() == 0 || poorHealth()
+                || !observers.observes(selfName, suspect.name(), settings.corroborators())) {
+            return;
+        }
+        if (checks.size() >= CHECKS_MAX) {
+            counters.checksOverBound++;
+            return;
+        }
+        long seq = ++lastSeq;
+        checks.put(seq, suspect);
+        counters.checks++;
+        out.tell(Role.GOSSIPER, new Signal.Outbound(suspect.address(), new Message.Ping(seq, suspect.name(), buddy(suspect))));
+        Message.PingReq request = new Message.PingReq(seq, suspect.name(), suspect.address());
+        for (Member relay : MemberSampler.pick(view, settings.indirectChecks(),
+                r -> r.status().isLive() && !r.name().equals(selfName) && !r.name().equals(suspect.name()), rng)) {
+            out.send(relay.address(), request);
+        }
+        out.schedule(Timer.forProbe(Timer.Kind.PROBE_DEADLINE, seq), nowMillis + settings.probeTimeoutMillis());
+    }
+
+    private boolean poorHealth() {
+        return health.score() > settings.accuserHealthMax();
+    }
+
+    private void changeHealth(int delta, Outbox out) {
+        health.apply(delta);
+        boolean poor = poorHealth();
+        if (poor != poorHealthTold) {
+            poorHealthTold = poor;
+            out.tell(Role.MEMBERSHIP, new Signal.LocalHealth(poor));
         }
     }
 
@@ -173,6 +244,12 @@ public final class FailureDetector {
     private void onProbeDeadline(long seq, Outbox out) {
         if (active != null && active.seq == seq) {
             conclude(out);
+            return;
+        }
+        Member checked = checks.remove(seq);
+        if (checked != null) {
+            counters.checksFailed++;
+            accuse(checked, out);
         }
     }
 
@@ -181,9 +258,18 @@ public final class FailureDetector {
         Probe failed = active;
         active = null;
         int missingNacks = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
-        health.apply(missingNacks);
+        changeHealth(missingNacks, out);
         counters.probesFailed++;
-        out.tell(Role.MEMBERSHIP, new Signal.ProbeFailed(failed.target));
+        accuse(failed.target, out);
+    }
+
+    /** Reports a failed probe or check to membership, unless this node's own health says it cannot judge. */
+    private void accuse(Member target, Outbox out) {
+        if (poorHealth()) {
+            counters.accusationsWithheld++;
+            return;
+        }
+        out.tell(Role.MEMBERSHIP, new Signal.ProbeFailed(target));
     }
 
     // ---------------------------------------------------------------- messages from peers
@@ -224,8 +310,11 @@ public final class FailureDetector {
         heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters, true), out);
         if (active != null && active.seq == ack.seq()) {
             active = null;
-            health.apply(-1);
+            changeHealth(-1, out);
             return;
+        }
+        if (checks.remove(ack.seq()) != null) {
+            return; // the suspect answered a check: no confirmation; it refutes on its own
         }
         Relay relay = relays.remove(ack.seq());
         if (relay != null) {
@@ -243,7 +332,7 @@ public final class FailureDetector {
         long seq = ++lastSeq;
         relays.put(seq, new Relay(from, request.seq()));
         out.tell(Role.GOSSIPER, new Signal.Outbound(request.targetAddress(), new Message.Ping(seq, request.target(), List.of())));
-        out.schedule(Timer.forProbe(Timer.Kind.RELAY_TIMEOUT, seq), nowMillis + settings.probeTimeoutMillis());
+        out.schedule(Timer.forProbe(Timer.Kind.RELAY_TIMEOUT, seq), nowMillis + settings.relayTimeoutMillis());
     }
 
     private void onRelayTimeout(long seq, Outbox out) {
@@ -283,6 +372,7 @@ public final class FailureDetector {
 
     /** This component's gauges by name (its counters are in the {@link Counters} it was given). */
     public Map<String, Long> gauges() {
-        return Map.of("local_health_score", (long) health.score(), "relays_open", (long) relays.size());
+        return Map.of("local_health_score", (long) health.score(), "relays_open", (long) relays.size(),
+                "checks_open", (long) checks.size());
     }
 }

@@ -25,7 +25,11 @@ import java.util.random.RandomGenerator;
 /**
  * The single writer of a node's member view. Every change of belief goes through {@link #apply}:
  * merge by {@link Precedence}; refute accusations of this node (SWIM §4.2); start, confirm or clear
- * suspicions (Lifeguard §IV-B); publish the event; tell the replicas; pass the news on. Its
+ * suspicions, declaring a death at Lifeguard's timeout or once a quorum of accusers agree
+ * ({@link Suspicion}); publish the event; tell the replicas; pass the news on. While this node's own
+ * health is poor ({@link Signal.LocalHealth}) it declares no death, and, declared dead itself, it
+ * refutes only once it has been well for {@code rejoin-after-poor-health}: a node that could not hear
+ * stays out until it can, instead of flapping in and out. Its
  * neighbours, one concern each: {@link AntiEntropy} (push-pull, view digests, joins, reconnects),
  * {@link Tombstones} (the dead, the left and the reaped), {@link UserEvents}, and the {@link StateDelegate}s whose versioned state push-pull and gossip
  * carry (recovery progress, users' application state), of which it knows nothing but the interface.
@@ -50,6 +54,11 @@ public final class Membership {
     /** This node's time on the epoch scale at {@link #clockBaseNowMillis}: see {@link #clockAt}. */
     private long clockBaseEpochMillis;
     private long clockBaseNowMillis = Long.MIN_VALUE;
+    /** Whether the failure detector last said this node's health is poor, and since when it is well. */
+    private boolean poorHealth;
+    private long wellSinceMillis = Long.MIN_VALUE;
+    /** A verdict of this node's death that it waits to refute until it has been well long enough. */
+    private Member heldDeath;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         this(self, settings, ClusterName.DEFAULT, rng, names, counters, List.of());
@@ -260,6 +269,9 @@ public final class Membership {
             }
         } else if (signal instanceof Signal.ProbeFailed failed) {
             onProbeFailed(failed.target(), nowMillis, out);
+        } else if (signal instanceof Signal.LocalHealth health) {
+            poorHealth = health.poor();
+            wellSinceMillis = health.poor() ? Long.MAX_VALUE : nowMillis;
         } else {
             throw new IllegalArgumentException("membership does not take " + signal);
         }
@@ -300,7 +312,7 @@ public final class Membership {
             return;
         }
         if (incoming.name().equals(self.name())) {
-            applyAboutSelf(incoming, out);
+            applyAboutSelf(incoming, nowMillis, out);
             return;
         }
         Member current = table.get(incoming.name());
@@ -339,7 +351,7 @@ public final class Membership {
         }
     }
 
-    private void applyAboutSelf(Member incoming, Outbox out) {
+    private void applyAboutSelf(Member incoming, long nowMillis, Outbox out) {
         if (incoming.epoch() > self.epoch()) {
             if (incoming.address().equals(self.address()) && !leaving) {
                 // Our own endpoint under a later epoch: an earlier life of this very node (an
@@ -365,6 +377,10 @@ public final class Membership {
             counters.identityConflicts++; // no honest history gets here; refuting would overflow
             return;
         }
+        if (incoming.status() == MemberStatus.DEAD && !wellLongEnough(nowMillis)) {
+            holdDeath(incoming, nowMillis, out);
+            return;
+        }
         if (accusation || incoming.incarnation() > self.incarnation()) {
             // Refute (SWIM §4.2): only we may raise our incarnation. Being accused is also a hint that
             // we are the slow one, so Lifeguard makes our own probing more patient.
@@ -376,24 +392,82 @@ public final class Membership {
         }
     }
 
+    /**
+     * Whether this node may refute its own death now: its health is not poor, and has not been for
+     * {@code rejoin-after-poor-health}. A node that was never unwell refutes at once, as in SWIM.
+     */
+    private boolean wellLongEnough(long nowMillis) {
+        return !poorHealth && (wellSinceMillis == Long.MIN_VALUE
+                || nowMillis - wellSinceMillis >= settings.rejoinAfterPoorHealthMillis());
+    }
+
+    /**
+     * Declared dead while it could not hear the others, this node is most likely the faulty one: it
+     * keeps out (the cluster holds it dead, and it starts no refutation) and checks each probe period
+     * whether it has been well long enough to come back.
+     */
+    private void holdDeath(Member verdict, long nowMillis, Outbox out) {
+        if (heldDeath == null) {
+            counters.rejoinsHeld++;
+            out.schedule(Timer.suspicion(self.name()), nowMillis + settings.probeIntervalMillis());
+        }
+        if (heldDeath == null || verdict.incarnation() > heldDeath.incarnation()) {
+            heldDeath = verdict;
+        }
+    }
+
+    private void onHeldDeathTimer(long nowMillis, Outbox out) {
+        if (heldDeath == null || leaving) {
+            heldDeath = null;
+            return;
+        }
+        if (!wellLongEnough(nowMillis)) {
+            out.schedule(Timer.suspicion(self.name()), nowMillis + settings.probeIntervalMillis());
+            return;
+        }
+        Member verdict = heldDeath;
+        heldDeath = null;
+        if (verdict.epoch() == self.epoch() && verdict.incarnation() >= self.incarnation()) {
+            counters.refutations++;
+            changeSelf(self.withIncarnation(verdict.incarnation() + 1), out);
+        }
+    }
+
     private void startSuspicion(Member suspect, String accuser, long nowMillis, Outbox out) {
         int n = table.liveCount();
         Suspicion s = new Suspicion(suspect.epoch(), suspect.incarnation(), accuser, nowMillis,
                 settings.suspicionMinMillis(n), settings.suspicionMaxMillis(n),
-                Suspicion.expectedConfirmations(settings.suspicionMult(), n));
+                Suspicion.expectedConfirmations(settings.suspicionMult(), n),
+                Suspicion.quorumFor(settings.suspicionQuorum(), settings.corroborators(), n),
+                settings.refutationWindowMillis());
         suspicions.put(suspect.name(), s);
         out.schedule(Timer.suspicion(suspect.name()), s.deadlineMillis());
     }
 
     private void onSuspicionTimer(String name, long nowMillis, Outbox out) {
+        if (name.equals(self.name())) {
+            onHeldDeathTimer(nowMillis, out);
+            return;
+        }
         Suspicion s = suspicions.get(name);
         if (s == null || s.deadlineMillis() > nowMillis) {
             return; // refuted, or a confirmation moved the deadline and scheduled its own timer
         }
-        suspicions.remove(name);
         Member current = table.get(name);
-        if (current != null && current.status() == MemberStatus.SUSPECT && s.isAbout(current.epoch(), current.incarnation())) {
+        boolean stands = current != null && current.status() == MemberStatus.SUSPECT
+                && s.isAbout(current.epoch(), current.incarnation());
+        if (stands && poorHealth) {
+            // This node may be the one that cannot hear: leave the verdict to others, and look again.
+            counters.accusationsWithheld++;
+            out.schedule(Timer.suspicion(name), nowMillis + settings.probeIntervalMillis());
+            return;
+        }
+        suspicions.remove(name);
+        if (stands) {
             counters.deathsDeclared++;
+            if (s.quorumMet()) {
+                counters.deathsByQuorum++;
+            }
             apply(current.withStatus(MemberStatus.DEAD), self.name(), nowMillis, out);
         }
     }

@@ -56,6 +56,14 @@ public sealed interface Signal {
     record Refuted() implements Signal {
     }
 
+    /**
+     * To membership: this node's Lifeguard health score went above {@code accuser-health-max}
+     * ({@code poor}) or came back to it. While poor, the node declares no death, and refutes its own
+     * only once it has been well for {@code rejoin-after-poor-health}.
+     */
+    record LocalHealth(boolean poor) implements Signal {
+    }
+
     /** To membership: a probe of {@code target}, in the state it was probed, got no ack. */
     record ProbeFailed(Member target) implements Signal {
         public ProbeFailed {

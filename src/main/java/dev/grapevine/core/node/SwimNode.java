@@ -209,7 +209,7 @@ public final class SwimNode {
             }
             switch (next.to()) {
                 case MEMBERSHIP -> membership.onSignal(next.signal(), nowMillis, inner);
-                case FAILURE_DETECTOR -> failureDetector.onSignal(next.signal());
+                case FAILURE_DETECTOR -> failureDetector.onSignal(next.signal(), nowMillis, inner);
                 case GOSSIPER -> gossiper.onSignal(next.signal(), nowMillis, inner);
             }
         }

@@ -162,7 +162,9 @@ class SwimNodeProbeTest {
     @Test
     void deadlineWithoutAckSuspectsTheTarget() {
         Probe p = tick(start());
-        fire(a, timeout(p), p.at + 500);
+        for (Effect.Send request : sendsOf(fire(a, timeout(p), p.at + 500), Message.PingReq.class)) {
+            receive(a, request.to(), new Message.Nack(p.ping.seq()), p.at + 950); // the relays could not reach it either
+        }
 
         List<Effect> fx = fire(a, deadline(p), p.at + 1000);
 
@@ -187,6 +189,21 @@ class SwimNodeProbeTest {
         assertEquals(1, about.size(), () -> "piggyback " + next.ping.piggyback());
         assertEquals(MemberStatus.SUSPECT, about.get(0).member().status());
         assertEquals("A", about.get(0).source());
+    }
+
+    @Test
+    void aProberThatHeardFromNoRelayAccusesNoOne() {
+        Probe p = tick(start());
+        fire(a, timeout(p), p.at + 500);
+
+        List<Effect> fx = fire(a, deadline(p), p.at + 1000);
+
+        assertAll(
+                () -> assertEquals(3, a.localHealthScore(), "three missing nacks"),
+                () -> assertEquals(MemberStatus.ALIVE, a.member(p.target()).status(), "no suspicion from a node that cannot hear"),
+                () -> assertTrue(published(fx).isEmpty()),
+                () -> assertEquals(1, a.counters().accusationsWithheld()),
+                () -> assertEquals(0, a.counters().suspicionsRaised()));
     }
 
     @ParameterizedTest(name = "{0} nacks of 3 raise the local health score by {1}")
@@ -243,7 +260,7 @@ class SwimNodeProbeTest {
                 () -> assertEquals(addressOf("C"), ping.to()),
                 () -> assertEquals("C", relayPing.target()),
                 () -> assertEquals(relayPing.seq(), relayTimeout.timer().seq()),
-                () -> assertEquals(5_500, relayTimeout.atMillis()));
+                () -> assertEquals(5_400, relayTimeout.atMillis(), "four fifths of what the requester's period has left"));
 
         // The requester's seq means nothing to B: an ack carrying it is stale.
         assertTrue(sendsOf(receive(b, "C", new Message.Ack(77, List.of()), 5_050), Message.Ack.class).isEmpty());

@@ -26,7 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Suspicion to death with Lifeguard's dynamic timeout, in a 5-node LAN view: min = 4 x 1000 ms, max = 6 x min,
+ * Suspicion to death with Lifeguard's dynamic timeout alone (no corroborators, so no quorum: see
+ * {@link SwimNodeCorroborationTest}), in a 5-node LAN view: min = 4 x 1000 ms, max = 6 x min,
  * k = suspicionMult - 2 = 2 expected confirmations.
  */
 class SwimNodeSuspicionTest {
@@ -35,7 +36,7 @@ class SwimNodeSuspicionTest {
     private static final long MAX = 24_000;
     private static final long ONE_CONFIRMATION = 11_381; // 24000 - 20000 * log 2 / log 3, floored
 
-    private final NodeHarness h = new NodeHarness();
+    private final NodeHarness h = new NodeHarness(NodeHarness.LAN.toBuilder().corroborators(0).build());
     private final SwimNode a = h.node("A", 21, "B", "C", "D", "E");
     private final Member suspectB = alive("B").withStatus(MemberStatus.SUSPECT);
 

@@ -82,4 +82,34 @@ class SuspicionTest {
         assertFalse(s.isAbout(3, 8));
         assertFalse(s.isAbout(4, 7));
     }
+
+    /** With a quorum of 3 of 4 corroborators: none below 4 live members (the suspect and 3 possible accusers), none without corroborators. */
+    @ParameterizedTest(name = "quorum 3, corroborators {0}, n={1} -> {2}")
+    @CsvSource({"4, 3, 0", "4, 4, 3", "4, 50, 3", "0, 50, 0", "1, 5, 3"})
+    void quorumForTable(int corroborators, int n, int expected) {
+        assertEquals(expected, Suspicion.quorumFor(3, corroborators, n));
+    }
+
+    /** Accusers (the first included) against the deadline, from a start at 0, min 4000, max 24000, k 2, quorum 3, window 500. */
+    @ParameterizedTest(name = "{0} accusers -> deadline {1}, quorum met {2}")
+    @CsvSource({"1, 24000, false", "2, 11381, false", "3, 500, true", "4, 500, true"})
+    void quorumDeadlineTable(int accusers, long deadline, boolean met) {
+        Suspicion s = new Suspicion(1, 0, "a0", 0, 4_000, 24_000, 2, 3, 500);
+        for (int i = 1; i < accusers; i++) {
+            assertEquals(i < 3, s.confirm("a" + i), "counted only while either deadline can use it");
+        }
+        assertEquals(deadline, s.deadlineMillis());
+        assertEquals(met, s.quorumMet());
+    }
+
+    @Test
+    void aQuorumLargerThanKStillCountsItsAccusersButLifeguardStopsAtK() {
+        Suspicion s = new Suspicion(1, 0, "a0", 0, 4_000, 24_000, 1, 4, 700);
+        assertTrue(s.confirm("a1"));
+        assertEquals(4_000, s.deadlineMillis(), "k = 1: one confirmation is all Lifeguard uses");
+        assertTrue(s.confirm("a2"));
+        assertTrue(s.confirm("a3"));
+        assertFalse(s.confirm("a4"), "beyond what either deadline uses");
+        assertEquals(700, s.deadlineMillis());
+    }
 }
