@@ -45,7 +45,8 @@ public record RecoverySettings(int partitions, int replicationFactor, Duration s
             problems.bad(c, SECTION + "decommission-timeout", "must be at most " + DECOMMISSION_TIMEOUT_MAX.toMinutes() + " minutes");
         }
         if (s.settleMax().compareTo(s.stableAfter()) < 0) {
-            problems.bad(c, SECTION + "settle-max", "must be at least stable-after (" + ConfigProblems.valueText(c, SECTION + "stable-after") + ")");
+            problems.bad(c, SECTION + "settle-max", "must be at least stable-after ("
+                    + ConfigProblems.valueText(c, SECTION + "stable-after") + "); raise it with stable-after");
             return s; // the coordinator's own check below would say the same again
         }
         try {
