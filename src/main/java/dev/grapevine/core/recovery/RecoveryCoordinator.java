@@ -340,11 +340,6 @@ public final class RecoveryCoordinator {
         return suspects.isEmpty() || nowMillis - since >= settings.settleMaxMillis();
     }
 
-    /** Live members this coordinator holds as suspect now; while there is one, an epoch waits (up to {@code settleMaxMillis}). */
-    public int suspects() {
-        return suspects.size();
-    }
-
     /**
      * True when a tick could find work only once {@link #nextRoutineMillis()} comes or a new input
      * arrives (a member change, progress heard, an exchange's end, a repair asked for): the epoch is
