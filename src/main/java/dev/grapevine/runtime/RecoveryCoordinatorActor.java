@@ -4,6 +4,7 @@ import dev.grapevine.spi.Recoverable;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.node.DomainsTag;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.HandOffEffect;
@@ -126,7 +127,6 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
     private final Map<String, Domain> domains = new TreeMap<>();
     /** Every member as membership last told it (the reaped forgotten): what a domain registered later starts from. */
     private final Map<String, Member> members = new HashMap<>();
-    private final Map<String, Boolean> memberLive = new HashMap<>();
     private final LiveView view = new LiveView();
     private final Map<ActorRef<?>, Consumer<LiveView.Snapshot>> liveViewSubscribers;
     private final Map<ActorRef<?>, Consumer<Epoch>> ownershipSubscribers;
@@ -322,7 +322,7 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
             if (!domains.containsKey(name)) {
                 Domain d = new Domain(name, new RecoveryCoordinator(node.settings().name(), name,
                         node.settings().recovery().core(), node.lastRecoveryEpoch()), node.settings().name());
-                members.forEach((n, m) -> d.core.onMember(n, m.epoch(), memberLive.get(n), DomainsTag.parse(m.tags()), nowMillis()));
+                members.forEach((n, m) -> d.core.onMember(n, m.epoch(), m.status(), DomainsTag.parse(m.tags()), nowMillis()));
                 domains.put(name, d);
                 availability(d); // a restarted coordinator: the domain may have said so before
                 wake();
@@ -356,19 +356,18 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
 
     private Behavior<Command> onMemberChanged(MemberChanged m) {
         Member member = m.event().member();
-        boolean live = m.event().kind() != MemberEvent.Kind.REAPED && member.status().isLive();
+        // A reaped member is gone whatever its last status; a suspect one holds back the next epoch.
+        MemberStatus status = m.event().kind() == MemberEvent.Kind.REAPED ? MemberStatus.DEAD : member.status();
         addresses.put(member.name(), member.address());
         if (m.event().kind() == MemberEvent.Kind.REAPED) {
             members.remove(member.name());
-            memberLive.remove(member.name());
         } else {
             members.put(member.name(), member);
-            memberLive.put(member.name(), live);
         }
         addDomains();
         Set<String> runs = DomainsTag.parse(member.tags());
         domains.values().forEach(d -> {
-            d.core.onMember(member.name(), member.epoch(), live, runs, nowMillis());
+            d.core.onMember(member.name(), member.epoch(), status, runs, nowMillis());
             tellRepaired(d); // withdrawn at once when the live members change, before any exchange with a newcomer
         });
         LiveView.Snapshot next = view.apply(m.event());

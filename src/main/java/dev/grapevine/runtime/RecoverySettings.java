@@ -13,7 +13,7 @@ import java.time.Duration;
 public record RecoverySettings(int partitions, int replicationFactor, Duration stableAfter, int maxConcurrentSyncs,
                                int maxAttempts, Duration retryAfter, Duration antiEntropyInterval,
                                Duration progressInterval, Duration requestTimeout, int chunkBytes,
-                               Duration decommissionTimeout) {
+                               Duration decommissionTimeout, Duration settleMax) {
     private static final String SECTION = "grapevine.recovery.";
     /** The longest decommission-timeout: a leave is bounded, whatever the config says. */
     static final Duration DECOMMISSION_TIMEOUT_MAX = Duration.ofHours(1);
@@ -21,7 +21,8 @@ public record RecoverySettings(int partitions, int replicationFactor, Duration s
     /** The pure coordinator's share of these settings; throws with the offending values if out of range. */
     public RecoveryCoordinator.Settings core() {
         return new RecoveryCoordinator.Settings(partitions, replicationFactor, stableAfter.toMillis(), maxConcurrentSyncs,
-                maxAttempts, retryAfter.toMillis(), antiEntropyInterval.toMillis(), progressInterval.toMillis());
+                maxAttempts, retryAfter.toMillis(), antiEntropyInterval.toMillis(), progressInterval.toMillis(),
+                settleMax.toMillis());
     }
 
     /** Reads the section of a whole config, each value checked against the range reference.conf gives. */
@@ -38,9 +39,15 @@ public record RecoverySettings(int partitions, int replicationFactor, Duration s
                 problems.positive(c, SECTION + "request-timeout"),
                 // Artery's frame is 256 KiB; a chunk plus its framing must stay well under it.
                 problems.bytes(c, SECTION + "chunk-bytes", 1024, 128 * 1024),
-                problems.nonNegative(c, SECTION + "decommission-timeout"));
+                problems.nonNegative(c, SECTION + "decommission-timeout"),
+                problems.nonNegative(c, SECTION + "settle-max"));
         if (s.decommissionTimeout().compareTo(DECOMMISSION_TIMEOUT_MAX) > 0) {
             problems.bad(c, SECTION + "decommission-timeout", "must be at most " + DECOMMISSION_TIMEOUT_MAX.toMinutes() + " minutes");
+        }
+        if (s.settleMax().compareTo(s.stableAfter()) < 0) {
+            problems.bad(c, SECTION + "settle-max", "must be at least stable-after ("
+                    + ConfigProblems.valueText(c, SECTION + "stable-after") + "); raise it with stable-after");
+            return s; // the coordinator's own check below would say the same again
         }
         try {
             s.core();

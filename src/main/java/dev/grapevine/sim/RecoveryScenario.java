@@ -1,6 +1,7 @@
 package dev.grapevine.sim;
 
 import dev.grapevine.core.member.MemberEvent;
+import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.node.DomainsTag;
 import dev.grapevine.core.recovery.EpochProgress;
 import dev.grapevine.core.recovery.MajorityGate;
@@ -159,8 +160,8 @@ final class RecoveryScenario implements Scenario {
             public void onMemberEvent(int node, MemberEvent event, long nowMillis) {
                 if (coordinators[node] != null) {
                     var m = event.member();
-                    boolean live = event.kind() != MemberEvent.Kind.REAPED && m.status().isLive();
-                    coordinators[node].onMember(m.name(), m.epoch(), live, DomainsTag.parse(m.tags()), nowMillis);
+                    MemberStatus status = event.kind() == MemberEvent.Kind.REAPED ? MemberStatus.DEAD : m.status();
+                    coordinators[node].onMember(m.name(), m.epoch(), status, DomainsTag.parse(m.tags()), nowMillis);
                 }
             }
 
@@ -277,7 +278,7 @@ final class RecoveryScenario implements Scenario {
     private RecoveryCoordinator startCoordinator(int i, Map<String, Long> lastEpoch) {
         RecoveryCoordinator c = new RecoveryCoordinator(sim.name(i), DOMAIN, SETTINGS, lastEpoch);
         for (var m : sim.core(i).members()) {
-            c.onMember(m.name(), m.epoch(), m.status().isLive(), DomainsTag.parse(m.tags()), sim.nowMillis());
+            c.onMember(m.name(), m.epoch(), m.status(), DomainsTag.parse(m.tags()), sim.nowMillis());
         }
         for (EpochProgress progress : sim.core(i).progress()) { // what the node holds already, as the runtime replays it
             c.onProgress(progress);

@@ -109,6 +109,16 @@ class NodeSettingsTest {
     }
 
     @Test
+    void settleMaxDefaultsToTenSecondsAndMayNotBeShorterThanStableAfter() {
+        assertEquals(10_000, read("").recovery().core().settleMaxMillis());
+        assertEquals(30_000, read("grapevine.recovery { stable-after = 30s, settle-max = 30s }").recovery().core().settleMaxMillis());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.recovery.stable-after = 30s"));
+        assertEquals("grapevine configuration: grapevine.recovery.settle-max = 10s: must be at least stable-after (30s); raise it with stable-after",
+                e.getMessage());
+    }
+
+    @Test
     void unknownKeysAndBadValuesOfEverySectionComeInOneMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(
                 "grapevine.node.name = \"db 1\"\n"

@@ -1,6 +1,7 @@
 package dev.grapevine.core.recovery;
 
 import dev.grapevine.core.Hash64;
+import dev.grapevine.core.member.MemberStatus;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,21 @@ import java.util.TreeSet;
  *       has stayed unchanged for {@code stableAfterMillis}, it becomes an epoch, named by a digest of
  *       the set, so every node that settles on the same set names the same epoch. A flapping member
  *       starts no epoch.</li>
+ *   <li><b>One epoch per incident.</b> Nor does an epoch start while a live member is suspect, unless
+ *       the first change not yet in an epoch is {@code settleMaxMillis} old. Every epoch costs every
+ *       node Merkle exchanges, and one that is superseded seconds later buys nothing. A mass crash is
+ *       declared one death at a time: the crashed members are suspected within a probe round or two of
+ *       each other, but each suspicion times out on its own clock (Lifeguard shortens those with more
+ *       confirmations), so the deaths can come further apart than {@code stableAfterMillis}, and
+ *       between two of them the members still suspect are the next deaths. Waiting for no suspect
+ *       folds them into one epoch. A single clean crash leaves no suspect once it is declared, so its
+ *       epoch starts {@code stableAfterMillis} after the death, as without the rule, and a suspect
+ *       that is refuted stops holding it back at once. The bound is for a suspect that never
+ *       resolves (a member flapping between alive and suspect, overloaded but answering now and
+ *       then): recovery waits for it at most {@code settleMaxMillis} after the first change, and the
+ *       suspect then counts as live, as it always does. The bound never overrides
+ *       {@code stableAfterMillis}: a member flapping in and out of the live set still starts no
+ *       epoch.</li>
  *   <li><b>Work.</b> In each epoch this node makes every partition it owns agree with the partition's
  *       other owners, and with its previous owners that are still live (those hold the data a new
  *       owner lacks). A member whose life changed (it restarted) counts as having gained all it owns.
@@ -46,16 +62,36 @@ import java.util.TreeSet;
  */
 public final class RecoveryCoordinator {
 
-    /** The knobs of recovery; see reference.conf for what each trades. */
+    /**
+     * The knobs of recovery; see reference.conf for what each trades.
+     *
+     * @param settleMaxMillis the longest a suspect holds back an epoch, from the first change not yet in
+     *                        one; at least {@code stableAfterMillis}
+     */
     public record Settings(int partitions, int replicationFactor, long stableAfterMillis, int maxConcurrentSyncs,
                            int maxAttempts, long retryAfterMillis, long antiEntropyIntervalMillis,
-                           long progressIntervalMillis) {
+                           long progressIntervalMillis, long settleMaxMillis) {
+        /** reference.conf's {@code settle-max}. */
+        public static final long SETTLE_MAX_DEFAULT_MILLIS = 10_000;
+
         public Settings {
             new Ownership(List.of(), partitions, replicationFactor); // validates both, with their messages
             if (stableAfterMillis < 0 || maxConcurrentSyncs < 1 || maxAttempts < 1 || retryAfterMillis < 0
                     || antiEntropyIntervalMillis < 1 || progressIntervalMillis < 0) {
                 throw new IllegalArgumentException("recovery settings out of range: " + this);
             }
+            if (settleMaxMillis < stableAfterMillis) {
+                throw new IllegalArgumentException("settle-max (" + settleMaxMillis + " ms) must be at least stable-after ("
+                        + stableAfterMillis + " ms)");
+            }
+        }
+
+        /** With the default {@code settle-max} (10 s, or {@code stableAfterMillis} if that is longer). */
+        public Settings(int partitions, int replicationFactor, long stableAfterMillis, int maxConcurrentSyncs,
+                        int maxAttempts, long retryAfterMillis, long antiEntropyIntervalMillis,
+                        long progressIntervalMillis) {
+            this(partitions, replicationFactor, stableAfterMillis, maxConcurrentSyncs, maxAttempts, retryAfterMillis,
+                    antiEntropyIntervalMillis, progressIntervalMillis, Math.max(SETTLE_MAX_DEFAULT_MILLIS, stableAfterMillis));
         }
     }
 
@@ -77,10 +113,16 @@ public final class RecoveryCoordinator {
     private final String domain;
     private final Settings settings;
     private final SortedMap<String, Long> live = new TreeMap<>();
+    /** The live members that are suspect: a death may be about to be declared, so no epoch starts yet. */
+    private final Set<String> suspects = new HashSet<>();
     /** The progress heard of the last few epochs, as membership merged it; the one told last at the end. */
     private final LinkedHashMap<Long, EpochProgress> heard = new LinkedHashMap<>();
     private static final int EPOCHS_HEARD_MAX = 4;
     private long lastChangeMillis;
+    /** Whether the live set changed since the last epoch started; if so, since {@link #unsettledSinceMillis}. */
+    private boolean unsettled;
+    /** When the first change of the live set not yet in an epoch came: {@code settleMaxMillis} bounds the wait from it. */
+    private long unsettledSinceMillis;
 
     private String epoch;
     private Ownership ownership;
@@ -126,7 +168,7 @@ public final class RecoveryCoordinator {
     /**
      * A coordinator of one domain: its epochs, ownership, exchanges and completeness count only the
      * live members that run {@code domain} (see {@link DomainOwnership}); a null domain counts every
-     * live member. Feed it members with {@link #onMember(String, long, boolean, java.util.Collection, long)}.
+     * live member. Feed it members with {@link #onMember(String, long, MemberStatus, java.util.Collection, long)}.
      */
     public RecoveryCoordinator(String self, String domain, Settings settings, Map<String, Long> lastEpochLives) {
         this.self = self;
@@ -163,28 +205,58 @@ public final class RecoveryCoordinator {
 
     /**
      * A member's state as membership now holds it, with the domains it advertises: it counts for this
-     * coordinator only while live and running this coordinator's domain.
+     * coordinator only while live and running this coordinator's domain, and while it is suspect no
+     * epoch starts (see the class comment).
+     *
+     * @param status its status; {@link MemberStatus#DEAD} for a member membership no longer holds (reaped)
      */
-    public void onMember(String name, long life, boolean isLive, java.util.Collection<String> domains, long nowMillis) {
-        onMember(name, life, isLive && DomainOwnership.runs(domains, domain), nowMillis);
+    public void onMember(String name, long life, MemberStatus status, java.util.Collection<String> domains, long nowMillis) {
+        onMember(name, life, status.isLive() && DomainOwnership.runs(domains, domain), status == MemberStatus.SUSPECT,
+                nowMillis);
     }
 
     /**
-     * A member's state as membership now holds it.
+     * A member's state as membership now holds it, with the domains it advertises, not saying whether
+     * it is suspect: as {@link #onMember(String, long, MemberStatus, java.util.Collection, long)} with a
+     * live member taken as alive.
+     */
+    public void onMember(String name, long life, boolean isLive, java.util.Collection<String> domains, long nowMillis) {
+        onMember(name, life, isLive && DomainOwnership.runs(domains, domain), false, nowMillis);
+    }
+
+    /**
+     * A member's state as membership now holds it, not saying whether it is suspect (taken as alive).
      *
      * @param life      its epoch (one per process life)
      * @param isLive    alive or suspect
      */
     public void onMember(String name, long life, boolean isLive, long nowMillis) {
+        onMember(name, life, isLive, false, nowMillis);
+    }
+
+    /**
+     * @param isLive    alive or suspect, and running this coordinator's domain
+     * @param suspect   suspect: it counts as live, but may be declared dead soon
+     */
+    private void onMember(String name, long life, boolean isLive, boolean suspect, long nowMillis) {
         Long before = live.get(name);
         if (isLive) {
             live.put(name, life);
         } else {
             live.remove(name);
         }
+        if (isLive && suspect) {
+            suspects.add(name);
+        } else {
+            suspects.remove(name);
+        }
         Long after = live.get(name);
         if (before == null ? after != null : !before.equals(after)) {
             lastChangeMillis = nowMillis;
+            if (!unsettled) {
+                unsettled = true;
+                unsettledSinceMillis = nowMillis;
+            }
         }
     }
 
@@ -230,7 +302,9 @@ public final class RecoveryCoordinator {
      */
     public List<RecoveryAction> onTick(long nowMillis, java.util.function.Supplier<Set<Integer>> held) {
         List<RecoveryAction> out = new ArrayList<>();
-        if (live.containsKey(self) && !live.equals(epochLives) && nowMillis - lastChangeMillis >= settings.stableAfterMillis()) {
+        if (live.equals(epochLives)) {
+            unsettled = false; // the changes were undone: the next one starts the wait afresh
+        } else if (live.containsKey(self) && settled(nowMillis)) {
             startEpoch(nowMillis, held.get(), out);
         }
         if (epoch != null && nowMillis >= nextRoutineMillis) {
@@ -251,6 +325,19 @@ public final class RecoveryCoordinator {
             out.add(new RecoveryAction.CompleteEverywhere(epoch, ownership));
         }
         return out;
+    }
+
+    /**
+     * Whether the changed live set may become an epoch now: unchanged for {@code stableAfterMillis},
+     * and no live member suspect, or a suspect held it back {@code settleMaxMillis} since the first
+     * change not yet in an epoch.
+     */
+    private boolean settled(long nowMillis) {
+        if (nowMillis - lastChangeMillis < settings.stableAfterMillis()) {
+            return false;
+        }
+        long since = unsettled ? unsettledSinceMillis : lastChangeMillis;
+        return suspects.isEmpty() || nowMillis - since >= settings.settleMaxMillis();
     }
 
     /**
@@ -421,6 +508,7 @@ public final class RecoveryCoordinator {
         }
         epoch = epochOf(domain, lives);
         epochsStarted++;
+        unsettled = false;
         epochStartedMillis = nowMillis;
         ownership = next;
         epochLives = lives;

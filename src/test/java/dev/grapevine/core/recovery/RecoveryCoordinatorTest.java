@@ -1,6 +1,10 @@
 package dev.grapevine.core.recovery;
 
+import dev.grapevine.core.member.MemberStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -419,5 +424,124 @@ class RecoveryCoordinatorTest {
         tick(0);
         finishAll();
         nodes.values().forEach(c -> assertTrue(c.completeEverywhere(), c.status().toString()));
+    }
+
+    // ------------------------------------------------ one epoch per incident
+
+    /** The defaults: stable-after 2 s, settle-max 10 s. */
+    private static final RecoveryCoordinator.Settings INCIDENT =
+            new RecoveryCoordinator.Settings(32, 3, 2_000, 4, 3, 500, 600_000, 0, 10_000);
+    private static final long TICK_MILLIS = 100;
+
+    /**
+     * Each row: membership's events as "time member-with-sign; ..." ({@code ?x} suspect, {@code -x}
+     * declared dead, {@code +x} alive again), and the epochs that start after the first, as
+     * "time live-members". Members a to h are alive from 0 and their first epoch starts at 2 s.
+     */
+    static Stream<Arguments> incidents() {
+        return Stream.of(
+                Arguments.of("one clean crash: its epoch starts stable-after after the death",
+                        "10000 ?h; 15000 -h", 30_000, List.of("17000 7")),
+                Arguments.of("a mass crash declared 1 s apart, the others still suspect: one epoch",
+                        "10000 ?f ?g ?h; 15000 -f; 16000 -g; 17000 -h", 30_000, List.of("19000 5")),
+                Arguments.of("a mass crash declared 3 s apart (longer than stable-after), the others still suspect: one epoch",
+                        "10000 ?f ?g ?h; 15000 -f; 18000 -g; 21000 -h", 40_000, List.of("23000 5")),
+                Arguments.of("a suspect refuted before stable-after: the epoch starts at stable-after",
+                        "10000 -h; 10500 ?d; 11000 +d", 30_000, List.of("12000 7")),
+                Arguments.of("a suspect refuted after stable-after: the epoch starts when it is refuted",
+                        "10000 -h; 10500 ?d; 14000 +d", 30_000, List.of("14000 7")),
+                Arguments.of("a suspect never resolved: settle-max after the death",
+                        "9000 ?d; 10000 -h", 40_000, List.of("20000 7")),
+                Arguments.of("a member flapping alive-suspect for 30 s, nothing else: no epoch",
+                        flap("d", 10_000, 40_000), 50_000, List.of()),
+                Arguments.of("a member flapping alive-suspect for 30 s after a death: settle-max starts that one epoch, and no other",
+                        "10000 -h; " + flap("d", 10_000, 40_000), 50_000, List.of("20000 7")),
+                Arguments.of("a member flapping in and out of the live set: settle-max does not override stable-after",
+                        dieAndReturn("d", 10_000, 40_000) + "; 40000 +d", 50_000, List.of()));
+    }
+
+    /** Suspect most of the time, alive again for 50 ms a second, between two ticks: as a slow member that refutes. */
+    private static String flap(String member, long fromMillis, long toMillis) {
+        StringBuilder out = new StringBuilder();
+        for (long t = fromMillis; t < toMillis; t += 1_000) {
+            out.append(t + 10).append(" ?").append(member).append("; ")
+                    .append(t + 60).append(" +").append(member).append("; ")
+                    .append(t + 70).append(" ?").append(member).append("; ");
+        }
+        return out.append(toMillis).append(" +").append(member).toString();
+    }
+
+    /** Declared dead and back in the same life every second: the live set changes faster than stable-after. */
+    private static String dieAndReturn(String member, long fromMillis, long toMillis) {
+        StringBuilder out = new StringBuilder();
+        for (long t = fromMillis; t < toMillis; t += 1_000) {
+            out.append(t).append(" -").append(member).append("; ").append(t + 500).append(" +").append(member).append("; ");
+        }
+        return out.substring(0, out.length() - 2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("incidents")
+    void one_epoch_per_incident(String incident, String events, long endMillis, List<String> expected) {
+        RecoveryCoordinator a = new RecoveryCoordinator("a", INCIDENT, null);
+        TreeMap<Long, List<String>> timeline = new TreeMap<>();
+        for (String at : events.split(";\\s*")) {
+            String[] words = at.trim().split("\\s+");
+            for (int i = 1; i < words.length; i++) {
+                timeline.computeIfAbsent(Long.parseLong(words[0]), k -> new ArrayList<>()).add(words[i]);
+            }
+        }
+        for (long t = 0; t <= endMillis; t += TICK_MILLIS) {
+            timeline.computeIfAbsent(t, k -> new ArrayList<>());
+        }
+        for (String m : List.of("a", "b", "c", "d", "e", "f", "g", "h")) {
+            a.onMember(m, 1L, MemberStatus.ALIVE, List.of(), 0);
+        }
+        List<String> started = new ArrayList<>();
+        for (Map.Entry<Long, List<String>> at : timeline.entrySet()) {
+            long t = at.getKey();
+            for (String change : at.getValue()) {
+                MemberStatus status = switch (change.charAt(0)) {
+                    case '?' -> MemberStatus.SUSPECT;
+                    case '-' -> MemberStatus.DEAD;
+                    case '+' -> MemberStatus.ALIVE;
+                    default -> throw new IllegalArgumentException(change);
+                };
+                a.onMember(change.substring(1), 1L, status, List.of(), t);
+            }
+            if (t % TICK_MILLIS == 0) {
+                for (RecoveryAction act : a.onTick(t)) {
+                    if (act instanceof RecoveryAction.EpochStarted e) {
+                        started.add(t + " " + a.status().members());
+                    }
+                }
+            }
+        }
+        assertEquals("2000 8", started.get(0), incident);
+        assertEquals(expected, started.subList(1, started.size()), incident);
+        assertEquals(started.size(), a.status().epochsStarted(), incident);
+    }
+
+    @Test
+    void settle_max_shorter_than_stable_after_is_refused_with_both_values() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RecoveryCoordinator.Settings(32, 3, 2_000, 4, 3, 500, 600_000, 0, 1_000));
+        assertEquals("settle-max (1000 ms) must be at least stable-after (2000 ms)", e.getMessage());
+    }
+
+    @Test
+    void without_a_word_on_suspects_a_coordinator_settles_after_stable_after_as_before() {
+        RecoveryCoordinator a = new RecoveryCoordinator("a", INCIDENT, null);
+        assertEquals(10_000, new RecoveryCoordinator.Settings(32, 3, 2_000, 4, 3, 500, 600_000, 0).settleMaxMillis());
+        for (String m : List.of("a", "b", "c")) {
+            a.onMember(m, 1L, true, List.of(), 0);
+        }
+        assertNull(epochStartedAt(a, 1_900));
+        assertEquals(3, epochStartedAt(a, 2_000).ownership().members().size());
+    }
+
+    private static RecoveryAction.EpochStarted epochStartedAt(RecoveryCoordinator c, long nowMillis) {
+        return c.onTick(nowMillis).stream().filter(RecoveryAction.EpochStarted.class::isInstance)
+                .map(RecoveryAction.EpochStarted.class::cast).findFirst().orElse(null);
     }
 }
