@@ -1,6 +1,9 @@
 package dev.grapevine.core.member;
 
+import dev.grapevine.core.Hash64;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,8 @@ import java.util.Map;
 public final class NameIndex {
     private final Map<String, Integer> ids = new HashMap<>();
     private final List<String> names = new ArrayList<>();
+    /** Each name's place on the observer ring ({@link #ringHash}), worked out once. */
+    private long[] ringHashes = new long[16];
 
     /** The id of {@code name}, assigning the next one if it is new. */
     public int idOf(String name) {
@@ -26,6 +31,10 @@ public final class NameIndex {
         int next = names.size();
         ids.put(name, next);
         names.add(name);
+        if (next == ringHashes.length) {
+            ringHashes = Arrays.copyOf(ringHashes, next * 2);
+        }
+        ringHashes[next] = ringHash(name);
         return next;
     }
 
@@ -37,6 +46,15 @@ public final class NameIndex {
 
     public String nameOf(int id) {
         return names.get(id);
+    }
+
+    /** Where a member sits on the ring of observers (core.swim.Observers): the same on every node. */
+    public static long ringHash(String name) {
+        return Hash64.mix(Hash64.fnv(Hash64.FNV_OFFSET, name));
+    }
+
+    public long ringHash(int id) {
+        return ringHashes[id];
     }
 
     public int size() {

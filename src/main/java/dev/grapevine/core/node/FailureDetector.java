@@ -8,7 +8,7 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.swim.LocalHealth;
-import dev.grapevine.core.swim.ObserverRing;
+import dev.grapevine.core.swim.Observers;
 import dev.grapevine.core.swim.ProbeOrder;
 import dev.grapevine.core.wire.Message;
 
@@ -26,7 +26,7 @@ import java.util.random.RandomGenerator;
  * own timeouts when this node seems to be the slow one.
  *
  * <p>Corroboration: when it hears that a member is suspected and it is one of that member's
- * {@code corroborators} observers ({@link ObserverRing}), it checks the suspect at once, out of turn:
+ * {@code corroborators} observers ({@link Observers}), it checks the suspect at once, out of turn:
  * a ping carrying the suspicion (so a live suspect refutes on the ack) and ping-reqs to
  * {@code indirectChecks} relays together, concluded after one probe timeout. A failed check is
  * reported as a failed probe, which membership counts as one more accuser.
@@ -72,7 +72,6 @@ public final class FailureDetector {
     private final Map<Long, Relay> relays = new HashMap<>();
     /** Checks of suspects in flight, by sequence number (see the class comment). */
     private final Map<Long, Member> checks = new HashMap<>();
-    private final ObserverRing observers = new ObserverRing();
     /** What membership was last told of local health: whether the score is above accuserHealthMax. */
     private boolean poorHealthTold;
     /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
@@ -90,13 +89,11 @@ public final class FailureDetector {
         this.counters = counters;
         this.health = new LocalHealth(settings.awarenessMax());
         view.merge(self);
-        observers.set(self.name(), true);
     }
 
     /** Takes the view membership restored (a snapshot, or a simulator's converged start). */
     public void restoreView(MemberTable restored) {
         view.copyFrom(restored);
-        restored.forEach(m -> observers.set(m.name(), m.status() == MemberStatus.ALIVE));
     }
 
     public void start(long nowMillis, Outbox out) {
@@ -116,7 +113,6 @@ public final class FailureDetector {
         } else if (signal instanceof Signal.Reaped reaped) {
             view.remove(reaped.name());
             accusers.remove(reaped.name());
-            observers.set(reaped.name(), false);
         } else if (signal instanceof Signal.Refuted) {
             changeHealth(1, out);
         } else {
@@ -133,7 +129,6 @@ public final class FailureDetector {
         Member before = view.get(m.name());
         boolean changed = view.merge(m);
         Member current = view.get(m.name());
-        observers.set(m.name(), current.status() == MemberStatus.ALIVE);
         if (current.status() == MemberStatus.SUSPECT) {
             accusers.putIfAbsent(m.name(), source);
             boolean newSuspicion = changed && (before == null || before.status() != MemberStatus.SUSPECT
@@ -152,7 +147,7 @@ public final class FailureDetector {
     /** Checks {@code suspect} out of turn if this node is one of its observers and can judge. */
     private void maybeCheck(Member suspect, long nowMillis, Outbox out) {
         if (leaving || settings.corroborators() == 0 || poorHealth()
-                || !observers.observes(selfName, suspect.name(), settings.corroborators())) {
+                || !Observers.observes(view, selfName, suspect.name(), settings.corroborators())) {
             return;
         }
         if (checks.size() >= CHECKS_MAX) {
