@@ -28,6 +28,8 @@ public final class Counters {
     long accusationsWithheld;
     /** Times this node, declared dead, waited to refute because its health had been poor. */
     long rejoinsHeld;
+    /** Suspicions of this node it did not refute at once because its health was poor. */
+    long refutationsDeferred;
     long relaysRefused;
     long misdirectedPings;
     long staleAcks;
@@ -144,6 +146,7 @@ public final class Counters {
         m.put("checks_over_bound", checksOverBound);
         m.put("accusations_withheld", accusationsWithheld);
         m.put("rejoins_held", rejoinsHeld);
+        m.put("refutations_deferred", refutationsDeferred);
         m.put("relays_refused", relaysRefused);
         m.put("misdirected_pings", misdirectedPings);
         m.put("stale_acks", staleAcks);

@@ -59,6 +59,8 @@ public final class Membership {
     private long wellSinceMillis = Long.MIN_VALUE;
     /** A verdict of this node's death that it waits to refute until it has been well long enough. */
     private Member heldDeath;
+    /** A suspicion of this node heard while its health was poor: refuted once it is well, unless a death verdict came. */
+    private Member deferredSuspicion;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         this(self, settings, ClusterName.DEFAULT, rng, names, counters, List.of());
@@ -272,6 +274,11 @@ public final class Membership {
         } else if (signal instanceof Signal.LocalHealth health) {
             poorHealth = health.poor();
             wellSinceMillis = health.poor() ? Long.MAX_VALUE : nowMillis;
+            if (!poorHealth && deferredSuspicion != null && heldDeath == null) {
+                Member suspicion = deferredSuspicion;
+                deferredSuspicion = null;
+                refute(suspicion, out);
+            }
         } else {
             throw new IllegalArgumentException("membership does not take " + signal);
         }
@@ -378,7 +385,17 @@ public final class Membership {
             return;
         }
         if (incoming.status() == MemberStatus.DEAD && !wellLongEnough(nowMillis)) {
+            deferredSuspicion = null; // the verdict supersedes it
             holdDeath(incoming, nowMillis, out);
+            return;
+        }
+        if (incoming.status() == MemberStatus.SUSPECT && (poorHealth || heldDeath != null)) {
+            // A node that cannot hear cannot vouch for itself: it lets its observers judge, and
+            // answers once it is well (or keeps out, if they declared it dead meanwhile).
+            if (heldDeath == null && (deferredSuspicion == null || incoming.incarnation() > deferredSuspicion.incarnation())) {
+                deferredSuspicion = incoming;
+                counters.refutationsDeferred++;
+            }
             return;
         }
         if (accusation || incoming.incarnation() > self.incarnation()) {
@@ -427,10 +444,18 @@ public final class Membership {
         }
         Member verdict = heldDeath;
         heldDeath = null;
-        if (verdict.epoch() == self.epoch() && verdict.incarnation() >= self.incarnation()) {
-            counters.refutations++;
-            changeSelf(self.withIncarnation(verdict.incarnation() + 1), out);
+        deferredSuspicion = null;
+        refute(verdict, out);
+    }
+
+    /** Refutes a verdict or suspicion of this node that waited, if nothing newer of it came since. */
+    private void refute(Member accusation, Outbox out) {
+        if (leaving || accusation.epoch() != self.epoch() || accusation.incarnation() < self.incarnation()) {
+            return;
         }
+        counters.refutations++;
+        out.tell(Role.FAILURE_DETECTOR, new Signal.Refuted());
+        changeSelf(self.withIncarnation(accusation.incarnation() + 1), out);
     }
 
     private void startSuspicion(Member suspect, String accuser, long nowMillis, Outbox out) {
