@@ -45,8 +45,8 @@ final class MetricCatalog {
             counter("checks_over_bound", "Checks of suspects not started because 16 were in flight"),
             gauge("checks_open", "Checks of suspects in flight now"),
             counter("accusations_withheld", "Failed probes, checks and deaths this node did not report because its local health was poor"),
-            counter("refutations_deferred", "Suspicions of this node it refuted only once its local health was no longer poor"),
-            counter("rejoins_held", "Times this node, declared dead after its local health was poor, waited before refuting"),
+            counter("refutations_deferred", "Suspicions of this node it held off refuting because it had heard no one lately"),
+            counter("rejoins_held", "Verdicts of this node's death it held off refuting because it had heard no one lately"),
             // membership
             gauge("members_known", "Members in this node's view, dead and left ones included"),
             gauge("members_live", "Members this node sees alive or suspect"),

@@ -36,7 +36,7 @@ final class DroppedInputs {
             new Kind("accusations_withheld", GrapevineLogs.PROBES,
                     "failed probes, checks and deaths not reported", "this node's local health is poor: it may be the one that cannot hear"),
             new Kind("rejoins_held", GrapevineLogs.MEMBERSHIP,
-                    "verdicts of this node's death not refuted yet", "it was declared dead while its local health was poor, and keeps out until it has been well for rejoin-after-poor-health"),
+                    "verdicts of this node's death not refuted yet", "it heard no one for a while, and keeps out until it has heard the others for rejoin-after-deaf"),
             new Kind("checks_over_bound", GrapevineLogs.PROBES,
                     "checks of suspects not started", "16 were in flight; the probes in turn still reach them"),
             new Kind("identity_conflicts", GrapevineLogs.MEMBERSHIP,

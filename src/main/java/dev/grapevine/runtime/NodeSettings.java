@@ -197,7 +197,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
         count(c, "corroborators", b::corroborators, problems);
         count(c, "suspicion-quorum", b::suspicionQuorum, problems);
         count(c, "accuser-health-max", b::accuserHealthMax, problems);
-        duration(c, "rejoin-after-poor-health", b::rejoinAfterPoorHealth, problems);
+        duration(c, "rejoin-after-deaf", b::rejoinAfterDeaf, problems);
         try {
             return b.build();
         } catch (Settings.InvalidSettingsException e) {
@@ -239,7 +239,7 @@ public record NodeSettings(String name, Address address, Profile profile, Settin
             "retransmit-mult", "push-pull-interval", "push-pull-members-max", "reconnect-interval", "reap-left-after", "awareness-max",
             "gossip-max-bytes", "piggyback-max-bytes", "broadcast-queue-max", "user-event-max-bytes",
             "user-event-direct-max", "event-buffer-size", "relays-max", "gossip-copies-per-member", "corroborators",
-            "suspicion-quorum", "accuser-health-max", "rejoin-after-poor-health");
+            "suspicion-quorum", "accuser-health-max", "rejoin-after-deaf");
 
     /** A protocol key left null keeps the profile's value; range checks are {@link Settings}'s. */
     private static void duration(Config c, String key, Consumer<Duration> set, ConfigProblems problems) {

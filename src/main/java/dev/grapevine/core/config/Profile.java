@@ -56,7 +56,7 @@ public enum Profile {
      * Longer than the 20 s good phases of a flip-flopping link, so a node that keeps losing its inbound
      * traffic stays out instead of rejoining between the cuts.
      */
-    private static final long REJOIN_AFTER_POOR_HEALTH_SECONDS = 30;
+    private static final long REJOIN_AFTER_DEAF_SECONDS = 30;
 
     private final Settings settings;
 
@@ -66,7 +66,7 @@ public enum Profile {
         this.settings = new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, fanout,
                 gossipToTheDead, suspicionMult, 6, retransmitMult, pushPullInterval, 512, reconnectInterval, reapLeftAfter,
                 8, 16 * 1024, 1024, 4096, 8 * 1024, USER_EVENT_DIRECT_MAX, 512, 1024, GOSSIP_COPIES_MAX,
-                CORROBORATORS, SUSPICION_QUORUM, ACCUSER_HEALTH_MAX, Duration.ofSeconds(REJOIN_AFTER_POOR_HEALTH_SECONDS));
+                CORROBORATORS, SUSPICION_QUORUM, ACCUSER_HEALTH_MAX, Duration.ofSeconds(REJOIN_AFTER_DEAF_SECONDS));
     }
 
     public Settings settings() {

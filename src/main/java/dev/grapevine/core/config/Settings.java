@@ -39,9 +39,10 @@ import java.util.List;
  * @param suspicionQuorum       distinct members whose own probes failed that declare a death before Lifeguard's
  *                              timeout, after the refutation window (suspicion-quorum)
  * @param accuserHealthMax      a node whose Lifeguard health score is above this neither raises, confirms nor
- *                              declares a suspicion, and waits before refuting its own death (accuser-health-max)
- * @param rejoinAfterPoorHealth how long a node declared dead keeps out after its health score was last above
- *                              accuser-health-max, before it refutes (rejoin-after-poor-health)
+ *                              declares a suspicion (accuser-health-max)
+ * @param rejoinAfterDeaf       how long a node whose health score reached its ceiling (it heard no one) must hear
+ *                              the others again before it refutes a suspicion or a verdict of its death
+ *                              (rejoin-after-deaf)
  */
 public record Settings(
         Duration probeInterval,
@@ -69,7 +70,7 @@ public record Settings(
         int corroborators,
         int suspicionQuorum,
         int accuserHealthMax,
-        Duration rejoinAfterPoorHealth) {
+        Duration rejoinAfterDeaf) {
 
     /** Bytes a gossip message spends on framing and one rumor's header besides a user event's payload. */
     static final int EVENT_FRAMING_BYTES = 64 + 128;
@@ -106,10 +107,10 @@ public record Settings(
         range(errors, "corroborators", corroborators, 0, 16);
         range(errors, "suspicion-quorum", suspicionQuorum, 2, 16);
         range(errors, "accuser-health-max", accuserHealthMax, 0, 64);
-        if (rejoinAfterPoorHealth == null) {
-            errors.add(new Problem("rejoin-after-poor-health", "null", "is missing"));
-        } else if (rejoinAfterPoorHealth.isNegative() || rejoinAfterPoorHealth.compareTo(Duration.ofHours(1)) > 0) {
-            errors.add(new Problem("rejoin-after-poor-health", millis(rejoinAfterPoorHealth), "must be in 0 ms..1 h"));
+        if (rejoinAfterDeaf == null) {
+            errors.add(new Problem("rejoin-after-deaf", "null", "is missing"));
+        } else if (rejoinAfterDeaf.isNegative() || rejoinAfterDeaf.compareTo(Duration.ofHours(1)) > 0) {
+            errors.add(new Problem("rejoin-after-deaf", millis(rejoinAfterDeaf), "must be in 0 ms..1 h"));
         }
         if (userEventBytesMax + EVENT_FRAMING_BYTES > gossipBytesMax) {
             errors.add(new Problem("user-event-max-bytes", String.valueOf(userEventBytesMax), "must leave " + EVENT_FRAMING_BYTES
@@ -153,8 +154,8 @@ public record Settings(
         return Math.max(1, Math.min(probeTimeout.toMillis(), (probeInterval.toMillis() - probeTimeout.toMillis()) * 4 / 5));
     }
 
-    public long rejoinAfterPoorHealthMillis() {
-        return rejoinAfterPoorHealth.toMillis();
+    public long rejoinAfterDeafMillis() {
+        return rejoinAfterDeaf.toMillis();
     }
 
     /** Lifeguard/memberlist suspicion minimum for a cluster of {@code n} live members. */
@@ -263,7 +264,7 @@ public record Settings(
         private int corroborators;
         private int suspicionQuorum;
         private int accuserHealthMax;
-        private Duration rejoinAfterPoorHealth;
+        private Duration rejoinAfterDeaf;
 
         private Builder(Settings s) {
             probeInterval = s.probeInterval;
@@ -291,7 +292,7 @@ public record Settings(
             corroborators = s.corroborators;
             suspicionQuorum = s.suspicionQuorum;
             accuserHealthMax = s.accuserHealthMax;
-            rejoinAfterPoorHealth = s.rejoinAfterPoorHealth;
+            rejoinAfterDeaf = s.rejoinAfterDeaf;
         }
 
         public Builder probeInterval(Duration v) { probeInterval = v; return this; }
@@ -319,14 +320,14 @@ public record Settings(
         public Builder corroborators(int v) { corroborators = v; return this; }
         public Builder suspicionQuorum(int v) { suspicionQuorum = v; return this; }
         public Builder accuserHealthMax(int v) { accuserHealthMax = v; return this; }
-        public Builder rejoinAfterPoorHealth(Duration v) { rejoinAfterPoorHealth = v; return this; }
+        public Builder rejoinAfterDeaf(Duration v) { rejoinAfterDeaf = v; return this; }
 
         public Settings build() {
             return new Settings(probeInterval, probeTimeout, indirectChecks, gossipInterval, gossipFanout,
                     gossipToTheDead, suspicionMult, suspicionMaxMult, retransmitMult, pushPullInterval,
                     pushPullMembersMax, reconnectInterval, reapLeftAfter, awarenessMax, gossipBytesMax, piggybackBytesMax,
                     broadcastQueueMax, userEventBytesMax, userEventDirectMax, eventBufferSize, relaysMax, gossipCopiesMax,
-                    corroborators, suspicionQuorum, accuserHealthMax, rejoinAfterPoorHealth);
+                    corroborators, suspicionQuorum, accuserHealthMax, rejoinAfterDeaf);
         }
     }
 }

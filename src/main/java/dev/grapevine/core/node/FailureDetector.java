@@ -72,8 +72,9 @@ public final class FailureDetector {
     private final Map<Long, Relay> relays = new HashMap<>();
     /** Checks of suspects in flight, by sequence number (see the class comment). */
     private final Map<Long, Member> checks = new HashMap<>();
-    /** What membership was last told of local health: whether the score is above accuserHealthMax. */
+    /** What membership was last told of local health ({@link Signal.LocalHealth}). */
     private boolean poorHealthTold;
+    private boolean deafTold;
     /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
     private final Map<String, String> accusers = new HashMap<>();
     private long lastSeq;
@@ -173,9 +174,11 @@ public final class FailureDetector {
     private void changeHealth(int delta, Outbox out) {
         health.apply(delta);
         boolean poor = poorHealth();
-        if (poor != poorHealthTold) {
+        boolean deaf = health.score() >= settings.awarenessMax() - 1;
+        if (poor != poorHealthTold || deaf != deafTold) {
             poorHealthTold = poor;
-            out.tell(Role.MEMBERSHIP, new Signal.LocalHealth(poor));
+            deafTold = deaf;
+            out.tell(Role.MEMBERSHIP, new Signal.LocalHealth(poor, deaf));
         }
     }
 

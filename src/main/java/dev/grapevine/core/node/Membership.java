@@ -27,9 +27,9 @@ import java.util.random.RandomGenerator;
  * merge by {@link Precedence}; refute accusations of this node (SWIM §4.2); start, confirm or clear
  * suspicions, declaring a death at Lifeguard's timeout or once a quorum of accusers agree
  * ({@link Suspicion}); publish the event; tell the replicas; pass the news on. While this node's own
- * health is poor ({@link Signal.LocalHealth}) it declares no death, and, declared dead itself, it
- * refutes only once it has been well for {@code rejoin-after-poor-health}: a node that could not hear
- * stays out until it can, instead of flapping in and out. Its
+ * health is poor ({@link Signal.LocalHealth}) it declares no death; after it heard no one, it
+ * refutes nothing about itself until it has heard the others for {@code rejoin-after-deaf}, so a
+ * node that could not hear stays out until it can, instead of flapping in and out. Its
  * neighbours, one concern each: {@link AntiEntropy} (push-pull, view digests, joins, reconnects),
  * {@link Tombstones} (the dead, the left and the reaped), {@link UserEvents}, and the {@link StateDelegate}s whose versioned state push-pull and gossip
  * carry (recovery progress, users' application state), of which it knows nothing but the interface.
@@ -54,13 +54,13 @@ public final class Membership {
     /** This node's time on the epoch scale at {@link #clockBaseNowMillis}: see {@link #clockAt}. */
     private long clockBaseEpochMillis;
     private long clockBaseNowMillis = Long.MIN_VALUE;
-    /** Whether the failure detector last said this node's health is poor, and since when it is well. */
+    /** What the failure detector last said of this node's health ({@link Signal.LocalHealth}). */
     private boolean poorHealth;
-    private long wellSinceMillis = Long.MIN_VALUE;
-    /** A verdict of this node's death that it waits to refute until it has been well long enough. */
-    private Member heldDeath;
-    /** A suspicion of this node heard while its health was poor: refuted once it is well, unless a death verdict came. */
-    private Member deferredSuspicion;
+    private boolean deaf;
+    /** When this node last stopped being deaf; MIN_VALUE if it never was. */
+    private long hearsSinceMillis = Long.MIN_VALUE;
+    /** The accusation of this node (a suspicion, or a verdict of death) it waits to refute: see {@link #holdAccusation}. */
+    private Member heldAccusation;
 
     public Membership(Member self, Settings settings, RandomGenerator rng, NameIndex names, Counters counters) {
         this(self, settings, ClusterName.DEFAULT, rng, names, counters, List.of());
@@ -273,12 +273,10 @@ public final class Membership {
             onProbeFailed(failed.target(), nowMillis, out);
         } else if (signal instanceof Signal.LocalHealth health) {
             poorHealth = health.poor();
-            wellSinceMillis = health.poor() ? Long.MAX_VALUE : nowMillis;
-            if (!poorHealth && deferredSuspicion != null && heldDeath == null) {
-                Member suspicion = deferredSuspicion;
-                deferredSuspicion = null;
-                refute(suspicion, out);
+            if (deaf && !health.deaf()) {
+                hearsSinceMillis = nowMillis;
             }
+            deaf = health.deaf();
         } else {
             throw new IllegalArgumentException("membership does not take " + signal);
         }
@@ -384,18 +382,8 @@ public final class Membership {
             counters.identityConflicts++; // no honest history gets here; refuting would overflow
             return;
         }
-        if (incoming.status() == MemberStatus.DEAD && !wellLongEnough(nowMillis)) {
-            deferredSuspicion = null; // the verdict supersedes it
-            holdDeath(incoming, nowMillis, out);
-            return;
-        }
-        if (incoming.status() == MemberStatus.SUSPECT && (poorHealth || heldDeath != null)) {
-            // A node that cannot hear cannot vouch for itself: it lets its observers judge, and
-            // answers once it is well (or keeps out, if they declared it dead meanwhile).
-            if (heldDeath == null && (deferredSuspicion == null || incoming.incarnation() > deferredSuspicion.incarnation())) {
-                deferredSuspicion = incoming;
-                counters.refutationsDeferred++;
-            }
+        if (accusation && (heldAccusation != null || !heardLongEnough(nowMillis))) {
+            holdAccusation(incoming, nowMillis, out);
             return;
         }
         if (accusation || incoming.incarnation() > self.incarnation()) {
@@ -410,42 +398,47 @@ public final class Membership {
     }
 
     /**
-     * Whether this node may refute its own death now: its health is not poor, and has not been for
-     * {@code rejoin-after-poor-health}. A node that was never unwell refutes at once, as in SWIM.
+     * Whether this node may vouch for itself now: it is not deaf, and has heard the others for
+     * {@code rejoin-after-deaf} since it last was. A node that never was refutes at once, as in SWIM.
      */
-    private boolean wellLongEnough(long nowMillis) {
-        return !poorHealth && (wellSinceMillis == Long.MIN_VALUE
-                || nowMillis - wellSinceMillis >= settings.rejoinAfterPoorHealthMillis());
+    private boolean heardLongEnough(long nowMillis) {
+        return !deaf && (hearsSinceMillis == Long.MIN_VALUE
+                || nowMillis - hearsSinceMillis >= settings.rejoinAfterDeafMillis());
     }
 
     /**
-     * Declared dead while it could not hear the others, this node is most likely the faulty one: it
-     * keeps out (the cluster holds it dead, and it starts no refutation) and checks each probe period
-     * whether it has been well long enough to come back.
+     * A node that could not hear the others lately cannot vouch for itself: accused, it lets its
+     * observers judge, and refutes only once it has heard them for {@code rejoin-after-deaf},
+     * checking each probe period. Declared dead meanwhile, it keeps out that long: the cluster holds it
+     * dead and refuses its claims about others. So a node whose link flaps stays out while it flaps.
+     * The latest accusation is the one it will answer.
      */
-    private void holdDeath(Member verdict, long nowMillis, Outbox out) {
-        if (heldDeath == null) {
-            counters.rejoinsHeld++;
+    private void holdAccusation(Member accusation, long nowMillis, Outbox out) {
+        if (heldAccusation == null) {
             out.schedule(Timer.suspicion(self.name()), nowMillis + settings.probeIntervalMillis());
         }
-        if (heldDeath == null || verdict.incarnation() > heldDeath.incarnation()) {
-            heldDeath = verdict;
+        if (heldAccusation == null || Precedence.compare(accusation, heldAccusation) > 0) {
+            if (accusation.status() == MemberStatus.DEAD) {
+                counters.rejoinsHeld++;
+            } else if (heldAccusation == null) {
+                counters.refutationsDeferred++;
+            }
+            heldAccusation = accusation;
         }
     }
 
-    private void onHeldDeathTimer(long nowMillis, Outbox out) {
-        if (heldDeath == null || leaving) {
-            heldDeath = null;
+    private void onHeldAccusationTimer(long nowMillis, Outbox out) {
+        if (heldAccusation == null || leaving) {
+            heldAccusation = null;
             return;
         }
-        if (!wellLongEnough(nowMillis)) {
+        if (!heardLongEnough(nowMillis)) {
             out.schedule(Timer.suspicion(self.name()), nowMillis + settings.probeIntervalMillis());
             return;
         }
-        Member verdict = heldDeath;
-        heldDeath = null;
-        deferredSuspicion = null;
-        refute(verdict, out);
+        Member accusation = heldAccusation;
+        heldAccusation = null;
+        refute(accusation, out);
     }
 
     /** Refutes a verdict or suspicion of this node that waited, if nothing newer of it came since. */
@@ -471,7 +464,7 @@ public final class Membership {
 
     private void onSuspicionTimer(String name, long nowMillis, Outbox out) {
         if (name.equals(self.name())) {
-            onHeldDeathTimer(nowMillis, out);
+            onHeldAccusationTimer(nowMillis, out);
             return;
         }
         Suspicion s = suspicions.get(name);

@@ -57,11 +57,12 @@ public sealed interface Signal {
     }
 
     /**
-     * To membership: this node's Lifeguard health score went above {@code accuser-health-max}
-     * ({@code poor}) or came back to it. While poor, the node declares no death, and refutes its own
-     * only once it has been well for {@code rejoin-after-poor-health}.
+     * To membership: this node's Lifeguard health score crossed a line. {@code poor}: above
+     * {@code accuser-health-max}, so the node declares no death. {@code deaf}: at the ceiling
+     * ({@code awareness-max} − 1), the mark of a node that hears no one, which then refutes nothing
+     * about itself until it has heard the others for {@code rejoin-after-deaf}.
      */
-    record LocalHealth(boolean poor) implements Signal {
+    record LocalHealth(boolean poor, boolean deaf) implements Signal {
     }
 
     /** To membership: a probe of {@code target}, in the state it was probed, got no ack. */

@@ -221,9 +221,9 @@ class SwimNodeCorroborationTest {
         receive(a, ping.target(), new Message.Ack(ping.seq(), List.of()), T0 + 1_002);
         long wellAt = T0 + 1_002;
 
-        fire(a, Timer.suspicion("A"), wellAt + h.settings.rejoinAfterPoorHealthMillis() - 1);
+        fire(a, Timer.suspicion("A"), wellAt + h.settings.rejoinAfterDeafMillis() - 1);
         assertEquals(0, a.self().incarnation(), "not well for long enough yet");
-        fire(a, Timer.suspicion("A"), wellAt + h.settings.rejoinAfterPoorHealthMillis() + 1_000);
+        fire(a, Timer.suspicion("A"), wellAt + h.settings.rejoinAfterDeafMillis() + 1_000);
         assertEquals(1, a.self().incarnation(), "refuted: back in the cluster");
     }
 
