@@ -75,6 +75,8 @@ public final class FailureDetector {
     /** What membership was last told of local health ({@link Signal.LocalHealth}). */
     private boolean poorHealthTold;
     private boolean deafTold;
+    /** When a peer's ping, ack, nack or ping-req last reached this node: see {@link #deaf}. */
+    private long lastHeardMillis;
     /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
     private final Map<String, String> accusers = new HashMap<>();
     private long lastSeq;
@@ -98,6 +100,7 @@ public final class FailureDetector {
     }
 
     public void start(long nowMillis, Outbox out) {
+        lastHeardMillis = nowMillis;
         out.schedule(Timer.PROBE_TICK, nowMillis + rng.nextLong(settings.probeIntervalMillis()) + 1);
     }
 
@@ -171,10 +174,23 @@ public final class FailureDetector {
         return health.score() > settings.accuserHealthMax();
     }
 
+    /**
+     * Deaf: a probe failed and no peer's message reached this node for two probe periods, while it
+     * probes once a period and every member pings it about once a period. Even at 30 % loss a node
+     * hears something every period; one whose inbound traffic is cut hears nothing. Unlike a poor
+     * score, which loss alone can reach, this is the node that cannot hear.
+     */
+    private boolean deaf(long nowMillis) {
+        return nowMillis - lastHeardMillis >= 2 * settings.probeIntervalMillis();
+    }
+
     private void changeHealth(int delta, Outbox out) {
         health.apply(delta);
+        tellHealth(deafTold, out);
+    }
+
+    private void tellHealth(boolean deaf, Outbox out) {
         boolean poor = poorHealth();
-        boolean deaf = health.score() >= settings.awarenessMax() - 1;
         if (poor != poorHealthTold || deaf != deafTold) {
             poorHealthTold = poor;
             deafTold = deaf;
@@ -188,7 +204,7 @@ public final class FailureDetector {
         switch (timer.kind()) {
             case PROBE_TICK -> onProbeTick(nowMillis, out);
             case PROBE_TIMEOUT -> onProbeTimeout(timer.seq(), out);
-            case PROBE_DEADLINE -> onProbeDeadline(timer.seq(), out);
+            case PROBE_DEADLINE -> onProbeDeadline(timer.seq(), nowMillis, out);
             case RELAY_TIMEOUT -> onRelayTimeout(timer.seq(), out);
             default -> throw new IllegalArgumentException("the failure detector has no timer " + timer);
         }
@@ -198,7 +214,7 @@ public final class FailureDetector {
         long periodMillis = health.scale(settings.probeIntervalMillis());
         out.schedule(Timer.PROBE_TICK, nowMillis + periodMillis);
         if (active != null) {
-            conclude(out); // its deadline and this tick fell together; decide it first
+            conclude(nowMillis, out); // its deadline and this tick fell together; decide it first
         }
         if (leaving) {
             return;
@@ -239,9 +255,9 @@ public final class FailureDetector {
         counters.indirectProbes++;
     }
 
-    private void onProbeDeadline(long seq, Outbox out) {
+    private void onProbeDeadline(long seq, long nowMillis, Outbox out) {
         if (active != null && active.seq == seq) {
-            conclude(out);
+            conclude(nowMillis, out);
             return;
         }
         Member checked = checks.remove(seq);
@@ -252,11 +268,12 @@ public final class FailureDetector {
     }
 
     /** No ack came: Lifeguard blames ourselves for each missing nack; membership decides the rest. */
-    private void conclude(Outbox out) {
+    private void conclude(long nowMillis, Outbox out) {
         Probe failed = active;
         active = null;
         int missingNacks = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
-        changeHealth(missingNacks, out);
+        health.apply(missingNacks);
+        tellHealth(deaf(nowMillis), out);
         counters.probesFailed++;
         accuse(failed.target, out);
     }
@@ -273,6 +290,10 @@ public final class FailureDetector {
     // ---------------------------------------------------------------- messages from peers
 
     public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
+        lastHeardMillis = nowMillis;
+        if (deafTold) {
+            tellHealth(false, out);
+        }
         if (message instanceof Message.Ping ping) {
             onPing(from, ping, out);
         } else if (message instanceof Message.Ack ack) {

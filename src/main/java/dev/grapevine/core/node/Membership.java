@@ -57,8 +57,9 @@ public final class Membership {
     /** What the failure detector last said of this node's health ({@link Signal.LocalHealth}). */
     private boolean poorHealth;
     private boolean deaf;
-    /** When this node last stopped being deaf; MIN_VALUE if it never was. */
+    /** When this node last stopped being deaf, and its score last stopped being poor; MIN_VALUE if never. */
     private long hearsSinceMillis = Long.MIN_VALUE;
+    private long wellSinceMillis = Long.MIN_VALUE;
     /** The accusation of this node (a suspicion, or a verdict of death) it waits to refute: see {@link #holdAccusation}. */
     private Member heldAccusation;
 
@@ -272,6 +273,9 @@ public final class Membership {
         } else if (signal instanceof Signal.ProbeFailed failed) {
             onProbeFailed(failed.target(), nowMillis, out);
         } else if (signal instanceof Signal.LocalHealth health) {
+            if (poorHealth && !health.poor()) {
+                wellSinceMillis = nowMillis;
+            }
             poorHealth = health.poor();
             if (deaf && !health.deaf()) {
                 hearsSinceMillis = nowMillis;
@@ -382,7 +386,7 @@ public final class Membership {
             counters.identityConflicts++; // no honest history gets here; refuting would overflow
             return;
         }
-        if (accusation && (heldAccusation != null || !heardLongEnough(nowMillis))) {
+        if (accusation && (heldAccusation != null || !mayVouch(incoming, nowMillis))) {
             holdAccusation(incoming, nowMillis, out);
             return;
         }
@@ -404,6 +408,21 @@ public final class Membership {
     private boolean heardLongEnough(long nowMillis) {
         return !deaf && (hearsSinceMillis == Long.MIN_VALUE
                 || nowMillis - hearsSinceMillis >= settings.rejoinAfterDeafMillis());
+    }
+
+    /**
+     * Whether this node may refute {@code accusation} now. A suspicion: unless it was deaf lately. A
+     * verdict of its death: also unless its score was poor within {@code rejoin-after-deaf}, since
+     * a node that lost its peers' acks and nacks, and then was declared dead, is the likely culprit
+     * (the flaky node that loses most of what it is sent). Holding a verdict back never declares
+     * anyone dead; it only keeps out a node the others already hold dead.
+     */
+    private boolean mayVouch(Member accusation, long nowMillis) {
+        if (!heardLongEnough(nowMillis)) {
+            return false;
+        }
+        return accusation.status() != MemberStatus.DEAD || !poorHealth && (wellSinceMillis == Long.MIN_VALUE
+                || nowMillis - wellSinceMillis >= settings.rejoinAfterDeafMillis());
     }
 
     /**
@@ -432,7 +451,7 @@ public final class Membership {
             heldAccusation = null;
             return;
         }
-        if (!heardLongEnough(nowMillis)) {
+        if (!mayVouch(heldAccusation, nowMillis)) {
             out.schedule(Timer.suspicion(self.name()), nowMillis + settings.probeIntervalMillis());
             return;
         }

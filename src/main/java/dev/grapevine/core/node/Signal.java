@@ -57,10 +57,10 @@ public sealed interface Signal {
     }
 
     /**
-     * To membership: this node's Lifeguard health score crossed a line. {@code poor}: above
-     * {@code accuser-health-max}, so the node declares no death. {@code deaf}: at the ceiling
-     * ({@code awareness-max} − 1), the mark of a node that hears no one, which then refutes nothing
-     * about itself until it has heard the others for {@code rejoin-after-deaf}.
+     * To membership: this node's health changed. {@code poor}: its Lifeguard score is above
+     * {@code accuser-health-max}, so it declares no death. {@code deaf}: no peer's message reached it
+     * for two probe periods while its probes failed; it then refutes nothing about itself until it
+     * has heard the others for {@code rejoin-after-deaf}.
      */
     record LocalHealth(boolean poor, boolean deaf) implements Signal {
     }
