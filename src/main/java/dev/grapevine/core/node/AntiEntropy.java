@@ -105,6 +105,19 @@ final class AntiEntropy {
         }
     }
 
+    /**
+     * A push-pull with one live member now, asking for its view in return: how a node that heard no
+     * one for a while learns at once what the others hold about it.
+     */
+    void pushPullNow(Outbox out) {
+        String selfName = membership.self().name();
+        List<Member> peer = MemberSampler.pick(table, 1, m -> m.status().isLive() && !m.name().equals(selfName), rng);
+        if (!peer.isEmpty() && !membership.isLeaving()) {
+            out.send(peer.get(0).address(), pushPull(false, false));
+            counters.pushPulls++;
+        }
+    }
+
     /** What {@link ViewDigest} makes of this node's view: what its push-pull would carry, and the events it remembers. */
     private long viewDigest() {
         long stateSum = 0;

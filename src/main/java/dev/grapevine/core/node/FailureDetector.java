@@ -175,13 +175,14 @@ public final class FailureDetector {
     }
 
     /**
-     * Deaf: a probe failed and no peer's message reached this node for two probe periods, while it
-     * probes once a period and every member pings it about once a period. Even at 30 % loss a node
-     * hears something every period; one whose inbound traffic is cut hears nothing. Unlike a poor
-     * score, which loss alone can reach, this is the node that cannot hear.
+     * Deaf: a probe got no answer of any kind (no ack, and no nack from any relay) and no peer's
+     * message reached this node for two probe periods, while it probes once a period and every member
+     * pings it about once a period. At 30 % loss a probe gets no answer at all with a chance of about
+     * 7 %, and a node hears something nearly every period; one whose inbound traffic is cut hears
+     * nothing. Unlike a poor score, which loss alone can reach, this is the node that cannot hear.
      */
-    private boolean deaf(long nowMillis) {
-        return nowMillis - lastHeardMillis >= 2 * settings.probeIntervalMillis();
+    private boolean deaf(Probe failed, long nowMillis) {
+        return failed.nacks == 0 && nowMillis - lastHeardMillis >= 2 * settings.probeIntervalMillis();
     }
 
     private void changeHealth(int delta, Outbox out) {
@@ -273,7 +274,7 @@ public final class FailureDetector {
         active = null;
         int missingNacks = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
         health.apply(missingNacks);
-        tellHealth(deaf(nowMillis), out);
+        tellHealth(deaf(failed, nowMillis), out);
         counters.probesFailed++;
         accuse(failed.target, out);
     }

@@ -279,6 +279,7 @@ public final class Membership {
             poorHealth = health.poor();
             if (deaf && !health.deaf()) {
                 hearsSinceMillis = nowMillis;
+                antiEntropy.pushPullNow(out); // learn what the others hold about this node
             }
             deaf = health.deaf();
         } else {
@@ -405,23 +406,27 @@ public final class Membership {
      * Whether this node may vouch for itself now: it is not deaf, and has heard the others for
      * {@code rejoin-after-deaf} since it last was. A node that never was refutes at once, as in SWIM.
      */
-    private boolean heardLongEnough(long nowMillis) {
-        return !deaf && (hearsSinceMillis == Long.MIN_VALUE
-                || nowMillis - hearsSinceMillis >= settings.rejoinAfterDeafMillis());
+    private boolean heardFor(long periodMillis, long nowMillis) {
+        return !deaf && (hearsSinceMillis == Long.MIN_VALUE || nowMillis - hearsSinceMillis >= periodMillis);
     }
 
     /**
-     * Whether this node may refute {@code accusation} now. A suspicion: unless it was deaf lately. A
-     * verdict of its death: also unless its score was poor within {@code rejoin-after-deaf}, since
-     * a node that lost its peers' acks and nacks, and then was declared dead, is the likely culprit
-     * (the flaky node that loses most of what it is sent). Holding a verdict back never declares
-     * anyone dead; it only keeps out a node the others already hold dead.
+     * Whether this node may refute {@code accusation} now.
+     * <ul>
+     *   <li>A suspicion: unless it is deaf, or heard again less than two probe periods ago. A
+     *       suspicion that reaches a node that was deaf is old news of what most likely became a
+     *       verdict: it waits for the push-pull it sent on hearing again to say so.</li>
+     *   <li>A verdict of its death: not until it has heard the others for {@code rejoin-after-deaf},
+     *       nor while its score was poor within that time, since a node that lost its peers' acks
+     *       and nacks and then was declared dead is the likely culprit. Holding a verdict back never
+     *       declares anyone dead; it only keeps out a node the others already hold dead.</li>
+     * </ul>
      */
     private boolean mayVouch(Member accusation, long nowMillis) {
-        if (!heardLongEnough(nowMillis)) {
-            return false;
+        if (accusation.status() != MemberStatus.DEAD) {
+            return heardFor(2 * settings.probeIntervalMillis(), nowMillis);
         }
-        return accusation.status() != MemberStatus.DEAD || !poorHealth && (wellSinceMillis == Long.MIN_VALUE
+        return heardFor(settings.rejoinAfterDeafMillis(), nowMillis) && !poorHealth && (wellSinceMillis == Long.MIN_VALUE
                 || nowMillis - wellSinceMillis >= settings.rejoinAfterDeafMillis());
     }
 
