@@ -201,7 +201,8 @@ final class AntiEntropy {
 
     /**
      * Merges a peer's view. A peer's "dead" is taken as a suspicion (as memberlist does): the member
-     * may be alive and merely cut off from that peer, and a suspicion can still be refuted.
+     * may be alive and merely cut off from that peer, and a suspicion can still be refuted. Of this
+     * node itself it is taken as it is.
      */
     private void onPushPull(Address from, Message.PushPull message, long nowMillis, Outbox out) {
         if (message.reply() && joining) {
@@ -230,7 +231,10 @@ final class AntiEntropy {
                 continue;
             }
             boolean known = held != null;
-            Member belief = m.status() == MemberStatus.DEAD && known ? m.withStatus(MemberStatus.SUSPECT) : m;
+            // Of this node itself, the peer's word is passed as it is: what the others hold decides
+            // whether a node that was deaf keeps out (Membership#mayVouch), and either way it refutes.
+            Member belief = m.status() == MemberStatus.DEAD && known && !m.name().equals(selfName)
+                    ? m.withStatus(MemberStatus.SUSPECT) : m;
             membership.apply(belief, source, nowMillis, out);
         }
         for (UserEvent event : message.recentEvents()) {
