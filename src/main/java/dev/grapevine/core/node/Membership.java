@@ -57,9 +57,8 @@ public final class Membership {
     /** What the failure detector last said of this node's health ({@link Signal.LocalHealth}). */
     private boolean poorHealth;
     private boolean deaf;
-    /** When this node last stopped being deaf, and its score last stopped being poor; MIN_VALUE if never. */
+    /** When this node last stopped being deaf; MIN_VALUE if it never was. */
     private long hearsSinceMillis = Long.MIN_VALUE;
-    private long wellSinceMillis = Long.MIN_VALUE;
     /** The accusation of this node (a suspicion, or a verdict of death) it waits to refute: see {@link #holdAccusation}. */
     private Member heldAccusation;
 
@@ -273,9 +272,6 @@ public final class Membership {
         } else if (signal instanceof Signal.ProbeFailed failed) {
             onProbeFailed(failed.target(), nowMillis, out);
         } else if (signal instanceof Signal.LocalHealth health) {
-            if (poorHealth && !health.poor()) {
-                wellSinceMillis = nowMillis;
-            }
             poorHealth = health.poor();
             if (deaf && !health.deaf()) {
                 hearsSinceMillis = nowMillis;
@@ -417,17 +413,17 @@ public final class Membership {
      *       suspicion that reaches a node that was deaf is old news of what most likely became a
      *       verdict: it waits for the push-pull it sent on hearing again to say so.</li>
      *   <li>A verdict of its death: not until it has heard the others for {@code rejoin-after-deaf},
-     *       nor while its score was poor within that time, since a node that lost its peers' acks
-     *       and nacks and then was declared dead is the likely culprit. Holding a verdict back never
-     *       declares anyone dead; it only keeps out a node the others already hold dead.</li>
+     *       nor while its score is poor, since a node that loses its peers' acks and nacks and was
+     *       declared dead is the likely culprit (a flaky node that loses most of what it is sent).
+     *       Holding a verdict back never declares anyone dead; it only keeps out a node the others
+     *       already hold dead.</li>
      * </ul>
      */
     private boolean mayVouch(Member accusation, long nowMillis) {
         if (accusation.status() != MemberStatus.DEAD) {
             return heardFor(2 * settings.probeIntervalMillis(), nowMillis);
         }
-        return heardFor(settings.rejoinAfterDeafMillis(), nowMillis) && !poorHealth && (wellSinceMillis == Long.MIN_VALUE
-                || nowMillis - wellSinceMillis >= settings.rejoinAfterDeafMillis());
+        return heardFor(settings.rejoinAfterDeafMillis(), nowMillis) && !poorHealth;
     }
 
     /**
