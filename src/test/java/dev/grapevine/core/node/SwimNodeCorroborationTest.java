@@ -205,26 +205,57 @@ class SwimNodeCorroborationTest {
     }
 
     @Test
-    void aNodeDeclaredDeadWhileItCouldNotHearKeepsOutUntilItHasBeenWellLongEnough() {
-        loseHearing(a, T0 - 2_000);
+    void aNodeDeclaredDeadWhileItCouldNotHearKeepsOutUntilItHasHeardTheOthersLongEnough() {
+        loseHearing(a, T0 - 2_000); // no answer at all, and nothing heard for more than two periods: deaf
         Member deadA = alive("A").withStatus(MemberStatus.DEAD);
 
         List<Effect> fx = receive(a, "C", gossip(rumor(deadA, "C")), T0);
         assertAll(
                 () -> assertEquals(0, a.self().incarnation(), "no refutation yet"),
                 () -> assertEquals(1, a.counters().rejoinsHeld()),
-                () -> assertEquals(T0 + 1_000, suspicionDeadline(fx, "A")));
+                () -> assertEquals(T0 + 1_000, suspicionDeadline(fx, "A"), "it looks again a probe period later"));
 
-        // Its probes succeed again: each ack lowers the score by one, to 2 (well) after one.
+        // It hears again: an ack of its probe, which also brings its score down to 2 (no longer poor).
         List<Effect> tick = fire(a, Timer.PROBE_TICK, T0 + 1_000);
         Message.Ping ping = (Message.Ping) onlySend(tick, Message.Ping.class).message();
-        receive(a, ping.target(), new Message.Ack(ping.seq(), List.of()), T0 + 1_002);
-        long wellAt = T0 + 1_002;
+        List<Effect> heard = receive(a, ping.target(), new Message.Ack(ping.seq(), List.of()), T0 + 1_002);
+        assertEquals(1, sendsOf(heard, Message.PushPull.class).size(), "it asks one member for its view at once");
+        long hearsAt = T0 + 1_002;
 
-        fire(a, Timer.suspicion("A"), wellAt + h.settings.rejoinAfterDeafMillis() - 1);
-        assertEquals(0, a.self().incarnation(), "not well for long enough yet");
-        fire(a, Timer.suspicion("A"), wellAt + h.settings.rejoinAfterDeafMillis() + 1_000);
+        fire(a, Timer.suspicion("A"), hearsAt + h.settings.rejoinAfterDeafMillis() - 1);
+        assertEquals(0, a.self().incarnation(), "it has not heard the others for long enough yet");
+        fire(a, Timer.suspicion("A"), hearsAt + h.settings.rejoinAfterDeafMillis());
         assertEquals(1, a.self().incarnation(), "refuted: back in the cluster");
+    }
+
+    @Test
+    void aDeafNodeAnswersASuspicionTwoProbePeriodsAfterItHearsAgainUnlessAVerdictCame() {
+        loseHearing(a, T0 - 2_000);
+        Member suspectA = alive("A").withStatus(MemberStatus.SUSPECT);
+
+        receive(a, "C", gossip(rumor(suspectA, "C")), T0);
+        assertEquals(0, a.self().incarnation(), "a deaf node cannot vouch for itself");
+        assertEquals(1, a.counters().asMap().get("refutations_deferred"));
+
+        receive(a, "D", new Message.Ping(5, "A", List.of()), T0 + 100); // it hears again
+        fire(a, Timer.suspicion("A"), T0 + 100 + 1_999);
+        assertEquals(0, a.self().incarnation(), "waiting for the others' word on it");
+        fire(a, Timer.suspicion("A"), T0 + 100 + 2_000);
+        assertEquals(1, a.self().incarnation(), "no verdict came: the suspicion is refuted");
+    }
+
+    @Test
+    void aDeafNodeThatLearnsItWasDeclaredDeadKeepsOut() {
+        loseHearing(a, T0 - 2_000);
+        receive(a, "C", gossip(rumor(alive("A").withStatus(MemberStatus.SUSPECT), "C")), T0);
+        receive(a, "D", new Message.Ping(5, "A", List.of()), T0 + 100);
+        // The answer to its push-pull: the peer holds it dead (taken as a verdict, not a suspicion).
+        Message.PushPull view = new Message.PushPull(false, true, 0, List.of(alive("D"), alive("A").withStatus(MemberStatus.DEAD)));
+        receive(a, "D", view, T0 + 105);
+
+        fire(a, Timer.suspicion("A"), T0 + 100 + 2_000);
+        assertEquals(0, a.self().incarnation(), "held dead: it keeps out");
+        assertEquals(1, a.counters().rejoinsHeld());
     }
 
     @Test
@@ -236,11 +267,17 @@ class SwimNodeCorroborationTest {
     }
 
     @Test
-    void aSuspicionOfANodeThatCannotHearIsStillRefutedAtOnce() {
-        loseHearing(a, T0 - 2_000);
+    void aNodeWithAPoorScoreThatStillHearsRefutesASuspicionAtOnce() {
+        // A probe that heard from none of its relays (a score of 3: poor), while pings still reach it.
+        List<Effect> tick = fire(a, Timer.PROBE_TICK, T0 - 2_000);
+        Message.Ping ping = (Message.Ping) onlySend(tick, Message.Ping.class).message();
+        fire(a, Timer.forProbe(Timer.Kind.PROBE_TIMEOUT, ping.seq()), T0 - 1_500);
+        receive(a, "D", new Message.Ping(5, "A", List.of()), T0 - 1_200);
+        fire(a, Timer.forProbe(Timer.Kind.PROBE_DEADLINE, ping.seq()), T0 - 1_000);
+        assertEquals(3, a.localHealthScore());
 
         receive(a, "C", gossip(rumor(alive("A").withStatus(MemberStatus.SUSPECT), "C")), T0);
 
-        assertEquals(1, a.self().incarnation(), "the suspect's refutation wins at any point");
+        assertEquals(1, a.self().incarnation(), "the suspect's refutation wins");
     }
 }
