@@ -58,8 +58,8 @@ class SimulationDeterminismTest {
     private static final long PINNED_LOSS_EVENTS = 329_332;
     private static final long PINNED_LOSS_REFUTATIONS = 79;
     private static final double PINNED_LOSS_BYTES = 1276.08;
-    private static final long PINNED_PARTITION_EVENTS = 40_404;
-    private static final long PINNED_PARTITION_HEAL_MS = 2044;
+    private static final long PINNED_PARTITION_EVENTS = 40_804;
+    private static final long PINNED_PARTITION_HEAL_MS = 2145;
     // The recovery run carries data since: client writes and reads, Merkle exchanges (the production
     // machines) and hand-offs (the production planner)
     // are events of their own, and the faults end with every crashed node restarted.

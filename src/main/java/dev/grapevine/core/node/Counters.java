@@ -26,9 +26,9 @@ public final class Counters {
     long checksOverBound;
     /** Failed probes and checks not reported, and deaths not declared, while this node's health was poor. */
     long accusationsWithheld;
-    /** Times this node, declared dead, waited to refute because its health had been poor. */
+    /** Verdicts of this node's death it held off refuting: it was deaf lately, or its score is poor (see Membership). */
     long rejoinsHeld;
-    /** Suspicions of this node it did not refute at once because its health was poor. */
+    /** Suspicions of this node it held off refuting because it was deaf lately. */
     long refutationsDeferred;
     long relaysRefused;
     long misdirectedPings;
