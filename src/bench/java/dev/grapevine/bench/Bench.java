@@ -240,7 +240,7 @@ public final class Bench implements Callable<Integer> {
                     yield null;
                 }
             }
-            default -> new PekkoSystem(ports, s);
+            default -> new PekkoSystem(ports, s, n);
         };
         if (sut == null) {
             r.put("error", "serf keygen failed: no key for -encrypt");   // nothing was measured
