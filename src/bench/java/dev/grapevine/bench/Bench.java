@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * object per (N, system). bin/bench starts it, inside a network namespace of its own when it can.
  * For each N and system: bootstrap, events, idle cost, crash and rejoin, churn cost, false positives
  * under loss and under pauses, in that order, on one cluster. docs/benchmarks.md explains each figure.
+ * The gray failures ({@link GrayFailureScenario}: flaky, flip-flop, slow, mass-crash, isolated) follow
+ * when named with {@code --scenarios}, and end the run with a table on stderr ({@link GrayTable}).
  * Two more systems measure what security costs: Grapevine with mutual TLS between nodes
  * ("grapevine-tls") and Serf with gossip encryption ("serf-encrypt"); {@code --security} runs them
  * beside their plaintext selves and ends with {@link SecurityReport}'s table of ratios.
