@@ -20,7 +20,7 @@ final class GrayTable {
         if (rows.isEmpty()) return;
         String format = "%4s  %-13s %-11s %6s %9s %13s %7s %8s  %s%n";
         out.println("bench: gray failures (fp: healthy members marked failed by a healthy observer; by-faulty: by the faulty node;");
-        out.println("       dead ms: fault start until every healthy observer holds the faulty node(s) failed; flips: median per observer)");
+        out.println("       dead ms: fault start until every healthy observer holds the faulty node(s) failed; flips: median per (healthy observer, faulty node))");
         out.printf(format, "N", "system", "scenario", "fp", "by-faulty", "dead ms", "flips", "epochs", "note");
         for (Row r : rows) {
             JsonNode f = r.figures();
