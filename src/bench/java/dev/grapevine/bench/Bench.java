@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * object per (N, system). bin/bench starts it, inside a network namespace of its own when it can.
  * For each N and system: bootstrap, events, idle cost, crash and rejoin, churn cost, false positives
  * under loss and under pauses, in that order, on one cluster. docs/benchmarks.md explains each figure.
+ * The gray failures ({@link GrayFailureScenario}: flaky, flip-flop, slow, mass-crash, isolated) follow
+ * when named with {@code --scenarios}, and end the run with a table on stderr ({@link GrayTable}).
  * Two more systems measure what security costs: Grapevine with mutual TLS between nodes
  * ("grapevine-tls") and Serf with gossip encryption ("serf-encrypt"); {@code --security} runs them
  * beside their plaintext selves and ends with {@link SecurityReport}'s table of ratios.
@@ -38,14 +40,16 @@ public final class Bench implements Callable<Integer> {
     static final Set<String> SYSTEMS = Set.of("grapevine", "serf", "pekko", "grapevine-tls", "serf-encrypt");
     /** The systems of {@code --security}: each security mode beside its plaintext self. */
     static final List<String> SECURITY_SYSTEMS = List.of("grapevine", "grapevine-tls", "serf", "serf-encrypt");
-    static final Set<String> SCENARIOS = Set.of("events", "idle", "crash", "churn", "loss", "pause");
+    static final Set<String> SCENARIOS = Set.of("events", "idle", "crash", "churn", "loss", "pause",
+            "flaky", "flip-flop", "slow", "mass-crash", "isolated");
 
     @Option(names = "--nodes", split = ",", description = "cluster sizes (default: 5,10,20; quick and security: 5)")
     List<Integer> nodes;
     @Option(names = "--systems", split = ",", description = "grapevine, serf, pekko, grapevine-tls, serf-encrypt "
             + "(default: grapevine, serf, pekko; security: grapevine, grapevine-tls, serf, serf-encrypt)")
     List<String> systems;
-    @Option(names = "--scenarios", split = ",", description = "events, idle, crash, churn, loss, pause (default: all; quick: no churn, no pause)")
+    @Option(names = "--scenarios", split = ",", description = "events, idle, crash, churn, loss, pause (default: these six; quick: "
+            + "no churn, no pause); the gray failures flaky, flip-flop, slow, mass-crash, isolated run only when named")
     List<String> scenarios;
     @Option(names = "--quick", description = "N = 5, 5 events, 10 s idle, 30 s at 10%% loss, no churn or pauses: under 5 minutes")
     boolean quick;
@@ -77,6 +81,28 @@ public final class Bench implements Callable<Integer> {
     long pauseMs;
     @Option(names = "--pause-every-ms", defaultValue = "10000")
     long pauseEveryMs;
+    @Option(names = "--flaky-s", defaultValue = "60", description = "flaky: how long node N loses inbound packets")
+    long flakyS;
+    @Option(names = "--flaky-drop-pct", defaultValue = "80", description = "flaky: share of the packets to node N's gossip port dropped")
+    int flakyDropPct;
+    @Option(names = "--flip-cut-s", defaultValue = "20", description = "flip-flop: how long each cut of node N's inbound traffic lasts")
+    long flipCutS;
+    @Option(names = "--flip-restore-s", defaultValue = "20", description = "flip-flop: how long its traffic flows between cuts")
+    long flipRestoreS;
+    @Option(names = "--flip-cycles", defaultValue = "3", description = "flip-flop: cut and restore cycles")
+    int flipCycles;
+    @Option(names = "--slow-s", defaultValue = "60", description = "slow: how long node N is starved of CPU")
+    long slowS;
+    @Option(names = "--slow-stop-ms", defaultValue = "700", description = "slow: SIGSTOP this long in every period")
+    long slowStopMs;
+    @Option(names = "--slow-period-ms", defaultValue = "1000")
+    long slowPeriodMs;
+    @Option(names = "--mass-crash-pct", defaultValue = "10", description = "mass-crash: share of the nodes killed at once (at least 2)")
+    int massCrashPct;
+    @Option(names = "--isolated-s", defaultValue = "45", description = "isolated: how long node N receives nothing")
+    long isolatedS;
+    @Option(names = "--gray-settle-s", defaultValue = "15", description = "gray failures: verdicts this long after the fault still count")
+    long graySettleS;
     // C1 only, no perf-data sampling, smaller stacks and code cache: a membership agent has no hot loop
     // for C2 to pay off. Measured at N = 5, 60 s after start, same run (docs/benchmarks.md): idle CPU
     // 2.30 -> 1.45 % and RSS 174 -> 145 MiB for Grapevine, 4.34 -> 3.51 % and 156 -> 131 MiB for Pekko.
@@ -117,6 +143,14 @@ public final class Bench implements Callable<Integer> {
         if (idleSettleS < 0) throw usage("--idle-settle-s: need >= 0, got " + idleSettleS);
         if (sharedJvmFrom < 0) throw usage("--shared-jvm-from: need >= 0, got " + sharedJvmFrom);
         if (crashes < 1 || crashes > 20) throw usage("--crashes: need 1 to 20, got " + crashes);
+        if (flakyDropPct < 1 || flakyDropPct > 100) throw usage("--flaky-drop-pct: need 1 to 100, got " + flakyDropPct);
+        if (flipCycles < 1 || flipCycles > 100) throw usage("--flip-cycles: need 1 to 100, got " + flipCycles);
+        if (slowStopMs < 1 || slowStopMs >= slowPeriodMs) throw usage("--slow-stop-ms: need 1 to --slow-period-ms - 1, got " + slowStopMs);
+        if (massCrashPct < 1 || massCrashPct > 49) throw usage("--mass-crash-pct: need 1 to 49 (a majority must survive), got " + massCrashPct);
+        for (long v : new long[] {flakyS, flipCutS, flipRestoreS, slowS, isolatedS}) {
+            if (v < 1 || v > 3600) throw usage("gray-failure windows (--flaky-s, --flip-cut-s, --flip-restore-s, --slow-s, --isolated-s): need 1 to 3600 s, got " + v);
+        }
+        if (graySettleS < 0 || graySettleS > 600) throw usage("--gray-settle-s: need 0 to 600, got " + graySettleS);
         for (int n : ns) if (n < 3) throw usage("--nodes: need N >= 3 (a crash must leave a majority for Pekko's keep-majority), got " + n);
         for (String s : systems) if (!SYSTEMS.contains(s)) throw usage("--systems: unknown system " + s + " " + SYSTEMS);
         List<String> scen = scenarios != null ? scenarios
@@ -125,8 +159,8 @@ public final class Bench implements Callable<Integer> {
                 : List.copyOf(List.of("events", "idle", "crash", "churn", "loss", "pause"));
         for (String s : scen) if (!SCENARIOS.contains(s)) throw usage("--scenarios: unknown scenario " + s + " " + SCENARIOS);
         boolean nft = Nft.available();
-        if (!nft && (scen.contains("loss"))) {
-            System.err.println("bench: nft is not usable here (needs root and nftables): no byte counts, no loss scenario");
+        if (!nft && (scen.contains("loss") || scen.contains("flaky") || scen.contains("flip-flop") || scen.contains("isolated"))) {
+            System.err.println("bench: nft is not usable here (needs root and nftables): no byte counts, no loss, flaky, flip-flop or isolated scenario");
         }
         Path workDir = logs != null ? Files.createDirectories(logs) : Files.createTempDirectory("grapevine-bench");
         BenchSettings settings = new BenchSettings(root.toAbsolutePath().normalize(), workDir,
@@ -135,9 +169,13 @@ public final class Bench implements Callable<Integer> {
                 Duration.ofSeconds(idleS != null ? idleS : quick ? 10 : security ? 30 : 20), Duration.ofSeconds(idleSettleS),
                 crashes, Duration.ofSeconds(churnS), Duration.ofSeconds(churnEveryS), Duration.ofSeconds(churnDownS),
                 Duration.ofSeconds(fpS != null ? fpS : quick ? 30 : 300), loss != null ? loss : quick ? List.of(10) : List.of(10, 30),
-                Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft, sharedJvmFrom);
+                Duration.ofMillis(pauseMs), Duration.ofMillis(pauseEveryMs), nft, sharedJvmFrom,
+                new GraySettings(Duration.ofSeconds(flakyS), flakyDropPct, Duration.ofSeconds(flipCutS), Duration.ofSeconds(flipRestoreS),
+                        flipCycles, Duration.ofSeconds(slowS), Duration.ofMillis(slowStopMs), Duration.ofMillis(slowPeriodMs),
+                        massCrashPct, Duration.ofSeconds(isolatedS), Duration.ofSeconds(graySettleS)));
         Path results = out != null ? out : workDir.resolve("results.jsonl");
         int failures = 0;
+        GrayTable grayTable = new GrayTable();
         try {
             // One CA and one certificate per node name for the whole run, made before any cluster
             // starts, by the CLI an operator would use.
@@ -158,12 +196,14 @@ public final class Bench implements Callable<Integer> {
                 java.util.Collections.rotate(order, -k);
                 for (String system : order) {
                     ObjectNode line = runOne(system, n, scen, settings, certificates);
+                    line.path("gray_failures").forEach(g -> grayTable.add(n, system, g));
                     if (line.has("error")) failures++;
                     String json = Http.JSON.writeValueAsString(line);
                     System.out.println(json);
                     Files.writeString(results, json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
             }
+            grayTable.print(System.err);
             // BenchReport compares Grapevine with its peers; the security modes have their own report.
             boolean securityRun = systems.contains("grapevine-tls") || systems.contains("serf-encrypt");
             if (security || ((summary || quick) && securityRun)) {
@@ -202,7 +242,7 @@ public final class Bench implements Callable<Integer> {
                     yield null;
                 }
             }
-            default -> new PekkoSystem(ports, s);
+            default -> new PekkoSystem(ports, s, n);
         };
         if (sut == null) {
             r.put("error", "serf keygen failed: no key for -encrypt");   // nothing was measured
@@ -214,6 +254,7 @@ public final class Bench implements Callable<Integer> {
         Nft nft = s.lossAllowed() ? new Nft("grapevine_bench", gossipPorts) : null;
         ArrayNode scenarioErrors = Http.JSON.createArrayNode();
         ArrayNode fp = Http.JSON.createArrayNode();
+        ArrayNode gray = Http.JSON.createArrayNode();
         try (Cluster c = new Cluster(sut, n, s.workDir())) {
             try {
                 bootstrap(c, r, s.sharedJvm(n));
@@ -238,6 +279,9 @@ public final class Bench implements Callable<Integer> {
                 for (int pct : s.lossPercents()) steps.put("loss " + pct + "%", () -> fp.add(FalsePositiveScenario.loss(c, nft, s, pct)));
             }
             if (scen.contains("pause")) steps.put("pause", () -> fp.add(FalsePositiveScenario.pause(c, s)));
+            for (String g : GrayFailureScenario.NAMES) {
+                if (scen.contains(g)) steps.put(g, () -> GrayFailureScenario.run(g, c, s, ports, gray.addObject()));
+            }
             List<String> names = new ArrayList<>(steps.keySet());
             for (int i = 0; i < names.size(); i++) {
                 if (!attempt(c, scenarioErrors, names.get(i), steps.get(names.get(i)))) {
@@ -249,6 +293,7 @@ public final class Bench implements Callable<Integer> {
         } finally {
             if (nft != null) nft.remove();
             if (!fp.isEmpty()) r.set("false_positives", fp);
+            if (!gray.isEmpty()) r.set("gray_failures", gray);
             if (!scenarioErrors.isEmpty()) r.set("scenario_errors", scenarioErrors);
         }
         return r;

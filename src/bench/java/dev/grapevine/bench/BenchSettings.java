@@ -15,7 +15,7 @@ record BenchSettings(Path root, Path workDir, List<String> javaOpts, boolean gra
                      int crashes,
                      Duration churnWindow, Duration churnEvery, Duration churnDown,
                      Duration fpWindow, List<Integer> lossPercents, Duration pause, Duration pauseEvery,
-                     boolean lossAllowed, int sharedJvmFrom) {
+                     boolean lossAllowed, int sharedJvmFrom, GraySettings gray) {
 
     /** The JVM running the harness, with the nodes' options: both JVM systems get the same. */
     List<String> javaCommand() {

@@ -41,6 +41,7 @@ final class Cluster implements AutoCloseable {
             }
             List.copyOf(OPEN).forEach(Cluster::close);
             Nft.removeAll();
+            InboundCut.removeAll();
         }, "bench-stop-nodes"));
     }
 
@@ -122,6 +123,11 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** Launches the given nodes at once, each in its own process. */
+    void launchAll(List<Integer> which) {
+        for (int i : which) launch(i);
+    }
+
     /** Waits until every given node answers, then attaches its tap. Fails at once if one has exited. */
     void awaitAnswering(List<Integer> which) {
         Poll.until(startDeadline(n), POLL, "n" + which + " to answer", () -> {
@@ -161,6 +167,18 @@ final class Cluster implements AutoCloseable {
         if (shared.contains(node)) throw new BenchFailure("n" + node + " runs in a shared process: it cannot be crashed alone");
         closeTap(node);
         processes[node].crash();
+    }
+
+    /** SIGKILL to all the given nodes first, then waits for each to exit: a crash of several at once. */
+    void crashAll(List<Integer> which) {
+        for (int i : which) {
+            if (shared.contains(i)) throw new BenchFailure("n" + i + " runs in a shared process: it cannot be crashed alone");
+        }
+        for (int i : which) processes[i].kill();
+        for (int i : which) {
+            closeTap(i);
+            processes[i].crash();
+        }
     }
 
     /**

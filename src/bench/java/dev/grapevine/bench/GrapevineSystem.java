@@ -93,6 +93,19 @@ final class GrapevineSystem implements SystemUnderTest {
         Http.post(ports.adminAddress(1), "/v1/event/" + name, "bench");
     }
 
+    /**
+     * From GET /v1/recovery: local.epochs_started, the changes of the stable view this node started an
+     * epoch for. Null without a recovery domain (the key-value store off, as by default here): then
+     * nothing is recovered and no epoch starts.
+     */
+    @Override
+    public Long recoveryEpochsStarted(int node) {
+        JsonNode body = Http.getOrNull(ports.adminAddress(node), "/v1/recovery");
+        if (body == null || body.path("domain").isNull() || body.path("domain").isMissingNode()) return null;
+        JsonNode started = body.path("local").path("epochs_started");
+        return started != null && started.isNumber() ? started.asLong() : null;
+    }
+
     @Override
     public Tap tap(int node, Observations into) {
         String observer = SystemUnderTest.nodeName(node);

@@ -91,7 +91,7 @@ final class Nft {
         }
     }
 
-    private static String run(List<String> cmd, String stdin) {
+    static String run(List<String> cmd, String stdin) {
         try {
             List<String> bounded = new java.util.ArrayList<>(List.of("timeout", "10"));   // readAllBytes below waits for the end
             bounded.addAll(cmd);

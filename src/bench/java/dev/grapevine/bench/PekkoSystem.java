@@ -20,10 +20,14 @@ final class PekkoSystem implements SystemUnderTest {
 
     private final Ports ports;
     private final BenchSettings settings;
+    private final int n;
+    /** Nodes started at least once: a restarted node 1 must join the running cluster, not found a new one. */
+    private final java.util.Set<Integer> launched = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    PekkoSystem(Ports ports, BenchSettings settings) {
+    PekkoSystem(Ports ports, BenchSettings settings, int n) {
         this.ports = ports;
         this.settings = settings;
+        this.n = n;
     }
 
     @Override
@@ -47,10 +51,21 @@ final class PekkoSystem implements SystemUnderTest {
         return cmd;
     }
 
+    /**
+     * Every node's seed is node 1, which founds the cluster. Node 1 started again (a gray-failure scenario
+     * may get it downed) lists the others first: a node first in its own seed list founds a new cluster
+     * of one, beside the running one.
+     */
     private List<String> flags(int node) {
-        return List.of("--name", SystemUnderTest.nodeName(node),
-                "--bind", ports.gossipAddress(node), "--http", ports.adminAddress(node), "--seed", ports.gossipAddress(1),
-                "--acceptable-heartbeat-pause", settings.pekkoPause(), "--stable-after", settings.pekkoStableAfter());
+        List<String> flags = new ArrayList<>(List.of("--name", SystemUnderTest.nodeName(node),
+                "--bind", ports.gossipAddress(node), "--http", ports.adminAddress(node)));
+        if (node == 1 && !launched.add(node)) {
+            for (int i = 2; i <= n; i++) flags.addAll(List.of("--seed", ports.gossipAddress(i)));
+        }
+        flags.addAll(List.of("--seed", ports.gossipAddress(1),
+                "--acceptable-heartbeat-pause", settings.pekkoPause(), "--stable-after", settings.pekkoStableAfter()));
+        launched.add(node);
+        return flags;
     }
 
     @Override

@@ -40,6 +40,11 @@ interface SystemUnderTest {
 
     void sendEvent(String name);
 
+    /** Recovery epochs node i has started since it started, or null: a system without recovery, or no answer. */
+    default Long recoveryEpochsStarted(int node) {
+        return null;
+    }
+
     /** Starts reporting node i's verdicts and received user events to {@code into}, stamped on arrival. */
     Tap tap(int node, Observations into);
 
