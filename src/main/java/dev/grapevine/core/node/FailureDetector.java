@@ -77,6 +77,7 @@ public final class FailureDetector {
     private boolean deafTold;
     /** When a peer's ping, ack, nack or ping-req last reached this node: see {@link #deaf}. */
     private long lastHeardMillis;
+    private long poorSinceMillis;
     /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
     private final Map<String, String> accusers = new HashMap<>();
     private long lastSeq;
@@ -118,7 +119,7 @@ public final class FailureDetector {
             view.remove(reaped.name());
             accusers.remove(reaped.name());
         } else if (signal instanceof Signal.Refuted) {
-            changeHealth(1, out);
+            changeHealth(1, nowMillis, out);
         } else {
             throw new IllegalArgumentException("the failure detector does not take " + signal);
         }
@@ -150,7 +151,7 @@ public final class FailureDetector {
 
     /** Checks {@code suspect} out of turn if this node is one of its observers and can judge. */
     private void maybeCheck(Member suspect, long nowMillis, Outbox out) {
-        if (leaving || settings.corroborators() == 0 || poorHealth()
+        if (leaving || settings.corroborators() == 0 || !mayJudge(nowMillis)
                 || !Observers.observes(view, selfName, suspect.name(), settings.corroborators())) {
             return;
         }
@@ -174,6 +175,11 @@ public final class FailureDetector {
         return health.score() > settings.accuserHealthMax();
     }
 
+    private boolean mayJudge(long nowMillis) {
+        int live = view.liveCount();
+        return LocalHealth.mayJudge(poorHealth(), poorSinceMillis, nowMillis, live, settings.suspicionMaxMillis(live));
+    }
+
     /**
      * Deaf: a probe got no answer of any kind (no ack, and no nack from any relay) and no peer's
      * message reached this node for two probe periods, while it probes once a period and every member
@@ -182,16 +188,20 @@ public final class FailureDetector {
      * nothing. Unlike a poor score, which loss alone can reach, this is the node that cannot hear.
      */
     private boolean deaf(Probe failed, long nowMillis) {
-        return failed.nacks == 0 && nowMillis - lastHeardMillis >= 2 * settings.probeIntervalMillis();
+        return failed.expectedNacks > 0 && failed.nacks == 0
+                && nowMillis - lastHeardMillis >= 2 * settings.probeIntervalMillis();
     }
 
-    private void changeHealth(int delta, Outbox out) {
+    private void changeHealth(int delta, long nowMillis, Outbox out) {
         health.apply(delta);
-        tellHealth(deafTold, out);
+        tellHealth(deafTold, nowMillis, out);
     }
 
-    private void tellHealth(boolean deaf, Outbox out) {
+    private void tellHealth(boolean deaf, long nowMillis, Outbox out) {
         boolean poor = poorHealth();
+        if (poor && !poorHealthTold) {
+            poorSinceMillis = nowMillis;
+        }
         if (poor != poorHealthTold || deaf != deafTold) {
             poorHealthTold = poor;
             deafTold = deaf;
@@ -264,7 +274,7 @@ public final class FailureDetector {
         Member checked = checks.remove(seq);
         if (checked != null) {
             counters.checksFailed++;
-            accuse(checked, out);
+            accuse(checked, nowMillis, out);
         }
     }
 
@@ -274,14 +284,14 @@ public final class FailureDetector {
         active = null;
         int missingNacks = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
         health.apply(missingNacks);
-        tellHealth(deaf(failed, nowMillis), out);
+        tellHealth(deaf(failed, nowMillis), nowMillis, out);
         counters.probesFailed++;
-        accuse(failed.target, out);
+        accuse(failed.target, nowMillis, out);
     }
 
     /** Reports a failed probe or check to membership, unless this node's own health says it cannot judge. */
-    private void accuse(Member target, Outbox out) {
-        if (poorHealth()) {
+    private void accuse(Member target, long nowMillis, Outbox out) {
+        if (!mayJudge(nowMillis)) {
             counters.accusationsWithheld++;
             return;
         }
@@ -293,7 +303,7 @@ public final class FailureDetector {
     public void onMessage(Address from, Message message, long nowMillis, Outbox out) {
         lastHeardMillis = nowMillis;
         if (deafTold) {
-            tellHealth(false, out);
+            tellHealth(false, nowMillis, out);
         }
         if (message instanceof Message.Ping ping) {
             onPing(from, ping, out);
@@ -330,7 +340,7 @@ public final class FailureDetector {
         heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters, true), out);
         if (active != null && active.seq == ack.seq()) {
             active = null;
-            changeHealth(-1, out);
+            changeHealth(-1, nowMillis, out);
             return;
         }
         if (checks.remove(ack.seq()) != null) {

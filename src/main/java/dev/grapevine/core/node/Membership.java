@@ -11,6 +11,7 @@ import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.member.MemberTable;
 import dev.grapevine.core.member.NameIndex;
 import dev.grapevine.core.member.Precedence;
+import dev.grapevine.core.swim.LocalHealth;
 import dev.grapevine.core.swim.Suspicion;
 import dev.grapevine.core.wire.ClusterName;
 import dev.grapevine.core.wire.Message;
@@ -56,6 +57,7 @@ public final class Membership {
     private long clockBaseNowMillis = Long.MIN_VALUE;
     /** What the failure detector last said of this node's health ({@link Signal.LocalHealth}). */
     private boolean poorHealth;
+    private long poorSinceMillis;
     private boolean deaf;
     /** When this node last stopped being deaf; MIN_VALUE if it never was. */
     private long hearsSinceMillis = Long.MIN_VALUE;
@@ -272,6 +274,9 @@ public final class Membership {
         } else if (signal instanceof Signal.ProbeFailed failed) {
             onProbeFailed(failed.target(), nowMillis, out);
         } else if (signal instanceof Signal.LocalHealth health) {
+            if (health.poor() && !poorHealth) {
+                poorSinceMillis = nowMillis;
+            }
             poorHealth = health.poor();
             if (deaf && !health.deaf()) {
                 hearsSinceMillis = nowMillis;
@@ -494,7 +499,8 @@ public final class Membership {
         Member current = table.get(name);
         boolean stands = current != null && current.status() == MemberStatus.SUSPECT
                 && s.isAbout(current.epoch(), current.incarnation());
-        if (stands && poorHealth) {
+        int live = table.liveCount();
+        if (stands && !LocalHealth.mayJudge(poorHealth, poorSinceMillis, nowMillis, live, settings.suspicionMaxMillis(live))) {
             // This node may be the one that cannot hear: leave the verdict to others, and look again.
             counters.accusationsWithheld++;
             out.schedule(Timer.suspicion(name), nowMillis + settings.probeIntervalMillis());

@@ -26,4 +26,17 @@ public final class LocalHealth {
     public long scale(long millis) {
         return millis * (score + 1);
     }
+
+    /**
+     * Whether a node may accuse others, or declare a death, given that its score is {@code poor}
+     * (above {@code accuser-health-max}) since {@code poorSinceMillis}. A poor node holds back: it is
+     * more likely the one that cannot hear. But not for ever, and not where it cannot tell: with no
+     * third member ({@code liveMembers} ≤ 2) no relay can answer it, so its score says nothing of
+     * itself; and a node that has been poor for Lifeguard's longest suspicion timeout may be the last
+     * one alive (the others crashed at once), so it falls back to Lifeguard and judges again.
+     */
+    public static boolean mayJudge(boolean poor, long poorSinceMillis, long nowMillis, int liveMembers,
+                                   long suspicionMaxMillis) {
+        return !poor || liveMembers <= 2 || nowMillis - poorSinceMillis >= suspicionMaxMillis;
+    }
 }
