@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GrayFailureScenariosTest {
 
-    private static final List<String> FIGURES = List.of("converged", "false_positives", "false_positives_by_faulty",
+    private static final List<String> FIGURES = List.of("reproduce", "converged", "false_positives", "false_positives_by_faulty",
             "false_positives_by_healthy", "deaths_of_healthy", "suspicions_of_healthy", "faulty",
             "fault_window_ms", "faulty_declared_dead_ms", "faulty_status_flips", "faulty_suspicions",
             "recovery_epochs_per_incident", "recovery_epochs_max", "converged_after_fault_ms");
@@ -41,6 +41,8 @@ class GrayFailureScenariosTest {
             assertTrue(json.has(key), scenario + " lacks " + key + ": " + json);
         }
         assertConsistent(json);
+        assertTrue(json.get("reproduce").asText().startsWith("bin/grapevine simulate --scenario " + scenario + " --nodes "
+                + nodes + " --seed " + seed), json.toString());
         return json;
     }
 
