@@ -82,7 +82,7 @@ final class GrayFailureScenario implements Scenario {
                 max = Math.max(max, epochs.epochsStarted(i));
             }
         }
-        String[] names = Arrays.stream(faulty).mapToObj(sim::name).toArray(String[]::new);
+        java.util.List<String> names = Arrays.stream(faulty).mapToObj(sim::name).toList();
         boolean crash = fault == GrayFault.MASS_CRASH;
         figures.put("faulty", names);
         figures.put("fault_window_ms", windowMillis);

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs the real protocol code for N nodes on a simulated network, deterministically from a seed.",
                 "Scenarios: broadcast, crash, partition, loss, restart-all, recovery, recovery-mixed;",
-                "gray failures of one node chosen by the seed: flaky (loses 80% of what it receives), flip-flop (hears",
+                "gray failures of one node chosen by the seed: flaky (loses 80%% of what it receives), flip-flop (hears",
                 "nothing 20 s, everything 20 s, ...), slow (frozen 700 ms of every 1000 ms), isolated (hears nothing, still sends);",
                 "and mass-crash (a tenth of the nodes, at least 2, killed at once). Exit code 1 if the run did not converge",
                 "or broke a safety rule; the line 'reproduce with: ...' replays it."})
