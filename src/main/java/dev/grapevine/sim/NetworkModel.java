@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The simulated network between node indexes: per-message loss, latency (a floor plus exponential
- * jitter, which also reorders), duplication, and partitions. A partition assigns nodes to groups and
+ * jitter, which also reorders), duplication, partitions, and per-node inbound loss (a node that
+ * hears little or nothing but can still send). A partition assigns nodes to groups and
  * blocks chosen directions between groups, so both symmetric splits and one-way (asymmetric) cuts are
  * expressible. Every random draw comes from the generator given, so a seed replays a run exactly.
  *
@@ -51,6 +52,12 @@ public final class NetworkModel {
     private int[] groupOf;
     /** blocked[a][b]: messages from group a to group b are dropped. */
     private boolean[][] blocked = new boolean[1][1];
+    /**
+     * Per receiving node, the fraction of messages to it that are lost on top of {@link #lossFraction}
+     * (1.0: it hears nothing); null while every node hears normally, so runs without it draw exactly
+     * the random numbers they always drew.
+     */
+    private double[] inboundLoss;
 
     public NetworkModel(int nodes, RandomGenerator rng) {
         this.rng = rng;
@@ -65,6 +72,38 @@ public final class NetworkModel {
             throw new IllegalArgumentException("loss must be in [0, 1), but was " + fraction);
         }
         this.lossFraction = fraction;
+    }
+
+    /**
+     * A gray failure of one node: {@code fraction} of the messages sent to {@code node} are lost, on
+     * top of the network's loss; 1.0 cuts it off (it still sends). 0 restores it. On a STREAM a lost
+     * packet is resent as any other (and a lost acknowledgement from the node delays the sender's
+     * next message too); a cut node's connections deliver nothing, as across a partition.
+     */
+    public void setInboundLoss(int node, double fraction) {
+        if (node < 0 || node >= nodes) {
+            throw new IllegalArgumentException("node must be in 0.." + (nodes - 1) + ", but was " + node);
+        }
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("inbound loss must be in [0, 1], but was " + fraction);
+        }
+        if (inboundLoss == null) {
+            if (fraction == 0) {
+                return;
+            }
+            inboundLoss = new double[nodes];
+        }
+        inboundLoss[node] = fraction;
+    }
+
+    /** The fraction of messages to {@code node} lost on top of the network's loss (1.0: cut off). */
+    public double inboundLoss(int node) {
+        return inboundLoss == null ? 0 : inboundLoss[node];
+    }
+
+    /** Whether messages from {@code from} can arrive at {@code to} at all: no partition, and {@code to} not cut off. */
+    public boolean canDeliver(int from, int to) {
+        return canReach(from, to) && inboundLoss(to) < 1;
     }
 
     public void setTransport(Transport transport) {
@@ -137,7 +176,7 @@ public final class NetworkModel {
      */
     public long[] arrivals(int from, int to, long nowMillis) {
         if (transport == Transport.STREAM) {
-            return canReach(from, to) ? new long[] {streamArrival(from, to, nowMillis)} : new long[0];
+            return canDeliver(from, to) ? new long[] {streamArrival(from, to, nowMillis)} : new long[0];
         }
         long[] at = new long[copies(from, to)];
         for (int c = 0; c < at.length; c++) {
@@ -160,11 +199,13 @@ public final class NetworkModel {
         }
         long start = Math.max(nowMillis, link[0]);
         long oneWay = latencyMillis();
+        double packetLoss = combined(lossFraction, inboundLoss(to));
+        double ackLoss = combined(lossFraction, inboundLoss(from)); // the acknowledgement travels back to the sender
         long arrival = -1;
         long waitedMillis = 0;
         for (long backoff = RETRANSMIT_FIRST_MILLIS; ; backoff *= 2) {
-            boolean delivered = rng.nextDouble() >= lossFraction;
-            boolean acknowledged = delivered && rng.nextDouble() >= lossFraction;
+            boolean delivered = rng.nextDouble() >= packetLoss;
+            boolean acknowledged = delivered && rng.nextDouble() >= ackLoss;
             if (delivered && arrival < 0) {
                 arrival = start + waitedMillis + oneWay;
             }
@@ -192,7 +233,16 @@ public final class NetworkModel {
         if (lossFraction > 0 && rng.nextDouble() < lossFraction) {
             return 0;
         }
+        double inbound = inboundLoss(to);
+        if (inbound >= 1 || (inbound > 0 && rng.nextDouble() < inbound)) {
+            return 0;
+        }
         return duplicateFraction > 0 && rng.nextDouble() < duplicateFraction ? 2 : 1;
+    }
+
+    /** The chance a packet is lost to either of two independent causes. */
+    private static double combined(double a, double b) {
+        return b == 0 ? a : 1 - (1 - a) * (1 - b);
     }
 
     public long latencyMillis() {

@@ -27,10 +27,12 @@ public interface Scenario {
             case "restart-all" -> new RestartAllScenario();
             case "recovery" -> new RecoveryScenario(0);
             case "recovery-mixed" -> new RecoveryScenario(4);
+            case "flaky", "flip-flop", "slow", "mass-crash", "isolated" -> new GrayFailureScenario(GrayFault.of(name));
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; choose one of "
                     + Arrays.stream(NAMES).collect(Collectors.joining(", ")));
         };
     }
 
-    String[] NAMES = {"broadcast", "crash", "partition", "loss", "restart-all", "recovery", "recovery-mixed"};
+    String[] NAMES = {"broadcast", "crash", "partition", "loss", "restart-all", "recovery", "recovery-mixed",
+            "flaky", "flip-flop", "slow", "mass-crash", "isolated"};
 }

@@ -31,6 +31,7 @@ public final class ScenarioRunner {
         out.put("scenario", spec.scenario());
         out.put("nodes", spec.nodes());
         out.put("seed", spec.seed());
+        out.put("reproduce", spec.reproduceCommand());
         out.put("profile", spec.profile().id());
         out.put("fanout", s.gossipFanout());
         Map<String, Object> settings = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ final class SimNode {
     long pausedUntilMillis;
     boolean everCrashed;
     boolean everPaused;
+    /** Set by a scenario that made this node misbehave otherwise (say, lose what it receives). */
+    boolean everFaulty;
 
     SimNode(int index, String name, Address address) {
         this.index = index;
@@ -27,6 +29,6 @@ final class SimNode {
     }
 
     boolean isHealthy() {
-        return !everCrashed && !everPaused;
+        return !everCrashed && !everPaused && !everFaulty;
     }
 }

@@ -17,11 +17,15 @@ import java.util.concurrent.Callable;
 /** {@code grapevine simulate}: runs the production protocol code for many nodes in simulated time. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs the real protocol code for N nodes on a simulated network, deterministically from a seed.",
-                "Scenarios: broadcast, crash, partition, loss, restart-all, recovery, recovery-mixed. Exit code 1 if the run did not converge",
+                "Scenarios: broadcast, crash, partition, loss, restart-all, recovery, recovery-mixed;",
+                "gray failures of one node chosen by the seed: flaky (loses 80%% of what it receives), flip-flop (hears",
+                "nothing 20 s, everything 20 s, ...), slow (frozen 700 ms of every 1000 ms), isolated (hears nothing, still sends);",
+                "and mass-crash (a tenth of the nodes, at least 2, killed at once). Exit code 1 if the run did not converge",
                 "or broke a safety rule; the line 'reproduce with: ...' replays it."})
 public final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--scenario", required = true, description = "broadcast | crash | partition | loss | restart-all | recovery | recovery-mixed")
+    @Option(names = "--scenario", required = true, description = "broadcast | crash | partition | loss | restart-all | recovery | recovery-mixed"
+            + " | flaky | flip-flop | slow | mass-crash | isolated")
     String scenario;
 
     @Option(names = "--nodes", defaultValue = "50", description = "cluster size (default ${DEFAULT-VALUE})")
@@ -36,10 +40,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--loss", description = "percent of messages lost, 0-99 (loss scenario: default 10)")
     Double lossPercent;
 
-    @Option(names = "--duration", description = "steady phase (loss), or cap on waiting for the result; e.g. 10m, 90s")
+    @Option(names = "--duration", description = "steady phase (loss), fault window (flaky, slow, mass-crash: 60s; flip-flop: 120s;"
+            + " isolated: 45s), or cap on waiting for the result; e.g. 10m, 90s")
     String duration;
 
-    @Option(names = "--crash", defaultValue = "1", description = "nodes crashed at once (crash scenario)")
+    @Option(names = "--crash", defaultValue = "1", description = "nodes crashed at once (crash scenario; mass-crash: default a tenth, at least 2)")
     int crash;
 
     @Option(names = "--partition-duration", description = "how long the halves are cut off (partition; default 60s)")

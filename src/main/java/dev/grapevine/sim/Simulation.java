@@ -207,6 +207,14 @@ public final class Simulation {
         nodes[i].everPaused = true;
     }
 
+    /**
+     * Marks node {@code i} as faulty for the trackers, as a crash or a pause does: a scenario that
+     * degrades it in another way (the network it hears through, say) calls this first.
+     */
+    public void markFaulty(int i) {
+        nodes[i].everFaulty = true;
+    }
+
     /** Node {@code i} leaves gracefully. */
     public void leave(int i) {
         SimNode n = nodes[i];
