@@ -19,9 +19,9 @@ import java.util.List;
 final class RecoveryEpochCounter implements SimObserver {
     static final String DOMAIN = "kv";
     static final long TICK_MILLIS = 200;
-    /** The runtime's defaults (reference.conf, grapevine.recovery), with progress told every 500 ms. */
+    /** The runtime's defaults (reference.conf, grapevine.recovery: settle-max 10 s), with progress told every 500 ms. */
     static final RecoveryCoordinator.Settings SETTINGS =
-            new RecoveryCoordinator.Settings(64, 3, 2_000, 4, 10, 2_000, 600_000, 500);
+            new RecoveryCoordinator.Settings(64, 3, 2_000, 4, 10, 2_000, 600_000, 500, 10_000);
 
     private final Simulation sim;
     private final RecoveryCoordinator[] coordinators;
@@ -42,7 +42,7 @@ final class RecoveryEpochCounter implements SimObserver {
         for (int i = 0; i < sim.size(); i++) {
             RecoveryCoordinator c = new RecoveryCoordinator(sim.name(i), DOMAIN, SETTINGS, null);
             for (var m : sim.core(i).members()) {
-                c.onMember(m.name(), m.epoch(), m.status().isLive(), DomainsTag.parse(m.tags()), sim.nowMillis());
+                c.onMember(m.name(), m.epoch(), m.status(), DomainsTag.parse(m.tags()), sim.nowMillis());
             }
             coordinators[i] = c;
         }
@@ -64,8 +64,8 @@ final class RecoveryEpochCounter implements SimObserver {
         RecoveryCoordinator c = coordinators[node];
         if (c != null) {
             var m = event.member();
-            boolean live = event.kind() != MemberEvent.Kind.REAPED && m.status().isLive();
-            c.onMember(m.name(), m.epoch(), live, DomainsTag.parse(m.tags()), nowMillis);
+            var status = event.kind() == MemberEvent.Kind.REAPED ? dev.grapevine.core.member.MemberStatus.DEAD : m.status();
+            c.onMember(m.name(), m.epoch(), status, DomainsTag.parse(m.tags()), nowMillis);
         }
     }
 
