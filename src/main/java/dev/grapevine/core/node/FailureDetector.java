@@ -308,7 +308,7 @@ public final class FailureDetector {
         if (message instanceof Message.Ping ping) {
             onPing(from, ping, out);
         } else if (message instanceof Message.Ack ack) {
-            onAck(from, ack, out);
+            onAck(from, ack, nowMillis, out);
         } else if (message instanceof Message.Nack nack) {
             counters.nacksReceived++;
             if (active != null && active.seq == nack.seq()) {
@@ -335,7 +335,7 @@ public final class FailureDetector {
         }
     }
 
-    private void onAck(Address from, Message.Ack ack, Outbox out) {
+    private void onAck(Address from, Message.Ack ack, long nowMillis, Outbox out) {
         counters.acksReceived++;
         heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters, true), out);
         if (active != null && active.seq == ack.seq()) {
