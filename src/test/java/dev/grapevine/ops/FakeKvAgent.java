@@ -69,7 +69,7 @@ final class FakeKvAgent implements AutoCloseable {
                 rest = rest.substring(0, rest.length() - "/replicas".length());
             }
             if (rest.isEmpty() || rest.contains("/")) {
-                reply(exchange, 400, Json.write(Map.of("error", "expected /kv/{key}, but got " + raw)));
+                answer(exchange, 400, Json.write(Map.of("error", "expected /kv/{key}, but got " + raw)));
                 return;
             }
             String key = URLDecoder.decode(rest.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -82,27 +82,38 @@ final class FakeKvAgent implements AutoCloseable {
                 r.put("key", key);
                 r.put("acks", 1);
                 r.put("error", "only 1 of 2 required replicas answered within 2000 ms");
-                reply(exchange, 503, Json.write(r));
+                answer(exchange, 503, Json.write(r));
             } else if (method.equals("PUT") && body.length == 0) {
-                reply(exchange, 400, Json.write(Map.of("error", "the value must not be empty")));
+                answer(exchange, 400, Json.write(Map.of("error", "the value must not be empty")));
             } else if (method.equals("PUT")) {
                 values.put(key, new String(body, StandardCharsets.UTF_8));
                 versions.put(key, Long.toString(clock.incrementAndGet()));
-                reply(exchange, 200, Json.write(Map.of("key", key, "acks", 3)));
+                answer(exchange, 200, Json.write(Map.of("key", key, "acks", 3)));
             } else if (method.equals("DELETE")) {
                 values.remove(key);
-                reply(exchange, 200, Json.write(Map.of("key", key, "acks", 3)));
+                answer(exchange, 200, Json.write(Map.of("key", key, "acks", 3)));
             } else if (method.equals("GET") && values.containsKey(key)) {
-                reply(exchange, 200, Json.write(Map.of("key", key, "value", values.get(key),
+                answer(exchange, 200, Json.write(Map.of("key", key, "value", values.get(key),
                         "version", versions.getOrDefault(key, "0"))));
             } else if (method.equals("GET")) {
-                reply(exchange, 404, Json.write(Map.of("key", key, "error", "not found")));
+                answer(exchange, 404, Json.write(Map.of("key", key, "error", "not found")));
             } else {
-                reply(exchange, 405, Json.write(Map.of("error", "method not allowed")));
+                answer(exchange, 405, Json.write(Map.of("error", "method not allowed")));
             }
         } finally {
-            inFlight.decrementAndGet();
+            if (exchange.getResponseCode() < 0) {
+                inFlight.decrementAndGet(); // failed before it answered
+            }
         }
+    }
+
+    /**
+     * Replies to a KV request, counting it out of flight first: the client may send its next request
+     * the moment the reply reaches it, before this thread would return.
+     */
+    private void answer(HttpExchange exchange, int status, String json) throws IOException {
+        inFlight.decrementAndGet();
+        reply(exchange, status, json);
     }
 
     private void replicas(HttpExchange exchange, String key) throws IOException {
@@ -120,7 +131,7 @@ final class FakeKvAgent implements AutoCloseable {
         body.put("key", key);
         body.put("partition", 12);
         body.put("replicas", replicas);
-        reply(exchange, 200, Json.write(body));
+        answer(exchange, 200, Json.write(body));
     }
 
     private static void reply(HttpExchange exchange, int status, String json) throws IOException {
