@@ -519,7 +519,13 @@ public final class RecoveryCoordinator {
         proof.epochStarted();
         proof.roundStarted(tasksFor(epoch, true, held), nowMillis);
         List<SyncTask> work = tasksFor(epoch, false, held);
-        queue.addAll(work);
+        // The live set may come back to one it had an epoch for (a member declared dead, then back in
+        // the same life), whose exchanges may still run: each counts once, when it ends, not again.
+        for (SyncTask t : work) {
+            if (!running.contains(t)) {
+                queue.add(t);
+            }
+        }
         pending = work.size();
         failed = 0;
         failedPairs.clear();

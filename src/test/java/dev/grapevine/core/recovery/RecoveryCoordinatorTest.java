@@ -237,6 +237,39 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
+    void an_exchange_still_running_when_its_epoch_comes_back_counts_once() {
+        RecoveryCoordinator a = new RecoveryCoordinator("a", SETTINGS, null);
+        for (String m : List.of("a", "b", "c", "d")) {
+            a.onMember(m, 1L, true, 0);
+        }
+        List<SyncTask> first = new ArrayList<>();
+        a.onTick(1_000).stream().filter(RecoveryAction.StartSync.class::isInstance)
+                .forEach(act -> first.add(((RecoveryAction.StartSync) act).task()));
+        assertFalse(first.isEmpty());
+        String epoch = a.epoch();
+        a.onMember("d", 1L, false, 1_100); // d declared dead, then back in the same life: the first epoch's name again
+        a.onTick(2_200);
+        a.onMember("d", 1L, true, 2_300);
+        List<SyncTask> again = new ArrayList<>();
+        a.onTick(3_400).stream().filter(RecoveryAction.StartSync.class::isInstance)
+                .forEach(act -> again.add(((RecoveryAction.StartSync) act).task()));
+        assertEquals(epoch, a.epoch());
+
+        // The first stay's exchanges end now; the ones started again for the same epoch after them.
+        for (SyncTask t : first) {
+            again.addAll(a.onSyncFinished(t, true, 3_500).stream().filter(RecoveryAction.StartSync.class::isInstance)
+                    .map(act -> ((RecoveryAction.StartSync) act).task()).toList());
+        }
+        for (int i = 0; i < again.size(); i++) {
+            SyncTask t = again.get(i);
+            again.addAll(a.onSyncFinished(t, true, 3_600).stream().filter(RecoveryAction.StartSync.class::isInstance)
+                    .map(act -> ((RecoveryAction.StartSync) act).task()).toList());
+        }
+        assertEquals(0, a.status().local().pending(), "every exchange of the epoch counted once");
+        assertEquals(0, a.status().local().failed());
+    }
+
+    @Test
     void back_in_an_epoch_it_said_was_done_and_with_work_again_a_node_says_so_at_once() {
         RecoveryCoordinator.Settings settings = new RecoveryCoordinator.Settings(32, 3, 1_000, 4, 3, 500, 600_000, 500);
         RecoveryCoordinator a = new RecoveryCoordinator("a", settings, null);
