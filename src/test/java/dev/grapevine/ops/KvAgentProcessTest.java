@@ -2,6 +2,7 @@ package dev.grapevine.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pause (the node is cut off from everyone while the others go on) and a restart. Afterwards every
  * acknowledged write reads back with its value from every node, every key has three replicas on
  * live nodes, and the restarted node holds its share.
+ *
+ * <p>In {@code -Pslow}: it takes most of a minute. The default run keeps the same faults on nodes in
+ * one JVM (KvClusterTest, KvPartitionModeTest), and the README's demo does them with real agents.
  */
+@Tag("slow")
 class KvAgentProcessTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private AgentProcesses agents;
