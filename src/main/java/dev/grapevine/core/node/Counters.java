@@ -26,7 +26,7 @@ public final class Counters {
     long checksOverBound;
     /** Failed probes and checks not reported, and deaths not declared, while this node's health was poor. */
     long accusationsWithheld;
-    /** Verdicts of this node's death it held off refuting: it was deaf lately, or its score is poor (see Membership). */
+    /** Verdicts of this node's death it held off refuting because it was deaf lately (see Membership). */
     long rejoinsHeld;
     /** Suspicions of this node it held off refuting because it was deaf lately. */
     long refutationsDeferred;

@@ -417,18 +417,18 @@ public final class Membership {
      *   <li>A suspicion: unless it is deaf, or heard again less than two probe periods ago. A
      *       suspicion that reaches a node that was deaf is old news of what most likely became a
      *       verdict: it waits for the push-pull it sent on hearing again to say so.</li>
-     *   <li>A verdict of its death: not until it has heard the others for {@code rejoin-after-deaf},
-     *       nor while its score is poor, since a node that loses its peers' acks and nacks and was
-     *       declared dead is the likely culprit (a flaky node that loses most of what it is sent).
+     *   <li>A verdict of its death: not until it has heard the others for {@code rejoin-after-deaf}.
      *       Holding a verdict back never declares anyone dead; it only keeps out a node the others
-     *       already hold dead.</li>
+     *       already hold dead. A poor score alone does not hold it back: a node starved of CPU has
+     *       one too, and would keep out for as long as it is busy, which a cluster of JVMs starting
+     *       on two cores showed as twenty nodes that never all got in.</li>
      * </ul>
      */
     private boolean mayVouch(Member accusation, long nowMillis) {
         if (accusation.status() != MemberStatus.DEAD) {
             return heardFor(2 * settings.probeIntervalMillis(), nowMillis);
         }
-        return heardFor(settings.rejoinAfterDeafMillis(), nowMillis) && !poorHealth;
+        return heardFor(settings.rejoinAfterDeafMillis(), nowMillis);
     }
 
     /**
