@@ -43,12 +43,16 @@ public final class FailureDetector {
     private static final class Probe {
         final long seq;
         final Member target;
+        final long startMillis;
+        final long periodMillis;
         int expectedNacks;
         int nacks;
 
-        Probe(long seq, Member target) {
+        Probe(long seq, Member target, long startMillis, long periodMillis) {
             this.seq = seq;
             this.target = target;
+            this.startMillis = startMillis;
+            this.periodMillis = periodMillis;
         }
     }
 
@@ -76,7 +80,8 @@ public final class FailureDetector {
     private boolean poorHealthTold;
     private boolean deafTold;
     /** When a peer's ping, ack, nack or ping-req last reached this node: see {@link #deaf}. */
-    private long lastHeardMillis;
+    /** Long.MIN_VALUE until a peer's message first arrives: a node that is joining is not deaf. */
+    private long lastHeardMillis = Long.MIN_VALUE;
     private long poorSinceMillis;
     /** First accuser of each member the view holds as suspect: the source of the buddy rumor. */
     private final Map<String, String> accusers = new HashMap<>();
@@ -101,7 +106,6 @@ public final class FailureDetector {
     }
 
     public void start(long nowMillis, Outbox out) {
-        lastHeardMillis = nowMillis;
         out.schedule(Timer.PROBE_TICK, nowMillis + rng.nextLong(settings.probeIntervalMillis()) + 1);
     }
 
@@ -186,9 +190,13 @@ public final class FailureDetector {
      * pings it about once a period. At 30 % loss a probe gets no answer at all with a chance of about
      * 7 %, and a node hears something nearly every period; one whose inbound traffic is cut hears
      * nothing. Unlike a poor score, which loss alone can reach, this is the node that cannot hear.
+     * Not a node that was stopped or starved of CPU, whose probe concludes late (its timers and its
+     * peers' messages wait together, and may be taken in any order when it runs again), and not one
+     * that has yet to hear anyone at all (it is joining).
      */
     private boolean deaf(Probe failed, long nowMillis) {
-        return failed.expectedNacks > 0 && failed.nacks == 0
+        boolean onTime = nowMillis - failed.startMillis <= failed.periodMillis + failed.periodMillis / 2;
+        return onTime && failed.expectedNacks > 0 && failed.nacks == 0 && lastHeardMillis != Long.MIN_VALUE
                 && nowMillis - lastHeardMillis >= 2 * settings.probeIntervalMillis();
     }
 
@@ -235,7 +243,7 @@ public final class FailureDetector {
             return;
         }
         Member target = view.get(id);
-        active = new Probe(++lastSeq, target);
+        active = new Probe(++lastSeq, target, nowMillis, periodMillis);
         counters.probes++;
         out.tell(Role.GOSSIPER, new Signal.Outbound(target.address(), new Message.Ping(active.seq, target.name(), buddy(target))));
         out.schedule(Timer.forProbe(Timer.Kind.PROBE_TIMEOUT, active.seq), nowMillis + health.scale(settings.probeTimeoutMillis()));
