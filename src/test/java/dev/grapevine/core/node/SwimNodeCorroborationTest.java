@@ -49,8 +49,12 @@ class SwimNodeCorroborationTest {
                 .mapToLong(Effect.Schedule::atMillis).min().orElse(-1);
     }
 
-    /** Makes {@code node}'s own probes fail with no nack from any relay, as for a node that hears nothing. */
+    /**
+     * Makes {@code node} deaf: it heard a peer once, then a probe of its own, on time, got no answer
+     * from anyone, and nothing else reached it for more than two probe periods.
+     */
     private static void loseHearing(SwimNode node, long now) {
+        receive(node, "E", new Message.Ping(1, node.self().name(), List.of()), now - 3_000);
         List<Effect> tick = fire(node, Timer.PROBE_TICK, now);
         Message.Ping ping = (Message.Ping) onlySend(tick, Message.Ping.class).message();
         fire(node, Timer.forProbe(Timer.Kind.PROBE_TIMEOUT, ping.seq()), now + 500);
