@@ -284,4 +284,35 @@ class SwimNodeCorroborationTest {
 
         assertEquals(1, a.self().incarnation(), "the suspect's refutation wins");
     }
+
+    @Test
+    void aNodeThatWasStoppedIsNotDeafAndRefutesItsDeathAtOnce() {
+        receive(a, "E", new Message.Ping(1, "A", List.of()), T0 - 5_000);
+        List<Effect> tick = fire(a, Timer.PROBE_TICK, T0 - 4_000);
+        Message.Ping ping = (Message.Ping) onlySend(tick, Message.Ping.class).message();
+        // SIGSTOP for 3 s: the probe's timers fire late, all at once, before the peers' messages are read.
+        fire(a, Timer.forProbe(Timer.Kind.PROBE_TIMEOUT, ping.seq()), T0 - 200);
+        fire(a, Timer.forProbe(Timer.Kind.PROBE_DEADLINE, ping.seq()), T0 - 100);
+
+        receive(a, "C", gossip(rumor(alive("A").withStatus(MemberStatus.DEAD), "C")), T0);
+
+        assertEquals(1, a.self().incarnation(), "a late probe says the node was stopped, not that it cannot hear");
+        assertEquals(0, a.counters().rejoinsHeld());
+    }
+
+    @Test
+    void aNodeThatHasHeardNoOneYetIsJoiningNotDeaf() {
+        loseHearingWithoutEverHearing(a, T0 - 2_000);
+
+        receive(a, "C", gossip(rumor(alive("A").withStatus(MemberStatus.DEAD), "C")), T0);
+
+        assertEquals(1, a.self().incarnation());
+    }
+
+    private static void loseHearingWithoutEverHearing(SwimNode node, long now) {
+        List<Effect> tick = fire(node, Timer.PROBE_TICK, now);
+        Message.Ping ping = (Message.Ping) onlySend(tick, Message.Ping.class).message();
+        fire(node, Timer.forProbe(Timer.Kind.PROBE_TIMEOUT, ping.seq()), now + 500);
+        fire(node, Timer.forProbe(Timer.Kind.PROBE_DEADLINE, ping.seq()), now + 1000);
+    }
 }
