@@ -68,11 +68,18 @@ final class GrapevineSystem implements SystemUnderTest {
         return flags;
     }
 
-    /** The key-value store is off: neither peer runs a data store, and its timers and ports would be extra cost. */
+    /**
+     * The key-value store is off unless asked for: neither peer runs a data store, and its timers and
+     * ports would be extra cost. Every node of the bench has the address 127.0.0.1, and each peer
+     * opens two or three Artery connections to a node: past 16 nodes that is more than the gossip
+     * port's default limit per address (grapevine.front.connections-per-ip-max, 32), which is meant
+     * for one node per host. The bench lifts it, as an operator running many nodes per host must.
+     */
     private void writeConfigOnce() {
         if (configFile.toFile().exists()) return;
         try {
-            java.nio.file.Files.writeString(configFile, "grapevine.kv.enabled = " + settings.grapevineKv() + "\n");
+            java.nio.file.Files.writeString(configFile, "grapevine.kv.enabled = " + settings.grapevineKv() + "\n"
+                    + "grapevine.front.connections-per-ip-max = 512\n");
         } catch (IOException e) {
             throw new BenchFailure("cannot write " + configFile + ": " + e.getMessage());
         }
