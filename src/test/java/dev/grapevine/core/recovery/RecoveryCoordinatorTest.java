@@ -236,34 +236,32 @@ class RecoveryCoordinatorTest {
         nodes.values().forEach(c -> assertFalse(c.completeEverywhere()));
     }
 
+    private static List<SyncTask> startedBy(List<RecoveryAction> actions) {
+        return actions.stream().filter(RecoveryAction.StartSync.class::isInstance)
+                .map(act -> ((RecoveryAction.StartSync) act).task()).toList();
+    }
+
     @Test
     void an_exchange_still_running_when_its_epoch_comes_back_counts_once() {
         RecoveryCoordinator a = new RecoveryCoordinator("a", SETTINGS, null);
         for (String m : List.of("a", "b", "c", "d")) {
             a.onMember(m, 1L, true, 0);
         }
-        List<SyncTask> first = new ArrayList<>();
-        a.onTick(1_000).stream().filter(RecoveryAction.StartSync.class::isInstance)
-                .forEach(act -> first.add(((RecoveryAction.StartSync) act).task()));
+        List<SyncTask> first = startedBy(a.onTick(1_000));
         assertFalse(first.isEmpty());
         String epoch = a.epoch();
         a.onMember("d", 1L, false, 1_100); // d declared dead, then back in the same life: the first epoch's name again
         a.onTick(2_200);
         a.onMember("d", 1L, true, 2_300);
-        List<SyncTask> again = new ArrayList<>();
-        a.onTick(3_400).stream().filter(RecoveryAction.StartSync.class::isInstance)
-                .forEach(act -> again.add(((RecoveryAction.StartSync) act).task()));
+        List<SyncTask> again = new ArrayList<>(startedBy(a.onTick(3_400)));
         assertEquals(epoch, a.epoch());
 
         // The first stay's exchanges end now; the ones started again for the same epoch after them.
         for (SyncTask t : first) {
-            again.addAll(a.onSyncFinished(t, true, 3_500).stream().filter(RecoveryAction.StartSync.class::isInstance)
-                    .map(act -> ((RecoveryAction.StartSync) act).task()).toList());
+            again.addAll(startedBy(a.onSyncFinished(t, true, 3_500)));
         }
         for (int i = 0; i < again.size(); i++) {
-            SyncTask t = again.get(i);
-            again.addAll(a.onSyncFinished(t, true, 3_600).stream().filter(RecoveryAction.StartSync.class::isInstance)
-                    .map(act -> ((RecoveryAction.StartSync) act).task()).toList());
+            again.addAll(startedBy(a.onSyncFinished(again.get(i), true, 3_600)));
         }
         assertEquals(0, a.status().local().pending(), "every exchange of the epoch counted once");
         assertEquals(0, a.status().local().failed());
