@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 /**
  * A node's admin API, JSON over HTTP, for the {@code grapevine} CLI and for operators:
  * <pre>
- *   GET  /v1/members               {"members":[{"name","address","status","incarnation","tags"}, ...]}
+ *   GET  /v1/members               {"members":[{"name","address","status","incarnation","epoch","tags"}, ...]}
  *   GET  /v1/info                  this node, its settings
  *   POST /v1/join                  body: {"addresses":["host:port", ...]}; waits up to 5 s for them to answer:
  *                                  200 {"joined":[...],"failed":[...]}, 504 if none answered, 409 if this node left

@@ -26,7 +26,7 @@ final class Json {
         }
     }
 
-    /** {@code {"members":[{"name","address","status","incarnation","tags"}, ...]}}, statuses in lower case. */
+    /** {@code {"members":[{"name","address","status","incarnation","epoch","tags"}, ...]}}, statuses in lower case. */
     static Map<String, Object> members(List<Member> members) {
         return Map.of("members", members.stream().map(Json::member).toList());
     }
@@ -37,6 +37,7 @@ final class Json {
         out.put("address", m.address());
         out.put("status", m.status().name().toLowerCase());
         out.put("incarnation", m.incarnation());
+        out.put("epoch", m.epoch()); // which life of the name: a restart at the same address is a new one
         out.put("tags", m.tags());
         return out;
     }

@@ -21,9 +21,10 @@ import java.util.concurrent.CompletionStage;
  *   GET /ui                 the page: members, suspects, recovery, the latest events
  *   GET /ui/dashboard.js    its script; GET /ui/dashboard.css its style sheet
  *   GET /ui/events          the monitor stream as server-sent events ({@link MonitorFormat})
+ *   GET /ui/recent          the latest events this node delivered ({@link RecentEvents})
  * </pre>
- * The page reads the JSON routes ({@code /v1/members}, {@code /v1/recovery}, {@code /v1/info}) and
- * then follows the event stream. Its three files are plain HTML, JavaScript and CSS read from the
+ * The page reads the JSON routes ({@code /v1/members}, {@code /v1/recovery}, {@code /v1/info},
+ * {@code /ui/recent}) and then follows the event stream. Its three files are plain HTML, JavaScript and CSS read from the
  * class path once, with no build step and nothing loaded from elsewhere: the Content-Security-Policy
  * allows this node's own origin only, so a member's name or tag can never run as script there.
  */
@@ -35,10 +36,12 @@ final class UiHttp {
     private final ActorSystem<?> system;
     private final Grapevine grapevine;
     private final Map<String, HttpBytes> files = new LinkedHashMap<>();
+    private final RecentEvents recent;
 
     UiHttp(ActorSystem<?> system, Grapevine grapevine) {
         this.system = system;
         this.grapevine = grapevine;
+        this.recent = RecentEvents.start(system, grapevine);
         // The script and style sheet are named with a hash of their content, so a browser may keep them
         // for a day: a new version of the node serves a page that names new ones. The page itself is
         // checked on every load.
@@ -64,6 +67,9 @@ final class UiHttp {
         if (call.is("ui", "events")) {
             return AdminHttp.only(call, "GET", () -> AdminHttp.done(HttpReply.ok(
                     new MonitorStream(system, grapevine, MonitorFormat.SERVER_SENT_EVENTS))));
+        }
+        if (call.is("ui", "recent")) {
+            return AdminHttp.only(call, "GET", () -> AdminHttp.done(HttpReply.ok(recent.json())));
         }
         HttpBytes file = path.size() == 1 ? files.get("") : path.size() == 2 ? files.get(path.get(1)) : null;
         if (file == null) {

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The dashboard in a real headless browser (Debian's Chromium and ChromeDriver) against three nodes
  * in this JVM: it shows the members alive, then one node crashes and the page, fed by its event
- * stream, shows it suspected, then dead, with an event line for each; then the admin API stops and
+ * stream, shows it suspected, then dead, with an event line for each; a page opened after the crash
+ * shows those lines too, from the node's list of its latest events; then the admin API stops and
  * starts again, and the page reconnects and reloads what changed meanwhile. Skipped where no browser
  * is installed. Leaves a screenshot of the page after the crash in target/dashboard.png.
  */
@@ -159,6 +160,21 @@ class DashboardBrowserTest {
 
         File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        // A page opened after the crash shows it too, from the node's own list of its latest events,
+        // each event once although the new page's stream opens with the whole view.
+        browser.navigate().refresh();
+        until(FORMED, "the reopened page with n3 dead and its events", () -> "dead".equals(status("n3"))
+                && "live".equals(js("return document.getElementById('connection').dataset.state"))
+                && eventLine("n3", "failed").contains("n3 failed"));
+        assertTrue(eventLine("n3", "suspected").contains("n3 suspected"), eventLine("n3", "suspected"));
+        assertTrue(eventLine(null, "user").endsWith("user event \"deploy\" from n2: v43"), eventLine(null, "user"));
+        assertTrue(eventLine("n2", "updated").contains("n2 updated at 127.0.0.1:"), eventLine("n2", "updated"));
+        assertEquals(1L, js("return [...document.querySelectorAll('#events li')]"
+                + ".filter(l => l.dataset.member === 'n3' && l.dataset.kind === 'failed').length"), "n3 failed is one line");
+        assertEquals(1L, js("return document.querySelectorAll('#events li[data-kind=user]').length"), "the user event is one line");
+        // n3's only tag changes were its load's (the node's own grapevine.* tags): the table shows them, the list does not.
+        assertEquals("(no updated line for n3)", eventLine("n3", "updated"));
 
         // The admin API goes away and comes back on the same port; what changed meanwhile shows after.
         int port = admin.address().getPort();

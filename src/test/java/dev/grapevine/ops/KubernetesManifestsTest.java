@@ -3,6 +3,7 @@ package dev.grapevine.ops;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
+import dev.grapevine.api.NodeBootstrap;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.runtime.NodeSettings;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.io.Reader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,7 +230,9 @@ class KubernetesManifestsTest {
                 "ConfigMap config: the include must be the image's production config");
         // The include is the first statement, so it is the fallback of everything the file sets itself.
         Config own = ConfigFactory.parseString(include.replaceFirst(""));
+        // Then the node's Pekko tuning under the defaults, as the agent stacks them.
         return own.withFallback(ConfigFactory.parseFile(Path.of("conf/production.conf").toFile()))
+                .withFallback(NodeBootstrap.PEKKO_TUNING)
                 .withFallback(ConfigFactory.load())
                 .withFallback(ConfigFactory.parseMap(podEnvironment(m)))
                 .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
@@ -303,12 +307,67 @@ class KubernetesManifestsTest {
 
     @Test
     void probesCallTheHealthRoutesOnTheAdminPort() throws IOException {
-        Map<String, Object> c = container(manifests());
-        for (Map.Entry<String, String> probe : Map.of("livenessProbe", "/health/live", "readinessProbe", "/health/ready",
-                "startupProbe", "/health/live").entrySet()) {
+        Map<String, Map<String, Object>> m = manifests();
+        Map<String, Object> c = container(m);
+        // HTTPS only when the pod's admin API has TLS files; a probe of the wrong scheme always fails.
+        String scheme = podConfig(m).getString(AdminSettings.TLS_DIR).isEmpty() ? "HTTP" : "HTTPS";
+        for (Map.Entry<String, String> probe : Map.of("livenessProbe", HealthHttp.LIVE_PATH, "readinessProbe", HealthHttp.READY_PATH,
+                "startupProbe", HealthHttp.LIVE_PATH).entrySet()) {
             Map<String, Object> httpGet = map(at(map(c, "container"), probe.getKey() + ".httpGet"), probe.getKey());
             assertEquals(probe.getValue(), httpGet.get("path"), probe.getKey() + " path");
             assertEquals("admin", httpGet.get("port"), probe.getKey() + " port");
+            assertEquals(scheme, httpGet.getOrDefault("scheme", "HTTP"), probe.getKey() + " scheme");
+        }
+    }
+
+    /** The API group and version Kubernetes serves each kind at (the others were removed in 1.25 or before). */
+    private static final Map<String, String> API_VERSIONS = Map.of("ConfigMap", "v1", "Service", "v1", "StatefulSet", "apps/v1",
+            "PodDisruptionBudget", "policy/v1", "NetworkPolicy", "networking.k8s.io/v1");
+    /** A port name (IANA_SVC_NAME): at most 15 lowercase letters, digits and inner hyphens, with a letter. */
+    private static final Pattern PORT_NAME = Pattern.compile("(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+
+    @Test
+    void everyObjectHasAServedApiVersionAndSelectsThePodsByTheirLabels() throws IOException {
+        Map<String, Map<String, Object>> m = manifests();
+        m.forEach((kind, object) -> assertEquals(API_VERSIONS.get(kind), object.get("apiVersion"), kind + " apiVersion"));
+
+        Map<String, Object> podLabels = map(at(m.get("StatefulSet"), "spec.template.metadata.labels"), "pod labels");
+        Map<String, Object> selectors = new LinkedHashMap<>();
+        selectors.put("StatefulSet spec.selector", at(m.get("StatefulSet"), "spec.selector.matchLabels"));
+        selectors.put("PodDisruptionBudget spec.selector", at(m.get("PodDisruptionBudget"), "spec.selector.matchLabels"));
+        selectors.put("Service spec.selector", at(m.get("Service"), "spec.selector"));
+        selectors.put("NetworkPolicy spec.podSelector", at(m.get("NetworkPolicy"), "spec.podSelector.matchLabels"));
+        for (Object rule : list(at(m.get("NetworkPolicy"), "spec.ingress"), "NetworkPolicy ingress")) {
+            for (Object from : list(map(rule, "ingress rule").get("from"), "ingress from")) {
+                selectors.put("NetworkPolicy ingress from", at(map(from, "from"), "podSelector.matchLabels"));
+            }
+        }
+        selectors.forEach((where, selector) -> {
+            Map<String, Object> labels = map(selector, where);
+            assertFalse(labels.isEmpty(), where + " selects every pod of the namespace");
+            labels.forEach((k, v) -> assertEquals(v, podLabels.get(k), where + " " + k + ": the pods are labelled " + podLabels));
+        });
+
+        // Ports named by the others are the container's, and every name is one Kubernetes accepts.
+        Set<String> containerPorts = new TreeSet<>();
+        for (Object p : list(container(m).get("ports"), "container ports")) {
+            String name = (String) map(p, "port").get("name");
+            assertTrue(name != null && PORT_NAME.matcher(name).matches(), "container port name " + name);
+            containerPorts.add(name);
+        }
+        for (Object p : list(at(m.get("Service"), "spec.ports"), "Service ports")) {
+            String name = (String) map(p, "port").get("name");
+            assertTrue(name != null && PORT_NAME.matcher(name).matches(), "Service port name " + name);
+        }
+        for (Object rule : list(at(m.get("NetworkPolicy"), "spec.ingress"), "NetworkPolicy ingress")) {
+            for (Object p : list(map(rule, "ingress rule").get("ports"), "ingress ports")) {
+                Object port = map(p, "ingress port").get("port");
+                assertTrue(port instanceof String ? containerPorts.contains(port) : Integer.valueOf(containerPort(m, "gossip")).equals(port),
+                        "NetworkPolicy port " + port + " is none of the container's " + containerPorts);
+            }
+        }
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertTrue(containerPorts.contains((String) at(container(m), probe + ".httpGet.port")), probe + " port");
         }
     }
 
@@ -393,6 +452,20 @@ class KubernetesManifestsTest {
         assertTrue(grace > AgentCommand.LEAVE_TIMEOUT.toSeconds() + 5,
                 "terminationGracePeriodSeconds " + grace + " leaves no room after the " + AgentCommand.LEAVE_TIMEOUT.toSeconds()
                         + " s leave for the JVM to stop");
+        // What the pod's agent really gets (grapevine.conf may change any of these): the hand-off and
+        // the leave fit in the shutdown phase, and the phase in the grace period, or the kubelet's
+        // SIGKILL turns the leave into a crash.
+        Config pod = podConfig(m);
+        Duration phase = pod.getDuration("pekko.coordinated-shutdown.phases.cluster-leave.timeout");
+        Duration handOffAndLeave = pod.getDuration("grapevine.recovery.decommission-timeout")
+                .plus(pod.getDuration("grapevine.shutdown.leave-timeout"));
+        assertTrue(pod.getBoolean("grapevine.shutdown.leave"), "grapevine.shutdown.leave is off: a stopping pod would look crashed");
+        assertTrue(handOffAndLeave.compareTo(phase) <= 0, "decommission-timeout + leave-timeout = " + handOffAndLeave
+                + " is over the cluster-leave phase's " + phase + ": the hand-off would be cut short");
+        assertTrue(grace > phase.toSeconds() + 5, "terminationGracePeriodSeconds " + grace + " leaves no room after the pod's "
+                + phase.toSeconds() + " s cluster-leave phase for the JVM to stop");
+        assertFalse(container(m).containsKey("lifecycle"), "a preStop hook runs before SIGTERM and eats the grace period; "
+                + "the agent leaves on SIGTERM itself");
         assertEquals(1, at(m.get("PodDisruptionBudget"), "spec.maxUnavailable"), "PodDisruptionBudget maxUnavailable");
         assertEquals(at(m.get("StatefulSet"), "spec.selector.matchLabels"), at(m.get("PodDisruptionBudget"), "spec.selector.matchLabels"),
                 "the PodDisruptionBudget must select the StatefulSet's pods");
@@ -424,6 +497,8 @@ class KubernetesManifestsTest {
         assertNotNull(volume, "no volume " + mount.get("name"));
         Map<String, Object> secret = map(volume.get("secret"), "the TLS volume's secret");
         assertEquals("grapevine-tls", secret.get("secretName"));
+        assertTrue(Files.readString(DIR.resolve("README.md")).contains("kubectl create secret generic grapevine-tls"),
+                "README.md tells how to create the Secret grapevine-tls");
         Map<String, String> paths = new LinkedHashMap<>();
         for (Object item : list(secret.get("items"), "secret items")) {
             Map<String, Object> i = map(item, "item");

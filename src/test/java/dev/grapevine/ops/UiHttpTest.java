@@ -146,6 +146,27 @@ class UiHttpTest {
     }
 
     @Test
+    void theLatestEventsAreKeptByTheNodeForAPageOpenedLater() throws Exception {
+        Grapevine.get(system).sendUserEvent("deploy", "v7".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
+        org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() -> {
+            HttpResponse<String> r = call("GET", "/ui/recent");
+            assertEquals(200, r.statusCode());
+            assertEquals("application/json", header(r, "Content-Type").split(";")[0]);
+            JsonNode events = Json.MAPPER.readTree(r.body()).get("events");
+            // The view when the admin API started comes first: this node itself.
+            assertEquals("member", events.get(0).get("type").asText(), r.body());
+            assertEquals("a", events.get(0).get("member").get("name").asText(), r.body());
+            JsonNode last = events.get(events.size() - 1);
+            assertEquals("user", last.get("type").asText(), r.body());
+            assertEquals("deploy", last.get("name").asText());
+            assertEquals("v7", last.get("payload").asText());
+            assertEquals("a", last.get("origin").asText());
+            assertTrue(last.get("at_ms").asLong() >= events.get(0).get("at_ms").asLong(), r.body());
+        });
+        assertEquals(405, call("POST", "/ui/recent").statusCode());
+    }
+
+    @Test
     void aHeartbeatIsACommentForTheBrowserAndALineForTheCli() {
         assertEquals(": keep-alive\n\n", MonitorFormat.SERVER_SENT_EVENTS.heartbeat());
         assertEquals(ClientCommands.HEARTBEAT + "\n", MonitorFormat.JSON_LINES.heartbeat());

@@ -1,11 +1,17 @@
 package dev.grapevine.runtime;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import dev.grapevine.core.member.MemberStatus;
+import dev.grapevine.log.CapturedLines;
+import dev.grapevine.log.GrapevineLogs;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,8 +65,21 @@ class DnsDiscoveryClusterTest {
         }
     }
 
+    /** The discovery logger's lines as "LEVEL message" (only node a looks anything up here). */
+    private static List<String> logged(CapturedLines lines) {
+        synchronized (lines.list) {
+            return lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        }
+    }
+
     @Test
-    void aNameThatDoesNotResolveIsCountedAndTheNodeRunsOn() throws Exception {
+    void aNameThatDoesNotResolveIsLoggedCountedAndRetriedAndTheNodeJoinsOnceItDoes() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger discoveryLogger = context.getLogger(GrapevineLogs.DISCOVERY);
+        CapturedLines lines = new CapturedLines();
+        lines.setContext(context);
+        lines.start();
+        discoveryLogger.addAppender(lines);
         try (TestDnsServer dns = new TestDnsServer(); LocalCluster cluster = new LocalCluster()) {
             LocalCluster.Node a = cluster.start("a", List.of(), discovery(dns));
             org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(a.system())
@@ -70,6 +89,24 @@ class DnsDiscoveryClusterTest {
                         return null;
                     });
             awaitAlive(a, List.of("a"));
+            // One WARN with the name and the reason, not one per failed round (at most one a minute).
+            List<String> warnings = logged(lines).stream().filter(l -> l.startsWith("WARN")).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("WARN DNS discovery of " + SRV + ". failed: " + SRV + ". SRV: no such name (NXDOMAIN)"),
+                    warnings.get(0));
+
+            // The name resolves later: the node says so, and joins what it finds.
+            LocalCluster.Node b = cluster.start("b", List.of(), "");
+            publish(dns, "b", b);
+            awaitAlive(a, List.of("a", "b"));
+            awaitAlive(b, List.of("a", "b"));
+            org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(a.system())
+                    .awaitAssert(FORMED, Duration.ofMillis(100), () -> {
+                        assertTrue(logged(lines).contains("INFO DNS discovery of " + SRV + ". resolves again"), logged(lines).toString());
+                        return null;
+                    });
+        } finally {
+            discoveryLogger.detachAppender(lines);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.grapevine.core.member.Member;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Type;
 
 import java.net.SocketException;
@@ -112,6 +113,20 @@ class DnsDiscoveryTest {
         assertEquals(addresses("10.0.0.2:7946"), dns.lookup().addresses());
         server.a("peers.grapevine.test", "10.0.0.3");
         assertEquals(addresses("10.0.0.2:7946", "10.0.0.3:7946"), dns.lookup().addresses());
+    }
+
+    @Test
+    void aRelativeNameIsLookedUpInTheSearchDomainsAsInAPod() throws Exception {
+        // deploy/kubernetes gives the relative name; a pod's resolv.conf lists these search domains.
+        String pod = "grapevine-0.grapevine-headless.ns1.svc.cluster.test";
+        server.srv("_gossip._tcp.grapevine-headless.ns1.svc.cluster.test", pod, 7946).a(pod, "10.0.0.2");
+        Lookup.setDefaultSearchPath("ns1.svc.cluster.test", "svc.cluster.test", "cluster.test");
+        try {
+            DnsDiscovery.Answer answer = discovery("_gossip._tcp.grapevine-headless", "").lookup();
+            assertEquals(addresses("10.0.0.2:7946"), answer.addresses());
+        } finally {
+            Lookup.refreshDefault(); // the search path of this machine again, for the tests after this one
+        }
     }
 
     @Test

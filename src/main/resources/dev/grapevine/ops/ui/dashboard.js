@@ -1,6 +1,7 @@
 // The Grapevine dashboard: the cluster as this node sees it, kept live by the node's event stream.
 //
-// It loads the members and the node's info from the JSON routes, then follows GET /ui/events
+// It loads the members, the node's info and its latest events (GET /ui/recent, which the node keeps,
+// so a page opened after a crash still shows it) from the JSON routes, then follows GET /ui/events
 // (server-sent events: the monitor stream, whose subscription opens with the whole current view and
 // then sends every change in order). Recovery has no stream: GET /v1/recovery is polled.
 // Text from the cluster (names, tags, payloads) only ever goes into the page as textContent.
@@ -54,17 +55,19 @@
     if (state.loading) return;
     state.loading = true;
     try {
-      const [members, info] = await Promise.all([getJson('/v1/members'), getJson('/v1/info')]);
+      const [members, info, recent] = await Promise.all([getJson('/v1/members'), getJson('/v1/info'),
+        getJson('/ui/recent')]);
       state.members = new Map(members.members.map((m) => [m.name, m]));
       state.info = info;
       state.infoAtMillis = Date.now();
+      showRecent(recent.events);
     } catch (e) {
       note(`could not load this node's state: ${e.message}`);
     } finally {
       state.loading = false;
       const queued = state.queued;
       state.queued = [];
-      queued.forEach(apply);
+      queued.forEach((event) => apply(event, true));
       render();
     }
     pollRecovery();
@@ -81,21 +84,61 @@
       state.queued.push(event);
       return;
     }
-    apply(event);
+    apply(event, false);
     render();
   }
 
-  function apply(event) {
+  /**
+   * The node's own list of its latest events replaces the page's (the page's notes stay): it holds
+   * what happened before the page opened, or while its stream was down. Each line keeps a key, so
+   * an event both in the list and on the stream while the list loaded shows once.
+   */
+  function showRecent(events) {
+    const lines = [];
+    (events || []).forEach((event) => {
+      const line = lineFor(event);
+      if (line) lines.unshift(line);
+    });
+    const notes = state.events.filter((e) => e.kind === 'note');
+    state.events = lines.concat(notes).sort((a, b) => b.atMillis - a.atMillis).slice(0, EVENTS_MAX);
+  }
+
+  /** The event line of a stream event, or null for kinds the list does not show. */
+  function lineFor(event) {
+    if (event.type === 'user') {
+      let payload = event.payload || '';
+      if (payload.length > PAYLOAD_CHARS_MAX) payload = `${payload.slice(0, PAYLOAD_CHARS_MAX)}…`;
+      return {
+        atMillis: event.at_ms || Date.now(), kind: 'user', member: null,
+        text: `user event "${event.name}" from ${event.origin}${payload ? `: ${payload}` : ''}`,
+        key: `user|${event.name}|${event.origin}|${event.lamport_time}`,
+      };
+    }
+    if (event.type !== 'member') return null;
+    const member = event.member;
+    const verb = VERBS[event.event] || event.event;
+    const by = (event.event === 'suspected' || event.event === 'failed') && event.source && event.source !== member.name
+      ? ` (by ${event.source})` : '';
+    const where = event.event === 'joined' || event.event === 'updated' ? ` at ${member.address}` : '';
+    return {
+      atMillis: event.at_ms || Date.now(), kind: event.event, member: member.name,
+      text: `${member.name} ${verb}${by}${where}`,
+      key: `member|${event.event}|${member.name}|${member.status}|${member.incarnation}|${member.address}|${tagText(member.tags)}`,
+    };
+  }
+
+  /**
+   * Applies a stream event. {@code loadedWith}: it came while the state loaded, so the node's list of
+   * latest events may hold it already (the same event twice is one line); later events are all new.
+   */
+  function apply(event, loadedWith) {
     switch (event.type) {
       case 'member':
-        applyMember(event);
+        applyMember(event, loadedWith);
         break;
-      case 'user': {
-        let payload = event.payload || '';
-        if (payload.length > PAYLOAD_CHARS_MAX) payload = `${payload.slice(0, PAYLOAD_CHARS_MAX)}…`;
-        log(event.at_ms, 'user', null, `user event "${event.name}" from ${event.origin}${payload ? `: ${payload}` : ''}`);
+      case 'user':
+        log(lineFor(event), loadedWith);
         break;
-      }
       case 'dropped':
         note(`${event.lines} events were lost while this page read too slowly; reloading`);
         reload();
@@ -105,7 +148,7 @@
     }
   }
 
-  function applyMember(event) {
+  function applyMember(event, loadedWith) {
     const member = event.member;
     const before = state.members.get(member.name);
     if (event.event === 'reaped') {
@@ -115,12 +158,17 @@
       return; // the stream's opening view of a member the page already shows, or nothing new
     } else {
       state.members.set(member.name, member);
+      if (event.event === 'updated' && before && onlyNodeTagsChanged(before, member)) {
+        return; // its load, every 30 s: the table shows it; a line each would bury the failures
+      }
     }
-    const verb = VERBS[event.event] || event.event;
-    const by = (event.event === 'suspected' || event.event === 'failed') && event.source && event.source !== member.name
-      ? ` (by ${event.source})` : '';
-    const where = event.event === 'joined' || event.event === 'updated' ? ` at ${member.address}` : '';
-    log(event.at_ms, event.event, member.name, `${member.name} ${verb}${by}${where}`);
+    log(lineFor(event), loadedWith);
+  }
+
+  /** Same address, same life (epoch) and the same operator's tags: only the node's own grapevine.* tags changed. */
+  function onlyNodeTagsChanged(a, b) {
+    const userTags = (tags) => Object.fromEntries(Object.entries(tags || {}).filter(([k]) => !k.startsWith(RESERVED_TAG_PREFIX)));
+    return a.address === b.address && a.epoch === b.epoch && tagText(userTags(a.tags)) === tagText(userTags(b.tags));
   }
 
   function sameMember(a, b) {
@@ -128,13 +176,15 @@
       && tagText(a.tags) === tagText(b.tags);
   }
 
-  function log(atMillis, kind, member, text) {
-    state.events.unshift({ atMillis: atMillis || Date.now(), kind, member, text });
+  /** Adds a line; with {@code unlessListed}, not if the node's list of latest events gave the page that line. */
+  function log(line, unlessListed) {
+    if (unlessListed && state.events.some((e) => e.key === line.key)) return;
+    state.events.unshift(line);
     if (state.events.length > EVENTS_MAX) state.events.length = EVENTS_MAX;
   }
 
   function note(text) {
-    log(Date.now(), 'note', null, text);
+    log({ atMillis: Date.now(), kind: 'note', member: null, text });
     render();
   }
 
@@ -332,7 +382,7 @@
     const source = new EventSource('/ui/events');
     source.addEventListener('open', () => {
       setConnection('live', 'live');
-      if (opened) note('event stream reopened; the state is reloaded, so changes while it was down show without a line here');
+      if (opened) note('event stream reopened; the state and the latest events are reloaded');
       opened = true;
       reload(); // first load, or what the page missed while the stream was down
     });
