@@ -60,10 +60,7 @@ class MultiNodeTest {
                     "v42".getBytes(StandardCharsets.UTF_8), emitted.getRef())));
             assertNotNull(emitted.receiveMessage().event());
             for (TestProbe<UserEvent> p : probes) {
-                // Right after a join, a gossiper whose replica of the view does not list the sender yet
-                // drops its rumors as a stranger's (counted in rumors_from_strangers); the next push-pull
-                // (every 15 s in the local profile) carries the recent events and delivers it: wait for that.
-                UserEvent e = p.receiveMessage(Duration.ofSeconds(30));
+                UserEvent e = p.receiveMessage(Duration.ofSeconds(10));
                 assertEquals("deploy", e.name());
                 assertEquals("v42", new String(e.payload(), StandardCharsets.UTF_8));
                 assertEquals("b", e.origin());

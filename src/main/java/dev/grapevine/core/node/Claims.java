@@ -57,19 +57,20 @@ public final class Claims {
     /**
      * The rumors a message from {@code from} may carry into this node: all of them from a live
      * member; from anyone else, only the member news {@link #strangerMay} allows, the rest counted as
-     * {@code rumors_from_strangers}. A stranger's other rumors (user events, recovery progress) are
-     * dropped too unless {@code keepOtherRumors}: a probe's piggyback keeps them, as it always did,
-     * since the failure detector's replica of the view may not list a new member yet.
+     * {@code rumors_from_strangers}. A stranger's other rumors (user events, recovery progress) accuse
+     * no one and are kept: the replica of the view that judges the sender (the failure detector's,
+     * the gossiper's) may not list a member that has just joined, whose first user event is sent
+     * straight to every member. Membership still deduplicates them and bounds their size.
      */
     static java.util.List<dev.grapevine.core.gossip.Rumor> admissible(MemberTable view, Address from, String selfName,
-            java.util.List<dev.grapevine.core.gossip.Rumor> rumors, Counters counters, boolean keepOtherRumors) {
+            java.util.List<dev.grapevine.core.gossip.Rumor> rumors, Counters counters) {
         if (rumors.isEmpty() || liveAt(view, from)) {
             return rumors;
         }
         java.util.List<dev.grapevine.core.gossip.Rumor> kept = new java.util.ArrayList<>(rumors.size());
         for (dev.grapevine.core.gossip.Rumor r : rumors) {
-            if (r instanceof dev.grapevine.core.gossip.Rumor.MemberRumor m
-                    ? strangerMay(m.member(), view.get(m.member().name()), from, selfName) : keepOtherRumors) {
+            if (!(r instanceof dev.grapevine.core.gossip.Rumor.MemberRumor m)
+                    || strangerMay(m.member(), view.get(m.member().name()), from, selfName)) {
                 kept.add(r);
             } else {
                 counters.rumorsFromStrangers++;

@@ -335,7 +335,7 @@ public final class FailureDetector {
             return;
         }
         Signal.Outbound ack = new Signal.Outbound(from, new Message.Ack(ping.seq(), List.of()));
-        List<Rumor> piggyback = Claims.admissible(view, from, selfName, ping.piggyback(), counters, true);
+        List<Rumor> piggyback = Claims.admissible(view, from, selfName, ping.piggyback(), counters);
         if (piggyback.isEmpty()) {
             out.tell(Role.GOSSIPER, ack);
         } else {
@@ -345,7 +345,7 @@ public final class FailureDetector {
 
     private void onAck(Address from, Message.Ack ack, long nowMillis, Outbox out) {
         counters.acksReceived++;
-        heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters, true), out);
+        heard(Claims.admissible(view, from, selfName, ack.piggyback(), counters), out);
         if (active != null && active.seq == ack.seq()) {
             active = null;
             changeHealth(-1, nowMillis, out);

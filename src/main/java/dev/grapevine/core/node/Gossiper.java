@@ -160,7 +160,7 @@ public final class Gossiper {
         if (!(message instanceof Message.Gossip gossip)) {
             throw new IllegalArgumentException("the gossiper does not take " + message.getClass().getSimpleName());
         }
-        List<Rumor> rumors = Claims.admissible(view, from, selfName, gossip.rumors(), counters, false);
+        List<Rumor> rumors = Claims.admissible(view, from, selfName, gossip.rumors(), counters);
         if (rumors.isEmpty()) {
             return;
         }

@@ -1,16 +1,20 @@
 package dev.grapevine.core.node;
 
+import dev.grapevine.core.events.UserEvent;
+import dev.grapevine.core.gossip.Rumor;
 import dev.grapevine.core.member.Address;
 import dev.grapevine.core.member.Member;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.core.wire.Message;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import static dev.grapevine.core.node.NodeHarness.addressOf;
 import static dev.grapevine.core.node.NodeHarness.alive;
+import static dev.grapevine.core.node.NodeHarness.delivered;
 import static dev.grapevine.core.node.NodeHarness.gossip;
 import static dev.grapevine.core.node.NodeHarness.receive;
 import static dev.grapevine.core.node.NodeHarness.rumor;
@@ -103,5 +107,18 @@ class SwimNodeClaimsTest {
         receive(a, "B", new Message.PushPull(false, false, 0, List.of(alive("B").withIncarnation(1), cRefuted)), 10);
         assertEquals(MemberStatus.ALIVE, a.member("B").status());
         assertEquals(cRefuted, a.member("C"));
+    }
+
+    @Test
+    void aUserEventFromASenderNotListedYetIsDeliveredButItsAccusationIsNot() {
+        // A member that has just joined sends its first user event straight to every member, which may
+        // come before this node lists it.
+        SwimNode a = h.node("A", 7, "B", "C");
+        UserEvent e = new UserEvent("D", 1, "deploy", "v1".getBytes(StandardCharsets.UTF_8));
+        Member dead = alive("B").withStatus(MemberStatus.DEAD);
+        List<Effect> fx = receive(a, STRANGER, gossip(new Rumor.EventRumor(e), rumor(dead, "D")), 10);
+        assertEquals(List.of(e), delivered(fx));
+        assertEquals(MemberStatus.ALIVE, a.member("B").status());
+        assertEquals(1, a.counters().rumorsFromStrangers());
     }
 }
