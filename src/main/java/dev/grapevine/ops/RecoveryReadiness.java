@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * Whether the recovery of a node's own partitions is complete, for {@code /health/ready}: an epoch
- * has settled, none of this node's own repair tasks is pending, and none of its partners' either.
+ * with the other members has settled, none of this node's own repair tasks is pending, and none of
+ * its partners' either.
  *
  * <p>Of two owners of a partition, the one with the smaller name starts their exchange
  * (docs/recovery.md), so a node's own pending count leaves out the exchanges that peers run with it:
@@ -36,6 +37,11 @@ final class RecoveryReadiness {
             reasons.add("recovery: no epoch has settled yet");
             return reasons;
         }
+        if (settledAlone(recovery, self)) {
+            reasons.add("recovery: the epoch this node settled on alone, before it joined, is not yet replaced"
+                    + " by one with the other members");
+            return reasons;
+        }
         long pending = recovery.local().getOrDefault("pending", 0L);
         if (pending > 0) {
             reasons.add("recovery of epoch " + recovery.epoch() + ": " + pending + " partitions pending");
@@ -53,6 +59,19 @@ final class RecoveryReadiness {
                     + " to finish repairing the partitions this node shares with them");
         }
         return reasons;
+    }
+
+    /**
+     * Whether the current epoch is one of this node alone while other members run the domain: a node
+     * whose seeds answered after its first epoch settled (stable-after) is joined, but owns the whole
+     * ring of that epoch and has recovered nothing of the cluster's until the next one settles. Only
+     * this case: an epoch that lags a change elsewhere in the cluster (a death) keeps every node
+     * ready, or every node would leave its load balancer at once.
+     */
+    private static boolean settledAlone(RecoveryStatus recovery, String self) {
+        PartitionMap map = recovery.map();
+        return map != null && map.members().equals(List.of(self)) && recovery.nodes() != null
+                && recovery.nodes().keySet().stream().anyMatch(n -> !n.equals(self));
     }
 
     /** The partners that have not reported the current epoch done, by name, with what they reported. */

@@ -77,6 +77,22 @@ class RecoveryReadinessTest {
     }
 
     @Test
+    void anEpochOfThisNodeAloneDoesNotCountOnceOthersAreLive() {
+        PartitionMap alone = PartitionMaps.of(List.of("n2"), 64, 3, Map.of());
+        Map<String, NodeProgress> nodes = new HashMap<>();
+        nodes.put("n2", new NodeProgress(EPOCH, 0, 0));
+        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, nodes, alone), "n2"), "the first node of a cluster");
+        nodes.put("n1", null); // joined: n1 is live, the next epoch has not settled yet
+        assertEquals(List.of("recovery: the epoch this node settled on alone, before it joined, is not yet replaced"
+                        + " by one with the other members"),
+                RecoveryReadiness.reasons(status(0, nodes, alone), "n2"));
+        // An epoch that lags a change elsewhere (n3 died, n4 joined) keeps the node ready.
+        Map<String, NodeProgress> lagging = progress(0, 0, 0);
+        lagging.put("n4", null);
+        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, lagging, THREE), "n3"));
+    }
+
+    @Test
     void noDomainOrNoEpochYet() {
         assertEquals(List.of(), RecoveryReadiness.reasons(
                 new RecoveryStatus(null, 1, true, 0, Map.of(), Map.of(), null, null), "n1"));
