@@ -38,8 +38,8 @@ final class RecoveryReadiness {
             return reasons;
         }
         if (settledAlone(recovery, self)) {
-            reasons.add("recovery: the epoch this node settled on alone, before it joined, is not yet replaced"
-                    + " by one with the other members");
+            reasons.add("recovery: the epoch this node settled on alone is not yet replaced"
+                    + " by one with the members it sees now");
             return reasons;
         }
         long pending = recovery.local().getOrDefault("pending", 0L);
@@ -63,10 +63,11 @@ final class RecoveryReadiness {
 
     /**
      * Whether the current epoch is one of this node alone while other members run the domain: a node
-     * whose seeds answered after its first epoch settled (stable-after) is joined, but owns the whole
-     * ring of that epoch and has recovered nothing of the cluster's until the next one settles. Only
-     * this case: an epoch that lags a change elsewhere in the cluster (a death) keeps every node
-     * ready, or every node would leave its load balancer at once.
+     * whose seeds answered after its first epoch settled (stable-after), or the first node of a
+     * cluster as the others join it, owns the whole ring of that epoch, and its store cannot reach
+     * a write quorum, until the next one settles. Only this case: an epoch that lags a change
+     * elsewhere in the cluster (a death) keeps every node ready, or every node would leave its load
+     * balancer at once.
      */
     private static boolean settledAlone(RecoveryStatus recovery, String self) {
         PartitionMap map = recovery.map();

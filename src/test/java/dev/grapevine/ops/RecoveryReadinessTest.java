@@ -83,8 +83,8 @@ class RecoveryReadinessTest {
         nodes.put("n2", new NodeProgress(EPOCH, 0, 0));
         assertEquals(List.of(), RecoveryReadiness.reasons(status(0, nodes, alone), "n2"), "the first node of a cluster");
         nodes.put("n1", null); // joined: n1 is live, the next epoch has not settled yet
-        assertEquals(List.of("recovery: the epoch this node settled on alone, before it joined, is not yet replaced"
-                        + " by one with the other members"),
+        assertEquals(List.of("recovery: the epoch this node settled on alone is not yet replaced"
+                        + " by one with the members it sees now"),
                 RecoveryReadiness.reasons(status(0, nodes, alone), "n2"));
         // An epoch that lags a change elsewhere (n3 died, n4 joined) keeps the node ready.
         Map<String, NodeProgress> lagging = progress(0, 0, 0);
