@@ -23,12 +23,13 @@ import java.util.concurrent.CompletionStage;
  * Ready means: the node is alive in its own view (it has not left); it has joined, that is it was
  * started with nothing to join, or it has seen another member alive (once seen, it stays joined:
  * a survivor of its peers still serves); and the current recovery epoch has settled with none of this
- * node's partitions pending; and, if it runs the key-value store, its disk takes the store's commits
- * (a full or read-only disk: the node refuses the writes it would coordinate with 507, so a load
- * balancer should send them elsewhere; it stays live, a restart would not free the disk); and no
- * domain said it cannot hold its data ({@code Grapevine.reportUnavailable}, with its reason). A data dir
- * that refuses the membership's own files does not make it unready: membership runs from memory, a
- * tag change is refused to its caller, and the next start refuses with one line.
+ * node's partitions pending, here or at the peers that repair them ({@link RecoveryReadiness}); and,
+ * if it runs the key-value store, its disk takes the store's commits (a full or read-only disk: the
+ * node refuses the writes it would coordinate with 507, so a load balancer should send them elsewhere;
+ * it stays live, a restart would not free the disk); and no domain said it cannot hold its data
+ * ({@code Grapevine.reportUnavailable}, with its reason). A data dir that refuses the membership's own
+ * files does not make it unready: membership runs from memory, a tag change is refused to its caller,
+ * and the next start refuses with one line.
  */
 final class HealthHttp implements AdminServer.Routes {
     /** Probes are written against these paths; keep them. */
@@ -111,16 +112,7 @@ final class HealthHttp implements AdminServer.Routes {
                     + (targets.isEmpty() ? "" : " (joining " + String.join(", ", targets.subList(0, Math.min(3, targets.size())))
                     + (targets.size() > 3 ? " and " + (targets.size() - 3) + " more" : "") + ")"));
         }
-        if (recovery.domain() == null) {
-            // runs no recoverable domain: owns no partition, so it has nothing to recover
-        } else if (recovery.epoch() == null) {
-            reasons.add("recovery: no epoch has settled yet");
-        } else {
-            long pending = recovery.local().getOrDefault("pending", 0L);
-            if (pending > 0) {
-                reasons.add("recovery of epoch " + recovery.epoch() + ": " + pending + " partitions pending");
-            }
-        }
+        reasons.addAll(RecoveryReadiness.reasons(recovery, self));
         Map<String, String> unavailable = grapevine.unavailableDomains();
         unavailable.forEach((domain, why) -> reasons.add("domain " + domain + " cannot hold its data here: " + why));
         String disk = kv == null ? null : kv.unwritable();

@@ -203,6 +203,7 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
     private final JoinWaits joinWaits = new JoinWaits();
     private final MemberLog memberLog;
     private final ClusterGuard clusterGuard;
+    private final AloneLog aloneLog;
 
     static Behavior<Command> create(NodeContext node, ActorRef<NodeGuardian.Command> guardian) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new MembershipActor(ctx, node, guardian, timers,
@@ -233,6 +234,7 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
         core.clockAt(support.nowMillis(), System.currentTimeMillis()); // epochs are start times: refuse far-future ones
         core.start(support.nowMillis(), support.outbox);
         core.join(node.joinTargets(), support.nowMillis(), support.outbox);
+        this.aloneLog = new AloneLog(self.name(), node.joinTargets(), support.nowMillis());
         support.perform(this::publish);
         timers.startTimerWithFixedDelay(PublishMetrics.INSTANCE, NodeMetrics.PUBLISH_EVERY);
         timers.startTimerWithFixedDelay(PublishLoad.INSTANCE, Duration.ofSeconds(1), LOAD_CHECK_EVERY);
@@ -295,6 +297,7 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
                     Map<String, Long> gauges = new java.util.LinkedHashMap<>(core.gauges());
                     gauges.put("join_requests_refused", joinWaits.refused());
                     support.publishMetrics(Role.MEMBERSHIP, counters, gauges);
+                    aloneLog.check(support.nowMillis(), gauges.getOrDefault("members_live", 0L), core.isLeaving());
                     return this;
                 })
                 .onSignal(PreRestart.class, s -> {

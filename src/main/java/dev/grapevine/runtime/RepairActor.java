@@ -300,6 +300,7 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
             ExchangeStore store = domain == null ? null : new RecoverableExchangeStore(domain, request.partition());
             for (ExchangeEffect effect : responder.onRequest(requester.path().toString(), request, store, nowMillis())) {
                 if (effect instanceof ExchangeEffect.Send send) {
+                    countServed(request, send.message());
                     if (send.message() instanceof ExchangeMessage.Refused refused) {
                         node.droppedInputs().repair().count("repair_requests_refused", 1, "repair requests from peers refused",
                                 "the peer's exchange fails and is retried", refused.reason() + " (from " + requester.path().address() + ")");
@@ -313,6 +314,27 @@ final class RepairActor extends AbstractBehavior<RepairActor.Command> {
             malformed(m, e.toString());
         }
         return this;
+    }
+
+    /** What answering {@code request} with {@code reply} moved, on this side of a peer's exchange. */
+    private void countServed(ExchangeMessage.Request request, ExchangeMessage reply) {
+        counters.servedRequests++;
+        if (request instanceof ExchangeMessage.Push push && reply instanceof ExchangeMessage.PushAck ack) {
+            counters.servedEntriesReceived += push.entries().size();
+            counters.servedEntriesApplied += Math.max(0, ack.applied());
+            counters.servedEntryBytes += sizeBytes(push.entries());
+        } else if (reply instanceof ExchangeMessage.PullReply pulled && pulled.entries() != null) {
+            counters.servedEntriesSent += pulled.entries().size();
+            counters.servedEntryBytes += sizeBytes(pulled.entries());
+        }
+    }
+
+    private static long sizeBytes(List<dev.grapevine.core.repair.ExchangeEntry> entries) {
+        long bytes = 0;
+        for (dev.grapevine.core.repair.ExchangeEntry e : entries) {
+            bytes += e.sizeBytes();
+        }
+        return bytes;
     }
 
     private void malformed(RepairMessage m, String reason) {

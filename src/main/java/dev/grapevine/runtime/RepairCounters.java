@@ -24,6 +24,17 @@ final class RepairCounters {
     /** Requests sent again after a timeout, and replies ignored as late or duplicated, at the initiator. */
     long requestsResent;
     long repliesStale;
+    /**
+     * The answering side of peers' exchanges: requests answered (refusals included), entries pushed
+     * to this node and those that changed its data, entries it served to pulls, and their keys and
+     * values. Kept apart from the figures above, which count each exchange once, at the node that
+     * started it, so that a sum over the cluster counts each entry once.
+     */
+    long servedRequests;
+    long servedEntriesReceived;
+    long servedEntriesApplied;
+    long servedEntriesSent;
+    long servedEntryBytes;
 
     Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -38,6 +49,11 @@ final class RepairCounters {
         m.put("repair_requests_from_strangers", requestsFromStrangers);
         m.put("repair_requests_resent", requestsResent);
         m.put("repair_replies_stale", repliesStale);
+        m.put("repair_served_requests", servedRequests);
+        m.put("repair_served_entries_received", servedEntriesReceived);
+        m.put("repair_served_entries_applied", servedEntriesApplied);
+        m.put("repair_served_entries_sent", servedEntriesSent);
+        m.put("repair_served_entry_bytes", servedEntryBytes);
         return m;
     }
 }

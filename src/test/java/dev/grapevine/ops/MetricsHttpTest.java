@@ -81,6 +81,20 @@ class MetricsHttpTest {
         assertEquals(Set.of(), published, "figures missing from MetricCatalog");
     }
 
+    /**
+     * docs/operations.md's metrics table is what a scrape of a node with the key-value store exports:
+     * every grapevine_ family, with its type, labels and meaning (the HELP text, from MetricCatalog
+     * and NodeMeters), and no other. On a mismatch the message has the table as it should read.
+     */
+    @Test
+    void theOperationsGuideListsEveryExportedMetricAsExported() throws Exception {
+        MetricsTable exported = MetricsTable.ofScrape(a.get(MetricsHttp.PATH).body());
+        MetricsTable documented = MetricsTable.ofDocs(MetricsTable.OPERATIONS);
+        assertTrue(exported.rows().containsKey("grapevine_messages_sent_total"), "no traffic yet: " + exported.rows().keySet());
+        assertEquals(exported.markdown(), documented.markdown(),
+                MetricsTable.OPERATIONS + "'s metrics table differs from a scrape; its rows should read:\n" + exported.markdown());
+    }
+
     @Test
     void labelsComeFromFixedSets() throws Exception {
         Exposition e = a.scrape();

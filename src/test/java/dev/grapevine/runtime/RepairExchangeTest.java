@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two nodes own every partition; one lacks some entries and holds older versions of others. The
@@ -128,6 +129,35 @@ class RepairExchangeTest {
             // 10 missing travel once; 7 differing travel both ways (the older copy is refused).
             assertEquals(10 + 2 * 7, a.metric("repair_entries_sent") + a.metric("repair_entries_received")
                     + b.metric("repair_entries_sent") + b.metric("repair_entries_received"), "moved " + moved);
+            assertAnsweringSideCounts(a, b);
         }
+    }
+
+    /**
+     * The node that answers an exchange counts what it took in and gave out too, apart from the
+     * initiator's figures: what one side pushed the other received, and what one pulled the other served.
+     * A request sent again is answered (and counted) again, so the answering side may count more.
+     */
+    private static void assertAnsweringSideCounts(LocalCluster.Node a, LocalCluster.Node b) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            long pushed = a.metric("repair_entries_sent") + b.metric("repair_entries_sent");
+            long pulled = a.metric("repair_entries_received") + b.metric("repair_entries_received");
+            long bytes = a.metric("repair_entry_bytes") + b.metric("repair_entry_bytes");
+            long received = a.metric("repair_served_entries_received") + b.metric("repair_served_entries_received");
+            long served = a.metric("repair_served_entries_sent") + b.metric("repair_served_entries_sent");
+            long servedBytes = a.metric("repair_served_entry_bytes") + b.metric("repair_served_entry_bytes");
+            long applied = a.metric("repair_served_entries_applied") + b.metric("repair_served_entries_applied");
+            long resent = a.metric("repair_requests_resent") + b.metric("repair_requests_resent");
+            assertTrue(a.metric("repair_served_requests") + b.metric("repair_served_requests") > 0, "no request answered");
+            assertTrue(received > 0 || served > 0, "the answering side counted no entry");
+            assertTrue(applied <= received, "applied " + applied + " of " + received + " pushed");
+            if (resent == 0) {
+                assertEquals(pushed, received, "pushed vs received by the answering side");
+                assertEquals(pulled, served, "pulled vs served by the answering side");
+                assertEquals(bytes, servedBytes, "entry bytes at both ends");
+            } else {
+                assertTrue(received >= pushed && served >= pulled && servedBytes >= bytes, "with " + resent + " resends");
+            }
+        });
     }
 }
