@@ -16,9 +16,9 @@ public final class Names {
     /** @throws IllegalArgumentException naming the rule, if {@code name} is not a valid event name */
     public static void checkEventName(String name) {
         if (name == null || name.isEmpty() || name.length() > EVENT_NAME_CHARS_MAX || name.indexOf('/') >= 0
-                || hasControl(name)) {
+                || hasControl(name) || !name.strip().equals(name)) {
             throw new IllegalArgumentException("an event name is 1.." + EVENT_NAME_CHARS_MAX
-                    + " characters without '/' or control characters, but was " + quote(name));
+                    + " characters without '/', control characters or surrounding spaces, but was " + quote(name));
         }
     }
 

@@ -184,6 +184,13 @@ class ControlVerbsTest {
         assertNotEquals(0, none.code(), none.toString());
         assertTrue(none.err().contains("no node answered within 5 s at " + nobody), none.err());
 
+        CliRun noneJson = CliRun.of("join", "--json", nobody, "--http", http(b));
+        assertEquals(1, noneJson.code(), noneJson.toString());
+        assertEquals(nobody, noneJson.json().path("failed").get(0).asText(), "--json prints the agent's answer for scripts");
+        assertTrue(noneJson.json().path("error").asText().startsWith("no node answered"), noneJson.toString());
+        assertEquals("grapevine join: " + noneJson.json().path("error").asText() + "\n", noneJson.err(),
+                "the reason alone on stderr, without the HTTP status");
+
         JsonNode partial = CliRun.of("join", "--json", a.gossip().toString(), nobody, "--http", http(b)).json();
         assertEquals(a.gossip().toString(), partial.path("joined").get(0).asText());
         assertEquals(nobody, partial.path("failed").get(0).asText());
@@ -196,8 +203,11 @@ class ControlVerbsTest {
 
         CliRun run = CliRun.of("join", a.gossip().toString(), "--http", http(c));
 
-        assertNotEquals(0, run.code(), run.toString());
-        assertTrue(run.err().contains("HTTP 409") && run.err().contains("has left"), run.err());
+        assertEquals(1, run.code(), run.toString());
+        assertEquals("grapevine join: this node has left the cluster; start it again to rejoin\n", run.err(), run.toString());
+        CliRun json = CliRun.of("join", "--json", a.gossip().toString(), "--http", http(c));
+        assertEquals(1, json.code(), json.toString());
+        assertEquals("this node has left the cluster; start it again to rejoin", json.json().path("error").asText());
     }
 
     @Test
@@ -223,11 +233,24 @@ class ControlVerbsTest {
     @Test
     void badEventNamesGetAMessageAboutTheName() throws IOException {
         String nobody = "127.0.0.1:" + freePort();
-        for (String name : List.of("", "a/b", "x".repeat(Names.EVENT_NAME_CHARS_MAX + 1))) {
+        for (String name : List.of("", " ", " deploy", "a/b", "x".repeat(Names.EVENT_NAME_CHARS_MAX + 1))) {
             CliRun run = CliRun.of("event", name, "--http", nobody);
             assertEquals(2, run.code(), run.toString());
             assertTrue(run.err().contains("an event name is 1.." + Names.EVENT_NAME_CHARS_MAX + " characters without '/'"), run.err());
         }
         assertEquals(0, CliRun.of("event", "x".repeat(Names.EVENT_NAME_CHARS_MAX), "--http", http(a)).code());
+        // Names that a path would take for steps or separators reach the agent as names.
+        for (String name : List.of("..", ".", "a?b", "50%", "a b")) {
+            CliRun run = CliRun.of("event", name, "x", "--http", http(a));
+            assertEquals(0, run.code(), run.toString());
+            assertTrue(run.out().startsWith("event '" + name + "' sent (Lamport time "), run.toString());
+        }
+        CliRun json = CliRun.of("event", "--json", "deploy", "v43", "--http", http(a));
+        assertEquals(0, json.code(), json.toString());
+        assertEquals("deploy", json.json().path("name").asText());
+        assertTrue(json.json().path("lamport_time").isNumber(), json.toString());
+        CliRun tooBig = CliRun.of("event", "big", "p".repeat(9000), "--http", http(a));
+        assertEquals(2, tooBig.code(), tooBig.toString());
+        assertTrue(tooBig.err().startsWith("grapevine: the agent refused: user event 'big' is 9003 bytes"), tooBig.toString());
     }
 }
