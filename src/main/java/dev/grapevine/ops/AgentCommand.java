@@ -262,6 +262,9 @@ public final class AgentCommand implements Callable<Integer> {
             flags.put("pekko.loglevel", "DEBUG"); // Pekko drops its DEBUG events before SLF4J sees them otherwise
         }
         if (node != null) {
+            if (node.isBlank()) { // `--node "$NAME"` with NAME unset: not a request for the default name
+                throw new IllegalArgumentException("--node: the name is empty; leave the flag out to name the node after --bind");
+            }
             flags.put("grapevine.node.name", node);
         }
         if (!join.isEmpty()) {

@@ -109,6 +109,13 @@ class AgentStartErrorsTest {
     }
 
     @Test
+    void anEmptyNodeNameIsRefusedNotReplacedByTheDefault() throws IOException {
+        CliRun run = CliRun.of("agent", "--node", "", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine: --node: the name is empty; leave the flag out to name the node after --bind\n", run.err(), run.toString());
+    }
+
+    @Test
     void aBadAddressFlagIsNamed() throws IOException {
         for (String flag : List.of("--bind", "--http", "--join")) {
             List<String> args = new java.util.ArrayList<>(List.of("agent", flag, "nohost:abc"));
