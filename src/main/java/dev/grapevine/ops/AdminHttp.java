@@ -97,10 +97,7 @@ final class AdminHttp implements AdminServer.Routes {
             return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s, grapevine.unavailableDomains()))));
         }
         if (call.is("v1", "recovery", "repair")) {
-            return only(call, "POST", () -> {
-                grapevine.repairNow();
-                return done(HttpReply.ok(Map.of("repair", "started")));
-            });
+            return only(call, "POST", () -> RepairHttp.repair(grapevine));
         }
         if (call.is("v1", "join")) {
             return only(call, "POST", () -> join(call));

@@ -126,7 +126,18 @@ class ControlVerbsTest {
         CliRun run = CliRun.of("repair", "--http", http(a));
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().contains("repair round started") && run.out().contains("grapevine recovery"), run.out());
-        assertEquals("started", CliRun.of("repair", "--json", "--http", http(a)).json().path("repair").asText());
+        assertTrue(run.out().matches("(?s)repair round started on the agent at " + java.util.regex.Pattern.quote(http(a))
+                + " \\(kv, \\d+ partitions\\): .*"), run.out());
+        JsonNode json = CliRun.of("repair", "--json", "--http", http(a)).json();
+        assertEquals("started", json.path("repair").asText());
+        assertEquals("kv", json.path("domain").asText());
+
+        // b runs no recoverable domain: it says so, as nodetool says "Nothing to repair", and exits 0.
+        CliRun nothing = CliRun.of("repair", "--http", http(b));
+        assertEquals(0, nothing.code(), nothing.toString());
+        assertEquals("nothing to repair on the agent at " + http(b)
+                + ": this node runs no recoverable domain, so it owns no partition to repair\n", nothing.out());
+        assertEquals("nothing", CliRun.of("repair", "--json", "--http", http(b)).json().path("repair").asText());
     }
 
     @Test
