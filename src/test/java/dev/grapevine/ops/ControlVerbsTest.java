@@ -168,6 +168,20 @@ class ControlVerbsTest {
     }
 
     @Test
+    void tagsOverTheLimitTogetherWithTheNodesOthersAreRefusedByTheAgentNamingTheLimit() {
+        String half = "x".repeat(Grapevine.USER_TAGS_BYTES_MAX / 2);
+        assertEquals(0, CliRun.of("tags", "set", "first=" + half, "--http", http(b)).code());
+        try {
+            CliRun second = CliRun.of("tags", "set", "second=" + half, "--http", http(b));
+            assertEquals(2, second.code(), second.toString());
+            assertTrue(second.err().matches("grapevine: the agent refused: the tags would take \\d+ bytes; the limit is "
+                    + Grapevine.USER_TAGS_BYTES_MAX + "\n"), second.toString());
+        } finally {
+            assertEquals(0, CliRun.of("tags", "delete", "first", "--http", http(b)).code());
+        }
+    }
+
+    @Test
     void badTagsAreRefusedBeforeAnythingIsSent() throws IOException {
         String nobody = "127.0.0.1:" + freePort(); // a refusal from here would say the agent cannot be reached
         CliRun reserved = CliRun.of("tags", "set", "grapevine.load=1", "--http", nobody);
