@@ -276,6 +276,7 @@ class ControlVerbsTest {
         assertTrue(json.json().path("lamport_time").isNumber(), json.toString());
         CliRun tooBig = CliRun.of("event", "big", "p".repeat(9000), "--http", http(a));
         assertEquals(2, tooBig.code(), tooBig.toString());
-        assertTrue(tooBig.err().startsWith("grapevine: the agent refused: user event 'big' is 9003 bytes"), tooBig.toString());
+        assertEquals("grapevine: the agent refused: user event 'big' is 9003 bytes (name + payload); the limit is 8192 bytes "
+                + "(grapevine.protocol.user-event-max-bytes)\n", tooBig.err(), "the limit and the key that sets it");
     }
 }
