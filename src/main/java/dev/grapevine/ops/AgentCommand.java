@@ -288,7 +288,11 @@ public final class AgentCommand implements Callable<Integer> {
             flags.put(AdminSettings.TLS_DIR, adminTls);
         }
         if (profile != null) {
-            flags.put("grapevine.profile", Profile.parse(profile).id());
+            try {
+                flags.put("grapevine.profile", Profile.parse(profile).id());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--profile: " + e.getMessage());
+            }
         }
         if (clusterName != null) {
             String problem = ClusterName.problem(clusterName);

@@ -116,6 +116,13 @@ class AgentStartErrorsTest {
     }
 
     @Test
+    void anUnknownProfileNamesTheFlag() throws IOException {
+        CliRun run = CliRun.of("agent", "--profile", "foo", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine: --profile: unknown profile 'foo'; choose one of lan, wan, local\n", run.err(), run.toString());
+    }
+
+    @Test
     void aBadAddressFlagIsNamed() throws IOException {
         for (String flag : List.of("--bind", "--http", "--join")) {
             List<String> args = new java.util.ArrayList<>(List.of("agent", flag, "nohost:abc"));
