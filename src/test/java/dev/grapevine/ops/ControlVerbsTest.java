@@ -233,6 +233,11 @@ class ControlVerbsTest {
         CliRun json = CliRun.of("join", "--json", a.gossip().toString(), "--http", http(c));
         assertEquals(1, json.code(), json.toString());
         assertEquals("this node has left the cluster; start it again to rejoin", json.json().path("error").asText());
+
+        CliRun event = CliRun.of("event", "deploy", "--http", http(c)); // "sent" before, to no one
+        assertEquals(2, event.code(), event.toString());
+        assertEquals("grapevine: the agent refused: this node has left the cluster, so no member would receive the event; "
+                + "start it again to rejoin\n", event.err(), event.toString());
     }
 
     @Test
