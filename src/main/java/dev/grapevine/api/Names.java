@@ -8,7 +8,7 @@ public final class Names {
     /** Characters of an event name: it travels with every copy of the event, and in the admin API's path. */
     public static final int EVENT_NAME_CHARS_MAX = 128;
     /** Characters of a tag key. */
-    public static final int TAG_KEY_CHARS_MAX = 128;
+    public static final int TAG_KEY_CHARS_MAX = dev.grapevine.runtime.NodeHandle.TAG_KEY_CHARS_MAX;
 
     private Names() {
     }
@@ -16,16 +16,15 @@ public final class Names {
     /** @throws IllegalArgumentException naming the rule, if {@code name} is not a valid event name */
     public static void checkEventName(String name) {
         if (name == null || name.isEmpty() || name.length() > EVENT_NAME_CHARS_MAX || name.indexOf('/') >= 0
-                || hasControl(name)) {
+                || hasControl(name) || !name.strip().equals(name)) {
             throw new IllegalArgumentException("an event name is 1.." + EVENT_NAME_CHARS_MAX
-                    + " characters without '/' or control characters, but was " + quote(name));
+                    + " characters without '/', control characters or surrounding spaces, but was " + quote(name));
         }
     }
 
     /** @throws IllegalArgumentException naming the rule, if {@code key} is not a tag key a user may set */
     public static void checkTagKey(String key) {
-        if (key == null || key.isEmpty() || key.length() > TAG_KEY_CHARS_MAX || key.indexOf('=') >= 0
-                || hasControl(key) || !key.strip().equals(key)) {
+        if (!dev.grapevine.runtime.NodeHandle.isTagKeyShape(key)) {
             throw new IllegalArgumentException("a tag key is 1.." + TAG_KEY_CHARS_MAX
                     + " characters without '=', control characters or surrounding spaces, but was " + quote(key));
         }

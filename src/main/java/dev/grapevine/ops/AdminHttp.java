@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  *   GET  /v1/members               {"members":[{"name","address","status","incarnation","epoch","tags"}, ...]}
  *   GET  /v1/info                  this node, its settings
  *   POST /v1/join                  body: {"addresses":["host:port", ...]}; waits up to 5 s for them to answer:
- *                                  200 {"joined":[...],"failed":[...]}, 504 if none answered, 409 if this node left
+ *                                  200 {"joined":[...],"failed":[...]}, 504 if none answered, 409 if this node left,
+ *                                  400 if no address's host name resolves (see JoinTargets)
  *   POST /v1/leave                 hands the node's data off, then leaves; answers once the leave went out
  *   POST /v1/event/{name}          body: the payload; 400 with the reason if it is too large
  *   GET  /v1/monitor               one JSON object per line for every membership change and user event,
@@ -97,10 +98,7 @@ final class AdminHttp implements AdminServer.Routes {
             return only(call, "GET", () -> grapevine.recoveryStatus().thenApply(s -> HttpReply.ok(Json.recovery(s, grapevine.unavailableDomains()))));
         }
         if (call.is("v1", "recovery", "repair")) {
-            return only(call, "POST", () -> {
-                grapevine.repairNow();
-                return done(HttpReply.ok(Map.of("repair", "started")));
-            });
+            return only(call, "POST", () -> RepairHttp.repair(grapevine));
         }
         if (call.is("v1", "join")) {
             return only(call, "POST", () -> join(call));
@@ -192,14 +190,21 @@ final class AdminHttp implements AdminServer.Routes {
         } catch (JsonBodies.BadBody e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
+        List<String> unresolved = JoinTargets.unresolved(addresses, JoinTargets::resolves); // on this body thread
+        if (!unresolved.isEmpty() && unresolved.size() == addresses.size()) {
+            return done(JoinTargets.noneResolves(unresolved));
+        }
+        List<String> asked = addresses.stream().filter(a -> !unresolved.contains(a)).toList();
         try {
-            return grapevine.join(addresses).handle((r, error) -> joined(addresses, r, error, grapevine.clusterName()));
+            return grapevine.join(asked).handle((r, error) -> joined(asked, r == null ? null : JoinTargets.including(r, unresolved),
+                    error, grapevine.clusterName(), unresolved));
         } catch (IllegalArgumentException e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
     }
 
-    private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error, String cluster) {
+    private static HttpReply joined(List<String> asked, dev.grapevine.api.JoinResult r, Throwable error, String cluster,
+                                    List<String> unresolved) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof IllegalStateException) {
             return HttpReply.error(409, cause.getMessage());
@@ -213,7 +218,8 @@ final class AdminHttp implements AdminServer.Routes {
         if (r.joined().isEmpty()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", "no node answered within " + Grapevine.JOIN_ANSWER_WAIT.toSeconds() + " s at "
-                    + String.join(", ", asked) + " (nothing listening there, or not a Grapevine node)");
+                    + String.join(", ", asked) + " (nothing listening there, or not a Grapevine node)"
+                    + (unresolved.isEmpty() ? "" : "; " + JoinTargets.reason(unresolved)));
             body.put("joined", r.joined());
             body.put("failed", r.failed());
             return new HttpReply(504, body);

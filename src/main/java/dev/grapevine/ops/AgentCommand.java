@@ -206,13 +206,22 @@ public final class AgentCommand implements Callable<Integer> {
     /** --http, else grapevine.admin.http (whose problem joins the others). */
     private Address adminAddress(Config resolved, ConfigProblems problems) {
         if (http != null) {
-            return Address.parse(http);
+            return flagAddress("--http", http);
         }
         try {
             return Address.parse(resolved.getString("grapevine.admin.http"));
         } catch (IllegalArgumentException | ConfigException e) {
             problems.bad(resolved, "grapevine.admin.http", "must be \"HOST:PORT\" of the admin API");
             return null;
+        }
+    }
+
+    /** {@code value} as an address, or a bad-input failure that names the flag it came from. */
+    private static Address flagAddress(String flag, String value) {
+        try {
+            return Address.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }
     }
 
@@ -242,7 +251,7 @@ public final class AgentCommand implements Callable<Integer> {
         flags.put("pekko.actor.provider", dev.grapevine.api.NodeBootstrap.PROVIDER);
         flags.put("pekko.remote.warn-about-direct-use", "off");
         if (bind != null) {
-            Address gossip = Address.parse(bind);
+            Address gossip = flagAddress("--bind", bind);
             flags.put("pekko.remote.artery.canonical.hostname", gossip.host());
             flags.put("pekko.remote.artery.canonical.port", gossip.port());
         }
@@ -253,10 +262,13 @@ public final class AgentCommand implements Callable<Integer> {
             flags.put("pekko.loglevel", "DEBUG"); // Pekko drops its DEBUG events before SLF4J sees them otherwise
         }
         if (node != null) {
+            if (node.isBlank()) { // `--node "$NAME"` with NAME unset: not a request for the default name
+                throw new IllegalArgumentException("--node: the name is empty; leave the flag out to name the node after --bind");
+            }
             flags.put("grapevine.node.name", node);
         }
         if (!join.isEmpty()) {
-            join.forEach(j -> Address.parse(j.substring(j.indexOf('@') + 1))); // the system name is checked with the seeds
+            join.forEach(j -> flagAddress("--join", j.substring(j.indexOf('@') + 1))); // the system name is checked with the seeds
             flags.put("grapevine.seeds", join);
         }
         if (joinDns != null) {
@@ -276,7 +288,11 @@ public final class AgentCommand implements Callable<Integer> {
             flags.put(AdminSettings.TLS_DIR, adminTls);
         }
         if (profile != null) {
-            flags.put("grapevine.profile", Profile.parse(profile).id());
+            try {
+                flags.put("grapevine.profile", Profile.parse(profile).id());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--profile: " + e.getMessage());
+            }
         }
         if (clusterName != null) {
             String problem = ClusterName.problem(clusterName);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.UnresolvedAddressException;
 
 /**
  * The agent could not bind one of its two ports: one line that names the port, the flag and key that
@@ -46,7 +47,8 @@ final class CannotListen extends RuntimeException {
     /** Whether a failure to start the actor system is Artery failing to bind its port. */
     static boolean isBindFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Failed to bind")) {
+            if (t instanceof BindException || t instanceof UnresolvedAddressException
+                    || String.valueOf(t.getMessage()).contains("Failed to bind")) {
                 return true;
             }
         }
@@ -57,6 +59,10 @@ final class CannotListen extends RuntimeException {
     static String reason(Throwable failure) {
         String message = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // A host name that does not resolve: NIO says nothing (a null message), a ServerSocket "Unresolved address".
+            if (t instanceof UnresolvedAddressException || "Unresolved address".equals(t.getMessage())) {
+                return "its host name does not resolve";
+            }
             if (t instanceof BindException || message == null) {
                 message = t.getMessage();
             }

@@ -51,6 +51,9 @@ final class CannotUseDataDir extends RuntimeException {
         if (e instanceof FileAlreadyExistsException f) {
             return f.getFile() + " is a file, not a directory";
         }
+        if (e instanceof java.nio.file.NoSuchFileException f && f.getReason() == null) { // its message is only the path
+            return "cannot create " + f.getFile() + " (no such file or directory)";
+        }
         String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
         if (why == null || why.isBlank()) {
             return e.getClass().getSimpleName();

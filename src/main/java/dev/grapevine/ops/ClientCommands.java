@@ -140,7 +140,7 @@ final class ClientCommands {
         @Parameters(arity = "1..*", paramLabel = "HOST:PORT")
         List<String> addresses;
 
-        @Option(names = "--json", description = "print {\"joined\":[...],\"failed\":[...]} as JSON")
+        @Option(names = "--json", description = "print {\"joined\":[...],\"failed\":[...]} as JSON (with \"error\" if the join failed)")
         boolean json;
 
         @Override
@@ -150,7 +150,12 @@ final class ClientCommands {
                     Json.write(Map.of("addresses", addresses)).getBytes(StandardCharsets.UTF_8));
             JsonNode answer = KvCommands.parse(r.body());
             if (r.status() != 200 || answer == null) {
-                command.commandLine().getErr().println("grapevine join: " + KvBulkCommands.why(r));
+                if (json && answer != null) { // the agent's answer, for scripts: its error and who failed
+                    out().println(r.body().strip());
+                    out().flush();
+                }
+                command.commandLine().getErr().println("grapevine join: " + (answer != null && answer.hasNonNull("error")
+                        ? answer.get("error").asText() : KvBulkCommands.why(r)));
                 return 1;
             }
             if (json) {
@@ -193,12 +198,23 @@ final class ClientCommands {
         @Parameters(index = "1", arity = "0..1", paramLabel = "PAYLOAD")
         String payload = "";
 
+        @Option(names = "--json", description = "print {\"name\",\"lamport_time\"} as JSON")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             dev.grapevine.api.Names.checkEventName(name);
-            String path = "event/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-            JsonNode r = Json.MAPPER.readTree(agent().post(path, payload.getBytes(StandardCharsets.UTF_8)));
-            out().println("event '" + name + "' sent (Lamport time " + r.get("lamport_time").asLong() + ")");
+            // Every character but letters, digits and -_~ percent-encoded, '.' too: a name "." or ".." must
+            // reach the agent as a name, not as a step up the path.
+            AdminClient.Reply r = agent().request("POST", "/v1/event/" + AdminClient.encodeSegment(name),
+                    payload.getBytes(StandardCharsets.UTF_8));
+            JsonNode answer = KvCommands.parse(r.body());
+            if (r.status() != 200 || answer == null) {
+                throw new IllegalArgumentException("the agent refused: " + (answer != null && answer.hasNonNull("error")
+                        ? answer.get("error").asText() : KvBulkCommands.why(r)));
+            }
+            out().println(json ? r.body().strip()
+                    : "event '" + name + "' sent (Lamport time " + answer.get("lamport_time").asLong() + ")");
             out().flush();
             return 0;
         }

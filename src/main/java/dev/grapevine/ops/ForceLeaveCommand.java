@@ -17,7 +17,7 @@ final class ForceLeaveCommand extends ClientCommands.ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "the member's name, as `grapevine members` lists it")
     String name;
 
-    @Option(names = "--json", description = "print the agent's JSON as served")
+    @Option(names = "--json", description = "print the agent's JSON as served, also when it refuses (then with \"error\")")
     boolean json;
 
     @Override
@@ -34,6 +34,10 @@ final class ForceLeaveCommand extends ClientCommands.ClientCommand {
                     : "the agent refused: " + KvBulkCommands.why(r));
         }
         if (r.status() != 200) {
+            if (json) { // the agent's answer, for scripts: {"name","error"}
+                out().println(r.body().strip());
+                out().flush();
+            }
             command.commandLine().getErr().println("grapevine: " + answer.get("error").asText());
             command.commandLine().getErr().flush();
             return 1;

@@ -28,16 +28,25 @@ public final class GrapevineCli implements Runnable {
         CommandLine cli = new CommandLine(new GrapevineCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
-                cmd.getErr().println("grapevine: " + e.getMessage());
+                cmd.getErr().println("grapevine: " + message(e));
                 return 2;
             }
             if (e instanceof DemoCommand.DemoFailed) {
                 cmd.getErr().println("grapevine demo: " + e.getMessage());
                 return 1;
             }
-            throw e;
+            // Anything else is a failure to run, not bad input: still one line, never a stack trace.
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": failed: " + message(e));
+            return 1;
         });
         return cli;
+    }
+
+    /** An exception's message, or its type when it has none (NIO's, say). */
+    static String message(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : e instanceof IllegalArgumentException ? message : e.getClass().getSimpleName() + ": " + message;
     }
 
     @Override

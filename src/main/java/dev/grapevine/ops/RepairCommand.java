@@ -14,12 +14,17 @@ final class RepairCommand extends ClientCommands.ClientCommand {
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         String body = agent().post("recovery/repair", new byte[0]);
+        com.fasterxml.jackson.databind.JsonNode answer = Json.MAPPER.readTree(body);
         if (json) {
             out().println(body.strip());
+        } else if (answer.path("repair").asText().equals("nothing")) {
+            out().println("nothing to repair on the agent at " + http + ": " + answer.path("reason").asText());
         } else {
-            out().println("repair round started on the agent at " + http
+            String owned = answer.path("partitions_owned").isNumber()
+                    ? " (" + answer.get("domain").asText() + ", " + answer.get("partitions_owned").asLong() + " partitions)" : "";
+            out().println("repair round started on the agent at " + http + owned
                     + ": each partition it owns is compared with its co-owners");
             out().println("follow it with `grapevine recovery --http " + http + "` (routine_pending falls to 0 when it is done)");
         }

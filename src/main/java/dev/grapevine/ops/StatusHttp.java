@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  * A member's share counts the partitions it holds as primary or replica, so the shares add up to the
  * replication factor times 100 %. This node's load is its own domains' figure now; the others' is what
  * they last gossiped (their {@code grapevine.load} tag, updated at most every 30 s). Anything unknown is
- * null: no epoch yet, a member outside the epoch, a member that runs no domain reporting its load.
+ * null: no epoch yet, a member outside the epoch, a member that runs no domain reporting its load, the
+ * load of a member that left.
  */
 final class StatusHttp {
     private StatusHttp() {
@@ -53,7 +54,10 @@ final class StatusHttp {
             int owned = inEpoch ? map.partitionsOwnedBy(m.name()) : 0;
             row.put("partitions_owned", inEpoch ? owned : null);
             row.put("partitions_owned_pct", inEpoch ? Math.round(owned * 1000.0 / map.partitions()) / 10.0 : null);
-            Optional<StoreLoad> load = m.name().equals(self) ? localLoad : StoreLoad.ofTags(m.tags());
+            // A member that left holds nothing for the cluster any more (nodetool no longer lists one
+            // removed), so its last gossiped load is not shown; a dead one's is, as nodetool shows a DN's.
+            Optional<StoreLoad> load = m.name().equals(self) ? localLoad
+                    : m.status() == dev.grapevine.api.MemberStatus.LEFT ? Optional.empty() : StoreLoad.ofTags(m.tags());
             row.put("keys", load.map(StoreLoad::keys).orElse(null));
             row.put("bytes", load.filter(l -> l.bytes() >= 0).map(StoreLoad::bytes).orElse(null));
             row.put("load_from", load.isEmpty() ? null : m.name().equals(self) ? "local" : "gossip");

@@ -46,7 +46,8 @@ final class TagsCommand implements Runnable {
             if (r.status() != 200 || answer == null) {
                 throw new IllegalArgumentException(r.status() == 404
                         ? "the agent at " + http + " has no tags API (HTTP 404); is it an older version?"
-                        : "the agent refused: " + KvBulkCommands.why(r));
+                        : "the agent refused: " + (answer != null && answer.hasNonNull("error")
+                        ? answer.get("error").asText() : KvBulkCommands.why(r)));
             }
             if (json) {
                 out().println(r.body().strip());

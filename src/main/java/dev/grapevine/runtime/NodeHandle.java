@@ -49,6 +49,19 @@ public final class NodeHandle {
      */
     public static final int USER_TAGS_BYTES_MAX = Member.TAGS_BYTES_MAX - 208;
 
+    /** Characters of a tag key a user may set. */
+    public static final int TAG_KEY_CHARS_MAX = 128;
+
+    /**
+     * Whether {@code key} has the shape of a user's tag key: 1..{@value #TAG_KEY_CHARS_MAX} characters
+     * without '=' (KEY=VALUE could not be read back), control characters or surrounding spaces. The one
+     * rule for the config, the API and the command line.
+     */
+    public static boolean isTagKeyShape(String key) {
+        return key != null && !key.isEmpty() && key.length() <= TAG_KEY_CHARS_MAX && key.indexOf('=') < 0
+                && key.chars().noneMatch(Character::isISOControl) && key.strip().equals(key);
+    }
+
     /** How long a join waits for the nodes asked to answer. */
     public static final Duration JOIN_ANSWER_WAIT = MembershipActor.JOIN_ANSWER_WAIT;
 

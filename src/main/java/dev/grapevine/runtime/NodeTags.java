@@ -30,7 +30,10 @@ final class NodeTags {
         }
         flatten("", root, tags, c, problems);
         for (String key : tags.keySet()) {
-            if (key.startsWith(Membership.RESERVED_TAG_PREFIX)) {
+            if (!NodeHandle.isTagKeyShape(key)) {
+                problems.add(PATH + " \"" + key + "\": a tag key is 1.." + NodeHandle.TAG_KEY_CHARS_MAX
+                        + " characters without '=', control characters or surrounding spaces");
+            } else if (key.startsWith(Membership.RESERVED_TAG_PREFIX)) {
                 problems.add(PATH + " \"" + key + "\": tag keys starting with '" + Membership.RESERVED_TAG_PREFIX
                         + "' are reserved for the node's own");
             }

@@ -102,6 +102,40 @@ class AgentStartErrorsTest {
         assertEquals("cannot assign requested address",
                 CannotListen.reason(new java.net.BindException("Cannot assign requested address")));
         assertTrue(!CannotListen.isBindFailure(new IllegalStateException("no provider")));
+        // A --bind or --http host that does not resolve: NIO's exception has no message, a ServerSocket's says so.
+        assertTrue(CannotListen.isBindFailure(new java.nio.channels.UnresolvedAddressException()));
+        assertEquals("its host name does not resolve", CannotListen.reason(new java.nio.channels.UnresolvedAddressException()));
+        assertEquals("its host name does not resolve", CannotListen.reason(new java.net.SocketException("Unresolved address")));
+    }
+
+    @Test
+    void anEmptyNodeNameIsRefusedNotReplacedByTheDefault() throws IOException {
+        CliRun run = CliRun.of("agent", "--node", "", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine: --node: the name is empty; leave the flag out to name the node after --bind\n", run.err(), run.toString());
+    }
+
+    @Test
+    void anUnknownProfileNamesTheFlag() throws IOException {
+        CliRun run = CliRun.of("agent", "--profile", "foo", "--bind", "127.0.0.1:" + freePort(), "--http", "127.0.0.1:" + freePort());
+        assertEquals(2, run.code(), run.toString());
+        assertEquals("grapevine: --profile: unknown profile 'foo'; choose one of lan, wan, local\n", run.err(), run.toString());
+    }
+
+    @Test
+    void aBadAddressFlagIsNamed() throws IOException {
+        for (String flag : List.of("--bind", "--http", "--join")) {
+            List<String> args = new java.util.ArrayList<>(List.of("agent", flag, "nohost:abc"));
+            for (String other : List.of("--bind", "--http")) {
+                if (!other.equals(flag)) {
+                    args.addAll(List.of(other, "127.0.0.1:" + freePort()));
+                }
+            }
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, run.code(), run.toString());
+            assertEquals("grapevine: " + flag + ": expected HOST:PORT with a numeric port, but got 'nohost:abc'\n",
+                    run.err(), run.toString());
+        }
     }
 
     @Test

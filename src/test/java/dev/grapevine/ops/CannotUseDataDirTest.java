@@ -20,5 +20,8 @@ class CannotUseDataDirTest {
         assertEquals("permission denied (not writable by this user)",
                 CannotUseDataDir.reason(new AccessDeniedException("/d/x.tmp")));
         assertEquals("IOException", CannotUseDataDir.reason(new IOException()));
+        // mkdir under /proc, say: the exception's message is only the path, which the line names already.
+        assertEquals("cannot create /proc/x (no such file or directory)",
+                CannotUseDataDir.reason(new java.nio.file.NoSuchFileException("/proc/x")));
     }
 }

@@ -126,7 +126,18 @@ class ControlVerbsTest {
         CliRun run = CliRun.of("repair", "--http", http(a));
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().contains("repair round started") && run.out().contains("grapevine recovery"), run.out());
-        assertEquals("started", CliRun.of("repair", "--json", "--http", http(a)).json().path("repair").asText());
+        assertTrue(run.out().matches("(?s)repair round started on the agent at " + java.util.regex.Pattern.quote(http(a))
+                + " \\(kv, \\d+ partitions\\): .*"), run.out());
+        JsonNode json = CliRun.of("repair", "--json", "--http", http(a)).json();
+        assertEquals("started", json.path("repair").asText());
+        assertEquals("kv", json.path("domain").asText());
+
+        // b runs no recoverable domain: it says so, as nodetool says "Nothing to repair", and exits 0.
+        CliRun nothing = CliRun.of("repair", "--http", http(b));
+        assertEquals(0, nothing.code(), nothing.toString());
+        assertEquals("nothing to repair on the agent at " + http(b)
+                + ": this node runs no recoverable domain, so it owns no partition to repair\n", nothing.out());
+        assertEquals("nothing", CliRun.of("repair", "--json", "--http", http(b)).json().path("repair").asText());
     }
 
     @Test
@@ -157,6 +168,20 @@ class ControlVerbsTest {
     }
 
     @Test
+    void tagsOverTheLimitTogetherWithTheNodesOthersAreRefusedByTheAgentNamingTheLimit() {
+        String half = "x".repeat(Grapevine.USER_TAGS_BYTES_MAX / 2);
+        assertEquals(0, CliRun.of("tags", "set", "first=" + half, "--http", http(b)).code());
+        try {
+            CliRun second = CliRun.of("tags", "set", "second=" + half, "--http", http(b));
+            assertEquals(2, second.code(), second.toString());
+            assertTrue(second.err().matches("grapevine: the agent refused: the tags would take \\d+ bytes; the limit is "
+                    + Grapevine.USER_TAGS_BYTES_MAX + "\n"), second.toString());
+        } finally {
+            assertEquals(0, CliRun.of("tags", "delete", "first", "--http", http(b)).code());
+        }
+    }
+
+    @Test
     void badTagsAreRefusedBeforeAnythingIsSent() throws IOException {
         String nobody = "127.0.0.1:" + freePort(); // a refusal from here would say the agent cannot be reached
         CliRun reserved = CliRun.of("tags", "set", "grapevine.load=1", "--http", nobody);
@@ -184,6 +209,13 @@ class ControlVerbsTest {
         assertNotEquals(0, none.code(), none.toString());
         assertTrue(none.err().contains("no node answered within 5 s at " + nobody), none.err());
 
+        CliRun noneJson = CliRun.of("join", "--json", nobody, "--http", http(b));
+        assertEquals(1, noneJson.code(), noneJson.toString());
+        assertEquals(nobody, noneJson.json().path("failed").get(0).asText(), "--json prints the agent's answer for scripts");
+        assertTrue(noneJson.json().path("error").asText().startsWith("no node answered"), noneJson.toString());
+        assertEquals("grapevine join: " + noneJson.json().path("error").asText() + "\n", noneJson.err(),
+                "the reason alone on stderr, without the HTTP status");
+
         JsonNode partial = CliRun.of("join", "--json", a.gossip().toString(), nobody, "--http", http(b)).json();
         assertEquals(a.gossip().toString(), partial.path("joined").get(0).asText());
         assertEquals(nobody, partial.path("failed").get(0).asText());
@@ -196,8 +228,16 @@ class ControlVerbsTest {
 
         CliRun run = CliRun.of("join", a.gossip().toString(), "--http", http(c));
 
-        assertNotEquals(0, run.code(), run.toString());
-        assertTrue(run.err().contains("HTTP 409") && run.err().contains("has left"), run.err());
+        assertEquals(1, run.code(), run.toString());
+        assertEquals("grapevine join: this node has left the cluster; start it again to rejoin\n", run.err(), run.toString());
+        CliRun json = CliRun.of("join", "--json", a.gossip().toString(), "--http", http(c));
+        assertEquals(1, json.code(), json.toString());
+        assertEquals("this node has left the cluster; start it again to rejoin", json.json().path("error").asText());
+
+        CliRun event = CliRun.of("event", "deploy", "--http", http(c)); // "sent" before, to no one
+        assertEquals(2, event.code(), event.toString());
+        assertEquals("grapevine: the agent refused: this node has left the cluster, so no member would receive the event; "
+                + "start it again to rejoin\n", event.err(), event.toString());
     }
 
     @Test
@@ -223,11 +263,25 @@ class ControlVerbsTest {
     @Test
     void badEventNamesGetAMessageAboutTheName() throws IOException {
         String nobody = "127.0.0.1:" + freePort();
-        for (String name : List.of("", "a/b", "x".repeat(Names.EVENT_NAME_CHARS_MAX + 1))) {
+        for (String name : List.of("", " ", " deploy", "a/b", "x".repeat(Names.EVENT_NAME_CHARS_MAX + 1))) {
             CliRun run = CliRun.of("event", name, "--http", nobody);
             assertEquals(2, run.code(), run.toString());
             assertTrue(run.err().contains("an event name is 1.." + Names.EVENT_NAME_CHARS_MAX + " characters without '/'"), run.err());
         }
         assertEquals(0, CliRun.of("event", "x".repeat(Names.EVENT_NAME_CHARS_MAX), "--http", http(a)).code());
+        // Names that a path would take for steps or separators reach the agent as names.
+        for (String name : List.of("..", ".", "a?b", "50%", "a b")) {
+            CliRun run = CliRun.of("event", name, "x", "--http", http(a));
+            assertEquals(0, run.code(), run.toString());
+            assertTrue(run.out().startsWith("event '" + name + "' sent (Lamport time "), run.toString());
+        }
+        CliRun json = CliRun.of("event", "--json", "deploy", "v43", "--http", http(a));
+        assertEquals(0, json.code(), json.toString());
+        assertEquals("deploy", json.json().path("name").asText());
+        assertTrue(json.json().path("lamport_time").isNumber(), json.toString());
+        CliRun tooBig = CliRun.of("event", "big", "p".repeat(9000), "--http", http(a));
+        assertEquals(2, tooBig.code(), tooBig.toString());
+        assertEquals("grapevine: the agent refused: user event 'big' is 9003 bytes (name + payload); the limit is 8192 bytes "
+                + "(grapevine.protocol.user-event-max-bytes)\n", tooBig.err(), "the limit and the key that sets it");
     }
 }

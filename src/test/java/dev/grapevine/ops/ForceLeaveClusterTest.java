@@ -106,6 +106,13 @@ class ForceLeaveClusterTest {
         assertEquals("grapevine: c is alive; only a dead or suspect member can be removed; stop it or make it leave",
                 refused.err().strip());
         assertEquals("", refused.out());
+        CliRun refusedJson = CliRun.of("force-leave", "c", "--json", "--http", a.http());
+        assertEquals(1, refusedJson.code(), refusedJson.toString());
+        assertEquals("c", refusedJson.json().get("name").asText(), "--json prints the agent's refusal for scripts");
+        assertTrue(refusedJson.json().get("error").asText().startsWith("c is alive"), refusedJson.toString());
+        CliRun unknown = CliRun.of("force-leave", "nobody", "--http", a.http());
+        assertEquals(1, unknown.code(), unknown.toString());
+        assertEquals("grapevine: no member named nobody is known here", unknown.err().strip());
         assertEquals(404, post(a, "/v1/force-leave/nobody").statusCode());
         assertEquals(409, post(a, "/v1/force-leave/a").statusCode());
         HttpResponse<String> empty = post(a, "/v1/force-leave/%20");

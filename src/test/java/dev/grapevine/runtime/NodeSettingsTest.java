@@ -190,6 +190,19 @@ class NodeSettingsTest {
     }
 
     @Test
+    void tagKeysFollowTheRuleTheTagsCommandChecks() {
+        // A key `grapevine tags set` would refuse must not slip in through the config or --tag.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("grapevine.node.tags { \"a=b\" = 1, \" role\" = db, " + "k".repeat(129) + " = 2 }"));
+        String rule = ": a tag key is 1..128 characters without '=', control characters or surrounding spaces";
+        assertEquals("grapevine configuration has 3 problems:\n"
+                + "  grapevine.node.tags \" role\"" + rule + "\n"
+                + "  grapevine.node.tags \"a=b\"" + rule + "\n"
+                + "  grapevine.node.tags \"" + "k".repeat(129) + "\"" + rule, e.getMessage());
+        assertEquals(Map.of("k".repeat(128), "2"), read("grapevine.node.tags { " + "k".repeat(128) + " = 2 }").tags());
+    }
+
+    @Test
     void theNodeNameIsBoundedInBytes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read("grapevine.node.name = " + "é".repeat(65)));

@@ -44,7 +44,7 @@ public final class UserEventLog {
         if (event.sizeBytes() > payloadBytesMax) {
             throw new IllegalArgumentException("user event '" + name + "' is " + event.sizeBytes()
                     + " bytes (name + payload); the limit is " + payloadBytesMax
-                    + " bytes (grapevine user-event-max-bytes)");
+                    + " bytes (grapevine.protocol.user-event-max-bytes)");
         }
         clock.tick();
         record(event.origin(), event.ltime());

@@ -251,8 +251,16 @@ public final class Membership {
         changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
     }
 
-    /** Sends a user event to every member, and delivers it here too: see {@link UserEvents#emit}. */
+    /**
+     * Sends a user event to every member, and delivers it here too: see {@link UserEvents#emit}.
+     *
+     * @throws IllegalArgumentException if the event is too large, or this node has left
+     */
     public UserEvent emit(String name, byte[] payload, Outbox out) {
+        if (leaving) { // it would be recorded here and reach no one: the others no longer gossip with this node
+            throw new IllegalArgumentException("this node has left the cluster, so no member would receive the event; "
+                    + "start it again to rejoin");
+        }
         return events.emit(self.name(), name, payload, out);
     }
 

@@ -248,6 +248,20 @@ class SwimNodeUserEventTest {
     }
 
     @Test
+    void aNodeThatLeftSendsNoEvent() {
+        step(out -> a.leave(1_000, out));
+        long clock = a.eventClock();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> step(out -> a.emit("deploy", new byte[0], 2_000, out)));
+
+        assertAll(
+                () -> assertEquals("this node has left the cluster, so no member would receive the event; start it again to rejoin",
+                        e.getMessage()),
+                () -> assertEquals(clock, a.eventClock(), "nothing recorded that no one would hear"));
+    }
+
+    @Test
     void eventOverTheLimitIsRejectedWithSizeLimitAndKey() {
         int limit = h.settings.userEventBytesMax();
         byte[] payload = new byte[limit - "big".length() + 1];

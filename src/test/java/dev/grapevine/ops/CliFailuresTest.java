@@ -1,0 +1,53 @@
+package dev.grapevine.ops;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Whatever a command throws, the command line prints one line, never a stack trace. */
+class CliFailuresTest {
+
+    @Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        RuntimeException failure;
+
+        @Override
+        public Integer call() {
+            throw failure;
+        }
+    }
+
+    private static String[] run(RuntimeException failure) {
+        Boom boom = new Boom();
+        boom.failure = failure;
+        CommandLine cli = GrapevineCli.commandLine().addSubcommand("boom", boom);
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        return new String[] {String.valueOf(cli.execute("boom")), err.toString()};
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() {
+        assertEquals("2|grapevine: --bind: no such host\n", String.join("|", run(new IllegalArgumentException("--bind: no such host"))));
+    }
+
+    @Test
+    void anExceptionWithoutAMessageIsNamedByItsType() {
+        // NIO's UnresolvedAddressException is an IllegalArgumentException without a message: "grapevine: null" before.
+        assertEquals("2|grapevine: UnresolvedAddressException\n",
+                String.join("|", run(new java.nio.channels.UnresolvedAddressException())));
+    }
+
+    @Test
+    void aFailureToRunIsOneLineAndExitOne() {
+        assertEquals("1|grapevine boom: failed: IllegalStateException: the store is closed\n",
+                String.join("|", run(new IllegalStateException("the store is closed", new RuntimeException("cause")))));
+    }
+}
