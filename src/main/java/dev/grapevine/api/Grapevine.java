@@ -239,7 +239,8 @@ public final class Grapevine implements Extension {
             }
         });
         PartitionMap map = s.ownership() == null ? null : new PartitionMap(s.ownership(), Map.of());
-        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map, s.domain());
+        return new RecoveryStatus(s.epoch(), s.members(), s.completeEverywhere(), s.partitionsPending(), nodes, local, map, s.domain(),
+                s.catchingUpFrom());
     }
 
     /** The node's data dir ({@code grapevine.node.data-dir}), where domains may keep their own files. */

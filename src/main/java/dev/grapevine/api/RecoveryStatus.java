@@ -16,9 +16,23 @@ import java.util.Map;
  * @param domain            the recoverable domain these are of: its partitions are owned by the live members
  *                          that run it, and {@code members} counts those; null if this node runs no domain
  *                          (it owns nothing, so it has nothing to recover: complete)
+ * @param catchingUpFrom    who this node still waits on for the data of the partitions it gained (all it
+ *                          owns, after a restart): itself with its pending exchanges of them, and each
+ *                          member that pushes it some of them with the pending that member reports, or -1
+ *                          if it reported nothing in this epoch yet; empty once this node holds all it owns
  */
 public record RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
-                             Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map, String domain) {
+                             Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map, String domain,
+                             Map<String, Integer> catchingUpFrom) {
+
+    public RecoveryStatus {
+        catchingUpFrom = catchingUpFrom == null ? Map.of() : Map.copyOf(catchingUpFrom);
+    }
+
+    public RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
+                          Map<String, NodeProgress> nodes, Map<String, Long> local, PartitionMap map, String domain) {
+        this(epoch, members, complete, partitionsPending, nodes, local, map, domain, Map.of());
+    }
 
     public RecoveryStatus(String epoch, int members, boolean complete, int partitionsPending,
                           Map<String, NodeProgress> nodes, Map<String, Long> local) {

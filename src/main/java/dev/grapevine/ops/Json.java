@@ -90,6 +90,7 @@ final class Json {
         });
         body.put("nodes", nodes);
         body.put("local", s.local());
+        body.put("catching_up_from", new java.util.TreeMap<>(s.catchingUpFrom()));
         return body;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@code grapevine recovery}: where recovery stands, from {@code GET /v1/recovery}:
- * {@code {"domain","epoch","members","complete","partitions_pending","nodes":[{"node","epoch","pending","failed"}],"local":{...}}}.
+ * {@code {"domain","epoch","members","complete","partitions_pending","nodes":[{"node","epoch","pending","failed"}],"local":{...},"catching_up_from":{...}}}.
  * Only shows; it exits 0 whether or not recovery is complete.
  */
 @Command(name = "recovery", mixinStandardHelpOptions = true,

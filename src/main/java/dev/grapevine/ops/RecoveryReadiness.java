@@ -10,15 +10,13 @@ import java.util.TreeMap;
 
 /**
  * Whether the recovery of a node's own partitions is complete, for {@code /health/ready}: an epoch
- * with the other members has settled, none of this node's own repair tasks is pending, and none of
- * its partners' either.
- *
- * <p>Of two owners of a partition, the one with the smaller name starts their exchange
- * (docs/recovery.md), so a node's own pending count leaves out the exchanges that peers run with it:
- * a node restarted after missing writes has nothing pending itself while its peers still push it
- * what it missed. Its partners are the co-owners of its partitions whose names sort before its own;
- * each must report the current epoch with nothing pending. A partner's count covers all of its tasks,
- * not only those with this node, so this errs on the side of waiting, and only for co-owners.
+ * with the other members has settled, and this node holds the data of every partition it owns. What
+ * it gained (all it owns, after a restart) is complete once its own exchanges of those partitions are
+ * done, and the members that start exchanges of them with it (of two owners, the smaller name starts:
+ * docs/recovery.md) report the epoch done: the core says who it still waits on
+ * ({@link RecoveryStatus#catchingUpFrom}). A member that only passes data on to a newcomer or a
+ * restarted peer holds all of its own and stays ready, or one restart would take the restarted node's
+ * co-owners out of their load balancer too.
  */
 final class RecoveryReadiness {
     /** Partners named in a reason at most; the rest are counted. */
@@ -42,21 +40,21 @@ final class RecoveryReadiness {
                     + " by one with the members it sees now");
             return reasons;
         }
-        long pending = recovery.local().getOrDefault("pending", 0L);
-        if (pending > 0) {
-            reasons.add("recovery of epoch " + recovery.epoch() + ": " + pending + " partitions pending");
+        Map<String, Integer> from = new TreeMap<>(recovery.catchingUpFrom());
+        Integer own = from.remove(self);
+        if (own != null) {
+            reasons.add("recovery of epoch " + recovery.epoch() + ": " + own + " partitions pending");
         }
-        Map<String, String> partners = partnersNotDone(recovery, self);
-        if (!partners.isEmpty()) {
+        if (!from.isEmpty()) {
             List<String> named = new ArrayList<>();
-            partners.forEach((name, state) -> {
+            from.forEach((name, pending) -> {
                 if (named.size() < NAMED_MAX) {
-                    named.add(name + " (" + state + ")");
+                    named.add(name + " (" + (pending < 0 ? "no progress reported in this epoch yet" : pending + " pending") + ")");
                 }
             });
             reasons.add("recovery of epoch " + recovery.epoch() + ": waiting for " + String.join(", ", named)
-                    + (partners.size() > NAMED_MAX ? " and " + (partners.size() - NAMED_MAX) + " more" : "")
-                    + " to finish repairing the partitions this node shares with them");
+                    + (from.size() > NAMED_MAX ? " and " + (from.size() - NAMED_MAX) + " more" : "")
+                    + " to finish repairing the partitions this node gained");
         }
         return reasons;
     }
@@ -73,32 +71,5 @@ final class RecoveryReadiness {
         PartitionMap map = recovery.map();
         return map != null && map.members().equals(List.of(self)) && recovery.nodes() != null
                 && recovery.nodes().keySet().stream().anyMatch(n -> !n.equals(self));
-    }
-
-    /** The partners that have not reported the current epoch done, by name, with what they reported. */
-    private static Map<String, String> partnersNotDone(RecoveryStatus recovery, String self) {
-        Map<String, String> notDone = new TreeMap<>();
-        PartitionMap map = recovery.map();
-        if (map == null || !map.members().contains(self)) {
-            return notDone;
-        }
-        for (int p = 0; p < map.partitions(); p++) {
-            List<String> owners = map.owners(p);
-            if (!owners.contains(self)) {
-                continue;
-            }
-            for (String owner : owners) {
-                if (owner.compareTo(self) >= 0 || notDone.containsKey(owner)) {
-                    continue;
-                }
-                RecoveryStatus.NodeProgress progress = recovery.nodes() == null ? null : recovery.nodes().get(owner);
-                if (progress == null || !recovery.epoch().equals(progress.epoch())) {
-                    notDone.put(owner, "no progress reported in this epoch yet");
-                } else if (progress.pending() > 0) {
-                    notDone.put(owner, progress.pending() + " pending");
-                }
-            }
-        }
-        return notDone;
     }
 }

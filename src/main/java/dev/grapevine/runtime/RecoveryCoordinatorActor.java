@@ -351,7 +351,8 @@ final class RecoveryCoordinatorActor extends AbstractBehavior<RecoveryCoordinato
         if (d != null) {
             return d.core.status();
         }
-        return new RecoveryCoordinator.Status(null, 0, domain == null, 0, Map.of(), null, 0, 0, 0, 0, 0, 0, null, domain);
+        return new RecoveryCoordinator.Status(null, 0, domain == null, 0, Map.of(), null, 0, 0, 0, 0, 0, 0, null, domain,
+                new java.util.TreeMap<>());
     }
 
     private Behavior<Command> onMemberChanged(MemberChanged m) {

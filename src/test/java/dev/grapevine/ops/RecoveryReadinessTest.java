@@ -13,15 +13,19 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The recovery part of /health/ready: a node's own partitions are recovered once neither it nor the
- * co-owners that start exchanges with it (smaller names) have repair tasks pending in the epoch.
+ * The recovery part of /health/ready, as the core reports it: who this node still waits on for the
+ * partitions it gained (RecoveryCoordinatorTest covers who that is).
  */
 class RecoveryReadinessTest {
     private static final String EPOCH = "5978867f1e8d56cd";
     private static final PartitionMap THREE = PartitionMaps.of(List.of("n1", "n2", "n3"), 64, 3, Map.of());
 
-    private static RecoveryStatus status(long localPending, Map<String, NodeProgress> nodes, PartitionMap map) {
-        return new RecoveryStatus(EPOCH, map.members().size(), false, 0, nodes, Map.of("pending", localPending), map, "kv");
+    private static RecoveryStatus status(Map<String, NodeProgress> nodes, PartitionMap map, Map<String, Integer> catchingUpFrom) {
+        return new RecoveryStatus(EPOCH, map.members().size(), false, 0, nodes, Map.of(), map, "kv", catchingUpFrom);
+    }
+
+    private static RecoveryStatus status(Map<String, NodeProgress> nodes, PartitionMap map) {
+        return status(nodes, map, Map.of());
     }
 
     private static Map<String, NodeProgress> progress(int n1, int n2, int n3) {
@@ -33,47 +37,29 @@ class RecoveryReadinessTest {
     }
 
     @Test
-    void aRestartedNodeWaitsForThePeersThatRepairIt() {
-        // n3 sorts last: it starts no exchange, n1 and n2 push it what it missed.
-        assertEquals(List.of("recovery of epoch " + EPOCH + ": waiting for n1 (12 pending), n2 (3 pending)"
-                        + " to finish repairing the partitions this node shares with them"),
-                RecoveryReadiness.reasons(status(0, progress(12, 3, 0), THREE), "n3"));
-        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, progress(0, 0, 0), THREE), "n3"));
-    }
-
-    @Test
-    void aNodeDoesNotWaitForPeersThatItRepairsItself() {
-        // n1 sorts first: it starts every exchange it is part of, so its own count says it all.
-        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, progress(0, 7, 9), THREE), "n1"));
+    void aNodeCatchingUpSaysWhoItWaitsOn() {
+        assertEquals(List.of("recovery of epoch " + EPOCH + ": waiting for n1 (12 pending), n2 (no progress reported"
+                        + " in this epoch yet) to finish repairing the partitions this node gained"),
+                RecoveryReadiness.reasons(status(progress(12, 3, 0), THREE, Map.of("n1", 12, "n2", -1)), "n3"));
         assertEquals(List.of("recovery of epoch " + EPOCH + ": 4 partitions pending"),
-                RecoveryReadiness.reasons(status(4, progress(4, 7, 9), THREE), "n1"));
+                RecoveryReadiness.reasons(status(progress(4, 0, 0), THREE, Map.of("n1", 4)), "n1"));
     }
 
     @Test
-    void aPartnerThatReportedNothingInThisEpochIsWaitedFor() {
-        Map<String, NodeProgress> nodes = progress(0, 0, 0);
-        nodes.put("n1", new NodeProgress("0c2a5957ce466bf3", 0, 0)); // still in the epoch before
-        nodes.put("n2", null);
-        assertEquals(List.of("recovery of epoch " + EPOCH + ": waiting for n1 (no progress reported in this epoch yet), "
-                        + "n2 (no progress reported in this epoch yet) to finish repairing the partitions this node shares with them"),
-                RecoveryReadiness.reasons(status(0, nodes, THREE), "n3"));
+    void aNodeThatHoldsAllItOwnsIsReadyWhilePeersStillWork() {
+        // n1 pushes a restarted n3 what it missed: n1 has work, but nothing to catch up on.
+        assertEquals(List.of(), RecoveryReadiness.reasons(status(progress(7, 9, 0), THREE), "n1"));
     }
 
     @Test
-    void onlyCoOwnersCountAndLongListsAreCut() {
-        // At RF 1 no partition has two owners: nobody else repairs z.
-        PartitionMap alone = PartitionMaps.of(List.of("a", "b", "z"), 64, 1, Map.of());
-        Map<String, NodeProgress> busy = Map.of("a", new NodeProgress(EPOCH, 5, 0), "b", new NodeProgress(EPOCH, 5, 0),
-                "z", new NodeProgress(EPOCH, 0, 0));
-        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, busy, alone), "z"));
-
+    void longListsAreCut() {
         List<String> names = List.of("a", "b", "c", "d", "e", "f");
-        PartitionMap all = PartitionMaps.of(names, 64, 6, Map.of());
-        Map<String, NodeProgress> pending = new HashMap<>();
-        names.forEach(n -> pending.put(n, new NodeProgress(EPOCH, n.equals("f") ? 0 : 1, 0)));
+        Map<String, Integer> from = new HashMap<>();
+        names.forEach(n -> from.put(n, n.equals("f") ? 0 : 1));
+        from.remove("f");
         assertEquals(List.of("recovery of epoch " + EPOCH + ": waiting for a (1 pending), b (1 pending), c (1 pending)"
-                        + " and 2 more to finish repairing the partitions this node shares with them"),
-                RecoveryReadiness.reasons(status(0, pending, all), "f"));
+                        + " and 2 more to finish repairing the partitions this node gained"),
+                RecoveryReadiness.reasons(status(Map.of(), PartitionMaps.of(names, 64, 6, Map.of()), from), "f"));
     }
 
     @Test
@@ -81,15 +67,15 @@ class RecoveryReadinessTest {
         PartitionMap alone = PartitionMaps.of(List.of("n2"), 64, 3, Map.of());
         Map<String, NodeProgress> nodes = new HashMap<>();
         nodes.put("n2", new NodeProgress(EPOCH, 0, 0));
-        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, nodes, alone), "n2"), "the first node of a cluster");
+        assertEquals(List.of(), RecoveryReadiness.reasons(status(nodes, alone), "n2"), "the first node of a cluster");
         nodes.put("n1", null); // joined: n1 is live, the next epoch has not settled yet
         assertEquals(List.of("recovery: the epoch this node settled on alone is not yet replaced"
                         + " by one with the members it sees now"),
-                RecoveryReadiness.reasons(status(0, nodes, alone), "n2"));
+                RecoveryReadiness.reasons(status(nodes, alone), "n2"));
         // An epoch that lags a change elsewhere (n3 died, n4 joined) keeps the node ready.
         Map<String, NodeProgress> lagging = progress(0, 0, 0);
         lagging.put("n4", null);
-        assertEquals(List.of(), RecoveryReadiness.reasons(status(0, lagging, THREE), "n3"));
+        assertEquals(List.of(), RecoveryReadiness.reasons(status(lagging, THREE), "n3"));
     }
 
     @Test

@@ -101,11 +101,12 @@ public final class RecoveryCoordinator {
      * @param routinePending anti-entropy exchanges queued or running on this node
      * @param ownership      who owns which partition in the current epoch; null before the first
      * @param domain         the domain these are of (members: its live runners); null for every live member
+     * @param catchingUpFrom see {@link #catchingUpFrom()}
      */
     public record Status(String epoch, int members, boolean completeEverywhere, int partitionsPending,
                          Map<String, Progress> nodes, Progress local, int running, long syncsDone,
                          long syncsFailed, int partitionsOwned, int routinePending, long epochsStarted,
-                         Ownership ownership, String domain) {
+                         Ownership ownership, String domain, SortedMap<String, Integer> catchingUpFrom) {
     }
 
     private final String self;
@@ -139,6 +140,10 @@ public final class RecoveryCoordinator {
     /** "partition:peer" of this epoch's exchanges that gave up; a routine success clears one. */
     private final Set<String> failedPairs = new HashSet<>();
     private int pending;
+    /** Partitions this node gained and has not caught up on yet: see {@link #catchingUpFrom()}. */
+    private Set<Integer> gained = Set.of();
+    /** This epoch's pending exchanges of {@link #gained} partitions that this node starts. */
+    private int gainedPending;
     private int failed;
     private long syncsDone;
     private long syncsFailed;
@@ -320,6 +325,10 @@ public final class RecoveryCoordinator {
         }
         startSyncs(nowMillis, out);
         publish(nowMillis, out);
+        if (!gained.isEmpty() && catchingUpFrom().isEmpty()) {
+            gained = Set.of(); // caught up: a later epoch waits only for what it gains
+            gainedPending = 0;
+        }
         if (epoch != null && !epoch.equals(announcedComplete) && completeEverywhere()) {
             announcedComplete = epoch;
             out.add(new RecoveryAction.CompleteEverywhere(epoch, ownership));
@@ -408,6 +417,12 @@ public final class RecoveryCoordinator {
             throw new IllegalArgumentException("a reason is needed");
         }
         unavailable = reason;
+        if (ownership != null) {
+            // It misses the writes of all it owns meanwhile: it catches up on them once it can hold them.
+            Set<Integer> missing = new TreeSet<>(gained);
+            missing.addAll(ownership.partitionsOf(self));
+            gained = Collections.unmodifiableSet(missing);
+        }
     }
 
     /** Why this node cannot hold the domain's data now, or null. */
@@ -438,6 +453,7 @@ public final class RecoveryCoordinator {
                 if (!peer.equals(self) && !waiting.contains(t) && !running.contains(t)) {
                     queue.add(t);
                     pending++;
+                    gainedPending += gained.contains(p) ? 1 : 0;
                     added++;
                 }
             }
@@ -469,6 +485,7 @@ public final class RecoveryCoordinator {
             if (counts || repaired) {
                 if (counts) {
                     pending--;
+                    gainedPending -= gained.contains(task.partition()) ? 1 : 0;
                 } else {
                     failed--; // anti-entropy did what the epoch's exchange gave up on
                 }
@@ -488,6 +505,7 @@ public final class RecoveryCoordinator {
         attempts.remove(task);
         if (counts) {
             pending--;
+            gainedPending -= gained.contains(task.partition()) ? 1 : 0;
             failed++;
             failedPairs.add(pairOf(task));
         }
@@ -500,6 +518,8 @@ public final class RecoveryCoordinator {
     }
 
     private void startEpoch(long nowMillis, Set<Integer> held, List<RecoveryAction> out) {
+        // What this node gained before and has not caught up on is still missing here: keep it.
+        Set<Integer> stillGained = gained;
         Map<String, Long> lives = Map.copyOf(live);
         Ownership next = new Ownership(lives.keySet(), settings.partitions(), settings.replicationFactor());
         if (ownership != null) {
@@ -527,12 +547,24 @@ public final class RecoveryCoordinator {
             }
         }
         pending = work.size();
+
+        Set<Integer> owned = new TreeSet<>(next.partitionsOf(self));
+        RecoveryPlan.Task task = myTask(owned);
+        Set<Integer> nowGained = new TreeSet<>(task.gained().keySet());
+        for (int p : stillGained) {
+            if (owned.contains(p)) {
+                nowGained.add(p);
+            }
+        }
+        gained = Collections.unmodifiableSet(nowGained);
+        gainedPending = 0;
+        for (SyncTask t : work) {
+            gainedPending += gained.contains(t.partition()) ? 1 : 0;
+        }
         failed = 0;
         failedPairs.clear();
         nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
 
-        Set<Integer> owned = new TreeSet<>(next.partitionsOf(self));
-        RecoveryPlan.Task task = myTask(owned);
         out.add(new RecoveryAction.EpochStarted(epoch, next, task, Collections.unmodifiableSet(owned)));
         if (pending == 0) {
             out.add(new RecoveryAction.SaveEpoch(epochLives));
@@ -727,7 +759,50 @@ public final class RecoveryCoordinator {
         }
         return new Status(epoch, live.size(), completeEverywhere(), pendingEverywhere, nodes, local, running.size(),
                 syncsDone, syncsFailed, ownership == null ? 0 : ownership.partitionsOf(self).size(), routine,
-                epochsStarted, ownership, domain);
+                epochsStarted, ownership, domain, catchingUpFrom());
+    }
+
+    /**
+     * Who this node still waits on for the data of the partitions it gained: in this epoch, or in an
+     * earlier one whose recovery was not complete everywhere when this one began (all it owns, after a
+     * restart). By name: this node itself with its pending exchanges of those partitions, and each
+     * member that starts an exchange of one of them with this node (see {@link #startsExchange}) and has
+     * not reported this epoch done, with the pending it reports, or -1 if it reported nothing in this
+     * epoch yet. Empty once this node holds all it owns, which is what readiness asks: the members that
+     * only pass data on to a newcomer are never waited on. While it cannot hold its data, this node
+     * itself, with every partition it owns; what it then missed counts as gained.
+     */
+    public SortedMap<String, Integer> catchingUpFrom() {
+        SortedMap<String, Integer> from = new TreeMap<>();
+        if (epoch != null && unavailable != null) {
+            from.put(self, mine().pending());
+            return from;
+        }
+        if (epoch == null || gained.isEmpty() || completeEverywhere()) {
+            return from;
+        }
+        if (gainedPending > 0) {
+            from.put(self, gainedPending);
+        }
+        for (int p : gained) {
+            Set<String> peers = new LinkedHashSet<>(ownership.owners(p));
+            if (prior != null) {
+                peers.addAll(prior.owners(p));
+            }
+            for (String peer : peers) {
+                if (peer.equals(self) || from.containsKey(peer) || !epochLives.containsKey(peer)
+                        || startsExchange(p, peer)) {
+                    continue;
+                }
+                Progress word = progressOf(peer);
+                if (word == null || !word.epoch().equals(epoch)) {
+                    from.put(peer, -1);
+                } else if (!word.done()) {
+                    from.put(peer, word.pending());
+                }
+            }
+        }
+        return from;
     }
 
     /** This node's progress in its current epoch; null before the first. */

@@ -88,6 +88,7 @@ class UnavailableDomainTest {
         d.onUnavailable("the key-value store cannot write to its disk: No space left on device");
         tick(0);
         assertEquals(owned, d.status().local().pending(), "all it owns counts as pending");
+        assertEquals(Map.of("d", owned), d.catchingUpFrom(), "and it is catching up on all of it");
         assertFalse(d.status().completeEverywhere());
         for (RecoveryCoordinator c : nodes.values()) {
             assertFalse(c.completeEverywhere(), "every node hears it: " + c.status());
@@ -100,6 +101,7 @@ class UnavailableDomainTest {
         int added = d.onAvailable(now);
         assertEquals(2 * owned, added, "one exchange with each of two co-owners of every partition it owns");
         tick(0);
+        assertEquals(Map.of("d", 2 * owned), d.catchingUpFrom(), "until those exchanges end");
         List<Map.Entry<String, SyncTask>> done = finishAll();
         for (int p = 0; p < 16; p++) {
             if (d.ownership().owners(p).contains("d")) {
@@ -114,6 +116,7 @@ class UnavailableDomainTest {
         tick(0);
         assertEquals(0, d.status().local().pending());
         assertTrue(completeEverywhere(), d.status().toString());
+        assertEquals(Map.of(), d.catchingUpFrom());
     }
 
     @Test
