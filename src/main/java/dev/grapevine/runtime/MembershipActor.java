@@ -467,7 +467,9 @@ final class MembershipActor extends AbstractBehavior<MembershipActor.Command> {
      * {@code fanout} members that many times (or there was nobody to tell).
      */
     private Behavior<Command> onLeave(Leave request) {
-        GrapevineLogs.asNode(node.settings().name(), () -> LOG.info("{} is leaving the cluster", node.settings().name()));
+        if (core.self().status() != dev.grapevine.core.member.MemberStatus.LEFT) { // a SIGTERM after `grapevine leave` says it once
+            GrapevineLogs.asNode(node.settings().name(), () -> LOG.info("{} is leaving the cluster", node.settings().name()));
+        }
         core.leave(support.outbox);
         support.perform(this::publish);
         long waitMillis = LEAVE_GOSSIP_PERIODS * core.settings().gossipIntervalMillis();

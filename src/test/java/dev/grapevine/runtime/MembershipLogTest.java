@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,6 +61,11 @@ class MembershipLogTest {
             b.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.Leave(left.getRef())));
             left.receiveMessage(Duration.ofSeconds(5));
             awaitLine(b, lines, GrapevineLogs.MEMBERSHIP, "INFO b is leaving the cluster");
+            // The stop after `grapevine leave` leaves again (SIGTERM): nothing new to say.
+            b.guardian().tell(new NodeGuardian.ToMembership(new MembershipActor.Leave(left.getRef())));
+            left.receiveMessage(Duration.ofSeconds(5));
+            assertEquals(1, lines.of("b", GrapevineLogs.MEMBERSHIP).stream()
+                    .filter(l -> l.startsWith("INFO b is leaving the cluster")).count());
             awaitLine(a, lines, GrapevineLogs.MEMBERSHIP, "INFO b left: " + b.address() + ", epoch ");
             awaitLine(a, lines, GrapevineLogs.RECOVERY, "INFO recovery epoch ", l -> l.contains(" of store is complete everywhere: all 2 live members in "));
         } finally {
