@@ -1,12 +1,9 @@
 package dev.grapevine.runtime;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import dev.grapevine.core.member.MemberStatus;
 import dev.grapevine.log.CapturedLines;
 import dev.grapevine.log.GrapevineLogs;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -74,12 +71,7 @@ class DnsDiscoveryClusterTest {
 
     @Test
     void aNameThatDoesNotResolveIsLoggedCountedAndRetriedAndTheNodeJoinsOnceItDoes() throws Exception {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger discoveryLogger = context.getLogger(GrapevineLogs.DISCOVERY);
-        CapturedLines lines = new CapturedLines();
-        lines.setContext(context);
-        lines.start();
-        discoveryLogger.addAppender(lines);
+        CapturedLines lines = CapturedLines.attachedTo(GrapevineLogs.DISCOVERY);
         try (TestDnsServer dns = new TestDnsServer(); LocalCluster cluster = new LocalCluster()) {
             LocalCluster.Node a = cluster.start("a", List.of(), discovery(dns));
             org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(a.system())
@@ -106,7 +98,7 @@ class DnsDiscoveryClusterTest {
                         return null;
                     });
         } finally {
-            discoveryLogger.detachAppender(lines);
+            lines.detach();
         }
     }
 }

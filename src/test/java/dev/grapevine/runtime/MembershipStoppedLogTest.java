@@ -1,14 +1,11 @@
 package dev.grapevine.runtime;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import dev.grapevine.log.CapturedLines;
 import dev.grapevine.log.GrapevineLogs;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,12 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MembershipStoppedLogTest {
     @Test
     void aStoppedMembershipIsLoggedAsStoppedNotAsFailedTenTimes() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger nodeLogger = context.getLogger(GrapevineLogs.NODE);
-        CapturedLines lines = new CapturedLines();
-        lines.setContext(context);
-        lines.start();
-        nodeLogger.addAppender(lines);
+        CapturedLines lines = CapturedLines.attachedTo(GrapevineLogs.NODE);
         try (LocalCluster cluster = new LocalCluster()) {
             LocalCluster.Node a = cluster.start("a", List.of(), "");
             // The guardian spawns membership asynchronously: one answered ask proves it exists before
@@ -38,7 +30,7 @@ class MembershipStoppedLogTest {
             List<String> errors = lines.of("a", GrapevineLogs.NODE).stream().filter(l -> l.startsWith("ERROR")).toList();
             assertEquals(List.of("ERROR membership of a was stopped, not by a failure; the node and its actor system stop"), errors);
         } finally {
-            nodeLogger.detachAppender(lines);
+            lines.detach();
         }
     }
 }
