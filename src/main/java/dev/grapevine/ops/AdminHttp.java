@@ -190,7 +190,7 @@ final class AdminHttp implements AdminServer.Routes {
         } catch (JsonBodies.BadBody e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
-        List<String> unresolved = JoinTargets.unresolved(addresses, JoinTargets::resolves); // on this body thread
+        List<String> unresolved = JoinTargets.unresolved(addresses); // on this body thread, within a budget
         if (!unresolved.isEmpty() && unresolved.size() == addresses.size()) {
             return done(JoinTargets.noneResolves(unresolved));
         }

@@ -42,9 +42,9 @@ public final class GrapevineCli implements Runnable {
         return cli;
     }
 
-    /** An exception's message, or its type when it has none (NIO's, say). */
+    /** An exception's message, its first line only (a parser's tells where, on the next), or its type when it has none (NIO's, say). */
     static String message(Throwable e) {
-        String message = e.getMessage();
+        String message = e.getMessage() == null ? null : e.getMessage().lines().findFirst().orElse("");
         return message == null || message.isBlank() ? e.getClass().getSimpleName()
                 : e instanceof IllegalArgumentException ? message : e.getClass().getSimpleName() + ": " + message;
     }
