@@ -190,7 +190,7 @@ final class AdminHttp implements AdminServer.Routes {
         } catch (JsonBodies.BadBody e) {
             return done(HttpReply.error(400, e.getMessage()));
         }
-        List<String> unresolved = JoinTargets.unresolved(addresses, JoinTargets::resolves); // on this body thread
+        List<String> unresolved = JoinTargets.unresolved(addresses); // on this body thread, within a budget
         if (!unresolved.isEmpty() && unresolved.size() == addresses.size()) {
             return done(JoinTargets.noneResolves(unresolved));
         }
@@ -218,7 +218,8 @@ final class AdminHttp implements AdminServer.Routes {
         if (r.joined().isEmpty()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", "no node answered within " + Grapevine.JOIN_ANSWER_WAIT.toSeconds() + " s at "
-                    + String.join(", ", asked) + " (nothing listening there, or not a Grapevine node)"
+                    + String.join(", ", asked) + " (nothing listening there, not a Grapevine node, or one that binds another"
+                    + " name for itself: give its address as it binds it, 127.0.0.1 rather than localhost say)"
                     + (unresolved.isEmpty() ? "" : "; " + JoinTargets.reason(unresolved)));
             body.put("joined", r.joined());
             body.put("failed", r.failed());

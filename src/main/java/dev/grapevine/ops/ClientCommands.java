@@ -90,7 +90,7 @@ final class ClientCommands {
 
     @Command(name = "members", mixinStandardHelpOptions = true, description = "Lists the members the agent knows.")
     static final class Members extends ClientCommand {
-        @Option(names = "--status", description = "only members in this state: alive, suspect, dead, left")
+        @Option(names = "--status", description = "only members in this state: alive, suspect, dead (or failed), left")
         String status;
 
         @Option(names = "--json", description = "print {\"members\":[...]} as JSON")
@@ -98,8 +98,11 @@ final class ClientCommands {
 
         @Override
         public Integer call() throws Exception {
+            if (status != null && status.equalsIgnoreCase("failed")) {
+                status = "dead"; // the logs' and the monitor's word for it, and Serf's
+            }
             if (status != null && !List.of("alive", "suspect", "dead", "left").contains(status.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("--status must be alive, suspect, dead or left, but was '" + status + "'");
+                throw new IllegalArgumentException("--status must be alive, suspect, dead (failed) or left, but was '" + status + "'");
             }
             JsonNode all = Json.MAPPER.readTree(agent().get("members")).get("members");
             List<JsonNode> shown = new ArrayList<>();

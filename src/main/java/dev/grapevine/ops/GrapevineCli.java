@@ -26,6 +26,15 @@ public final class GrapevineCli implements Runnable {
     /** The configured command line, for callers (and tests) that set its output streams. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GrapevineCli());
+        // A mistyped flag: one line, a suggestion if there is one, and where the usage is; not the
+        // whole usage text, which buries the line that says what was wrong.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+            cmd.getErr().println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("grapevine: " + message(e));
@@ -42,9 +51,9 @@ public final class GrapevineCli implements Runnable {
         return cli;
     }
 
-    /** An exception's message, or its type when it has none (NIO's, say). */
+    /** An exception's message, its first line only (a parser's tells where, on the next), or its type when it has none (NIO's, say). */
     static String message(Throwable e) {
-        String message = e.getMessage();
+        String message = e.getMessage() == null ? null : e.getMessage().lines().findFirst().orElse("");
         return message == null || message.isBlank() ? e.getClass().getSimpleName()
                 : e instanceof IllegalArgumentException ? message : e.getClass().getSimpleName() + ": " + message;
     }

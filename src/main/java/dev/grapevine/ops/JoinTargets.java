@@ -6,9 +6,11 @@ import dev.grapevine.core.member.Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -20,9 +22,26 @@ final class JoinTargets {
     private JoinTargets() {
     }
 
-    /** The addresses ({@code [SYSTEM@]HOST:PORT}) whose host {@code resolves} refuses; malformed ones are left to the join. */
-    static List<String> unresolved(List<String> addresses, Predicate<String> resolves) {
+    /**
+     * Lookups of one request take at most this long together: a resolver that does not answer would
+     * otherwise hold an admin thread for the operating system's timeout once per host. The hosts left
+     * unchecked are asked by the join as usual, and fail as silent if they do not resolve.
+     */
+    static final long LOOKUPS_BUDGET_NANOS = 5_000_000_000L;
+
+    /** {@link #unresolved(List, Predicate, LongSupplier)} on this machine's resolver and clock. */
+    static List<String> unresolved(List<String> addresses) {
+        return unresolved(addresses, JoinTargets::resolves, System::nanoTime);
+    }
+
+    /**
+     * The addresses ({@code [SYSTEM@]HOST:PORT}) whose host {@code resolves} refuses; malformed ones are
+     * left to the join. Each host is looked up once, within {@link #LOOKUPS_BUDGET_NANOS} in all.
+     */
+    static List<String> unresolved(List<String> addresses, Predicate<String> resolves, LongSupplier nanoClock) {
         List<String> unresolved = new ArrayList<>();
+        Map<String, Boolean> known = new HashMap<>();
+        long deadline = nanoClock.getAsLong() + LOOKUPS_BUDGET_NANOS;
         for (String a : addresses) {
             String host;
             try {
@@ -30,7 +49,15 @@ final class JoinTargets {
             } catch (IllegalArgumentException malformed) {
                 continue;
             }
-            if (!resolves.test(host)) {
+            Boolean resolved = known.get(host);
+            if (resolved == null) {
+                if (nanoClock.getAsLong() - deadline >= 0) {
+                    continue; // out of time: the join asks it
+                }
+                resolved = resolves.test(host);
+                known.put(host, resolved);
+            }
+            if (!resolved) {
                 unresolved.add(a);
             }
         }

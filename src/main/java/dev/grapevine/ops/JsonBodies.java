@@ -19,6 +19,8 @@ import java.util.Map;
  */
 final class JsonBodies {
     static final String JOIN_SHAPE = "{\"addresses\":[\"host:port\", ...]}";
+    /** Addresses one join may name: seeds are a handful, and each is a connection attempt, and maybe a lookup. */
+    static final int JOIN_ADDRESSES_MAX = 64;
     static final String TAGS_SHAPE = "{\"set\":{\"key\":\"value\"},\"delete\":[\"key\"]}";
 
     private JsonBodies() {
@@ -43,6 +45,9 @@ final class JsonBodies {
         JsonNode addresses = root.isObject() ? root.get("addresses") : null;
         if (addresses == null || !addresses.isArray() || addresses.isEmpty()) {
             throw new BadBody("expected " + JOIN_SHAPE + (addresses == null ? "" : ", not addresses as " + describe(addresses)));
+        }
+        if (addresses.size() > JOIN_ADDRESSES_MAX) {
+            throw new BadBody("a join names at most " + JOIN_ADDRESSES_MAX + " addresses, not " + addresses.size());
         }
         return strings(addresses, "addresses", JOIN_SHAPE);
     }

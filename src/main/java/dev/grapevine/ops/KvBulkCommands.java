@@ -181,8 +181,12 @@ final class KvBulkCommands {
     /** "HTTP 503: only 1 of 2 ...", from the answer's "error" when it has one. */
     static String why(AdminClient.Reply r) {
         JsonNode answer = KvCommands.parse(r.body());
-        String error = answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : r.body().strip();
-        return "HTTP " + r.status() + ": " + error;
+        if (answer == null || !answer.hasNonNull("error")) {
+            // Not an agent's answer: another web server, or the gossip port, behind --http.
+            return "HTTP " + r.status() + " without a Grapevine agent's answer (" + (r.body().isBlank() ? "an empty body"
+                    : answer == null ? "a body that is not JSON" : "JSON without an error") + "); is --http the agent's admin API?";
+        }
+        return "HTTP " + r.status() + ": " + answer.get("error").asText();
     }
 
     private static String quote(Object value) {

@@ -50,4 +50,32 @@ class CliFailuresTest {
         assertEquals("1|grapevine boom: failed: IllegalStateException: the store is closed\n",
                 String.join("|", run(new IllegalStateException("the store is closed", new RuntimeException("cause")))));
     }
+
+    @Test
+    void aMultiLineMessageIsCutToItsFirstLine() {
+        assertEquals("2|grapevine: Unexpected character ('<' (code 60))\n",
+                String.join("|", run(new IllegalArgumentException("Unexpected character ('<' (code 60))\n at [Source: ...]"))));
+    }
+
+    @Test
+    void aMistypedFlagIsALineASuggestionAndWhereTheUsageIs() {
+        CommandLine cli = GrapevineCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(2, cli.execute("members", "--statsu", "alive"));
+        assertEquals("grapevine members: Unknown options: '--statsu', 'alive'\nPossible solutions: --status\n"
+                + "see 'grapevine members --help'\n", err.toString());
+        assertEquals("", out.toString(), "no usage text");
+    }
+
+    @Test
+    void anAnswerThatIsNoAgentsSaysSo() {
+        assertEquals("HTTP 404 without a Grapevine agent's answer (a body that is not JSON); is --http the agent's admin API?",
+                KvBulkCommands.why(new AdminClient.Reply(404, "<!DOCTYPE HTML>\n<html>")));
+        assertEquals("HTTP 404 without a Grapevine agent's answer (an empty body); is --http the agent's admin API?",
+                KvBulkCommands.why(new AdminClient.Reply(404, "")));
+        assertEquals("HTTP 409: n3 is alive", KvBulkCommands.why(new AdminClient.Reply(409, "{\"error\":\"n3 is alive\"}")));
+    }
 }

@@ -57,8 +57,8 @@ public final class Claims {
     /**
      * The rumors a message from {@code from} may carry into this node: all of them from a live
      * member; from anyone else, only the member news {@link #strangerMay} allows, the rest counted as
-     * {@code rumors_from_strangers}. A stranger's other rumors (user events, recovery progress) accuse
-     * no one and are kept: the replica of the view that judges the sender (the failure detector's,
+     * {@code rumors_from_strangers}. A stranger's other rumors (user events, recovery progress,
+     * application state, which membership takes only from a member's current life) accuse no one and are kept: the replica of the view that judges the sender (the failure detector's,
      * the gossiper's) may not list a member that has just joined, whose first user event is sent
      * straight to every member. Membership still deduplicates them and bounds their size.
      */

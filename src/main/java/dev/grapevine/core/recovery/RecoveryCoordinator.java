@@ -5,6 +5,7 @@ import dev.grapevine.core.member.MemberStatus;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -142,8 +143,6 @@ public final class RecoveryCoordinator {
     private int pending;
     /** Partitions this node gained and has not caught up on yet: see {@link #catchingUpFrom()}. */
     private Set<Integer> gained = Set.of();
-    /** This epoch's pending exchanges of {@link #gained} partitions that this node starts. */
-    private int gainedPending;
     private int failed;
     private long syncsDone;
     private long syncsFailed;
@@ -325,9 +324,10 @@ public final class RecoveryCoordinator {
         }
         startSyncs(nowMillis, out);
         publish(nowMillis, out);
-        if (!gained.isEmpty() && catchingUpFrom().isEmpty()) {
-            gained = Set.of(); // caught up: a later epoch waits only for what it gains
-            gainedPending = 0;
+        // Caught up: a later epoch waits only for what it gains. Alone, nobody could have brought it
+        // anything: a restarted node whose seeds answer late still has to catch up once they do.
+        if (!gained.isEmpty() && epochLives.size() > 1 && catchingUpFrom().isEmpty()) {
+            gained = Set.of();
         }
         if (epoch != null && !epoch.equals(announcedComplete) && completeEverywhere()) {
             announcedComplete = epoch;
@@ -453,7 +453,6 @@ public final class RecoveryCoordinator {
                 if (!peer.equals(self) && !waiting.contains(t) && !running.contains(t)) {
                     queue.add(t);
                     pending++;
-                    gainedPending += gained.contains(p) ? 1 : 0;
                     added++;
                 }
             }
@@ -485,7 +484,6 @@ public final class RecoveryCoordinator {
             if (counts || repaired) {
                 if (counts) {
                     pending--;
-                    gainedPending -= gained.contains(task.partition()) ? 1 : 0;
                 } else {
                     failed--; // anti-entropy did what the epoch's exchange gave up on
                 }
@@ -505,7 +503,6 @@ public final class RecoveryCoordinator {
         attempts.remove(task);
         if (counts) {
             pending--;
-            gainedPending -= gained.contains(task.partition()) ? 1 : 0;
             failed++;
             failedPairs.add(pairOf(task));
         }
@@ -557,10 +554,6 @@ public final class RecoveryCoordinator {
             }
         }
         gained = Collections.unmodifiableSet(nowGained);
-        gainedPending = 0;
-        for (SyncTask t : work) {
-            gainedPending += gained.contains(t.partition()) ? 1 : 0;
-        }
         failed = 0;
         failedPairs.clear();
         nextRoutineMillis = nowMillis + settings.antiEntropyIntervalMillis();
@@ -764,25 +757,42 @@ public final class RecoveryCoordinator {
 
     /**
      * Who this node still waits on for the data of the partitions it gained: in this epoch, or in an
-     * earlier one whose recovery was not complete everywhere when this one began (all it owns, after a
-     * restart). By name: this node itself with its pending exchanges of those partitions, and each
-     * member that starts an exchange of one of them with this node (see {@link #startsExchange}) and has
-     * not reported this epoch done, with the pending it reports, or -1 if it reported nothing in this
-     * epoch yet. Empty once this node holds all it owns, which is what readiness asks: the members that
-     * only pass data on to a newcomer are never waited on. While it cannot hold its data, this node
-     * itself, with every partition it owns; what it then missed counts as gained.
+     * earlier one before it caught up (all it owns, after a restart). By name: this node itself with
+     * how many of those partitions have an exchange of this epoch it starts still to run, or given up
+     * on (until a routine round repairs the pair); and each member that starts an exchange of one of
+     * them with this node (see {@link #startsExchange}) and still has exchanges pending in this epoch,
+     * with how many, or -1 if it reported nothing in this epoch yet. A member's failed exchanges are
+     * not waited on: its word does not say with whom they failed, and one sick peer elsewhere would
+     * hold this node back until the next routine round. Empty once this node holds all it owns, which
+     * is what readiness asks: the members that only pass data on to a newcomer are never waited on.
+     * While it cannot hold its data, this node itself, with every partition it owns; what it then
+     * missed counts as gained.
      */
     public SortedMap<String, Integer> catchingUpFrom() {
         SortedMap<String, Integer> from = new TreeMap<>();
         if (epoch != null && unavailable != null) {
-            from.put(self, mine().pending());
+            from.put(self, Math.max(1, ownership.partitionsOf(self).size()));
             return from;
         }
         if (epoch == null || gained.isEmpty() || completeEverywhere()) {
             return from;
         }
-        if (gainedPending > 0) {
-            from.put(self, gainedPending);
+        Set<Integer> open = new HashSet<>();
+        for (Collection<SyncTask> tasks : List.of(queue, running)) {
+            for (SyncTask t : tasks) {
+                if (!t.routine() && t.epoch().equals(epoch) && gained.contains(t.partition())) {
+                    open.add(t.partition());
+                }
+            }
+        }
+        for (String pair : failedPairs) {
+            int partition = Integer.parseInt(pair.substring(0, pair.indexOf(':')));
+            if (gained.contains(partition)) {
+                open.add(partition);
+            }
+        }
+        if (!open.isEmpty()) {
+            from.put(self, open.size());
         }
         for (int p : gained) {
             Set<String> peers = new LinkedHashSet<>(ownership.owners(p));
@@ -797,7 +807,7 @@ public final class RecoveryCoordinator {
                 Progress word = progressOf(peer);
                 if (word == null || !word.epoch().equals(epoch)) {
                     from.put(peer, -1);
-                } else if (!word.done()) {
+                } else if (word.pending() > 0) {
                     from.put(peer, word.pending());
                 }
             }
