@@ -1,5 +1,7 @@
 package dev.grapevine.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.grapevine.core.member.Address;
 
 import java.io.BufferedReader;
@@ -170,13 +172,10 @@ final class AdminClient {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 400) {
-                String reason = r.body();
-                try {
-                    reason = String.valueOf(Json.MAPPER.readTree(r.body()).get("error").asText());
-                } catch (Exception notJson) {
-                    // keep the raw body
-                }
-                throw new IllegalArgumentException("the agent refused: " + reason);
+                JsonNode answer = KvCommands.parse(r.body());
+                throw new IllegalArgumentException(answer != null && answer.hasNonNull("error")
+                        ? "the agent refused: " + answer.get("error").asText()
+                        : KvBulkCommands.why(new Reply(r.statusCode(), r.body()))); // not an agent's answer
             }
             return r.body();
         } catch (IOException e) {

@@ -78,4 +78,28 @@ class CliFailuresTest {
                 KvBulkCommands.why(new AdminClient.Reply(404, "")));
         assertEquals("HTTP 409: n3 is alive", KvBulkCommands.why(new AdminClient.Reply(409, "{\"error\":\"n3 is alive\"}")));
     }
+
+    @Test
+    void anotherWebServerBehindHttpIsNamedAsNoAgent() throws Exception {
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] page = "<!DOCTYPE HTML>\n<html><body>Not Found</body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(404, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        web.start();
+        try {
+            CommandLine cli = GrapevineCli.commandLine();
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err, true));
+            cli.setOut(new PrintWriter(new StringWriter(), true));
+            assertEquals(2, cli.execute("members", "--http", "127.0.0.1:" + web.getAddress().getPort()));
+            assertEquals("grapevine: HTTP 404 without a Grapevine agent's answer (a body that is not JSON);"
+                    + " is --http the agent's admin API?\n", err.toString());
+        } finally {
+            web.stop(0);
+        }
+    }
 }
