@@ -238,8 +238,11 @@ public final class Membership {
         return decision;
     }
 
-    /** Publishes new tags under a new incarnation. */
-    /** Replaces this node's tags, keeping those under {@link #RESERVED_TAG_PREFIX}, which the node itself sets. */
+    /**
+     * Replaces this node's tags, keeping those under {@link #RESERVED_TAG_PREFIX}, which the node itself
+     * sets, under a new incarnation. Told here too, as the other members will be: this node's log, its
+     * monitor stream and its dashboard show an operator's change where it was made.
+     */
     public void updateTags(Map<String, String> tags, Outbox out) {
         Map<String, String> next = new java.util.TreeMap<>(tags);
         next.keySet().removeIf(k -> k.startsWith(RESERVED_TAG_PREFIX));
@@ -248,7 +251,9 @@ public final class Membership {
                 next.put(k, v);
             }
         });
+        Member before = self;
         changeSelf(self.withTags(next).withIncarnation(self.incarnation() + 1), out);
+        out.publish(new MemberEvent(MemberEvent.Kind.UPDATED, self, before, self.name()));
     }
 
     /**

@@ -34,8 +34,11 @@ class SwimNodeDomainsTest {
         assertTrue(step(out -> n.publishDomains(List.of("kv"), 2_000, out)).isEmpty(), "the same domains: nothing to say");
         assertEquals(before + 1, n.self().incarnation());
 
-        step(out -> n.updateTags(Map.of("role", "web"), 3_000, out));
+        List<MemberEvent> toldTags = published(step(out -> n.updateTags(Map.of("role", "web"), 3_000, out)));
         assertEquals("kv", n.self().tags().get(DomainsTag.KEY), "a user's tags keep the node's own");
+        assertEquals(1, toldTags.size(), "the node tells its own subscribers too");
+        assertEquals(MemberEvent.Kind.UPDATED, toldTags.get(0).kind());
+        assertEquals("web", toldTags.get(0).member().tags().get("role"));
 
         step(out -> n.publishDomains(List.of("kv", "index"), 4_000, out));
         assertEquals("index,kv", n.self().tags().get(DomainsTag.KEY));
