@@ -795,11 +795,7 @@ public final class RecoveryCoordinator {
             from.put(self, open.size());
         }
         for (int p : gained) {
-            Set<String> peers = new LinkedHashSet<>(ownership.owners(p));
-            if (prior != null) {
-                peers.addAll(prior.owners(p));
-            }
-            for (String peer : peers) {
+            for (String peer : ownership.owners(p)) { // a previous owner never starts (startsExchange)
                 if (peer.equals(self) || from.containsKey(peer) || !epochLives.containsKey(peer)
                         || startsExchange(p, peer)) {
                     continue;
